@@ -1,0 +1,1 @@
+"""Shared plumbing of the partner portal services, written once."""

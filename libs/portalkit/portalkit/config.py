@@ -1,0 +1,125 @@
+"""Settings from environment variables only (12-factor).
+
+Every setting ``X`` of service ``S`` is read from ``S_X`` first, then ``X``, then the default. The
+prefixed form lets the embedded mode run five services in one process with five databases; the plain
+form is what a container or a gunicorn process of one service gets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+
+EMBEDDED_PORT = 8080
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+def _coerce(raw: str, kind: typing.Any, name: str):
+    if kind is bool:
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off", ""}:
+            return False
+        raise ConfigError(f"{name} must be true or false, not {raw!r}")
+    if kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if typing.get_origin(kind) is tuple:
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw
+
+
+def _plain_type(annotation: typing.Any) -> typing.Any:
+    """``str | None`` -> ``str``; other annotations unchanged."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+    return annotation
+
+
+def _find_data_dir() -> str:
+    return os.path.abspath("var")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What every service needs. Services subclass it to add their own fields."""
+
+    service: str
+    database_url: str = ""
+    broker_url: str = "memory://"
+    events_exchange: str = "portal.events"
+    public_url: str = f"http://127.0.0.1:{EMBEDDED_PORT}"
+    jwks_url: str = ""
+    token_issuer: str = ""
+    token_audience: str = "portal"
+    jwks_cache_seconds: int = 300
+    data_dir: str = ""
+    contracts_dir: str = ""
+    validate_events: bool = True
+    relay_batch_size: int = 100
+    relay_poll_seconds: float = 0.2
+    consumer_prefetch: int = 20
+    consumer_max_attempts: int = 5
+    consumer_retry_base_seconds: float = 0.5
+    max_content_length: int = 2 * 1024 * 1024
+    default_language: str = "nl"
+    log_level: str = "INFO"
+    log_format: str = "json"
+
+    def __post_init__(self):
+        # Defaults that depend on other settings; frozen, so set through object.__setattr__.
+        defaults = {
+            "data_dir": _find_data_dir(),
+            "token_issuer": self.public_url.rstrip("/"),
+            "jwks_url": self.public_url.rstrip("/") + "/.well-known/jwks.json",
+        }
+        for name, value in defaults.items():
+            if not getattr(self, name):
+                object.__setattr__(self, name, value)
+        if not self.database_url:
+            object.__setattr__(
+                self, "database_url", f"sqlite:///{Path(self.data_dir) / (self.service + '.db')}"
+            )
+        if not self.contracts_dir:
+            object.__setattr__(self, "contracts_dir", str(find_contracts_dir()))
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url.startswith("memory:")
+
+    @classmethod
+    def from_env(cls, service: str, environ: Mapping[str, str] | None = None, **overrides):
+        """Build settings for ``service`` from ``environ`` (default ``os.environ``) and overrides."""
+        environ = os.environ if environ is None else environ
+        hints = typing.get_type_hints(cls)
+        values: dict[str, typing.Any] = {"service": service}
+        for field in dataclasses.fields(cls):
+            if field.name == "service":
+                continue
+            if field.name in overrides:
+                values[field.name] = overrides[field.name]
+                continue
+            for key in (f"{service}_{field.name}".upper(), field.name.upper()):
+                if key in environ:
+                    values[field.name] = _coerce(environ[key], _plain_type(hints[field.name]), key)
+                    break
+        return cls(**values)
+
+
+def find_contracts_dir() -> Path:
+    """The repository's ``contracts/`` folder, searched upwards from cwd and from this file."""
+    for start in (Path.cwd(), Path(__file__).resolve().parent):
+        for folder in (start, *start.parents):
+            if (folder / "contracts" / "events").is_dir():
+                return folder / "contracts"
+    raise ConfigError("contracts/ not found: set CONTRACTS_DIR")

@@ -1,0 +1,200 @@
+"""RabbitMQ transport (pika): publisher confirms, quorum queues, delayed retries, dead letters.
+
+Topology, all durable:
+- ``portal.events``: the topic exchange every event is published to, routing key = event type;
+- ``<service>``: one quorum queue per consuming service, shared by its replicas (competing consumers);
+- ``<service>.retry``: where a failed message waits out its back-off (per-message TTL), then returns to
+  ``<service>`` through the default exchange;
+- ``portal.events.dead`` (direct) and ``<service>.dead``: where poison messages are parked, with the
+  reason in a header.
+
+pika connections are not thread-safe: each thread gets its own connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+import pika
+from pika.adapters.blocking_connection import BlockingChannel
+from pika.exceptions import AMQPError
+
+from portalkit.events.envelope import Envelope
+from portalkit.events.transport import Handle, Outcome, Subscription
+
+log = logging.getLogger("portalkit.rabbitmq")
+
+ATTEMPT_HEADER = "x-portal-attempt"
+REASON_HEADER = "x-portal-dead-reason"
+
+
+class RabbitTransport:
+    def __init__(self, url: str, exchange: str = "portal.events"):
+        self._parameters = pika.URLParameters(url)
+        self._parameters.connection_attempts = 1
+        self._parameters.socket_timeout = 5
+        self._parameters.blocked_connection_timeout = 30
+        self._parameters.heartbeat = 30
+        self.exchange = exchange
+        self.dead_exchange = f"{exchange}.dead"
+        self._local = threading.local()
+        self._declared: list[Subscription] = []
+
+    # -- connections -------------------------------------------------------------------------------
+    def _channel(self) -> BlockingChannel:
+        channel = getattr(self._local, "channel", None)
+        if channel is not None and channel.is_open:
+            return channel
+        self._drop_connection()
+        connection = pika.BlockingConnection(self._parameters)
+        channel = connection.channel()
+        channel.confirm_delivery()
+        self._declare_on(channel, self._declared)
+        self._local.connection, self._local.channel = connection, channel
+        return channel
+
+    def _drop_connection(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        self._local.connection = self._local.channel = None
+        if connection is not None and connection.is_open:
+            try:
+                connection.close()
+            except AMQPError:
+                pass
+
+    # -- topology ------------------------------------------------------------------------------------
+    def _declare_on(self, channel: BlockingChannel, subscriptions: Sequence[Subscription]) -> None:
+        channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
+        channel.exchange_declare(self.dead_exchange, exchange_type="direct", durable=True)
+        for subscription in subscriptions:
+            name = subscription.queue
+            channel.queue_declare(name, durable=True, arguments={"x-queue-type": "quorum"})
+            channel.queue_declare(
+                f"{name}.retry",
+                durable=True,
+                arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": name},
+            )
+            channel.queue_declare(f"{name}.dead", durable=True, arguments={"x-queue-type": "quorum"})
+            channel.queue_bind(f"{name}.dead", self.dead_exchange, routing_key=name)
+            for binding in subscription.bindings:
+                channel.queue_bind(name, self.exchange, routing_key=binding)
+
+    def declare(self, subscriptions: Sequence[Subscription]) -> None:
+        known = {s.queue: s for s in self._declared}
+        known.update({s.queue: s for s in subscriptions})
+        self._declared = list(known.values())
+        try:
+            self._declare_on(self._channel(), subscriptions)
+        except AMQPError:
+            self._drop_connection()
+            raise
+
+    # -- publishing ----------------------------------------------------------------------------------
+    def publish(self, envelopes: Sequence[Envelope]) -> None:
+        try:
+            channel = self._channel()
+            for envelope in envelopes:
+                # With confirms on, basic_publish returns once the broker has the message on disk
+                # (quorum queues: on a majority) and raises NackError otherwise.
+                channel.basic_publish(
+                    self.exchange,
+                    envelope.routing_key,
+                    envelope.to_json(),
+                    pika.BasicProperties(
+                        content_type="application/json",
+                        delivery_mode=pika.DeliveryMode.Persistent,
+                        message_id=envelope.id,
+                        type=envelope.type,
+                    ),
+                )
+        except AMQPError:
+            self._drop_connection()
+            raise
+
+    # -- consuming -----------------------------------------------------------------------------------
+    def consume(self, subscription: Subscription, handle: Handle, stop: threading.Event) -> None:
+        failures = 0
+        while not stop.is_set():
+            try:
+                self.declare([subscription])
+                channel = self._channel()
+                channel.basic_qos(prefetch_count=subscription.prefetch)
+                channel.basic_consume(
+                    subscription.queue,
+                    lambda ch, method, properties, body: self._deliver(
+                        ch, method, properties, body, subscription, handle
+                    ),
+                )
+                failures = 0
+                while not stop.is_set():
+                    channel.connection.process_data_events(time_limit=0.5)
+            except AMQPError as error:
+                failures += 1
+                delay = min(0.5 * 2**failures, 15)
+                log.warning("consumer %s lost the broker (%s); again in %.1fs", subscription.queue, error, delay)
+                self._drop_connection()
+                stop.wait(delay)
+        self._drop_connection()
+
+    def _deliver(self, channel, method, properties, body, subscription: Subscription, handle: Handle):
+        attempt = int((properties.headers or {}).get(ATTEMPT_HEADER, 1))
+        outcome = handle(body)
+        if outcome is Outcome.RETRY and attempt < subscription.max_attempts:
+            delay_ms = int(subscription.retry_delay(attempt) * 1000)
+            channel.basic_publish(
+                "",
+                f"{subscription.queue}.retry",
+                body,
+                pika.BasicProperties(
+                    content_type="application/json",
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                    message_id=properties.message_id,
+                    type=properties.type,
+                    expiration=str(delay_ms),
+                    headers={ATTEMPT_HEADER: attempt + 1},
+                ),
+            )
+        elif outcome is not Outcome.ACK:
+            reason = "rejected" if outcome is Outcome.DEAD else f"failed {attempt} times"
+            channel.basic_publish(
+                self.dead_exchange,
+                subscription.queue,
+                body,
+                pika.BasicProperties(
+                    content_type="application/json",
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                    message_id=properties.message_id,
+                    type=properties.type,
+                    headers={ATTEMPT_HEADER: attempt, REASON_HEADER: reason},
+                ),
+            )
+            log.error("parked message %s of %s in %s.dead: %s", properties.message_id, properties.type, subscription.queue, reason)
+        # Acknowledge only after the handler committed, or after the copy for later is confirmed.
+        channel.basic_ack(method.delivery_tag)
+
+    # -- operations ----------------------------------------------------------------------------------
+    def dead_letters(self, queue: str) -> list[tuple[bytes, str]]:
+        """Peek at the dead-letter queue: read everything, then put it back (nack + requeue)."""
+        channel = self._channel()
+        found, tags = [], []
+        while True:
+            method, properties, body = channel.basic_get(f"{queue}.dead", auto_ack=False)
+            if method is None:
+                break
+            found.append((body, (properties.headers or {}).get(REASON_HEADER, "")))
+            tags.append(method.delivery_tag)
+        if tags:
+            channel.basic_nack(tags[-1], multiple=True, requeue=True)
+        return found
+
+    def ping(self) -> None:
+        started = time.monotonic()
+        connection = pika.BlockingConnection(self._parameters)
+        connection.close()
+        log.debug("broker ping %.1f ms", (time.monotonic() - started) * 1000)
+
+    def close(self) -> None:
+        self._drop_connection()

@@ -1,0 +1,56 @@
+"""Alembic per service, driven from code: no alembic.ini to keep in step with the environment.
+
+A service keeps its revisions in ``<package>/migrations/versions`` and an ``env.py`` that calls
+:func:`run_env` with its metadata.
+"""
+
+from __future__ import annotations
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, pool
+from sqlalchemy.engine import make_url
+
+from portalkit.db import Database
+
+
+def alembic_config(database_url: str, package: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", f"{package}:migrations")
+    # ConfigParser interpolation would read % in URLs (%2F) as a reference.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str, package: str, revision: str = "head") -> None:
+    Database(database_url).dispose()  # creates the SQLite folder if needed
+    command.upgrade(alembic_config(database_url, package), revision)
+
+
+def downgrade(database_url: str, package: str, revision: str) -> None:
+    command.downgrade(alembic_config(database_url, package), revision)
+
+
+def revision(database_url: str, package: str, message: str) -> None:
+    command.revision(alembic_config(database_url, package), message=message, autogenerate=True)
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """Body of every service's ``migrations/env.py``."""
+    from sqlalchemy import create_engine
+
+    url = context.config.get_main_option("sqlalchemy.url")
+    batch = make_url(url).get_backend_name() == "sqlite"  # SQLite alters tables by copying them
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, render_as_batch=batch)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection, target_metadata=target_metadata, render_as_batch=batch
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

@@ -1,0 +1,131 @@
+"""A service's definition (what it is) and runtime (what it is wired to in this process).
+
+Each service package exposes one :class:`ServiceDefinition` under the ``portal.services`` entry point,
+so migrations, workers, the management CLI and the embedded mode treat all services alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from importlib.metadata import entry_points
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from portalkit import migrations
+from portalkit.config import Settings
+from portalkit.db import Database
+from portalkit.events.consumer import EventConsumer, Handler
+from portalkit.events.contracts import EventContracts
+from portalkit.events.relay import OutboxRelay
+from portalkit.events.transport import Subscription, Transport, load_subscriptions, make_transport
+from portalkit.uow import UnitOfWork
+
+log = logging.getLogger("portalkit.service")
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    package: str
+    metadata: sa.MetaData
+    create_app: Callable[..., Flask]
+    settings_class: type[Settings] = Settings
+    handlers: Callable[[ServiceRuntime], Mapping[str, Handler]] = lambda runtime: {}
+    commands: click.Group | None = None
+
+    def settings(self, environ=None, **overrides) -> Settings:
+        return self.settings_class.from_env(self.name, environ, **overrides)
+
+    def runtime(self, settings: Settings | None = None, transport: Transport | None = None) -> ServiceRuntime:
+        return ServiceRuntime(self, settings or self.settings(), transport)
+
+
+class ServiceRuntime:
+    """The database, broker and contracts one service uses in this process."""
+
+    def __init__(self, definition: ServiceDefinition, settings: Settings, transport: Transport | None = None):
+        self.definition = definition
+        self.settings = settings
+        self.database = Database(settings.database_url)
+        self.transport = transport or make_transport(settings.broker_url, settings.events_exchange)
+        self.contracts = EventContracts(f"{settings.contracts_dir}/events") if settings.validate_events else None
+        self.outbox = definition.metadata.tables["outbox"]
+        self.inbox = definition.metadata.tables["inbox"]
+        self.relay_wakeup = threading.Event()
+        topology = load_subscriptions(
+            settings.contracts_dir,
+            prefetch=settings.consumer_prefetch,
+            max_attempts=settings.consumer_max_attempts,
+            retry_base_seconds=settings.consumer_retry_base_seconds,
+        )
+        self.topology = list(topology.values())
+        self.subscription: Subscription | None = topology.get(definition.name)
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.database, self.outbox, self.contracts, self.relay_wakeup)
+
+    def migrate(self) -> None:
+        migrations.upgrade(self.settings.database_url, self.definition.package)
+
+    def relay(self) -> OutboxRelay:
+        return OutboxRelay(
+            self.database,
+            self.outbox,
+            self.transport,
+            batch_size=self.settings.relay_batch_size,
+            poll_seconds=self.settings.relay_poll_seconds,
+            wakeup=self.relay_wakeup,
+        )
+
+    def consumer(self) -> EventConsumer:
+        return EventConsumer(self.unit_of_work, self.inbox, self.definition.handlers(self), self.contracts)
+
+    def start_background(self, stop: threading.Event) -> list[threading.Thread]:
+        """The relay, and the consumer if this service consumes anything, as daemon threads."""
+        self._declare_topology(stop)
+        relay = self.relay()
+        threads = [threading.Thread(target=relay.run, args=(stop,), name=f"{self.name}-relay", daemon=True)]
+        if self.subscription is not None:
+            consumer = self.consumer()
+            threads.append(
+                threading.Thread(
+                    target=self.transport.consume,
+                    args=(self.subscription, consumer, stop),
+                    name=f"{self.name}-consumer",
+                    daemon=True,
+                )
+            )
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def _declare_topology(self, stop: threading.Event) -> None:
+        """Every queue exists before anything is published, so no event waits for its consumer to start."""
+        delay = 0.5
+        while not stop.is_set():
+            try:
+                self.transport.declare(self.topology)
+                return
+            except Exception as error:  # noqa: BLE001 - broker not up yet: wait for it
+                log.warning("cannot declare the broker topology yet (%s); again in %.1fs", error, delay)
+                stop.wait(delay)
+                delay = min(delay * 2, 15)
+
+    def close(self) -> None:
+        self.transport.close()
+        self.database.dispose()
+
+
+def installed_services() -> dict[str, ServiceDefinition]:
+    """Every installed service, by name, in a stable order."""
+    found = {point.name: point.load() for point in entry_points(group="portal.services")}
+    return dict(sorted(found.items()))

@@ -1,0 +1,143 @@
+"""The Flask application every service starts from: problems, request ids, health, OpenAPI, auth."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterable
+
+import marshmallow as ma
+from flask import Flask, current_app, g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from portalkit.auth import JwksCache, TokenVerifier, fetch_jwks_over_http
+from portalkit.i18n import SHARED, Catalogue
+from portalkit.logs import request_id_var
+from portalkit.problems import Problem, ProblemApi, check_media_type, install_problem_handlers
+from portalkit.service import ServiceRuntime
+
+access_log = logging.getLogger("portalkit.access")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, as every error of the API is answered (documentation only)."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    instance = ma.fields.String()
+    code = ma.fields.String()
+    request_id = ma.fields.String()
+    errors = ma.fields.List(ma.fields.Dict(), metadata={"description": "Offending fields, with JSON pointers"})
+
+
+class _Api(ProblemApi):
+    ERROR_SCHEMA = ProblemSchema
+
+
+def runtime() -> ServiceRuntime:
+    return current_app.extensions["portal.runtime"]
+
+
+def _start_request() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_started = time.perf_counter()
+    request_id_var.set(g.request_id)
+
+
+def _finish_request(response):
+    response.headers["X-Request-ID"] = g.get("request_id", "-")
+    if "request_started" in g:
+        access_log.info(
+            "%s %s %s %.1fms",
+            request.method,
+            request.path,  # never the query string: it may carry one-time tokens
+            response.status_code,
+            (time.perf_counter() - g.request_started) * 1000,
+        )
+    return response
+
+
+health = Blueprint("health", __name__, description="Liveness and readiness probes")
+
+
+class HealthSchema(ma.Schema):
+    status = ma.fields.String()
+    service = ma.fields.String()
+    checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+@health.route("/healthz")
+class Liveness(MethodView):
+    @health.response(200, HealthSchema)
+    def get(self):
+        """The process answers."""
+        return {"status": "ok", "service": runtime().name}
+
+
+@health.route("/readyz")
+class Readiness(MethodView):
+    @health.response(200, HealthSchema)
+    @health.alt_response(503, schema=ProblemSchema, description="A dependency is unreachable")
+    def get(self):
+        """The database and the broker can be reached."""
+        current = runtime()
+        checks = {}
+        for name, probe in (("database", current.database.ping), ("broker", current.transport.ping)):
+            try:
+                probe()
+                checks[name] = "ok"
+            except Exception as error:  # noqa: BLE001 - any failure means not ready
+                checks[name] = type(error).__name__
+        failing = [name for name, state in checks.items() if state != "ok"]
+        if failing:
+            raise Problem(503, "problem.unavailable", failing=", ".join(failing), extra={"checks": checks})
+        return {"status": "ok", "service": current.name, "checks": checks}
+
+
+def create_service_app(
+    current: ServiceRuntime,
+    *,
+    import_name: str,
+    title: str,
+    blueprints: Iterable[Blueprint],
+    texts: dict | None = None,
+    verifier: TokenVerifier | None = None,
+) -> Flask:
+    settings = current.settings
+    app = Flask(import_name)
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        PORTAL_DEFAULT_LANGUAGE=settings.default_language,
+    )
+    app.json.sort_keys = False
+    catalogue: Catalogue = SHARED.extend(texts or {})
+    app.extensions["portal.runtime"] = current
+    app.extensions["portal.catalogue"] = catalogue
+    app.extensions["portal.verifier"] = verifier or TokenVerifier(
+        JwksCache(lambda: fetch_jwks_over_http(settings.jwks_url), ttl=settings.jwks_cache_seconds),
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+    )
+    api = _Api(app, spec_kwargs={"info": {"description": f"Partner portal: {title}."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    install_problem_handlers(app)
+    app.before_request(_start_request)
+    app.before_request(check_media_type)
+    app.after_request(_finish_request)
+    api.register_blueprint(health)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    app.extensions["portal.api"] = api
+    return app
