@@ -50,12 +50,12 @@ def db() -> None:
 @db.command("upgrade")
 @click.argument("services", nargs=-1)
 def db_upgrade(services: tuple[str, ...]) -> None:
-    """Migrate the databases of SERVICES (default: all) to the newest revision."""
+    """Migrate the databases of SERVICES (default: all) to the newest revision and prepare them."""
     for definition in _chosen(services):
-        settings = definition.settings()
-        from portalkit.migrations import upgrade
-
-        upgrade(settings.database_url, definition.package)
+        runtime = definition.runtime()
+        runtime.migrate()
+        definition.prepare(runtime)
+        runtime.close()
         click.echo(f"{definition.name}: up to date")
 
 

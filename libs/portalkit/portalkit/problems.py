@@ -75,6 +75,7 @@ def problem_response(status: int, detail: str, *, errors=None, code=None, header
     catalogue: Catalogue = current_app.extensions["portal.catalogue"]
     language = current_language()
     title_key = f"http.{status}" if f"http.{status}" in catalogue else "http.other"
+    code = code.removeprefix("problem.") if code else None
     body = {
         "type": f"urn:portal:problem:{code}" if code else "about:blank",
         "title": catalogue.text(title_key, language),
@@ -185,3 +186,16 @@ def check_media_type() -> None:
     if mimetype in accepted or (mimetype.startswith("application/") and mimetype.endswith("+json")):
         return
     raise Problem(415, "problem.media_type", media_type=mimetype or "-", accepted=", ".join(accepted))
+
+
+def field_problem(code: str, violations, status: int = 422) -> Problem:
+    """A 422 naming each offending field; ``violations`` are (field, catalogue key, parameters)."""
+    from flask import current_app
+
+    catalogue: Catalogue = current_app.extensions["portal.catalogue"]
+    language = current_language()
+    errors = [
+        {"pointer": f"#/{field}", "field": field, "detail": catalogue.text(key, language, **params)}
+        for field, key, params in violations
+    ]
+    return Problem(status, code, errors=errors)

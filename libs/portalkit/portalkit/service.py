@@ -36,7 +36,11 @@ class ServiceDefinition:
     create_app: Callable[..., Flask]
     settings_class: type[Settings] = Settings
     handlers: Callable[[ServiceRuntime], Mapping[str, Handler]] = lambda runtime: {}
+    # Loops of the service's own that run beside the relay and consumer (each gets the stop event).
+    background: Callable[[ServiceRuntime], list[Callable[[threading.Event], None]]] = lambda runtime: []
     commands: click.Group | None = None
+    # Data a fresh deployment needs after its migrations (the identity service's first signing key).
+    prepare: Callable[[ServiceRuntime], None] = lambda runtime: None
 
     def settings(self, environ=None, **overrides) -> Settings:
         return self.settings_class.from_env(self.name, environ, **overrides)
@@ -90,7 +94,7 @@ class ServiceRuntime:
         return EventConsumer(self.unit_of_work, self.inbox, self.definition.handlers(self), self.contracts)
 
     def start_background(self, stop: threading.Event) -> list[threading.Thread]:
-        """The relay, and the consumer if this service consumes anything, as daemon threads."""
+        """The relay, the consumer if this service consumes anything, and its own loops, as daemon threads."""
         self._declare_topology(stop)
         relay = self.relay()
         threads = [threading.Thread(target=relay.run, args=(stop,), name=f"{self.name}-relay", daemon=True)]
@@ -104,6 +108,8 @@ class ServiceRuntime:
                     daemon=True,
                 )
             )
+        for index, loop in enumerate(self.definition.background(self)):
+            threads.append(threading.Thread(target=loop, args=(stop,), name=f"{self.name}-loop{index}", daemon=True))
         for thread in threads:
             thread.start()
         return threads

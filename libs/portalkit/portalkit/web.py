@@ -141,3 +141,12 @@ def create_service_app(
         api.register_blueprint(blueprint)
     app.extensions["portal.api"] = api
     return app
+
+
+def wsgi_app(definition) -> Flask:
+    """The app gunicorn serves for one service: settings and logging from the environment."""
+    from portalkit.logs import configure_logging
+
+    settings = definition.settings()
+    configure_logging(definition.name, settings.log_level, settings.log_format)
+    return definition.create_app(settings)

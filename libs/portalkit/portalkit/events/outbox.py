@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from portalkit.db import UtcDateTime
 from portalkit.events.envelope import Envelope, utcnow
 
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite autoincrements INTEGER only
@@ -22,8 +23,8 @@ def define_messaging_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
         sa.Column("event_id", sa.String(36), nullable=False, unique=True),
         sa.Column("type", sa.String(200), nullable=False),
         sa.Column("payload", sa.Text, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", sa.DateTime(timezone=True)),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("sent_at", UtcDateTime()),
         sa.Index(
             "ix_outbox_unsent",
             "seq",
@@ -36,7 +37,7 @@ def define_messaging_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
         metadata,
         sa.Column("event_id", sa.String(36), primary_key=True),
         sa.Column("type", sa.String(200), nullable=False),
-        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("handled_at", UtcDateTime(), nullable=False),
     )
     return outbox, inbox
 

@@ -1,0 +1,63 @@
+"""``make run``: the whole portal in one Python process, on SQLite, the in-process bus and a local SMTP sink.
+
+Every service keeps its own database file, outbox, relay, inbox and consumer; only the broker hop and
+nginx are replaced (by the in-process transport and the route-table dispatcher).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+import waitress
+
+from portal_gateway.dispatcher import Dispatcher
+from portal_gateway.mailsink import MailSink
+from portalkit.config import EMBEDDED_PORT
+from portalkit.events.memory import InProcessTransport
+from portalkit.logs import configure_logging
+from portalkit.service import installed_services
+
+log = logging.getLogger("portal.embedded")
+
+
+def build(stop: threading.Event, environ=None):
+    """Migrate, prepare and start every installed service; return the dispatcher and the runtimes."""
+    transport = InProcessTransport.shared()
+    apps, runtimes = {}, []
+    for name, definition in installed_services().items():
+        settings = definition.settings(environ, broker_url="memory://")
+        runtime = definition.runtime(settings, transport)
+        runtime.migrate()
+        definition.prepare(runtime)
+        runtime.start_background(stop)
+        apps[name] = definition.create_app(runtime=runtime)
+        runtimes.append(runtime)
+    return Dispatcher(apps, max_body=runtimes[0].settings.max_content_length), runtimes
+
+
+def main() -> None:
+    configure_logging("portal", os.environ.get("LOG_LEVEL", "INFO"), os.environ.get("LOG_FORMAT", "text"))
+    stop = threading.Event()
+    port = int(os.environ.get("PORT", EMBEDDED_PORT))
+    data_dir = os.environ.get("DATA_DIR", "var")
+    sink = MailSink(os.path.join(data_dir, "mail"), port=int(os.environ.get("SMTP_PORT", 8025))).start()
+    dispatcher, runtimes = build(stop)
+    base = f"http://127.0.0.1:{port}"
+    print(f"\nPartner portal (embedded) on {base}", flush=True)
+    for runtime in runtimes:
+        print(f"  {runtime.name:9} {base}/_/{runtime.name}/healthz   {base}/_/{runtime.name}/openapi.json", flush=True)
+    print(f"  mail      every mail lands in {os.path.abspath(os.path.join(data_dir, 'mail'))}", flush=True)
+    print("Ctrl-C stops everything.\n", flush=True)
+    try:
+        waitress.serve(dispatcher, host="127.0.0.1", port=port, threads=16, ident="portal")
+    finally:
+        stop.set()
+        sink.stop()
+        for runtime in runtimes:
+            runtime.close()
+
+
+if __name__ == "__main__":
+    main()

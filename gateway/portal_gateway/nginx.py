@@ -1,0 +1,162 @@
+"""nginx configuration rendered from the route table.
+
+``python -m portal_gateway.nginx`` rewrites the committed ``gateway/nginx/compose.conf``; the local stack
+renders its own copy at start with local upstreams. A test fails when the committed file drifts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from portal_gateway.routes import GATEWAY_ERRORS, RouteTable, route_table
+
+RATE_LIMITED = {"/oauth/": "token", "/login": "login"}
+
+
+@dataclasses.dataclass(frozen=True)
+class NginxSite:
+    listen: str
+    upstreams: dict[str, str]  # service -> host:port
+    run_dir: str
+    access_log: str
+    error_log: str
+    max_body: str = "2m"
+    token_rate: str = "20000r/s"
+    login_rate: str = "10r/s"
+
+
+def _problem_body(status: int, title: str, detail: str) -> str:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    text = json.dumps(body, ensure_ascii=False)[:-1] + ', "request_id": "$portal_request_id"}'
+    return text.replace("'", "\\'")
+
+
+def render(site: NginxSite, table: RouteTable | None = None) -> str:
+    table = table or route_table()
+    run = site.run_dir.rstrip("/")
+    lines = [
+        "# Generated from gateway/portal_gateway/routes.toml by portal_gateway.nginx: do not edit.",
+        "worker_processes auto;",
+        f"pid {run}/nginx.pid;",
+        f"error_log {site.error_log} warn;",
+        "",
+        "events {",
+        "    worker_connections 4096;",
+        "}",
+        "",
+        "http {",
+        "    default_type application/octet-stream;",
+        "    server_tokens off;",
+        "    sendfile on;",
+        "    tcp_nodelay on;",
+        "    keepalive_timeout 65s;",
+        "    keepalive_requests 100000;",
+        f"    client_max_body_size {site.max_body};",
+        "    client_body_timeout 15s;",
+        "    client_header_timeout 15s;",
+        f"    client_body_temp_path {run}/client_body;",
+        f"    proxy_temp_path {run}/proxy;",
+        f"    fastcgi_temp_path {run}/fastcgi;",
+        f"    uwsgi_temp_path {run}/uwsgi;",
+        f"    scgi_temp_path {run}/scgi;",
+        "",
+        "    # $uri, never $request_uri: query strings may carry one-time tokens.",
+        "    log_format portal_json escape=json '{\"time\":\"$time_iso8601\",\"request_id\":\"$portal_request_id\","
+        "\"remote\":\"$remote_addr\",\"method\":\"$request_method\",\"uri\":\"$uri\",\"status\":$status,"
+        "\"bytes\":$body_bytes_sent,\"duration\":$request_time,\"upstream\":\"$upstream_addr\","
+        "\"upstream_duration\":\"$upstream_response_time\"}';",
+        f"    access_log {site.access_log} portal_json;",
+        "",
+        "    gzip on;",
+        "    gzip_min_length 1024;",
+        "    gzip_types application/json application/problem+json text/css application/javascript text/plain;",
+        "",
+        "    map $http_x_request_id $portal_request_id {",
+        '        default $http_x_request_id;',
+        '        ""      $request_id;',
+        "    }",
+        "",
+        f"    limit_req_zone $binary_remote_addr zone=token:10m rate={site.token_rate};",
+        f"    limit_req_zone $binary_remote_addr zone=login:10m rate={site.login_rate};",
+        "    limit_req_status 429;",
+        "",
+    ]
+    for service in table.services:
+        lines += [
+            f"    upstream {service} {{",
+            f"        server {site.upstreams[service]};",
+            "        keepalive 64;",
+            "    }",
+            "",
+        ]
+    lines += [
+        "    server {",
+        f"        listen {site.listen};",
+        "",
+        "        add_header X-Request-ID $portal_request_id always;",
+        "        add_header X-Content-Type-Options nosniff always;",
+        "        add_header X-Frame-Options DENY always;",
+        "        add_header Referrer-Policy no-referrer always;",
+        "",
+        "        proxy_http_version 1.1;",
+        '        proxy_set_header Connection "";',
+        "        proxy_set_header Host $host;",
+        "        proxy_set_header X-Request-ID $portal_request_id;",
+        "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "        proxy_set_header X-Forwarded-Proto $scheme;",
+        "        proxy_connect_timeout 5s;",
+        "        proxy_send_timeout 30s;",
+        "        proxy_read_timeout 30s;",
+        "",
+    ]
+    for status in GATEWAY_ERRORS:
+        lines.append(f"        error_page {status} @problem_{status};")
+    lines.append("")
+    for route in sorted(table.routes, key=lambda r: r.prefix):
+        target = f"http://{route.service}/" if route.strip else f"http://{route.service}"
+        lines.append(f"        location ^~ {route.prefix} {{  # {route.side}")
+        zone = RATE_LIMITED.get(route.prefix)
+        if zone:
+            lines.append(f"            limit_req zone={zone} burst={'2000' if zone == 'token' else '20'} nodelay;")
+        lines += [f"            proxy_pass {target};", "        }", ""]
+    lines += [
+        "        location / {",
+        "            return 404;",
+        "        }",
+        "",
+    ]
+    for status, (title, detail) in GATEWAY_ERRORS.items():
+        retry = '            add_header Retry-After 1 always;\n' if status == 429 else ""
+        lines += [
+            f"        location @problem_{status} {{",
+            "            default_type application/problem+json;",
+            "            add_header X-Request-ID $portal_request_id always;",
+            "            add_header Cache-Control no-store always;",
+        ]
+        if retry:
+            lines.append(retry.rstrip("\n"))
+        lines += [f"            return {status} '{_problem_body(status, title, detail)}';", "        }", ""]
+    lines += ["    }", "}", ""]
+    return "\n".join(lines)
+
+
+COMPOSE_SITE = NginxSite(
+    listen="8080",
+    upstreams={service: f"{service}:8000" for service in route_table().services},
+    run_dir="/tmp/nginx",
+    access_log="/dev/stdout",
+    error_log="/dev/stderr",
+)
+COMPOSE_CONF = Path(__file__).resolve().parents[1] / "nginx" / "compose.conf"
+
+
+def main() -> None:
+    COMPOSE_CONF.write_text(render(COMPOSE_SITE))
+    sys.stdout.write(f"wrote {COMPOSE_CONF}\n")
+
+
+if __name__ == "__main__":
+    main()

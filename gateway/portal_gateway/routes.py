@@ -1,0 +1,57 @@
+"""The route table, loaded once; matching by longest prefix exactly as nginx's prefix locations do."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import tomllib
+from importlib import resources
+
+# The gateway's own errors (no service answered), as problem+json titles and details.
+GATEWAY_ERRORS = {
+    404: ("Niet gevonden", "Deze pagina of bron bestaat niet."),
+    405: ("Methode niet toegestaan", "Deze methode is hier niet toegestaan."),
+    413: ("Aanvraag te groot", "De aanvraag is groter dan toegestaan."),
+    429: ("Te veel aanvragen", "Te veel aanvragen; probeer het zo dadelijk opnieuw."),
+    502: ("Dienst onbereikbaar", "De achterliggende dienst antwoordt niet."),
+    503: ("Dienst niet beschikbaar", "De dienst is tijdelijk niet beschikbaar."),
+    504: ("Dienst te traag", "De achterliggende dienst antwoordde niet op tijd."),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    prefix: str
+    service: str
+    side: str
+    strip: bool = False
+
+    def upstream_path(self, path: str) -> str:
+        return "/" + path[len(self.prefix) :] if self.strip else path
+
+
+@dataclasses.dataclass(frozen=True)
+class RouteTable:
+    services: dict[str, int]
+    routes: tuple[Route, ...]
+
+    def __post_init__(self):
+        for route in self.routes:
+            if route.service not in self.services:
+                raise ValueError(f"route {route.prefix} names unknown service {route.service}")
+        prefixes = [route.prefix for route in self.routes]
+        if len(prefixes) != len(set(prefixes)):
+            raise ValueError("a prefix appears twice in the route table")
+
+    def match(self, path: str) -> Route | None:
+        candidates = [route for route in self.routes if path.startswith(route.prefix)]
+        return max(candidates, key=lambda route: len(route.prefix), default=None)
+
+
+@functools.cache
+def route_table() -> RouteTable:
+    document = tomllib.loads(resources.files("portal_gateway").joinpath("routes.toml").read_text())
+    return RouteTable(
+        services=dict(document["services"]),
+        routes=tuple(Route(**route) for route in document["routes"]),
+    )

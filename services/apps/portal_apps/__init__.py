@@ -1,0 +1,1 @@
+"""Apps service: application lifecycle, moderation, client links."""

@@ -1,0 +1,35 @@
+"""The apps database: tables, and the mapping of domain classes onto them."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import registry
+
+from portal_apps.domain.model import Application
+from portalkit.db import UtcDateTime, new_metadata
+from portalkit.events.outbox import define_messaging_tables
+
+metadata = new_metadata()
+mapper_registry = registry(metadata=metadata)
+define_messaging_tables(metadata)
+
+applications = sa.Table(
+    "applications",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("partner_id", sa.String(36), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("technical_contact", sa.String(200), nullable=False),
+    sa.Column("contact_email", sa.String(320), nullable=False),
+    sa.Column("apis", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("client_id", sa.String(100), unique=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+mapper_registry.map_imperatively(Application, applications)
+
+
+@sa.event.listens_for(Application, "load")
+def _fresh_event_list(application: Application, _context) -> None:
+    application.events = []

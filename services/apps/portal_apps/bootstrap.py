@@ -1,0 +1,14 @@
+"""What the apps service is, for everything that runs it (gunicorn, worker, CLI, embedded mode)."""
+
+from portal_apps.adapters.orm import metadata
+from portal_apps.app import create_app
+from portal_apps.config import AppsSettings
+from portalkit.service import ServiceDefinition
+
+SERVICE = ServiceDefinition(
+    name="apps",
+    package="portal_apps",
+    metadata=metadata,
+    create_app=create_app,
+    settings_class=AppsSettings,
+)

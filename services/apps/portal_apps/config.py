@@ -1,0 +1,12 @@
+"""The apps service's settings: the shared ones plus its own (environment only)."""
+
+import dataclasses
+
+from portalkit.config import Settings
+
+DATA_APIS = ("leerlingen", "personeel", "internen", "voorinschrijvingen", "rekeningen")
+
+
+@dataclasses.dataclass(frozen=True)
+class AppsSettings(Settings):
+    apis: tuple[str, ...] = DATA_APIS

@@ -1,0 +1,1 @@
+"""Identity service: OAuth2 authorization server, accounts, clients and signing keys."""

@@ -1,0 +1,1 @@
+"""Notifier service: turns domain events into real e-mails, exactly once."""

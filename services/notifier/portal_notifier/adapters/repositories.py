@@ -1,0 +1,46 @@
+"""Repositories: how the service layer reads and stores deliveries, without writing SQL itself."""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from portal_notifier.domain.mail import Delivery, DeliveryStatus
+
+
+class Deliveries:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def exists(self, event_id: str, recipient: str) -> bool:
+        query = sa.select(sa.literal(1)).where(Delivery.event_id == event_id, Delivery.recipient == recipient)
+        return self.session.scalar(query) is not None
+
+    def add(self, delivery: Delivery) -> None:
+        self.session.add(delivery)
+
+    def get(self, delivery_id: int) -> Delivery | None:
+        return self.session.get(Delivery, delivery_id)
+
+    def due(self, now: dt.datetime, limit: int) -> list[Delivery]:
+        """Pending deliveries whose time has come and that no sender holds; locked against other senders."""
+        query = (
+            sa.select(Delivery)
+            .where(
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.next_attempt_at <= now,
+                sa.or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
+            )
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(self.session.scalars(query))
+
+    def recent(self, status: str | None, offset: int, limit: int) -> tuple[list[Delivery], int]:
+        query = sa.select(Delivery)
+        if status:
+            query = query.where(Delivery.status == status)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        page = query.order_by(Delivery.created_at.desc(), Delivery.id.desc()).offset(offset).limit(limit)
+        return list(self.session.scalars(page)), total

@@ -1,0 +1,45 @@
+"""Back-office: mail deliveries, for moderators."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from portal_notifier.domain.mail import DeliveryStatus
+from portal_notifier.service_layer.handlers import list_deliveries
+from portalkit.auth import requires
+from portalkit.web import runtime
+
+blp = Blueprint("admin_mail", __name__, url_prefix="/api/v1/admin/mail", description="Mail deliveries")
+
+
+class DeliveryQuerySchema(ma.Schema):
+    status = ma.fields.String(load_default=None, validate=ma.validate.OneOf([s.value for s in DeliveryStatus]))
+
+
+class DeliverySchema(ma.Schema):
+    id = ma.fields.Integer()
+    event_id = ma.fields.String()
+    event_type = ma.fields.String()
+    recipient = ma.fields.String()
+    subject = ma.fields.String()
+    status = ma.fields.String()
+    attempts = ma.fields.Integer()
+    last_error = ma.fields.String(allow_none=True)
+    next_attempt_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+    sent_at = ma.fields.DateTime(allow_none=True)
+
+
+@blp.route("/deliveries")
+class DeliveryList(MethodView):
+    @requires("moderator")
+    @blp.arguments(DeliveryQuerySchema, location="query")
+    @blp.response(200, DeliverySchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """Recent deliveries, newest first; ``status=failed`` shows what needs attention."""
+        deliveries, total = list_deliveries(
+            runtime().unit_of_work, query["status"], pagination_parameters.first_item, pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return deliveries

@@ -1,0 +1,17 @@
+"""What the notifier is, for everything that runs it (gunicorn, worker, CLI, embedded mode)."""
+
+from portal_notifier.adapters.orm import metadata
+from portal_notifier.app import create_app
+from portal_notifier.config import NotifierSettings
+from portal_notifier.service_layer.handlers import event_handlers, mail_sender
+from portalkit.service import ServiceDefinition
+
+SERVICE = ServiceDefinition(
+    name="notifier",
+    package="portal_notifier",
+    metadata=metadata,
+    create_app=create_app,
+    settings_class=NotifierSettings,
+    handlers=event_handlers,
+    background=lambda runtime: [mail_sender(runtime)],
+)

@@ -1,0 +1,73 @@
+"""Mails and their deliveries: what is sent to whom because of which event, and how it went."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclasses.dataclass(frozen=True)
+class Mail:
+    recipient: str
+    subject: str
+    text: str
+    language: str = "nl"
+
+
+@dataclasses.dataclass
+class Delivery:
+    """One mail caused by one event for one recipient; unique on (event, recipient), so never twice."""
+
+    event_id: str
+    event_type: str
+    recipient: str
+    subject: str
+    body: str
+    language: str
+    created_at: dt.datetime
+    status: str = DeliveryStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None
+    claimed_until: dt.datetime | None = None
+    last_error: str | None = None
+    sent_at: dt.datetime | None = None
+    id: int | None = None
+
+    @classmethod
+    def of(cls, event_id: str, event_type: str, mail: Mail, now: dt.datetime) -> Delivery:
+        return cls(
+            event_id=event_id,
+            event_type=event_type,
+            recipient=mail.recipient,
+            subject=mail.subject,
+            body=mail.text,
+            language=mail.language,
+            created_at=now,
+            next_attempt_at=now,
+        )
+
+    @property
+    def mail(self) -> Mail:
+        return Mail(self.recipient, self.subject, self.body, self.language)
+
+    def sent(self, now: dt.datetime) -> None:
+        self.status, self.sent_at, self.claimed_until, self.last_error = DeliveryStatus.SENT, now, None, None
+        self.attempts += 1
+
+    def failed(self, now: dt.datetime, error: str, permanent: bool, max_attempts: int, base_seconds: float) -> None:
+        """Transient failures wait an exponential back-off; permanent ones, or too many, stop for good."""
+        self.attempts += 1
+        self.last_error = error[:1000]
+        self.claimed_until = None
+        if permanent or self.attempts >= max_attempts:
+            self.status = DeliveryStatus.FAILED
+            self.next_attempt_at = None
+        else:
+            self.next_attempt_at = now + dt.timedelta(seconds=min(base_seconds * 2 ** (self.attempts - 1), 3600))

@@ -1,0 +1,1 @@
+"""Partners service: profiles, colleagues by invitation code, audit log, public directory."""

@@ -1,0 +1,23 @@
+"""The partners service's HTTP application."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal_partners.api import public
+from portal_partners.texts import TEXTS
+from portalkit.config import Settings
+from portalkit.service import ServiceRuntime
+from portalkit.web import create_service_app
+
+
+def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = None) -> Flask:
+    from portal_partners.bootstrap import SERVICE
+
+    return create_service_app(
+        runtime or SERVICE.runtime(config),
+        import_name=__name__,
+        title="Partners",
+        blueprints=[public.blp],
+        texts=TEXTS,
+    )

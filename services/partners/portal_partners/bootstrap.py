@@ -1,0 +1,14 @@
+"""What the partners service is, for everything that runs it (gunicorn, worker, CLI, embedded mode)."""
+
+from portal_partners.adapters.orm import metadata
+from portal_partners.app import create_app
+from portal_partners.config import PartnersSettings
+from portalkit.service import ServiceDefinition
+
+SERVICE = ServiceDefinition(
+    name="partners",
+    package="portal_partners",
+    metadata=metadata,
+    create_app=create_app,
+    settings_class=PartnersSettings,
+)

@@ -1,0 +1,21 @@
+"""The partners service's settings: the shared ones plus its own (environment only)."""
+
+import dataclasses
+
+from portalkit.config import Settings
+
+CATEGORIES = (
+    "administratie",
+    "boekhouding",
+    "communicatie",
+    "hrm",
+    "leerplatform",
+    "leerlingvolgsysteem",
+    "planning",
+    "andere",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class PartnersSettings(Settings):
+    categories: tuple[str, ...] = CATEGORIES

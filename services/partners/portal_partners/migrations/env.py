@@ -1,0 +1,4 @@
+from portal_partners.adapters.orm import metadata
+from portalkit.migrations import run_env
+
+run_env(metadata)

@@ -1,0 +1,1 @@
+"""Scopes service: schools, access requests, school-admin grants and the consent ledger."""

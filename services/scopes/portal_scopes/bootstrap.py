@@ -1,0 +1,16 @@
+"""What the scopes service is, for everything that runs it (gunicorn, worker, CLI, embedded mode)."""
+
+from portal_scopes.adapters.orm import metadata
+from portal_scopes.app import create_app
+from portal_scopes.config import ScopesSettings
+from portal_scopes.entrypoints.cli import commands
+from portalkit.service import ServiceDefinition
+
+SERVICE = ServiceDefinition(
+    name="scopes",
+    package="portal_scopes",
+    metadata=metadata,
+    create_app=create_app,
+    settings_class=ScopesSettings,
+    commands=commands,
+)
