@@ -64,3 +64,7 @@ def db_upgrade(services: tuple[str, ...]) -> None:
 def worker(service: str) -> None:
     """Run SERVICE's outbox relay and event consumer."""
     run_worker(_chosen((service,))[0])
+
+
+if __name__ == "__main__":
+    main()

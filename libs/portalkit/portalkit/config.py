@@ -57,7 +57,7 @@ class Settings:
     service: str
     database_url: str = ""
     broker_url: str = "memory://"
-    events_exchange: str = "portal.events"
+    broker_namespace: str = "portal"
     public_url: str = f"http://127.0.0.1:{EMBEDDED_PORT}"
     jwks_url: str = ""
     token_issuer: str = ""

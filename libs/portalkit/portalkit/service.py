@@ -56,7 +56,7 @@ class ServiceRuntime:
         self.definition = definition
         self.settings = settings
         self.database = Database(settings.database_url)
-        self.transport = transport or make_transport(settings.broker_url, settings.events_exchange)
+        self.transport = transport or make_transport(settings.broker_url, settings.broker_namespace)
         self.contracts = EventContracts(f"{settings.contracts_dir}/events") if settings.validate_events else None
         self.outbox = definition.metadata.tables["outbox"]
         self.inbox = definition.metadata.tables["inbox"]

@@ -1,11 +1,12 @@
 """RabbitMQ transport (pika): publisher confirms, quorum queues, delayed retries, dead letters.
 
-Topology, all durable:
-- ``portal.events``: the topic exchange every event is published to, routing key = event type;
-- ``<service>``: one quorum queue per consuming service, shared by its replicas (competing consumers);
-- ``<service>.retry``: where a failed message waits out its back-off (per-message TTL), then returns to
-  ``<service>`` through the default exchange;
-- ``portal.events.dead`` (direct) and ``<service>.dead``: where poison messages are parked, with the
+Topology, all durable, every name under a namespace (``portal`` unless configured, so that test runs and
+a running stack can share one broker without meeting):
+- ``<ns>.events``: the topic exchange every event is published to, routing key = event type;
+- ``<ns>.<service>``: one quorum queue per consuming service, shared by its replicas (competing consumers);
+- ``<ns>.<service>.retry``: where a failed message waits out its back-off (per-message TTL), then returns
+  to ``<ns>.<service>`` through the default exchange;
+- ``<ns>.events.dead`` (direct) and ``<ns>.<service>.dead``: where poison messages are parked, with the
   reason in a header.
 
 pika connections are not thread-safe: each thread gets its own connection.
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Sequence
 
 import pika
@@ -32,14 +32,15 @@ REASON_HEADER = "x-portal-dead-reason"
 
 
 class RabbitTransport:
-    def __init__(self, url: str, exchange: str = "portal.events"):
+    def __init__(self, url: str, namespace: str = "portal"):
         self._parameters = pika.URLParameters(url)
         self._parameters.connection_attempts = 1
         self._parameters.socket_timeout = 5
         self._parameters.blocked_connection_timeout = 30
         self._parameters.heartbeat = 30
-        self.exchange = exchange
-        self.dead_exchange = f"{exchange}.dead"
+        self.namespace = namespace
+        self.exchange = f"{namespace}.events"
+        self.dead_exchange = f"{namespace}.events.dead"
         self._local = threading.local()
         self._declared: list[Subscription] = []
 
@@ -66,11 +67,14 @@ class RabbitTransport:
                 pass
 
     # -- topology ------------------------------------------------------------------------------------
+    def queue_name(self, service: str) -> str:
+        return f"{self.namespace}.{service}"
+
     def _declare_on(self, channel: BlockingChannel, subscriptions: Sequence[Subscription]) -> None:
         channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
         channel.exchange_declare(self.dead_exchange, exchange_type="direct", durable=True)
         for subscription in subscriptions:
-            name = subscription.queue
+            name = self.queue_name(subscription.queue)
             channel.queue_declare(name, durable=True, arguments={"x-queue-type": "quorum"})
             channel.queue_declare(
                 f"{name}.retry",
@@ -78,7 +82,7 @@ class RabbitTransport:
                 arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": name},
             )
             channel.queue_declare(f"{name}.dead", durable=True, arguments={"x-queue-type": "quorum"})
-            channel.queue_bind(f"{name}.dead", self.dead_exchange, routing_key=name)
+            channel.queue_bind(f"{name}.dead", self.dead_exchange, routing_key=subscription.queue)
             for binding in subscription.bindings:
                 channel.queue_bind(name, self.exchange, routing_key=binding)
 
@@ -123,7 +127,7 @@ class RabbitTransport:
                 channel = self._channel()
                 channel.basic_qos(prefetch_count=subscription.prefetch)
                 channel.basic_consume(
-                    subscription.queue,
+                    self.queue_name(subscription.queue),
                     lambda ch, method, properties, body: self._deliver(
                         ch, method, properties, body, subscription, handle
                     ),
@@ -146,7 +150,7 @@ class RabbitTransport:
             delay_ms = int(subscription.retry_delay(attempt) * 1000)
             channel.basic_publish(
                 "",
-                f"{subscription.queue}.retry",
+                f"{self.queue_name(subscription.queue)}.retry",
                 body,
                 pika.BasicProperties(
                     content_type="application/json",
@@ -171,7 +175,7 @@ class RabbitTransport:
                     headers={ATTEMPT_HEADER: attempt, REASON_HEADER: reason},
                 ),
             )
-            log.error("parked message %s of %s in %s.dead: %s", properties.message_id, properties.type, subscription.queue, reason)
+            log.error("parked message %s (%s) of %s: %s", properties.message_id, properties.type, subscription.queue, reason)
         # Acknowledge only after the handler committed, or after the copy for later is confirmed.
         channel.basic_ack(method.delivery_tag)
 
@@ -181,7 +185,7 @@ class RabbitTransport:
         channel = self._channel()
         found, tags = [], []
         while True:
-            method, properties, body = channel.basic_get(f"{queue}.dead", auto_ack=False)
+            method, properties, body = channel.basic_get(f"{self.queue_name(queue)}.dead", auto_ack=False)
             if method is None:
                 break
             found.append((body, (properties.headers or {}).get(REASON_HEADER, "")))
@@ -191,10 +195,7 @@ class RabbitTransport:
         return found
 
     def ping(self) -> None:
-        started = time.monotonic()
-        connection = pika.BlockingConnection(self._parameters)
-        connection.close()
-        log.debug("broker ping %.1f ms", (time.monotonic() - started) * 1000)
+        pika.BlockingConnection(self._parameters).close()
 
     def close(self) -> None:
         self._drop_connection()

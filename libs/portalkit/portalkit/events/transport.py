@@ -84,7 +84,7 @@ def load_subscriptions(contracts_dir: str | Path, **options) -> dict[str, Subscr
     }
 
 
-def make_transport(broker_url: str, exchange: str) -> Transport:
+def make_transport(broker_url: str, namespace: str) -> Transport:
     if broker_url.startswith("memory:"):
         from portalkit.events.memory import InProcessTransport
 
@@ -92,5 +92,5 @@ def make_transport(broker_url: str, exchange: str) -> Transport:
     if broker_url.startswith(("amqp:", "amqps:")):
         from portalkit.events.rabbitmq import RabbitTransport
 
-        return RabbitTransport(broker_url, exchange)
+        return RabbitTransport(broker_url, namespace)
     raise ValueError(f"unsupported BROKER_URL scheme: {broker_url.split(':')[0]}")
