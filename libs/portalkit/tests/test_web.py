@@ -1,0 +1,128 @@
+"""Problems, request ids, health and bearer tokens, through a real Flask app on both databases."""
+
+import pytest
+
+from portalkit.problems import PROBLEM_MEDIA_TYPE
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def test_validation_errors_name_the_fields(demo_app):
+    response = demo_app.test_client().post("/notes", json={"text": "far too long a note"})
+    assert response.status_code == 422
+    assert response.content_type == PROBLEM_MEDIA_TYPE
+    problem = response.get_json()
+    assert problem["status"] == 422 and problem["code"] == "validation"
+    assert [(e["field"], e["pointer"]) for e in problem["errors"]] == [("text", "#/text")]
+
+
+def test_missing_fields_too(demo_app):
+    problem = demo_app.test_client().post("/notes", json={}).get_json()
+    assert problem["errors"][0]["field"] == "text"
+
+
+def test_malformed_json_is_a_400_problem(demo_app):
+    response = demo_app.test_client().post("/notes", data="{nope", content_type="application/json")
+    assert response.status_code == 400
+    assert response.content_type == PROBLEM_MEDIA_TYPE
+
+
+def test_wrong_media_type_is_415(demo_app):
+    response = demo_app.test_client().post("/notes", data="text=x", content_type="text/plain")
+    assert response.status_code == 415
+    assert "text/plain" in response.get_json()["detail"]
+
+
+def test_oversized_body_is_413(demo_app):
+    demo_app.config["MAX_CONTENT_LENGTH"] = 100
+    response = demo_app.test_client().post("/notes", json={"text": "x" * 500})
+    assert response.status_code == 413
+    assert response.content_type == PROBLEM_MEDIA_TYPE
+
+
+def test_unknown_path_and_method(demo_app):
+    client = demo_app.test_client()
+    assert client.get("/nowhere").status_code == 404
+    response = client.delete("/notes")
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+    assert response.content_type == PROBLEM_MEDIA_TYPE
+
+
+def test_crash_is_a_500_problem_without_internals(demo_app, caplog):
+    response = demo_app.test_client().get("/notes/boom", headers={"X-Request-ID": "trace-me"})
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body and "hunter2" not in body
+    assert response.get_json()["request_id"] == "trace-me"
+
+
+def test_domain_problem_uses_the_catalogue_in_the_asked_language(demo_app):
+    client = demo_app.test_client()
+    dutch = client.get("/notes/conflict").get_json()
+    english = client.get("/notes/conflict", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_json()
+    assert dutch["status"] == 409 and dutch["title"] == "Conflict"
+    assert dutch["detail"] == "De gevraagde bron bestaat niet."
+    assert english["detail"] == "The requested resource does not exist."
+
+
+def test_request_id_is_echoed_or_made(demo_app):
+    client = demo_app.test_client()
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
+    made = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"}).headers["X-Request-ID"]
+    assert made and " " not in made
+
+
+def test_health_and_readiness(demo_app):
+    client = demo_app.test_client()
+    assert client.get("/healthz").get_json() == {"status": "ok", "service": "demo"}
+    ready = client.get("/readyz").get_json()
+    assert ready["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_readiness_fails_when_the_database_is_gone(demo_app, demo_runtime):
+    from portalkit.db import Database
+
+    demo_runtime.database = Database("postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=1")
+    response = demo_app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"] == {"database": "OperationalError", "broker": "ok"}
+
+
+class TestBearerTokens:
+    def test_no_token_is_401_with_challenge(self, demo_app):
+        response = demo_app.test_client().get("/notes/secure")
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+    def test_valid_token_with_role(self, demo_app, tokens):
+        token = tokens.token("mod-1", roles=["moderator"])
+        response = demo_app.test_client().get("/notes/secure", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+        assert response.get_json() == {"sub": "mod-1"}
+
+    def test_valid_token_without_the_role_is_403(self, demo_app, tokens):
+        token = tokens.token("p-1", roles=["partner"])
+        assert demo_app.test_client().get("/notes/secure", headers={"Authorization": f"Bearer {token}"}).status_code == 403
+
+    @pytest.mark.parametrize(
+        "claims",
+        [{"lifetime": -120}, {"aud": "someone-else"}, {"iss": "http://evil.test"}],
+        ids=["expired", "wrong-audience", "wrong-issuer"],
+    )
+    def test_untrusted_tokens_are_401(self, demo_app, tokens, claims):
+        token = tokens.token("mod-1", roles=["moderator"], **claims)
+        response = demo_app.test_client().get("/notes/secure", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401
+        assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+
+    def test_token_signed_by_an_unknown_key_is_401(self, demo_app, tokens):
+        from joserfc.jwk import ECKey
+
+        stranger = ECKey.generate_key("P-256", parameters={"kid": "stranger"})
+        token = tokens.token("mod-1", roles=["moderator"], key=stranger)
+        assert demo_app.test_client().get("/notes/secure", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+    def test_garbage_is_401_not_500(self, demo_app):
+        for value in ("Bearer x.y.z", "Bearer ....", "Bearer ünïcode", "Basic abc"):
+            assert demo_app.test_client().get("/notes/secure", headers={"Authorization": value}).status_code == 401
