@@ -33,7 +33,8 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self.session.rollback()  # a no-op after commit; undoes anything left uncommitted
+        # close() rolls back whatever was not committed and detaches objects without expiring them,
+        # so what a use case returns can still be read after its transaction.
         self.session.close()
 
     def publish(self, event: DomainEvent | Envelope) -> Envelope:

@@ -26,9 +26,9 @@ class PublicPartnerSchema(ma.Schema):
     category = ma.fields.String()
     website = ma.fields.String()
     extra_info = ma.fields.String(allow_none=True)
-    logo_url = ma.fields.Method("logo_url", allow_none=True)
+    logo_url = ma.fields.Method("_logo_url", allow_none=True)
 
-    def logo_url(self, entry):
+    def _logo_url(self, entry):
         return f"/api/v1/public/partners/{entry.partner_id}/logo" if entry.has_logo else None
 
 

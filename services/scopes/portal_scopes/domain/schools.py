@@ -26,7 +26,9 @@ class School:
 def parse_schools_csv(text: str) -> list[School]:
     """``institution_number,name`` rows with a header; all or nothing, with the line of the first error."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if not reader.fieldnames or {"institution_number", "name"} - {f.strip() for f in reader.fieldnames}:
+    if reader.fieldnames:
+        reader.fieldnames = [name.strip() for name in reader.fieldnames]
+    if not reader.fieldnames or {"institution_number", "name"} - set(reader.fieldnames):
         raise InvalidSchoolFile(1, "header must name the columns institution_number and name")
     schools: dict[str, School] = {}
     for line, row in enumerate(reader, start=2):
