@@ -146,7 +146,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
 COMPOSE_SITE = NginxSite(
     listen="8080",
     upstreams={service: f"{service}:8000" for service in route_table().services},
-    run_dir="/tmp/nginx",
+    run_dir="/tmp",
     access_log="/dev/stdout",
     error_log="/dev/stderr",
 )

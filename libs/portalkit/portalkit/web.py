@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http
 import logging
 import re
 import time
@@ -12,11 +13,12 @@ import marshmallow as ma
 from flask import Flask, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_smorest.utils import prepare_response
 
 from portalkit.auth import JwksCache, TokenVerifier, fetch_jwks_over_http
 from portalkit.i18n import SHARED, Catalogue
 from portalkit.logs import request_id_var
-from portalkit.problems import Problem, ProblemApi, check_media_type, install_problem_handlers
+from portalkit.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemApi, check_media_type, install_problem_handlers
 from portalkit.service import ServiceRuntime
 
 access_log = logging.getLogger("portalkit.access")
@@ -38,6 +40,18 @@ class ProblemSchema(ma.Schema):
 
 class _Api(ProblemApi):
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        """Document every error response as ``application/problem+json``, which is what is sent."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 def runtime() -> ServiceRuntime:

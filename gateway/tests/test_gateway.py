@@ -1,0 +1,97 @@
+"""One route table: nginx's configuration and the embedded dispatcher agree, and nginx accepts it."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from portal_gateway.dispatcher import Dispatcher
+from portal_gateway.nginx import COMPOSE_CONF, COMPOSE_SITE, NginxSite, render
+from portal_gateway.routes import Route, RouteTable, route_table
+
+
+def test_longest_prefix_wins():
+    table = route_table()
+    assert table.match("/api/v1/partner/applications/42").service == "apps"
+    assert table.match("/api/v1/admin/schools").service == "scopes"
+    assert table.match("/.well-known/jwks.json").service == "identity"
+    assert table.match("/_/notifier/readyz").upstream_path("/_/notifier/readyz") == "/readyz"
+    assert table.match("/elsewhere") is None
+
+
+def test_the_table_refuses_unknown_services_and_duplicates():
+    with pytest.raises(ValueError, match="unknown service"):
+        RouteTable({"a": 1}, (Route("/x", "b", "front-office"),))
+    with pytest.raises(ValueError, match="twice"):
+        RouteTable({"a": 1}, (Route("/x", "a", "f"), Route("/x", "a", "f")))
+
+
+def test_every_route_has_an_nginx_location():
+    config = render(COMPOSE_SITE)
+    for route in route_table().routes:
+        target = f"http://{route.service}/" if route.strip else f"http://{route.service}"
+        assert f"location ^~ {route.prefix} {{" in config
+        assert f"proxy_pass {target};" in config
+
+
+def test_committed_compose_config_is_current():
+    assert COMPOSE_CONF.read_text() == render(COMPOSE_SITE), "run make nginx-conf"
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (.ci/run installs it)")
+def test_nginx_accepts_the_configuration(tmp_path):
+    site = NginxSite(
+        listen="127.0.0.1:18999",
+        upstreams={service: f"127.0.0.1:{port}" for service, port in route_table().services.items()},
+        run_dir=str(tmp_path),
+        access_log=str(tmp_path / "access.log"),
+        error_log=str(tmp_path / "error.log"),
+    )
+    (tmp_path / "nginx.conf").write_text(render(site))
+    result = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def echo(name):
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [f"{name} {environ['PATH_INFO']} {environ['HTTP_X_REQUEST_ID']}".encode()]
+
+    return app
+
+
+@pytest.fixture
+def dispatcher():
+    return Dispatcher({service: echo(service) for service in route_table().services}, max_body=10)
+
+
+def call(dispatcher, path, **environ):
+    captured = {}
+
+    def start_response(status, headers):
+        captured["status"], captured["headers"] = status, dict(headers)
+
+    body = b"".join(dispatcher({"PATH_INFO": path, **environ}, start_response))
+    return captured["status"], captured["headers"], body
+
+
+def test_dispatcher_routes_like_nginx(dispatcher):
+    for route in route_table().routes:
+        status, _, body = call(dispatcher, route.prefix + "x", HTTP_X_REQUEST_ID="r1")
+        assert status == "200 OK"
+        assert body.decode() == f"{route.service} {route.upstream_path(route.prefix + 'x')} r1"
+
+
+def test_dispatcher_answers_its_own_errors_as_problems(dispatcher):
+    status, headers, body = call(dispatcher, "/nowhere")
+    assert status.startswith("404") and headers["Content-Type"] == "application/problem+json"
+    assert headers["X-Request-ID"] and b'"status": 404' in body
+    status, _, _ = call(dispatcher, "/api/v1/partner/applications", CONTENT_LENGTH="11")
+    assert status.startswith("413")
+
+
+def test_dispatcher_needs_every_service():
+    with pytest.raises(ValueError, match="no application"):
+        Dispatcher({"identity": echo("identity")})
