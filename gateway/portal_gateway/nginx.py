@@ -105,6 +105,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         '        proxy_set_header Connection "";',
         "        proxy_set_header Host $host;",
         "        proxy_set_header X-Request-ID $portal_request_id;",
+        "        proxy_hide_header X-Request-ID;  # the service echoes it; nginx adds it once for all answers",
         "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
         "        proxy_set_header X-Forwarded-Proto $scheme;",
         "        proxy_connect_timeout 5s;",
