@@ -15,6 +15,7 @@ import platform
 import threading
 import time
 import uuid
+from pathlib import Path
 
 from portal_apps.bootstrap import SERVICE
 from portal_apps.service_layer.handlers import request_application
@@ -27,7 +28,8 @@ EVENTS = int(os.environ.get("BENCH_EVENTS", 3000))
 
 
 def machine() -> str:
-    cpu = next((line.split(":")[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    lines = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":")[1].strip() for line in lines if line.startswith("model name")), "?")
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
 
 
@@ -47,8 +49,14 @@ def main() -> None:
         started = time.perf_counter()
         for index in range(EVENTS):
             request_application(
-                runtime.unit_of_work, partner_id="p", requested_by="u", known_apis=settings.apis,
-                name=f"App {index}", description="d", technical_contact="c", contact_email="dev@example.org",
+                runtime.unit_of_work,
+                partner_id="p",
+                requested_by="u",
+                known_apis=settings.apis,
+                name=f"App {index}",
+                description="d",
+                technical_contact="c",
+                contact_email="dev@example.org",
                 apis=["leerlingen"],
             )
         write_rate = EVENTS / (time.perf_counter() - started)
@@ -67,7 +75,9 @@ def main() -> None:
             if len(handled) == EVENTS:
                 done.set()
 
-        consumer = EventConsumer(runtime.unit_of_work, runtime.inbox, {"apps.application.requested": count}, runtime.contracts)
+        consumer = EventConsumer(
+            runtime.unit_of_work, runtime.inbox, {"apps.application.requested": count}, runtime.contracts
+        )
         stop = threading.Event()
         started = time.perf_counter()
         thread = threading.Thread(target=transport.consume, args=(subscription, consumer, stop), daemon=True)

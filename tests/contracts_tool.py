@@ -17,7 +17,9 @@ def served_documents() -> dict[str, dict]:
     documents = {}
     with tempfile.TemporaryDirectory() as folder:
         for name, definition in installed_services().items():
-            settings = definition.settings({}, database_url=f"sqlite:///{folder}/{name}.db", broker_url="memory://contracts")
+            settings = definition.settings(
+                {}, database_url=f"sqlite:///{folder}/{name}.db", broker_url="memory://contracts"
+            )
             app = definition.create_app(runtime=definition.runtime(settings))
             documents[name] = app.test_client().get("/openapi.json").get_json()
     return documents

@@ -64,10 +64,10 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         f"    scgi_temp_path {run}/scgi;",
         "",
         "    # $uri, never $request_uri: query strings may carry one-time tokens.",
-        "    log_format portal_json escape=json '{\"time\":\"$time_iso8601\",\"request_id\":\"$portal_request_id\","
-        "\"remote\":\"$remote_addr\",\"method\":\"$request_method\",\"uri\":\"$uri\",\"status\":$status,"
-        "\"bytes\":$body_bytes_sent,\"duration\":$request_time,\"upstream\":\"$upstream_addr\","
-        "\"upstream_duration\":\"$upstream_response_time\"}';",
+        '    log_format portal_json escape=json \'{"time":"$time_iso8601","request_id":"$portal_request_id",'
+        '"remote":"$remote_addr","method":"$request_method","uri":"$uri","status":$status,'
+        '"bytes":$body_bytes_sent,"duration":$request_time,"upstream":"$upstream_addr",'
+        '"upstream_duration":"$upstream_response_time"}\';',
         f"    access_log {site.access_log} portal_json;",
         "",
         "    gzip on;",
@@ -75,7 +75,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         "    gzip_types application/json application/problem+json text/css application/javascript text/plain;",
         "",
         "    map $http_x_request_id $portal_request_id {",
-        '        default $http_x_request_id;',
+        "        default $http_x_request_id;",
         '        ""      $request_id;',
         "    }",
         "",
@@ -130,7 +130,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         "",
     ]
     for status, (title, detail) in GATEWAY_ERRORS.items():
-        retry = '            add_header Retry-After 1 always;\n' if status == 429 else ""
+        retry = "            add_header Retry-After 1 always;\n" if status == 429 else ""
         lines += [
             f"        location @problem_{status} {{",
             "            default_type application/problem+json;",

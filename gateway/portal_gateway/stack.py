@@ -121,8 +121,15 @@ class Stack:
         if self.with_mail_sink:
             self.start_process(
                 "mailsink",
-                [sys.executable, "-m", "portal_gateway.mailsink", "--port", str(self.settings.smtp_port),
-                 "--maildir", str(self.run_dir / "mail")],
+                [
+                    sys.executable,
+                    "-m",
+                    "portal_gateway.mailsink",
+                    "--port",
+                    str(self.settings.smtp_port),
+                    "--maildir",
+                    str(self.run_dir / "mail"),
+                ],
                 os.environ.copy(),
             )
         for service in self.services:
@@ -137,20 +144,32 @@ class Stack:
         self.start_process(
             f"{service}-web",
             [
-                sys.executable, "-m", "gunicorn", f"portal_{service}.entrypoints.wsgi:app",
-                "--bind", f"127.0.0.1:{self.service_port(service)}",
-                "--workers", str(settings.web_workers),
-                "--worker-class", "gthread",
-                "--threads", str(settings.web_threads),
-                "--keep-alive", "75",
-                "--graceful-timeout", "10",
-                "--log-level", "warning",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                f"portal_{service}.entrypoints.wsgi:app",
+                "--bind",
+                f"127.0.0.1:{self.service_port(service)}",
+                "--workers",
+                str(settings.web_workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(settings.web_threads),
+                "--keep-alive",
+                "75",
+                "--graceful-timeout",
+                "10",
+                "--log-level",
+                "warning",
             ],
             self.env(service),
         )
 
     def start_worker(self, service: str) -> None:
-        self.start_process(f"{service}-worker", [sys.executable, "-m", "portalkit.cli", "worker", service], self.env(service))
+        self.start_process(
+            f"{service}-worker", [sys.executable, "-m", "portalkit.cli", "worker", service], self.env(service)
+        )
 
     def start_nginx(self) -> None:
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -163,11 +182,15 @@ class Stack:
         )
         config = self.run_dir / "nginx.conf"
         config.write_text(render(site))
-        self.start_process("nginx", [nginx, "-p", str(self.run_dir), "-c", str(config), "-g", "daemon off;"], os.environ.copy())
+        self.start_process(
+            "nginx", [nginx, "-p", str(self.run_dir), "-c", str(config), "-g", "daemon off;"], os.environ.copy()
+        )
 
     def start_process(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         log = open(self.run_dir / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - owned by the process
-        self.processes[name] = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes[name] = subprocess.Popen(
+            argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def stop_process(self, name: str, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
         process = self.processes.pop(name, None)

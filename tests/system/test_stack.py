@@ -92,9 +92,17 @@ def signing_key(stack: Stack) -> ECKey:
 
 def partner_headers(stack: Stack, partner_id: str = "partner-1") -> dict:
     key = signing_key(stack)
-    now = int(dt.datetime.now(dt.timezone.utc).timestamp())
-    claims = {"iss": stack.url, "aud": "portal", "sub": "user-1", "iat": now, "exp": now + 900,
-              "roles": ["partner"], "partner_id": partner_id, "jti": uuid.uuid4().hex}
+    now = int(dt.datetime.now(dt.UTC).timestamp())
+    claims = {
+        "iss": stack.url,
+        "aud": "portal",
+        "sub": "user-1",
+        "iat": now,
+        "exp": now + 900,
+        "roles": ["partner"],
+        "partner_id": partner_id,
+        "jti": uuid.uuid4().hex,
+    }
     token = jwt.encode({"alg": "ES256", "kid": key.kid, "typ": "at+jwt"}, claims, key)
     return {"Authorization": f"Bearer {token}"}
 
@@ -145,8 +153,10 @@ def test_nginx_answers_its_own_errors_as_problems(stack):
     assert missing.headers["Content-Type"] == "application/problem+json"
     assert missing.json()["request_id"] == missing.headers["X-Request-ID"]
     too_big = requests.post(
-        f"{stack.url}/api/v1/partner/applications", data=b"x" * (3 * 1024 * 1024),
-        headers={"Content-Type": "application/json"}, timeout=10,
+        f"{stack.url}/api/v1/partner/applications",
+        data=b"x" * (3 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+        timeout=10,
     )
     assert too_big.status_code == 413
     assert too_big.json()["status"] == 413
@@ -158,7 +168,9 @@ def test_an_application_request_reaches_the_moderators_by_mail(stack):
     assert sorted(mail["To"] for mail in mails) == sorted(MODERATORS)
     assert f"{stack.url}/backoffice/#/applications/{created['id']}" in mails[0].get_content()
     other_partner = requests.get(
-        f"{stack.url}/api/v1/partner/applications/{created['id']}", headers=partner_headers(stack, "partner-2"), timeout=5
+        f"{stack.url}/api/v1/partner/applications/{created['id']}",
+        headers=partner_headers(stack, "partner-2"),
+        timeout=5,
     )
     assert other_partner.status_code == 404
 

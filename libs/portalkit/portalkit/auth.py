@@ -52,9 +52,7 @@ class JwksCache:
         with self._lock:
             age = time.monotonic() - self._fetched_at
             stale = self._keys is None or age > self._ttl
-            unknown = kid is not None and self._keys is not None and not any(
-                key.kid == kid for key in self._keys.keys
-            )
+            unknown = kid is not None and self._keys is not None and not any(key.kid == kid for key in self._keys.keys)
             if stale or (unknown and age > self._refresh_floor):
                 try:
                     self._refresh()

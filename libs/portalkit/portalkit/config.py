@@ -87,9 +87,7 @@ class Settings:
             if not getattr(self, name):
                 object.__setattr__(self, name, value)
         if not self.database_url:
-            object.__setattr__(
-                self, "database_url", f"sqlite:///{Path(self.data_dir) / (self.service + '.db')}"
-            )
+            object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir) / (self.service + '.db')}")
         if not self.contracts_dir:
             object.__setattr__(self, "contracts_dir", str(find_contracts_dir()))
 

@@ -48,9 +48,7 @@ def run_env(target_metadata: MetaData) -> None:
         return
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
-        context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=batch
-        )
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=batch)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

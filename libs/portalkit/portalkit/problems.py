@@ -38,7 +38,11 @@ def field_errors(messages, location: str | None = None, prefix: str = "") -> lis
     entries: list[dict] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            if prefix == "" and location is None and key in {"json", "query", "form", "files", "headers", "path", "view_args"}:
+            if (
+                prefix == ""
+                and location is None
+                and key in {"json", "query", "form", "files", "headers", "path", "view_args"}
+            ):
                 entries.extend(field_errors(value, location=key))
                 continue
             path = f"{prefix}/{key}" if prefix or key != "_schema" else ""
@@ -54,7 +58,9 @@ def field_errors(messages, location: str | None = None, prefix: str = "") -> lis
         for index, value in enumerate(messages):
             entries.extend(field_errors(value, location, f"{prefix}/{index}"))
     elif isinstance(messages, str):
-        entries.append({"pointer": "#" + prefix, "field": prefix.strip("/").replace("/", ".") or None, "detail": messages})
+        entries.append(
+            {"pointer": "#" + prefix, "field": prefix.strip("/").replace("/", ".") or None, "detail": messages}
+        )
     return entries
 
 

@@ -133,9 +133,16 @@ class TokenFactory:
         return self.key_set.as_dict(private=False)
 
     def token(self, subject: str = "user-1", *, lifetime: int = 900, key: ECKey | None = None, **claims) -> str:
-        now = int(dt.datetime.now(dt.timezone.utc).timestamp())
-        payload = {"iss": ISSUER, "aud": AUDIENCE, "sub": subject, "iat": now, "exp": now + lifetime,
-                   "jti": uuid.uuid4().hex, **claims}
+        now = int(dt.datetime.now(dt.UTC).timestamp())
+        payload = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": subject,
+            "iat": now,
+            "exp": now + lifetime,
+            "jti": uuid.uuid4().hex,
+            **claims,
+        }
         signer = key or self.key
         return jwt.encode({"alg": "ES256", "kid": signer.kid, "typ": "at+jwt"}, payload, signer)
 

@@ -9,13 +9,12 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from portalkit.auth import JwksCache, TokenVerifier, current_principal, requires
+from portalkit.auth import current_principal, requires
 from portalkit.db import new_metadata
 from portalkit.events.envelope import Envelope
 from portalkit.events.outbox import define_messaging_tables
 from portalkit.problems import Problem
 from portalkit.service import ServiceDefinition
-from portalkit.testing import AUDIENCE, ISSUER
 from portalkit.web import create_service_app, runtime
 
 metadata = new_metadata()

@@ -60,8 +60,11 @@ def test_claims_become_a_principal(tokens):
 def test_id_tokens_are_not_access_tokens(tokens):
     from joserfc import jwt
 
-    token = jwt.encode({"alg": "ES256", "kid": tokens.key.kid, "typ": "JWT"},
-                       {"iss": ISSUER, "aud": AUDIENCE, "sub": "x", "exp": 9999999999}, tokens.key)
+    token = jwt.encode(
+        {"alg": "ES256", "kid": tokens.key.kid, "typ": "JWT"},
+        {"iss": ISSUER, "aud": AUDIENCE, "sub": "x", "exp": 9999999999},
+        tokens.key,
+    )
     with pytest.raises(TokenError, match="typ"):
         TokenVerifier(JwksCache(tokens.jwks), ISSUER, AUDIENCE).verify(token)
 

@@ -26,8 +26,12 @@ def contracts():
 
 def event(**changes):
     fields = dict(
-        application_id="a1", partner_id="p1", name="Agenda", contact_email="dev@example.org",
-        apis=["leerlingen"], requested_by="u1",
+        application_id="a1",
+        partner_id="p1",
+        name="Agenda",
+        contact_email="dev@example.org",
+        apis=["leerlingen"],
+        requested_by="u1",
     )
     return ApplicationRequested(**{**fields, **changes}).envelope()
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 import sqlalchemy as sa
-
 from portalkit_demo import notes, requested_event
+
 from portalkit.events.consumer import EventConsumer
 from portalkit.events.transport import Outcome, Subscription
 
@@ -16,7 +16,9 @@ SUBSCRIPTION = Subscription("demo", ("apps.application.*",), max_attempts=3, ret
 
 def unsent(runtime):
     with runtime.database.session() as session:
-        return session.scalar(sa.select(sa.func.count()).select_from(runtime.outbox).where(runtime.outbox.c.sent_at.is_(None)))
+        return session.scalar(
+            sa.select(sa.func.count()).select_from(runtime.outbox).where(runtime.outbox.c.sent_at.is_(None))
+        )
 
 
 def count(runtime, table):
@@ -34,11 +36,10 @@ def test_state_and_event_commit_together(demo_runtime):
 
 
 def test_state_and_event_roll_back_together(demo_runtime):
-    with pytest.raises(RuntimeError):
-        with demo_runtime.unit_of_work() as uow:
-            uow.session.execute(sa.insert(notes).values(id="n1", text="lost"))
-            uow.publish(requested_event("n1"))
-            raise RuntimeError("the change fails after the event was written")
+    with pytest.raises(RuntimeError), demo_runtime.unit_of_work() as uow:
+        uow.session.execute(sa.insert(notes).values(id="n1", text="lost"))
+        uow.publish(requested_event("n1"))
+        raise RuntimeError("the change fails after the event was written")
     assert count(demo_runtime, notes) == 0
     assert count(demo_runtime, demo_runtime.outbox) == 0
 
@@ -54,9 +55,8 @@ def test_an_event_breaking_its_contract_never_enters_the_outbox(demo_runtime):
 
     bad = requested_event("n1")
     bad.data["apis"] = []
-    with pytest.raises(ContractViolation):
-        with demo_runtime.unit_of_work() as uow:
-            uow.publish(bad)
+    with pytest.raises(ContractViolation), demo_runtime.unit_of_work() as uow:
+        uow.publish(bad)
 
 
 def test_relay_publishes_in_order_and_marks_sent(demo_runtime):
@@ -96,7 +96,9 @@ def test_a_failing_broker_keeps_the_events(demo_runtime):
 
 
 def consumer_of(runtime, handler):
-    return EventConsumer(runtime.unit_of_work, runtime.inbox, {"apps.application.requested": handler}, runtime.contracts)
+    return EventConsumer(
+        runtime.unit_of_work, runtime.inbox, {"apps.application.requested": handler}, runtime.contracts
+    )
 
 
 def test_a_redelivered_event_is_handled_once(demo_runtime):
@@ -171,7 +173,9 @@ def test_a_handler_that_always_fails_is_parked_after_max_attempts(demo_runtime):
 
     demo_runtime.transport.declare([SUBSCRIPTION])
     demo_runtime.transport.publish([requested_event("n1")])
-    run_consumer_until(demo_runtime, consumer_of(demo_runtime, broken), lambda: demo_runtime.transport.dead_letters("demo"))
+    run_consumer_until(
+        demo_runtime, consumer_of(demo_runtime, broken), lambda: demo_runtime.transport.dead_letters("demo")
+    )
     assert len(attempts) == SUBSCRIPTION.max_attempts
     [(body, reason)] = demo_runtime.transport.dead_letters("demo")
     assert json.loads(body)["data"]["application_id"] == "n1"

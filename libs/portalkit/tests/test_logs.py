@@ -6,7 +6,7 @@ from portalkit.logs import JsonFormatter, RequestContextFilter, redact, request_
 
 def test_secrets_are_masked_in_any_shape():
     line = (
-        "POST /oauth/token?client_secret=s3cr3t&x=1 body {\"password\": \"Hunter2!\"} "
+        'POST /oauth/token?client_secret=s3cr3t&x=1 body {"password": "Hunter2!"} '
         "Authorization: Bearer eyJhbGciOi.x.y token=abc refresh_token=def"
     )
     masked = redact(line)

@@ -9,12 +9,12 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from portalkit_demo import DEMO, metadata, notes, requested_event
 
 from portalkit.events.consumer import EventConsumer
 from portalkit.events.rabbitmq import RabbitTransport
-from portalkit.events.transport import Outcome, Subscription
+from portalkit.events.transport import Subscription
 from portalkit.testing import delete_broker_namespace
-from portalkit_demo import DEMO, metadata, notes, requested_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)]
 
@@ -64,13 +64,13 @@ class Collector:
         def remember(uow, envelope):
             if handler:
                 handler(envelope)
-            uow.session.execute(
-                sa.insert(notes).values(id="seen-" + envelope.data["application_id"], text="seen")
-            )
+            uow.session.execute(sa.insert(notes).values(id="seen-" + envelope.data["application_id"], text="seen"))
             with self.lock:
                 self.seen.append(envelope.data["application_id"])
 
-        self.consumer = EventConsumer(runtime.unit_of_work, runtime.inbox, {"apps.application.requested": remember}, runtime.contracts)
+        self.consumer = EventConsumer(
+            runtime.unit_of_work, runtime.inbox, {"apps.application.requested": remember}, runtime.contracts
+        )
 
     def run(self, transport, stop):
         thread = threading.Thread(target=transport.consume, args=(SUBSCRIPTION, self.consumer, stop), daemon=True)

@@ -103,7 +103,9 @@ class TestBearerTokens:
 
     def test_valid_token_without_the_role_is_403(self, demo_app, tokens):
         token = tokens.token("p-1", roles=["partner"])
-        assert demo_app.test_client().get("/notes/secure", headers={"Authorization": f"Bearer {token}"}).status_code == 403
+        assert (
+            demo_app.test_client().get("/notes/secure", headers={"Authorization": f"Bearer {token}"}).status_code == 403
+        )
 
     @pytest.mark.parametrize(
         "claims",
@@ -121,7 +123,9 @@ class TestBearerTokens:
 
         stranger = ECKey.generate_key("P-256", parameters={"kid": "stranger"})
         token = tokens.token("mod-1", roles=["moderator"], key=stranger)
-        assert demo_app.test_client().get("/notes/secure", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        assert (
+            demo_app.test_client().get("/notes/secure", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        )
 
     def test_garbage_is_401_not_500(self, demo_app):
         for value in ("Bearer x.y.z", "Bearer ....", "Bearer ünïcode", "Basic abc"):

@@ -82,7 +82,9 @@ def test_without_a_profile_the_answer_says_what_to_do(service, tokens):
     app, _ = service
     token = tokens.token("new-user", roles=["partner"])
     response = app.test_client().post(
-        "/api/v1/partner/applications", json=VALID, headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+        "/api/v1/partner/applications",
+        json=VALID,
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
     )
     assert response.status_code == 403
     assert "profile" in response.get_json()["detail"]

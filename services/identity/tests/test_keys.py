@@ -7,7 +7,7 @@ from portal_identity.domain.keys import published_keys, rotate, signing_key
 from portal_identity.service_layer.keys import ensure_signing_key, rotate_keys
 from portalkit.testing import start_service
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 LEAD = dt.timedelta(minutes=10)
 LIFETIME = dt.timedelta(minutes=15)
 

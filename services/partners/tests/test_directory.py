@@ -21,7 +21,7 @@ def entry(partner_id, name, **changes):
         active=True,
         public=True,
         approved_apps=1,
-        updated_at=dt.datetime.now(dt.timezone.utc),
+        updated_at=dt.datetime.now(dt.UTC),
     )
     return DirectoryEntry(**{**fields, **changes})
 

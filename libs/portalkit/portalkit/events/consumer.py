@@ -68,9 +68,7 @@ class EventConsumer:
         exists = session.scalar(sa.select(sa.literal(1)).where(self.inbox.c.event_id == envelope.id))
         if exists:
             return True
-        session.execute(
-            sa.insert(self.inbox).values(event_id=envelope.id, type=envelope.type, handled_at=utcnow())
-        )
+        session.execute(sa.insert(self.inbox).values(event_id=envelope.id, type=envelope.type, handled_at=utcnow()))
         return False
 
     def _seen_now(self, envelope: Envelope) -> bool:

@@ -14,6 +14,7 @@ pika connections are not thread-safe: each thread gets its own connection.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -61,10 +62,8 @@ class RabbitTransport:
         connection = getattr(self._local, "connection", None)
         self._local.connection = self._local.channel = None
         if connection is not None and connection.is_open:
-            try:
+            with contextlib.suppress(AMQPError):  # already broken: nothing left to close cleanly
                 connection.close()
-            except AMQPError:
-                pass
 
     # -- topology ------------------------------------------------------------------------------------
     def queue_name(self, service: str) -> str:
@@ -175,7 +174,9 @@ class RabbitTransport:
                     headers={ATTEMPT_HEADER: attempt, REASON_HEADER: reason},
                 ),
             )
-            log.error("parked message %s (%s) of %s: %s", properties.message_id, properties.type, subscription.queue, reason)
+            log.error(
+                "parked message %s (%s) of %s: %s", properties.message_id, properties.type, subscription.queue, reason
+            )
         # Acknowledge only after the handler committed, or after the copy for later is confirmed.
         channel.basic_ack(method.delivery_tag)
 

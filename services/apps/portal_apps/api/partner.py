@@ -10,8 +10,9 @@ from portalkit.auth import current_principal, requires
 from portalkit.problems import Problem, field_problem
 from portalkit.web import runtime
 
-blp = Blueprint("partner_applications", __name__, url_prefix="/api/v1/partner/applications",
-                description="A partner's applications")
+blp = Blueprint(
+    "partner_applications", __name__, url_prefix="/api/v1/partner/applications", description="A partner's applications"
+)
 
 
 def _partner_id() -> str:

@@ -20,7 +20,10 @@ class Directory:
         if text:
             pattern = f"%{text.strip().lower()}%"
             query = query.where(
-                sa.or_(sa.func.lower(DirectoryEntry.name).like(pattern), sa.func.lower(DirectoryEntry.description).like(pattern))
+                sa.or_(
+                    sa.func.lower(DirectoryEntry.name).like(pattern),
+                    sa.func.lower(DirectoryEntry.description).like(pattern),
+                )
             )
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         order = (sa.func.lower(DirectoryEntry.name), DirectoryEntry.partner_id)

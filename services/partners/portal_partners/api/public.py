@@ -8,8 +8,9 @@ from portal_partners.service_layer.handlers import search_directory
 from portalkit.problems import field_problem
 from portalkit.web import runtime
 
-blp = Blueprint("public_directory", __name__, url_prefix="/api/v1/public/partners",
-                description="Public partner directory")
+blp = Blueprint(
+    "public_directory", __name__, url_prefix="/api/v1/public/partners", description="Public partner directory"
+)
 
 
 class DirectorySearchSchema(ma.Schema):
@@ -43,7 +44,13 @@ class PartnerDirectory(MethodView):
         if query["category"] is not None and query["category"] not in categories:
             raise field_problem(
                 "problem.validation",
-                [("category", "directory.unknown_category", {"category": query["category"], "known": ", ".join(categories)})],
+                [
+                    (
+                        "category",
+                        "directory.unknown_category",
+                        {"category": query["category"], "known": ", ".join(categories)},
+                    )
+                ],
             )
         entries, total = search_directory(
             runtime().unit_of_work,
