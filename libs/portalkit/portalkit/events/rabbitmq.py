@@ -32,6 +32,17 @@ ATTEMPT_HEADER = "x-portal-attempt"
 REASON_HEADER = "x-portal-dead-reason"
 
 
+def _persistent(message_id: str, event_type: str, headers=None, expiration: str | None = None):
+    return pika.BasicProperties(
+        content_type="application/json",
+        delivery_mode=pika.DeliveryMode.Persistent,
+        message_id=message_id,
+        type=event_type,
+        headers=headers,
+        expiration=expiration,
+    )
+
+
 class RabbitTransport:
     def __init__(self, url: str, namespace: str = "portal"):
         self._parameters = pika.URLParameters(url)
@@ -106,12 +117,7 @@ class RabbitTransport:
                     self.exchange,
                     envelope.routing_key,
                     envelope.to_json(),
-                    pika.BasicProperties(
-                        content_type="application/json",
-                        delivery_mode=pika.DeliveryMode.Persistent,
-                        message_id=envelope.id,
-                        type=envelope.type,
-                    ),
+                    _persistent(envelope.id, envelope.type),
                 )
         except AMQPError:
             self._drop_connection()
@@ -151,14 +157,7 @@ class RabbitTransport:
                 "",
                 f"{self.queue_name(subscription.queue)}.retry",
                 body,
-                pika.BasicProperties(
-                    content_type="application/json",
-                    delivery_mode=pika.DeliveryMode.Persistent,
-                    message_id=properties.message_id,
-                    type=properties.type,
-                    expiration=str(delay_ms),
-                    headers={ATTEMPT_HEADER: attempt + 1},
-                ),
+                _persistent(properties.message_id, properties.type, {ATTEMPT_HEADER: attempt + 1}, str(delay_ms)),
             )
         elif outcome is not Outcome.ACK:
             reason = "rejected" if outcome is Outcome.DEAD else f"failed {attempt} times"
@@ -166,13 +165,7 @@ class RabbitTransport:
                 self.dead_exchange,
                 subscription.queue,
                 body,
-                pika.BasicProperties(
-                    content_type="application/json",
-                    delivery_mode=pika.DeliveryMode.Persistent,
-                    message_id=properties.message_id,
-                    type=properties.type,
-                    headers={ATTEMPT_HEADER: attempt, REASON_HEADER: reason},
-                ),
+                _persistent(properties.message_id, properties.type, {ATTEMPT_HEADER: attempt, REASON_HEADER: reason}),
             )
             log.error(
                 "parked message %s (%s) of %s: %s", properties.message_id, properties.type, subscription.queue, reason
