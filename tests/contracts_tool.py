@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from portalkit.service import installed_services
+from portalkit.testing import prepared_runtime
 
 OPENAPI_DIR = Path(__file__).resolve().parents[1] / "contracts" / "openapi"
 
@@ -17,10 +18,8 @@ def served_documents() -> dict[str, dict]:
     documents = {}
     with tempfile.TemporaryDirectory() as folder:
         for name, definition in installed_services().items():
-            settings = definition.settings(
-                {}, database_url=f"sqlite:///{folder}/{name}.db", broker_url="memory://contracts"
-            )
-            app = definition.create_app(runtime=definition.runtime(settings))
+            runtime = prepared_runtime(definition, f"sqlite:///{folder}/{name}.db")
+            app = definition.create_app(runtime=runtime)
             documents[name] = app.test_client().get("/openapi.json").get_json()
     return documents
 

@@ -11,6 +11,7 @@ from portalkit.config import find_contracts_dir
 from portalkit.events import DomainEvent
 from portalkit.events.contracts import EventContracts
 from portalkit.service import installed_services
+from portalkit.testing import prepared_runtime
 
 EVENTS_DIR = find_contracts_dir() / "events"
 CONTRACTS = EventContracts(EVENTS_DIR)
@@ -43,19 +44,31 @@ def test_every_produced_event_has_a_schema_with_the_same_fields(service, event):
     assert set(data["required"]) <= fields
 
 
+# Contracts agreed before their producer is built; each entry names the issue that builds the producer.
+# The test below fails once a producer exists and the entry was not removed.
+AWAITING_PRODUCER = {
+    "apps.application.approved": "issue 5 (apps: moderation)",
+    "apps.application.rejected": "issue 5 (apps: moderation)",
+    "apps.application.archived": "issue 5 (apps: moderation)",
+    "scopes.grants.changed": "issue 6 (scopes: grants)",
+}
+
+
 def test_every_consumed_event_has_a_schema_and_a_producer():
     produced_types = {cls.type for _, cls in PRODUCED}
     for service, bindings in CONSUMERS.items():
         assert service in installed_services(), f"consumers.json names unknown service {service}"
         for binding in bindings:
             assert any(known.startswith(binding + ".v") for known in CONTRACTS.known), binding
-            assert binding in produced_types, f"{service} consumes {binding}, which nobody publishes"
+            if binding in AWAITING_PRODUCER:
+                assert binding not in produced_types, f"{binding} has its producer now: drop it from AWAITING_PRODUCER"
+            else:
+                assert binding in produced_types, f"{service} consumes {binding}, which nobody publishes"
 
 
 @pytest.mark.parametrize("service", sorted(installed_services()))
 def test_every_handler_is_bound_to_its_queue(service, tmp_path):
     definition = installed_services()[service]
-    settings = definition.settings({}, database_url=f"sqlite:///{tmp_path}/x.db", broker_url="memory://events-test")
-    handled = set(definition.handlers(definition.runtime(settings)))
+    handled = set(definition.handlers(prepared_runtime(definition, f"sqlite:///{tmp_path}/x.db")))
     assert handled <= set(CONSUMERS.get(service, [])), "a handler whose events never reach the queue"
     assert set(CONSUMERS.get(service, [])) <= handled, "a binding with no handler: events would be dropped"

@@ -72,6 +72,8 @@ class Settings:
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.5
     max_content_length: int = 2 * 1024 * 1024
+    # Shared secret of the portal's services for their few synchronous internal calls (never routed).
+    internal_token: str = ""
     default_language: str = "nl"
     log_level: str = "INFO"
     log_format: str = "json"

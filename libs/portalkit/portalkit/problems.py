@@ -75,9 +75,23 @@ def current_language(app: Flask | None = None) -> str:
     )
 
 
+def _oauth_error(status: int, detail: str, headers) -> Response:
+    """RFC 6749 section 5.2 errors for OAuth endpoints, which clients parse as such, not as problems."""
+    error = "server_error" if status >= 500 else "invalid_request"
+    body = json.dumps({"error": error, "error_description": detail})
+    response = Response(body, status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
 def problem_response(status: int, detail: str, *, errors=None, code=None, headers=None, extra=None) -> Response:
     from flask import current_app
 
+    if request.path.startswith(current_app.config.get("PORTAL_OAUTH_PREFIXES", ())):
+        return _oauth_error(status, detail, headers)
     catalogue: Catalogue = current_app.extensions["portal.catalogue"]
     language = current_language()
     title_key = f"http.{status}" if f"http.{status}" in catalogue else "http.other"

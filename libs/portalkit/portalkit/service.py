@@ -61,6 +61,8 @@ class ServiceRuntime:
         self.outbox = definition.metadata.tables["outbox"]
         self.inbox = definition.metadata.tables["inbox"]
         self.relay_wakeup = threading.Event()
+        # Per-process components a service builds once (caches, hashers), keyed by the service's own names.
+        self.extensions: dict[str, object] = {}
         topology = load_subscriptions(
             settings.contracts_dir,
             prefetch=settings.consumer_prefetch,

@@ -152,13 +152,11 @@ def tokens() -> TokenFactory:
     return TokenFactory()
 
 
-def start_service(definition, database_url: str, tokens: TokenFactory, **overrides):
-    """A service on ``database_url`` with a private in-process broker, trusting ``tokens``' key.
+def prepared_runtime(definition, database_url: str, **overrides):
+    """A migrated and prepared runtime of ``definition`` with a private in-process broker.
 
-    Returns (flask app, runtime). Settings come from the arguments only, never from the environment.
+    Settings come from the arguments only, never from the environment.
     """
-    from portalkit.auth import JwksCache, TokenVerifier  # noqa: PLC0415
-
     settings = definition.settings(
         {},
         database_url=database_url,
@@ -171,6 +169,14 @@ def start_service(definition, database_url: str, tokens: TokenFactory, **overrid
     runtime = definition.runtime(settings)
     runtime.migrate()
     definition.prepare(runtime)
+    return runtime
+
+
+def start_service(definition, database_url: str, tokens: TokenFactory, **overrides):
+    """A service on ``database_url`` trusting ``tokens``' key; returns (flask app, runtime)."""
+    from portalkit.auth import JwksCache, TokenVerifier  # noqa: PLC0415
+
+    runtime = prepared_runtime(definition, database_url, **overrides)
     app = definition.create_app(runtime=runtime)
     app.extensions["portal.verifier"] = TokenVerifier(JwksCache(tokens.jwks), ISSUER, AUDIENCE)
     return app, runtime

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask
 
-from portal_identity.api import jwks
+from portal_identity.api import accounts, clients, oauth, pages, wellknown
+from portal_identity.service_layer.context import build_identity
 from portal_identity.texts import TEXTS
 from portalkit.config import Settings
 from portalkit.service import ServiceRuntime
@@ -15,10 +18,26 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
     from portal_identity.bootstrap import SERVICE
 
     runtime = runtime or SERVICE.runtime(config)
-    return create_service_app(
+    identity = build_identity(runtime)
+    app = create_service_app(
         runtime,
         import_name=__name__,
         title="Identity",
-        blueprints=[jwks.blp],
+        blueprints=[wellknown.blp, accounts.blp, clients.blp, clients.internal],
         texts=TEXTS,
     )
+    settings = runtime.settings
+    app.config.update(
+        SECRET_KEY=identity.session_secret,
+        SESSION_COOKIE_NAME="portal_login",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=pages.SESSION_SECONDS),
+        PORTAL_OAUTH_PREFIXES=("/oauth/token", "/oauth/introspect", "/oauth/revoke"),
+    )
+    app.extensions["identity"] = identity
+    app.register_blueprint(pages.blp)
+    app.register_blueprint(oauth.blp)
+    oauth.config_oauth(app, identity)
+    return app

@@ -8,5 +8,22 @@ from portalkit.config import Settings
 @dataclasses.dataclass(frozen=True)
 class IdentitySettings(Settings):
     access_token_seconds: int = 900
+    # Who API consumers' tokens are for (the data APIs); people's tokens are for the portal (TOKEN_AUDIENCE).
+    api_audience: str = "data-apis"
+    client_cache_seconds: float = 5.0
+    refresh_token_days: int = 30
+    authorization_code_seconds: int = 60
     # A new signing key is published this long before it signs, so every JWKS cache has it in time.
     key_publish_lead_seconds: int = 600
+    activation_hours: int = 72
+    password_reset_hours: int = 2
+    secret_rotation_days: int = 7
+    # Optional: without them a random value is made once and kept in the database for all replicas.
+    session_secret: str = ""
+    secret_pepper: str = ""
+    session_cookie_secure: bool = False
+    # The data APIs whose scopes schools grant (listed in the discovery document).
+    apis: tuple[str, ...] = ("leerlingen", "personeel", "internen", "voorinschrijvingen", "rekeningen")
+    # The portal's own browser UIs (public clients, authorization code + PKCE).
+    front_office_path: str = "/"
+    back_office_path: str = "/backoffice/"

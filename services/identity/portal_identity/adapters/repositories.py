@@ -1,9 +1,17 @@
 """Repositories: how the service layer reads and stores aggregates, without writing SQL itself."""
 
+from __future__ import annotations
+
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from portal_identity.adapters import orm
+from portal_identity.domain.accounts import Account, AccountToken
+from portal_identity.domain.clients import Client
 from portal_identity.domain.keys import SigningKey
+from portal_identity.domain.throttle import LoginThrottle
 
 
 class SigningKeys:
@@ -15,3 +23,88 @@ class SigningKeys:
 
     def add(self, key: SigningKey) -> None:
         self.session.add(key)
+
+
+class ServerSecrets:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, name: str) -> str | None:
+        return self.session.scalar(sa.select(orm.server_secrets.c.value).where(orm.server_secrets.c.name == name))
+
+    def add(self, name: str, value: str) -> None:
+        self.session.execute(sa.insert(orm.server_secrets).values(name=name, value=value))
+
+
+class Accounts:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, account: Account) -> None:
+        self.session.add(account)
+
+    def get(self, account_id: str) -> Account | None:
+        return self.session.get(Account, account_id)
+
+    def by_email(self, email: str) -> Account | None:
+        return self.session.scalar(sa.select(Account).where(Account.email == email))
+
+    def search(self, text: str | None, role: str | None, offset: int, limit: int) -> tuple[list[Account], int]:
+        query = sa.select(Account)
+        if text:
+            query = query.where(Account.email.like(f"%{text.strip().lower()}%"))
+        if role:
+            query = query.where(sa.cast(Account.roles, sa.String).like(f'%"{role}"%'))
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        return list(self.session.scalars(query.order_by(Account.email).offset(offset).limit(limit))), total
+
+
+class AccountTokens:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, token: AccountToken) -> None:
+        self.session.add(token)
+
+    def get(self, token_hash: str) -> AccountToken | None:
+        return self.session.get(AccountToken, token_hash, with_for_update=True)
+
+
+class Throttles:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, key: str) -> LoginThrottle | None:
+        return self.session.get(LoginThrottle, key)
+
+    def add(self, throttle: LoginThrottle) -> None:
+        self.session.add(throttle)
+
+    def clear(self, key: str) -> None:
+        self.session.execute(sa.delete(orm.login_throttles).where(orm.login_throttles.c.key == key))
+
+
+class Clients:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, client: Client) -> None:
+        self.session.add(client)
+
+    def get(self, client_id: str, *, for_update: bool = False) -> Client | None:
+        return self.session.get(Client, client_id, with_for_update=for_update or None)
+
+    def by_application(self, application_id: str) -> Client | None:
+        return self.session.scalar(sa.select(Client).where(Client.application_id == application_id))
+
+    def remember_assertion(self, client_id: str, jti: str, expires_at: dt.datetime, now: dt.datetime) -> bool:
+        """Record a private_key_jwt assertion id; False when it was seen before (a replay)."""
+        table = orm.assertion_jtis
+        self.session.execute(sa.delete(table).where(table.c.expires_at < now))
+        seen = self.session.scalar(
+            sa.select(sa.literal(1)).where(table.c.client_id == client_id, table.c.jti == jti)
+        )
+        if seen:
+            return False
+        self.session.execute(sa.insert(table).values(client_id=client_id, jti=jti, expires_at=expires_at))
+        return True

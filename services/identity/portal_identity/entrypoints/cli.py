@@ -1,10 +1,21 @@
 """The identity service's part of ``portalctl``."""
 
 import datetime as dt
+import json
+import sys
 
 import click
 
+from portal_identity.domain.accounts import InvalidAccount, Role
+from portal_identity.service_layer import accounts, clients
+from portal_identity.service_layer.context import build_identity
 from portal_identity.service_layer.keys import rotate_keys
+
+
+def _runtime():
+    from portal_identity.bootstrap import SERVICE
+
+    return SERVICE.runtime()
 
 
 @click.group()
@@ -20,9 +31,7 @@ def keys() -> None:
 @keys.command("rotate")
 def keys_rotate() -> None:
     """Publish a new signing key; it signs after the publish lead, the old one retires after that."""
-    from portal_identity.bootstrap import SERVICE
-
-    runtime = SERVICE.runtime()
+    runtime = _runtime()
     settings = runtime.settings
     key = rotate_keys(
         runtime.unit_of_work,
@@ -30,3 +39,62 @@ def keys_rotate() -> None:
         token_lifetime=dt.timedelta(seconds=settings.access_token_seconds),
     )
     click.echo(f"new key {key.kid} ({key.algorithm}) signs from {key.signs_from.isoformat()}")
+
+
+@commands.group()
+def users() -> None:
+    """Back-office accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice([Role.MODERATOR, Role.SCHOOL_ADMIN]))
+@click.option("--institution", "institutions", multiple=True, help="Institution number (repeat for more).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email, role, institutions, password_stdin) -> None:
+    """Create a moderator or a school admin (active at once)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    identity = build_identity(_runtime())
+    try:
+        account = accounts.create_back_office_account(
+            identity, email=email, password=password, role=role, institutions=list(institutions)
+        )
+    except InvalidAccount as error:
+        raise click.ClickException("; ".join(f"{field}: {key}" for field, key, _ in error.violations)) from None
+    except accounts.EmailTaken:
+        raise click.ClickException(f"an account for {email} exists already") from None
+    click.echo(f"created {account.roles[0]} {account.email} ({account.id})")
+
+
+@commands.group("clients")
+def client_commands() -> None:
+    """OAuth clients."""
+
+
+@client_commands.command("import")
+@click.argument("json_file", type=click.File("r", encoding="utf-8"))
+def clients_import(json_file) -> None:
+    """Import existing clients with their secrets (or secret hashes) and scopes from JSON_FILE; safe to repeat.
+
+    The file holds a list of {"client_id", "name", "client_secret" or "secret_hash", "grants":
+    [{"api", "institution_number"}], optional "jwks" or "jwks_uri"}.
+    """
+    try:
+        entries = json.load(json_file)
+        if not isinstance(entries, list) or not all("client_id" in e and "name" in e for e in entries):
+            raise ValueError("expected a list of objects with client_id and name")
+    except ValueError as error:
+        raise click.ClickException(f"cannot read {json_file.name}: {error}") from None
+    result = clients.import_clients(build_identity(_runtime()), entries)
+    click.echo(f"clients: {result.created} created, {result.updated} updated")
+
+
+@client_commands.command("create-resource-server")
+@click.option("--name", required=True)
+def clients_create_resource_server(name) -> None:
+    """A client for a data API that introspects tokens; prints its id and secret once."""
+    client, secret = clients.create_resource_server(build_identity(_runtime()), name)
+    click.echo(f"client_id={client.client_id}\nclient_secret={secret}")

@@ -44,7 +44,18 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
         )
         record_mails(uow, envelope, mails)
 
-    return {"apps.application.requested": application_requested}
+    def account_registered(uow: UnitOfWork, envelope: Envelope) -> None:
+        record_mails(uow, envelope, compose.account_registered(envelope.data, CATALOGUE, settings.product_name))
+
+    def password_reset_requested(uow: UnitOfWork, envelope: Envelope) -> None:
+        mails = compose.password_reset_requested(envelope.data, CATALOGUE, settings.product_name)
+        record_mails(uow, envelope, mails)
+
+    return {
+        "apps.application.requested": application_requested,
+        "identity.account.registered": account_registered,
+        "identity.password_reset.requested": password_reset_requested,
+    }
 
 
 def send_due(

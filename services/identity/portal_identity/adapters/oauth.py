@@ -1,0 +1,245 @@
+"""Authlib's authorization server, subclassed only where it needs our storage or differs from the RFCs.
+
+- :class:`OAuthClient`: an immutable snapshot of a client as Authlib's ``ClientMixin`` sees it; the
+  :class:`ClientDirectory` caches snapshots so a token request costs no database round trip.
+- :class:`AccessTokenGenerator`: RFC 9068 JWTs signed with the current key, ``kid`` in the header.
+- :class:`PortalAuthorizationServer`: ``invalid_client`` as RFC 6749 5.2 wants it (401 with
+  ``WWW-Authenticate`` only for HTTP Basic, 400 otherwise) and one description for every failure, so
+  the answer does not tell whether a client id exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+import time
+import uuid
+from collections.abc import Callable
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
+from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
+from joserfc import jwt
+from joserfc.jwk import ECKey, KeySet
+
+from portal_identity.adapters.hashing import SecretHasher
+from portal_identity.domain.clients import Client, ClientKind, granted_scope
+
+CLIENT_AUTH_FAILED = "Client authentication failed."
+
+
+@dataclasses.dataclass(frozen=True)
+class OAuthClient(ClientMixin):
+    client_id: str
+    kind: str
+    active: bool
+    secrets: tuple[tuple[str, dt.datetime | None], ...]
+    grants: frozenset[tuple[str, str]]
+    redirect_uris: tuple[str, ...]
+    auth_methods: tuple[str, ...]
+    jwks: dict | None
+    jwks_uri: str | None
+    hasher: SecretHasher = dataclasses.field(compare=False, repr=False)
+
+    @classmethod
+    def of(cls, client: Client, hasher: SecretHasher) -> OAuthClient:
+        return cls(
+            client_id=client.client_id,
+            kind=client.kind,
+            active=client.active,
+            secrets=tuple((secret.secret_hash, secret.expires_at) for secret in client.secrets),
+            grants=frozenset((grant.api, grant.institution) for grant in client.grants),
+            redirect_uris=tuple(client.redirect_uris),
+            auth_methods=client.auth_methods,
+            jwks=client.jwks,
+            jwks_uri=client.jwks_uri,
+            hasher=hasher,
+        )
+
+    @property
+    def public(self) -> bool:
+        return self.kind == ClientKind.PUBLIC
+
+    def get_client_id(self):
+        return self.client_id
+
+    def get_default_redirect_uri(self):
+        return self.redirect_uris[0] if self.redirect_uris else None
+
+    def get_allowed_scope(self, scope):
+        if self.public:
+            return ""  # people's tokens carry roles, not API scopes
+        allowed = granted_scope(self.grants, scope)
+        return None if allowed is None else allowed[0]
+
+    def check_redirect_uri(self, redirect_uri):
+        return redirect_uri in self.redirect_uris
+
+    def check_client_secret(self, client_secret):
+        now = dt.datetime.now(dt.UTC)
+        return any(
+            (expires_at is None or now < expires_at) and self.hasher.verify(secret_hash, client_secret)
+            for secret_hash, expires_at in self.secrets
+        )
+
+    @property
+    def resource_server(self) -> bool:
+        return self.kind == ClientKind.RESOURCE_SERVER
+
+    def check_endpoint_auth_method(self, method, endpoint):
+        if endpoint == "token":
+            return method in self.auth_methods and not self.resource_server
+        # Introspection and revocation: confidential clients as at the token endpoint; a public client
+        # may revoke its own tokens (RFC 7009 section 5) and introspect nothing.
+        return method in self.auth_methods and (not self.public or endpoint == "revocation")
+
+    def check_response_type(self, response_type):
+        return self.public and response_type == "code"
+
+    def check_grant_type(self, grant_type):
+        if self.public:
+            return grant_type in ("authorization_code", "refresh_token")
+        return grant_type == "client_credentials"
+
+
+class ClientDirectory:
+    """Client snapshots, cached per process for ``ttl`` seconds and dropped at once on local changes."""
+
+    def __init__(self, load: Callable[[str], Client | None], hasher: SecretHasher, ttl: float):
+        self._load = load
+        self._hasher = hasher
+        self._ttl = ttl
+        self._cache: dict[str, tuple[float, OAuthClient | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, client_id: str) -> OAuthClient | None:
+        now = time.monotonic()
+        cached = self._cache.get(client_id)
+        if cached is not None and now - cached[0] < self._ttl:
+            return cached[1]
+        client = self._load(client_id)
+        snapshot = OAuthClient.of(client, self._hasher) if client is not None else None
+        with self._lock:
+            if len(self._cache) > 100_000:  # unknown ids must not grow the cache without bound
+                self._cache.clear()
+            self._cache[client_id] = (now, snapshot)
+        return snapshot
+
+    def active(self, client_id: str) -> OAuthClient | None:
+        snapshot = self.get(client_id) if client_id else None
+        return snapshot if snapshot is not None and snapshot.active else None
+
+    def invalidate(self, client_id: str | None = None) -> None:
+        with self._lock:
+            if client_id is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(client_id, None)
+
+
+class SigningKeyRing:
+    """The key that signs now, reloaded when its signing period may have changed."""
+
+    def __init__(self, load: Callable[[], tuple[dict, dt.datetime | None]], refresh_seconds: float = 30):
+        self._load = load
+        self._refresh_seconds = refresh_seconds
+        self._key: ECKey | None = None
+        self._loaded_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def current(self) -> ECKey:
+        if time.monotonic() - self._loaded_at > self._refresh_seconds:
+            with self._lock:
+                private_jwk, _ = self._load()
+                self._key = ECKey.import_key(private_jwk)
+                self._loaded_at = time.monotonic()
+        return self._key
+
+
+class AccessTokenGenerator(JWTBearerTokenGenerator):
+    """RFC 9068 access tokens; Authlib's own leaves out ``kid``, which resource servers need."""
+
+    def __init__(
+        self,
+        issuer: str,
+        keys: SigningKeyRing,
+        api_audience: str,
+        portal_audience: str,
+        lifetime: int,
+        refresh_token_generator,
+        user_claims: Callable[[object], dict],
+    ):
+        super().__init__(issuer, alg="ES256", refresh_token_generator=refresh_token_generator,
+                         expires_generator=lambda client, grant_type: lifetime)
+        self.keys = keys
+        self.api_audience = api_audience
+        self.portal_audience = portal_audience
+        self.user_claims = user_claims
+
+    def get_audiences(self, client, user, scope):
+        return self.portal_audience if user is not None else self.api_audience
+
+    def get_extra_claims(self, client, grant_type, user, scope):
+        if user is not None:
+            return self.user_claims(user)
+        allowed = granted_scope(client.grants, scope)
+        return {"grants": allowed[1] if allowed else {}}
+
+    def access_token_generator(self, client, grant_type, user, scope):
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "sub": str(user.get_user_id()) if user is not None else client.get_client_id(),
+            "aud": self.get_audiences(client, user, scope),
+            "client_id": client.get_client_id(),
+            "iat": now,
+            "exp": now + self._get_expires_in(client, grant_type),
+            "jti": uuid.uuid4().hex,
+            "scope": scope or "",
+        }
+        claims.update(self.get_extra_claims(client, grant_type, user, scope))
+        key = self.keys.current()
+        return jwt.encode({"alg": self.alg, "typ": "at+jwt", "kid": key.kid}, claims, key)
+
+    def generate(self, grant_type, client, user=None, scope=None, expires_in=None, include_refresh_token=True):
+        token = super().generate(grant_type, client, user, scope, expires_in, include_refresh_token)
+        token["scope"] = token.get("scope") or ""  # the answer always names the scope, even when empty
+        return token
+
+
+class PrivateKeyJwt(JWTBearerClientAssertion):
+    """``private_key_jwt`` (RFC 7523 section 2.2) with a replay cache of assertion ids."""
+
+    CLIENT_AUTH_METHOD = "private_key_jwt"
+
+    def __init__(self, audiences: list[str], remember_jti: Callable[[str, str, int], bool], fetch_jwks: Callable):
+        super().__init__(validate_jti=True, leeway=30)
+        self._audiences = audiences
+        self._remember_jti = remember_jti
+        self._fetch_jwks = fetch_jwks
+
+    def get_audiences(self):
+        return self._audiences
+
+    def validate_jti(self, claims, jti):
+        return self._remember_jti(claims["sub"], str(jti), int(claims["exp"]))
+
+    def resolve_client_public_key(self, client):
+        if client.jwks:
+            return KeySet.import_key_set(client.jwks)
+        if client.jwks_uri:
+            return KeySet.import_key_set(self._fetch_jwks(client.jwks_uri))
+        raise InvalidClientError(description=CLIENT_AUTH_FAILED)
+
+
+class PortalAuthorizationServer(AuthorizationServer):
+    def authenticate_client(self, request, methods, endpoint="token"):
+        try:
+            return super().authenticate_client(request, methods, endpoint)
+        except (InvalidClientError, ValueError) as error:  # Authlib raises ValueError on "Basic" alone
+            used_basic = request.headers.get("Authorization", "").strip().lower().startswith("basic")
+            raise InvalidClientError(
+                status_code=401 if used_basic else 400, description=CLIENT_AUTH_FAILED
+            ) from error

@@ -1,0 +1,117 @@
+"""Accounts: registration, activation, password reset, the caller's own account, back-office users."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from portal_identity.api.schemas import (
+    AccountSchema,
+    AccountSearchSchema,
+    BackOfficeAccountSchema,
+    RegistrationSchema,
+    ResetRequestSchema,
+    ResetSchema,
+    TokenSchema,
+)
+from portal_identity.domain.accounts import InvalidAccount, Role
+from portal_identity.service_layer import accounts
+from portalkit.auth import current_principal, requires
+from portalkit.problems import Problem, field_problem
+from portalkit.web import runtime
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts")
+
+
+def _identity():
+    return runtime().extensions["identity"]
+
+
+def _invalid(error: InvalidAccount) -> Problem:
+    return field_problem("accounts.invalid", error.violations)
+
+
+@blp.route("")
+class Registration(MethodView):
+    @blp.arguments(RegistrationSchema)
+    @blp.response(201, AccountSchema)
+    def post(self, body):
+        """Register a partner account; an activation mail is sent, login works after activation."""
+        try:
+            return accounts.register(_identity(), **body)
+        except InvalidAccount as error:
+            raise _invalid(error) from None
+        except accounts.EmailTaken:
+            raise Problem(409, "accounts.email_taken", errors=[{"field": "email", "pointer": "#/email"}]) from None
+
+
+@blp.route("/activation")
+class Activation(MethodView):
+    @blp.arguments(TokenSchema)
+    @blp.response(200, AccountSchema)
+    def post(self, body):
+        """Use the one-time link from the activation mail."""
+        try:
+            return accounts.activate(_identity(), body["token"])
+        except accounts.LinkInvalid:
+            raise Problem(400, "accounts.link_invalid") from None
+
+
+@blp.route("/password-reset")
+class PasswordResetRequest(MethodView):
+    @blp.arguments(ResetRequestSchema)
+    @blp.response(202)
+    def post(self, body):
+        """Mail a reset link. The answer is the same whether or not the address has an account."""
+        accounts.request_password_reset(_identity(), body["email"])
+
+
+@blp.route("/password-reset/confirm")
+class PasswordReset(MethodView):
+    @blp.arguments(ResetSchema)
+    @blp.response(204)
+    def post(self, body):
+        """Choose a new password with the one-time link; a pending account is activated too."""
+        try:
+            accounts.reset_password(_identity(), body["token"], body["password"])
+        except accounts.LinkInvalid:
+            raise Problem(400, "accounts.link_invalid") from None
+        except InvalidAccount as error:
+            raise _invalid(error) from None
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @requires()
+    @blp.response(200, AccountSchema)
+    def get(self):
+        """The signed-in person's account."""
+        found = accounts.account(_identity(), current_principal().subject)
+        if found is None:
+            raise Problem(404, "accounts.not_found")
+        return found
+
+
+@blp.route("/users")
+class BackOfficeUsers(MethodView):
+    @requires(Role.MODERATOR)
+    @blp.arguments(AccountSearchSchema, location="query")
+    @blp.response(200, AccountSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """Search accounts by e-mail and role (moderators)."""
+        found, total = accounts.search_accounts(
+            _identity(), query["q"], query["role"], pagination_parameters.first_item, pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return found
+
+    @requires(Role.MODERATOR)
+    @blp.arguments(BackOfficeAccountSchema)
+    @blp.response(201, AccountSchema)
+    def post(self, body):
+        """Create a moderator or a school admin with the institutions they administer (moderators)."""
+        try:
+            return accounts.create_back_office_account(_identity(), **body)
+        except InvalidAccount as error:
+            raise _invalid(error) from None
+        except accounts.EmailTaken:
+            raise Problem(409, "accounts.email_taken", errors=[{"field": "email", "pointer": "#/email"}]) from None

@@ -1,0 +1,81 @@
+"""Clients for partners (secrets) and for the apps service (the real-time link check)."""
+
+import hmac
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from portal_identity.api.schemas import ClientSchema, LinkRequestSchema, SecretSchema
+from portal_identity.domain.accounts import Role
+from portal_identity.service_layer import clients
+from portalkit.auth import current_principal, requires
+from portalkit.problems import Problem
+from portalkit.web import runtime
+
+blp = Blueprint("partner_clients", __name__, url_prefix="/api/v1/partner/clients", description="A partner's clients")
+internal = Blueprint(
+    "internal_clients", __name__, url_prefix="/internal/v1/clients",
+    description="For the portal's own services only; not routed by the gateway",
+)
+
+
+def _identity():
+    return runtime().extensions["identity"]
+
+
+def _partner_id() -> str:
+    partner_id = current_principal().claims.get("partner_id")
+    if not partner_id:
+        raise Problem(403, "clients.no_profile")
+    return str(partner_id)
+
+
+@blp.route("/<client_id>")
+class PartnerClient(MethodView):
+    @requires(Role.PARTNER)
+    @blp.response(200, ClientSchema)
+    def get(self, client_id):
+        """One of the partner's clients: when its secrets were made and expire (never the secrets), its grants."""
+        try:
+            return clients.client_of_partner(_identity(), client_id, _partner_id())
+        except clients.UnknownClient:
+            raise Problem(404, "clients.not_found") from None
+
+
+@blp.route("/<client_id>/secret")
+class ClientSecret(MethodView):
+    @requires(Role.PARTNER)
+    @blp.response(201, SecretSchema, headers={"Cache-Control": {"schema": {"type": "string"}}})
+    def post(self, client_id):
+        """A new secret, shown once. The previous one keeps working until ``previous_secret_expires_at``."""
+        try:
+            issued = clients.rotate_secret(_identity(), client_id, _partner_id())
+        except clients.UnknownClient:
+            raise Problem(404, "clients.not_found") from None
+        return issued, 201, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _require_internal_caller() -> None:
+    expected = runtime().settings.internal_token
+    header = request.headers.get("Authorization", "")
+    sent = header[7:] if header.lower().startswith("bearer ") else ""
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise Problem(401, "internal.forbidden", headers={"WWW-Authenticate": 'Bearer realm="internal"'})
+
+
+@internal.route("/link")
+class ClientLink(MethodView):
+    @internal.arguments(LinkRequestSchema)
+    @internal.response(200, ClientSchema)
+    @internal.alt_response(409, description="The client is linked to another application")
+    @internal.alt_response(422, description="The client id and secret do not match an active client")
+    def post(self, body):
+        """Check an existing client id and secret in real time and link the client to an application."""
+        _require_internal_caller()
+        try:
+            return clients.link_client(_identity(), **body)
+        except clients.InvalidClientCredentials:
+            raise Problem(422, "clients.invalid_credentials", errors=[{"field": "client_secret", "pointer": "#/client_secret"}]) from None
+        except clients.ClientAlreadyLinked:
+            raise Problem(409, "clients.already_linked", errors=[{"field": "client_id", "pointer": "#/client_id"}]) from None

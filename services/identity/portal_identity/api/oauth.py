@@ -1,0 +1,199 @@
+"""The OAuth 2.0 endpoints, on Authlib: token, authorize, introspect, revoke, logout.
+
+All Authlib wiring is in :func:`config_oauth`; grants and endpoints are subclassed only for storage.
+These endpoints answer in the RFC 6749 error format, not problem+json.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, session
+
+from portal_identity.adapters.oauth import AccessTokenGenerator, PortalAuthorizationServer, PrivateKeyJwt
+from portal_identity.api.pages import page_texts
+from portal_identity.service_layer import accounts, tokens
+from portal_identity.service_layer.context import Identity
+from portalkit.auth import fetch_jwks_over_http
+
+blp = Blueprint("oauth", __name__, url_prefix="/oauth")
+SECRET_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+
+
+class S256Only(CodeChallenge):
+    """PKCE with S256 only: ``plain`` protects nothing against an interceptor who reads the request."""
+
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+
+def _identity() -> Identity:
+    return current_app.extensions["identity"]
+
+
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = SECRET_METHODS
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["none"]
+
+    def save_authorization_code(self, code, request):
+        tokens.save_authorization_code(_identity(), code, request.client.client_id, request.user.id, request)
+
+    def query_authorization_code(self, code, client):
+        return tokens.take_authorization_code(_identity(), code, client.client_id)
+
+    def delete_authorization_code(self, authorization_code):
+        """Already deleted when it was read: a code works once."""
+
+    def authenticate_user(self, authorization_code):
+        person = accounts.account(_identity(), authorization_code.account_id)
+        return person if person is not None and person.active else None
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["none"]
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token):
+        return tokens.find_refresh_token(_identity(), refresh_token)
+
+    def authenticate_user(self, refresh_token):
+        person = accounts.account(_identity(), refresh_token.account_id)
+        return person if person is not None and person.active else None
+
+    def revoke_old_credential(self, refresh_token):
+        tokens.rotate_refresh_token(_identity(), refresh_token)
+
+
+class Introspection(IntrospectionEndpoint):
+    CLIENT_AUTH_METHODS = SECRET_METHODS
+
+    def query_token(self, token_string, token_type_hint):
+        return tokens.find_token(_identity(), token_string, token_type_hint)
+
+    def check_permission(self, token, client, request):
+        return client.resource_server or token.check_client(client)
+
+    def introspect_token(self, token):
+        return tokens.introspect(_identity(), token)
+
+
+class Revocation(RevocationEndpoint):
+    CLIENT_AUTH_METHODS = [*SECRET_METHODS, "none"]
+
+    def query_token(self, token_string, token_type_hint):
+        return tokens.find_token(_identity(), token_string, token_type_hint)
+
+    def revoke_token(self, token, request):
+        tokens.revoke(_identity(), token)
+
+
+def config_oauth(app: Flask, identity: Identity) -> PortalAuthorizationServer:
+    settings = identity.settings
+    server = PortalAuthorizationServer(app, query_client=identity.clients.active, save_token=_save_token)
+
+    def remember_jti(client_id: str, jti: str, expires: int) -> bool:
+        return tokens.remember_assertion(identity, client_id, jti, expires)
+
+    server.register_client_auth_method(
+        PrivateKeyJwt.CLIENT_AUTH_METHOD,
+        PrivateKeyJwt(
+            [f"{identity.public_url}/oauth/token", settings.token_issuer], remember_jti, fetch_jwks_over_http
+        ),
+    )
+    server.register_token_generator(
+        "default",
+        AccessTokenGenerator(
+            issuer=settings.token_issuer,
+            keys=identity.keys,
+            api_audience=settings.api_audience,
+            portal_audience=settings.token_audience,
+            lifetime=settings.access_token_seconds,
+            refresh_token_generator=tokens.new_refresh_token,
+            user_claims=lambda person: person.claims(),
+        ),
+    )
+    server.register_grant(ClientCredentialsGrant)
+    server.register_grant(AuthorizationCodeGrant, [S256Only(required=True)])
+    server.register_grant(RefreshTokenGrant)
+    server.register_endpoint(Introspection)
+    server.register_endpoint(Revocation)
+    app.extensions["oauth_server"] = server
+    return server
+
+
+def _save_token(token, request):
+    """Access tokens are self-contained JWTs: nothing is written per token. Refresh tokens are stored."""
+    if "refresh_token" in token and request.user is not None:
+        previous = getattr(request, "refresh_token", None)
+        tokens.save_refresh_token(
+            _identity(),
+            token,
+            request.client.client_id,
+            request.user.id,
+            previous.family_id if previous is not None else None,
+        )
+
+
+def _server() -> PortalAuthorizationServer:
+    return current_app.extensions["oauth_server"]
+
+
+@blp.route("/token", methods=["POST"])
+def token():
+    """RFC 6749 section 3.2."""
+    return _server().create_token_response()
+
+
+@blp.route("/introspect", methods=["POST"])
+def introspect():
+    """RFC 7662."""
+    return _server().create_endpoint_response(Introspection.ENDPOINT_NAME)
+
+
+@blp.route("/revoke", methods=["POST"])
+def revoke():
+    """RFC 7009."""
+    return _server().create_endpoint_response(Revocation.ENDPOINT_NAME)
+
+
+@blp.route("/authorize", methods=["GET"])
+def authorize():
+    """The portal's UIs are first-party clients: a logged-in person is not asked for consent."""
+    person = signed_in_account()
+    if person is None:
+        return redirect("/login?" + urlencode({"next": request.full_path}))
+    try:
+        _server().get_consent_grant(end_user=person)
+    except OAuth2Error as error:
+        texts = page_texts()
+        return render_template("error.html", t=texts, message=error.get_error_description() or error.error), 400
+    return _server().create_authorization_response(grant_user=person)
+
+
+@blp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """Ends the login session; returns only to a redirect URI of one of the portal's own clients."""
+    session.clear()
+    target = request.values.get("post_logout_redirect_uri", "")
+    client = _identity().clients.active(request.values.get("client_id", ""))
+    if client is not None and client.public and target in client.redirect_uris:
+        return redirect(target)
+    return render_template("message.html", t=page_texts(), message=page_texts()["logged_out"])
+
+
+def signed_in_account():
+    """The person of the login session, if the session is still valid and the account active."""
+    account_id = session.get("account_id")
+    if not account_id or session.get("expires_at", 0) < time.time():
+        return None
+    person = accounts.account(_identity(), account_id)
+    return person if person is not None and person.active else None

@@ -1,0 +1,58 @@
+"""Events the identity service publishes (schemas in contracts/events/)."""
+
+import dataclasses
+
+from portalkit.events import DomainEvent
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountRegistered(DomainEvent):
+    """Carries the one-time activation link: the notifier mails it, nobody stores it in clear."""
+
+    type = "identity.account.registered"
+
+    account_id: str
+    email: str
+    language: str
+    activation_url: str
+    expires_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PasswordResetRequested(DomainEvent):
+    type = "identity.password_reset.requested"
+
+    account_id: str
+    email: str
+    language: str
+    reset_url: str
+    expires_at: str
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountActivated(DomainEvent):
+    type = "identity.account.activated"
+
+    account_id: str
+    email: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientIssued(DomainEvent):
+    type = "identity.client.issued"
+
+    client_id: str
+    application_id: str
+    partner_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientLinked(DomainEvent):
+    """An existing client now belongs to an application; its grants carry over."""
+
+    type = "identity.client.linked"
+
+    client_id: str
+    application_id: str
+    partner_id: str
+    grants: list[dict]

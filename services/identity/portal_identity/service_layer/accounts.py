@@ -1,0 +1,187 @@
+"""Use cases of accounts: register, activate, log in (with brute-force protection), reset passwords,
+create back-office accounts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets as random
+
+from sqlalchemy.exc import IntegrityError
+
+from portal_identity.adapters.hashing import DUMMY_PASSWORD_HASH, hash_password, token_hash, verify_password
+from portal_identity.adapters.repositories import Accounts, AccountTokens, Throttles
+from portal_identity.domain import events
+from portal_identity.domain.accounts import (
+    Account,
+    AccountStatus,
+    AccountToken,
+    TokenPurpose,
+    validated_email,
+)
+from portal_identity.domain.throttle import LoginThrottle
+from portal_identity.service_layer.context import Identity
+from portalkit.events.envelope import utcnow
+
+
+class EmailTaken(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    """Unknown, used or expired one-time link."""
+
+
+@dataclasses.dataclass
+class LoginRefused(Exception):
+    reason: str  # "invalid", "not_activated", "locked"
+    delay_seconds: float = 0.0
+    locked_until: dt.datetime | None = None
+
+
+def _one_time_link(identity: Identity, account: Account, purpose: str, path: str, hours: int, now) -> tuple[str, AccountToken]:
+    plain = random.token_urlsafe(32)
+    token = AccountToken(token_hash(plain), account.id, purpose, now, now + dt.timedelta(hours=hours))
+    return f"{identity.public_url}{path}?token={plain}", token
+
+
+def register(identity: Identity, *, email: str, password: str, accept_terms: bool, language: str) -> Account:
+    now = utcnow()
+    account = Account.register(
+        email=email, password=password, accept_terms=accept_terms, language=language, password_hash=hash_password, now=now
+    )
+    url, token = _one_time_link(
+        identity, account, TokenPurpose.ACTIVATION, "/login/activate", identity.settings.activation_hours, now
+    )
+    try:
+        with identity.unit_of_work() as uow:
+            repository = Accounts(uow.session)
+            if repository.by_email(account.email) is not None:
+                raise EmailTaken(account.email)
+            repository.add(account)
+            uow.session.flush()
+            AccountTokens(uow.session).add(token)
+            uow.publish(
+                events.AccountRegistered(account.id, account.email, language, url, token.expires_at.isoformat())
+            )
+            uow.commit()
+    except IntegrityError:
+        raise EmailTaken(account.email) from None  # registered at the same moment by another request
+    return account
+
+
+def _use_link(uow, plain: str, purpose: str, now: dt.datetime) -> Account:
+    token = AccountTokens(uow.session).get(token_hash(plain or ""))
+    if token is None or not token.usable(purpose, now):
+        raise LinkInvalid()
+    token.used_at = now
+    account = Accounts(uow.session).get(token.account_id)
+    if account is None or account.status == AccountStatus.DISABLED:
+        raise LinkInvalid()
+    return account
+
+
+def activate(identity: Identity, plain_token: str) -> Account:
+    now = utcnow()
+    with identity.unit_of_work() as uow:
+        account = _use_link(uow, plain_token, TokenPurpose.ACTIVATION, now)
+        account.activate(now)
+        uow.publish(events.AccountActivated(account.id, account.email))
+        uow.commit()
+        return account
+
+
+def request_password_reset(identity: Identity, email: str) -> None:
+    """Answers the same whatever the address: only a known, enabled account gets a mail."""
+    now = utcnow()
+    try:
+        email = validated_email(email)
+    except ValueError:
+        return
+    with identity.unit_of_work() as uow:
+        account = Accounts(uow.session).by_email(email)
+        if account is None or account.status == AccountStatus.DISABLED:
+            return
+        url, token = _one_time_link(
+            identity, account, TokenPurpose.PASSWORD_RESET, "/login/reset", identity.settings.password_reset_hours, now
+        )
+        AccountTokens(uow.session).add(token)
+        uow.publish(
+            events.PasswordResetRequested(account.id, account.email, account.language, url, token.expires_at.isoformat())
+        )
+        uow.commit()
+
+
+def reset_password(identity: Identity, plain_token: str, password: str) -> Account:
+    now = utcnow()
+    with identity.unit_of_work() as uow:
+        account = _use_link(uow, plain_token, TokenPurpose.PASSWORD_RESET, now)
+        was_pending = account.status == AccountStatus.PENDING
+        account.change_password(password, hash_password, now)
+        if was_pending:
+            uow.publish(events.AccountActivated(account.id, account.email))
+        Throttles(uow.session).clear(f"account:{account.email}")
+        uow.commit()
+        return account
+
+
+def authenticate(identity: Identity, email: str, password: str, address: str) -> Account:
+    """The account, or :class:`LoginRefused` saying why, how long to wait, or until when it is locked."""
+    now = utcnow()
+    try:
+        email = validated_email(email)
+    except ValueError:
+        email = email.strip().lower()[:320]
+    keys = [f"account:{email}", f"address:{address}"]
+    with identity.unit_of_work() as uow:
+        throttles = Throttles(uow.session)
+        for key in keys:
+            throttle = throttles.get(key)
+            if throttle is not None and throttle.locked(now):
+                raise LoginRefused("locked", locked_until=throttle.locked_until)
+        account = Accounts(uow.session).by_email(email)
+        password_ok = verify_password(account.password_hash if account else DUMMY_PASSWORD_HASH, password)
+        if account is not None and password_ok and account.active:
+            throttles.clear(keys[0])
+            uow.commit()
+            return account
+        delay = 0.0
+        for key in keys:
+            throttle = throttles.get(key)
+            if throttle is None:
+                throttle = LoginThrottle(key, 0, now)
+                throttles.add(throttle)
+            throttle.failed(now)
+            delay = max(delay, throttle.delay_seconds())
+        uow.commit()
+    if account is not None and password_ok and account.status == AccountStatus.PENDING:
+        raise LoginRefused("not_activated", delay)
+    raise LoginRefused("invalid", delay)
+
+
+def create_back_office_account(
+    identity: Identity, *, email: str, password: str, role: str, institutions: list[str]
+) -> Account:
+    account = Account.back_office(
+        email=email, password=password, role=role, institutions=institutions, password_hash=hash_password, now=utcnow()
+    )
+    try:
+        with identity.unit_of_work() as uow:
+            repository = Accounts(uow.session)
+            if repository.by_email(account.email) is not None:
+                raise EmailTaken(account.email)
+            repository.add(account)
+            uow.commit()
+    except IntegrityError:
+        raise EmailTaken(account.email) from None
+    return account
+
+
+def account(identity: Identity, account_id: str) -> Account | None:
+    with identity.unit_of_work() as uow:
+        return Accounts(uow.session).get(account_id)
+
+
+def search_accounts(identity: Identity, text: str | None, role: str | None, offset: int, limit: int):
+    with identity.unit_of_work() as uow:
+        return Accounts(uow.session).search(text, role, offset, limit)

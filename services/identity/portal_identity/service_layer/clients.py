@@ -1,0 +1,190 @@
+"""Use cases of clients: issue on approval, deactivate, take grants, link, rotate secrets, import."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy.exc import IntegrityError
+
+from portal_identity.adapters.repositories import Clients
+from portal_identity.domain import events
+from portal_identity.domain.clients import Client, ClientKind, ClientSecret, ScopeGrant, new_client_id
+from portal_identity.service_layer.context import Identity
+from portalkit.events.envelope import Envelope, utcnow
+from portalkit.uow import UnitOfWork
+
+
+class UnknownClient(LookupError):
+    pass
+
+
+class ClientAlreadyLinked(Exception):
+    pass
+
+
+class InvalidClientCredentials(Exception):
+    pass
+
+
+# -- consequences of the apps and scopes services' events -------------------------------------------
+def application_approved(identity: Identity, uow: UnitOfWork, envelope: Envelope) -> None:
+    """A client for a newly approved application (a linked one already has its client)."""
+    data = envelope.data
+    clients = Clients(uow.session)
+    existing = clients.by_application(data["application_id"])
+    if existing is not None:
+        existing.active = True
+        identity.clients.invalidate(existing.client_id)
+        return
+    client = Client.for_application(data["application_id"], data["partner_id"], data["name"], utcnow())
+    clients.add(client)
+    uow.session.flush()
+    uow.publish(events.ClientIssued(client.client_id, data["application_id"], data["partner_id"]))
+
+
+def application_deactivated(identity: Identity, uow: UnitOfWork, envelope: Envelope) -> None:
+    """Rejected or archived: the client stops working at once (``invalid_client``)."""
+    client = Clients(uow.session).by_application(envelope.data["application_id"])
+    if client is not None:
+        client.active = False
+        identity.clients.invalidate(client.client_id)
+
+
+def grants_changed(identity: Identity, uow: UnitOfWork, envelope: Envelope) -> None:
+    data = envelope.data
+    client = Clients(uow.session).by_application(data["application_id"])
+    if client is None:
+        raise UnknownClient(data["application_id"])  # retried: the approval may not have arrived yet
+    grants = [(grant["api"], grant["institution_number"]) for grant in data["grants"]]
+    if client.replace_grants(grants, data["version"]):
+        identity.clients.invalidate(client.client_id)
+
+
+# -- partners and the apps service ------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class SecretIssued:
+    client_id: str
+    client_secret: str
+    created_at: dt.datetime
+    previous_expires_at: dt.datetime | None
+
+
+def rotate_secret(identity: Identity, client_id: str, partner_id: str) -> SecretIssued:
+    """A new secret for a partner's own client; the old one keeps working for the rotation window."""
+    now = utcnow()
+    window = dt.timedelta(days=identity.settings.secret_rotation_days)
+    with identity.unit_of_work() as uow:
+        client = Clients(uow.session).get(client_id, for_update=True)
+        if client is None or client.partner_id != partner_id or not client.active:
+            raise UnknownClient(client_id)
+        plain = client.rotate_secret(identity.secret_hasher.hash, now, window)
+        previous = [secret.expires_at for secret in client.secrets if secret.expires_at is not None]
+        uow.commit()
+    identity.clients.invalidate(client_id)
+    return SecretIssued(client_id, plain, now, max(previous) if previous else None)
+
+
+def client_of_partner(identity: Identity, client_id: str, partner_id: str) -> Client:
+    with identity.unit_of_work() as uow:
+        client = Clients(uow.session).get(client_id)
+        if client is None or client.partner_id != partner_id:
+            raise UnknownClient(client_id)
+        return client
+
+
+def link_client(identity: Identity, *, client_id: str, client_secret: str, application_id: str, partner_id: str) -> Client:
+    """The real-time check of an existing client id and secret, and the link to one application.
+
+    Idempotent for the same application; the unique application id makes two concurrent links of one
+    client end with exactly one winner.
+    """
+    snapshot = identity.clients.active(client_id)
+    if snapshot is None or snapshot.public or not snapshot.check_client_secret(client_secret):
+        raise InvalidClientCredentials(client_id)
+    try:
+        with identity.unit_of_work() as uow:
+            client = Clients(uow.session).get(client_id, for_update=True)
+            if client.application_id not in (None, application_id):
+                raise ClientAlreadyLinked(client_id)
+            if client.application_id is None:
+                client.application_id = application_id
+                client.partner_id = partner_id
+                uow.publish(
+                    events.ClientLinked(
+                        client_id,
+                        application_id,
+                        partner_id,
+                        [{"api": g.api, "institution_number": g.institution} for g in client.grants],
+                    )
+                )
+            uow.commit()
+    except IntegrityError:
+        raise ClientAlreadyLinked(client_id) from None
+    identity.clients.invalidate(client_id)
+    return client
+
+
+# -- operators --------------------------------------------------------------------------------------
+def register_public_client(identity: Identity, client_id: str, name: str, redirect_uris: list[str]) -> None:
+    """The portal's own UIs: created on first start, redirect URIs kept in step with PUBLIC_URL."""
+    with identity.unit_of_work() as uow:
+        clients = Clients(uow.session)
+        client = clients.get(client_id)
+        if client is None:
+            clients.add(Client(client_id, name, ClientKind.PUBLIC, True, utcnow(), redirect_uris=redirect_uris))
+        else:
+            client.redirect_uris = redirect_uris
+        uow.commit()
+
+
+def create_resource_server(identity: Identity, name: str) -> tuple[Client, str]:
+    """A confidential client for a data API that introspects tokens."""
+    now = utcnow()
+    client = Client(new_client_id(), name, ClientKind.RESOURCE_SERVER, True, now)
+    plain = client.rotate_secret(identity.secret_hasher.hash, now, dt.timedelta(0))
+    with identity.unit_of_work() as uow:
+        Clients(uow.session).add(client)
+        uow.commit()
+    return client, plain
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def import_clients(identity: Identity, entries: list[dict]) -> ImportResult:
+    """Existing clients with their secrets (clear or hashed) and scopes, so integrations keep working.
+
+    Each entry: ``client_id``, ``name``, one of ``client_secret`` / ``secret_hash``, optional ``jwks``
+    or ``jwks_uri``, and ``grants``: a list of ``{"api", "institution_number"}``. Safe to repeat.
+    """
+    now = utcnow()
+    created = updated = 0
+    with identity.unit_of_work() as uow:
+        clients = Clients(uow.session)
+        for entry in entries:
+            client = clients.get(entry["client_id"])
+            if client is None:
+                client = Client(entry["client_id"], entry["name"], ClientKind.CONFIDENTIAL, True, now)
+                clients.add(client)
+                created += 1
+            else:
+                updated += 1
+            client.name = entry["name"]
+            client.jwks = entry.get("jwks")
+            client.jwks_uri = entry.get("jwks_uri")
+            secret_hash = entry.get("secret_hash") or (
+                identity.secret_hasher.hash(entry["client_secret"]) if entry.get("client_secret") else None
+            )
+            if secret_hash and all(secret.secret_hash != secret_hash for secret in client.secrets):
+                client.secrets = [*client.secrets, ClientSecret(client.client_id, secret_hash, now)]
+            client.grants = [
+                ScopeGrant(client.client_id, grant["api"], str(grant["institution_number"]))
+                for grant in {(g["api"], str(g["institution_number"])): g for g in entry.get("grants", [])}.values()
+            ]
+        uow.commit()
+    identity.clients.invalidate()
+    return ImportResult(created, updated)

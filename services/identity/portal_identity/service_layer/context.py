@@ -1,0 +1,78 @@
+"""What the identity use cases share in one process: settings, hashers, caches, the unit of work."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets as random
+from collections.abc import Callable
+
+from portal_identity.adapters.hashing import SecretHasher
+from portal_identity.adapters.oauth import ClientDirectory, SigningKeyRing
+from portal_identity.adapters.repositories import Clients, ServerSecrets, SigningKeys
+from portal_identity.config import IdentitySettings
+from portal_identity.domain.keys import signing_key
+from portalkit.events.envelope import utcnow
+from portalkit.service import ServiceRuntime
+from portalkit.uow import UnitOfWork
+
+SERVER_SECRETS = ("secret_pepper", "session_secret")
+
+
+@dataclasses.dataclass
+class Identity:
+    unit_of_work: Callable[[], UnitOfWork]
+    settings: IdentitySettings
+    secret_hasher: SecretHasher
+    session_secret: str
+    clients: ClientDirectory
+    keys: SigningKeyRing
+
+    @property
+    def public_url(self) -> str:
+        return self.settings.public_url.rstrip("/")
+
+
+def ensure_server_secrets(unit_of_work: Callable[[], UnitOfWork]) -> None:
+    """Random values every replica shares through the database, unless the environment sets them."""
+    with unit_of_work() as uow:
+        repository = ServerSecrets(uow.session)
+        for name in SERVER_SECRETS:
+            if repository.get(name) is None:
+                repository.add(name, random.token_hex(32))
+        uow.commit()
+
+
+def build_identity(runtime: ServiceRuntime) -> Identity:
+    """Once per process (cached on the runtime)."""
+    if "identity" in runtime.extensions:
+        return runtime.extensions["identity"]
+    settings: IdentitySettings = runtime.settings
+    with runtime.unit_of_work() as uow:
+        stored = {name: ServerSecrets(uow.session).get(name) for name in SERVER_SECRETS}
+    pepper = settings.secret_pepper or stored["secret_pepper"]
+    session_secret = settings.session_secret or stored["session_secret"]
+    if not pepper or not session_secret:
+        raise RuntimeError("identity server secrets missing: run `portalctl db upgrade identity` first")
+    hasher = SecretHasher(pepper.encode())
+
+    def load_client(client_id: str):
+        with runtime.unit_of_work() as uow:
+            return Clients(uow.session).get(client_id)
+
+    def load_signing_key():
+        with runtime.unit_of_work() as uow:
+            key = signing_key(SigningKeys(uow.session).all(), utcnow())
+            if key is None:
+                raise RuntimeError("no signing key: run `portalctl db upgrade identity` or `portalctl keys rotate`")
+            return key.private_jwk, key.retire_after
+
+    identity = Identity(
+        unit_of_work=runtime.unit_of_work,
+        settings=settings,
+        secret_hasher=hasher,
+        session_secret=session_secret,
+        clients=ClientDirectory(load_client, hasher, settings.client_cache_seconds),
+        keys=SigningKeyRing(load_signing_key),
+    )
+    runtime.extensions["identity"] = identity
+    return identity

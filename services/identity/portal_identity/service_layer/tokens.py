@@ -1,0 +1,208 @@
+"""Storage of the authorization server: codes, refresh tokens, revocations, introspection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets as random
+import uuid
+
+import sqlalchemy as sa
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from portal_identity.adapters import orm
+from portal_identity.adapters.hashing import token_hash
+from portal_identity.adapters.repositories import Accounts, Clients, SigningKeys
+from portal_identity.domain.clients import granted_scope
+from portal_identity.domain.keys import published_keys
+from portal_identity.domain.tokens import AuthorizationCode, RefreshToken
+from portal_identity.service_layer.context import Identity
+from portalkit.events.envelope import utcnow
+
+
+def save_authorization_code(identity: Identity, code: str, client_id: str, account_id: str, request) -> None:
+    payload = request.payload
+    with identity.unit_of_work() as uow:
+        uow.session.add(
+            AuthorizationCode(
+                code_hash=token_hash(code),
+                client_id=client_id,
+                account_id=account_id,
+                redirect_uri=payload.redirect_uri or "",
+                scope=payload.scope or "",
+                code_challenge=payload.data.get("code_challenge"),
+                code_challenge_method=payload.data.get("code_challenge_method") or "S256",
+                nonce=payload.data.get("nonce"),
+                auth_time=int(utcnow().timestamp()),
+                expires_at=utcnow() + dt.timedelta(seconds=identity.settings.authorization_code_seconds),
+            )
+        )
+        uow.commit()
+
+
+def take_authorization_code(identity: Identity, code: str, client_id: str) -> AuthorizationCode | None:
+    """Single use: the code is deleted in the same transaction that reads it."""
+    with identity.unit_of_work() as uow:
+        found = uow.session.get(AuthorizationCode, token_hash(code or ""), with_for_update=True)
+        if found is None:
+            return None
+        uow.session.delete(found)
+        uow.commit()
+    if found.client_id != client_id or found.expired(utcnow()):
+        return None
+    return found
+
+
+def save_refresh_token(identity: Identity, token: dict, client_id: str, account_id: str, family_id: str | None):
+    now = utcnow()
+    with identity.unit_of_work() as uow:
+        uow.session.add(
+            RefreshToken(
+                token_hash=token_hash(token["refresh_token"]),
+                family_id=family_id or str(uuid.uuid4()),
+                client_id=client_id,
+                account_id=account_id,
+                scope=token.get("scope") or "",
+                issued_at=now,
+                expires_at=now + dt.timedelta(days=identity.settings.refresh_token_days),
+            )
+        )
+        uow.commit()
+
+
+def find_refresh_token(identity: Identity, value: str) -> RefreshToken | None:
+    """A current refresh token; a rotated one presented again is theft: its whole family is revoked."""
+    with identity.unit_of_work() as uow:
+        found = uow.session.get(RefreshToken, token_hash(value or ""))
+        if found is None:
+            return None
+        if found.rotated_at is not None and found.revoked_at is None:
+            revoke_family(uow.session, found.family_id)
+            uow.commit()
+            return None
+        return None if found.is_revoked() or found.is_expired() else found
+
+
+def rotate_refresh_token(identity: Identity, refresh: RefreshToken) -> None:
+    with identity.unit_of_work() as uow:
+        uow.session.execute(
+            sa.update(orm.refresh_tokens)
+            .where(orm.refresh_tokens.c.token_hash == refresh.token_hash)
+            .values(rotated_at=utcnow())
+        )
+        uow.commit()
+
+
+def revoke_family(session, family_id: str) -> None:
+    session.execute(
+        sa.update(orm.refresh_tokens)
+        .where(orm.refresh_tokens.c.family_id == family_id, orm.refresh_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+class AccessToken:
+    """A verified JWT access token as the introspection and revocation endpoints see it."""
+
+    def __init__(self, claims: dict, revoked: bool):
+        self.claims = claims
+        self.revoked = revoked
+
+    def check_client(self, client) -> bool:
+        return self.claims.get("client_id") == client.get_client_id()
+
+    def get_scope(self):
+        return self.claims.get("scope", "")
+
+    def is_expired(self) -> bool:
+        return int(self.claims.get("exp", 0)) <= int(utcnow().timestamp())
+
+    def is_revoked(self) -> bool:
+        return self.revoked
+
+
+def verify_access_token(identity: Identity, value: str) -> AccessToken | None:
+    with identity.unit_of_work() as uow:
+        keys = published_keys(SigningKeys(uow.session).all(), utcnow())
+        try:
+            decoded = jwt.decode(value, KeySet.import_key_set({"keys": [k.public_jwk for k in keys]}), algorithms=["ES256"])
+        except (JoseError, ValueError, UnicodeError):
+            return None
+        if decoded.header.get("typ") != "at+jwt" or decoded.claims.get("iss") != identity.settings.token_issuer:
+            return None
+        revoked = uow.session.scalar(
+            sa.select(sa.literal(1)).where(orm.revoked_access_tokens.c.jti == decoded.claims.get("jti"))
+        )
+        return AccessToken(decoded.claims, bool(revoked))
+
+
+def find_token(identity: Identity, value: str, hint: str | None):
+    """For introspection and revocation: an access token (JWT) or a refresh token."""
+    if hint != "refresh_token":
+        token = verify_access_token(identity, value)
+        if token is not None:
+            return token
+    with identity.unit_of_work() as uow:
+        return uow.session.get(RefreshToken, token_hash(value or ""))
+
+
+def revoke(identity: Identity, token) -> None:
+    with identity.unit_of_work() as uow:
+        if isinstance(token, AccessToken):
+            if not token.revoked:
+                uow.session.execute(
+                    sa.insert(orm.revoked_access_tokens).values(
+                        jti=token.claims["jti"], expires_at=dt.datetime.fromtimestamp(token.claims["exp"], dt.UTC)
+                    )
+                )
+        else:
+            revoke_family(uow.session, token.family_id)
+        uow.session.execute(sa.delete(orm.revoked_access_tokens).where(orm.revoked_access_tokens.c.expires_at < utcnow()))
+        uow.commit()
+
+
+def introspect(identity: Identity, token) -> dict:
+    """RFC 7662 answer; for client tokens the grants are those in force now, not when it was issued."""
+    if isinstance(token, RefreshToken):
+        return {
+            "active": True,
+            "token_type": "refresh_token",
+            "client_id": token.client_id,
+            "sub": token.account_id,
+            "scope": token.scope,
+            "exp": int(token.expires_at.timestamp()),
+            "iat": int(token.issued_at.timestamp()),
+        }
+    claims = token.claims
+    answer = {"active": True, "token_type": "Bearer", **{k: claims[k] for k in ("client_id", "sub", "aud", "iss", "exp", "iat", "jti") if k in claims}}
+    with identity.unit_of_work() as uow:
+        if "roles" in claims:
+            person = Accounts(uow.session).get(claims["sub"])
+            if person is None or not person.active:
+                return {"active": False}
+            answer.update(person.claims())
+            answer["scope"] = claims.get("scope", "")
+            return answer
+        client = Clients(uow.session).get(claims.get("client_id", ""))
+        if client is None or not client.active:
+            return {"active": False}
+        current = {(grant.api, grant.institution) for grant in client.grants}
+    still = [(api, inst) for api, insts in claims.get("grants", {}).items() for inst in insts if (api, inst) in current]
+    allowed = granted_scope(still, None)
+    answer["scope"] = " ".join(item for item in claims.get("scope", "").split() if item.partition(":")[0] in allowed[1])
+    answer["grants"] = allowed[1]
+    return answer
+
+
+def new_refresh_token(client, grant_type, user, scope) -> str | None:
+    """Refresh tokens go to people's sessions in the portal's UIs only, never to API consumers."""
+    return random.token_urlsafe(48) if user is not None else None
+
+
+def remember_assertion(identity: Identity, client_id: str, jti: str, expires: int) -> bool:
+    now = utcnow()
+    with identity.unit_of_work() as uow:
+        fresh = Clients(uow.session).remember_assertion(client_id, jti, dt.datetime.fromtimestamp(expires, dt.UTC), now)
+        uow.commit()
+    return fresh
