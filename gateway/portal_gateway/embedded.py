@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import threading
 
 import waitress
@@ -25,9 +26,10 @@ log = logging.getLogger("portal.embedded")
 def build(stop: threading.Event, environ=None):
     """Migrate, prepare and start every installed service; return the dispatcher and the runtimes."""
     transport = InProcessTransport.shared()
+    internal_token = secrets.token_urlsafe(32)  # the services' shared secret for this run
     apps, runtimes = {}, []
     for name, definition in installed_services().items():
-        settings = definition.settings(environ, broker_url="memory://")
+        settings = definition.settings(environ, broker_url="memory://", internal_token=internal_token)
         runtime = definition.runtime(settings, transport)
         runtime.migrate()
         definition.prepare(runtime)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -37,6 +38,8 @@ class StackSettings:
     web_workers: int = 2
     web_threads: int = 4
     extra_env: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The services' shared secret for internal calls; a fresh one per stack unless given.
+    internal_token: str = dataclasses.field(default_factory=lambda: secrets.token_urlsafe(32))
 
     @classmethod
     def from_env(cls) -> StackSettings:
@@ -80,6 +83,7 @@ class Stack:
             "PUBLIC_URL": self.url,
             "SMTP_PORT": str(settings.smtp_port),
             "LOG_FORMAT": "json",
+            "INTERNAL_TOKEN": settings.internal_token,
             **settings.extra_env,
         }
 

@@ -157,15 +157,13 @@ def prepared_runtime(definition, database_url: str, **overrides):
 
     Settings come from the arguments only, never from the environment.
     """
-    settings = definition.settings(
-        {},
-        database_url=database_url,
-        broker_url=f"memory://{uuid.uuid4().hex}",
-        token_issuer=ISSUER,
-        token_audience=AUDIENCE,
-        public_url=ISSUER,
-        **overrides,
-    )
+    defaults = {
+        "broker_url": f"memory://{uuid.uuid4().hex}",
+        "token_issuer": ISSUER,
+        "token_audience": AUDIENCE,
+        "public_url": ISSUER,
+    }
+    settings = definition.settings({}, database_url=database_url, **{**defaults, **overrides})
     runtime = definition.runtime(settings)
     runtime.migrate()
     definition.prepare(runtime)

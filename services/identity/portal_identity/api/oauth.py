@@ -10,7 +10,7 @@ import time
 from urllib.parse import urlencode
 
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749 import InvalidRequestError, grants
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
@@ -31,6 +31,12 @@ class S256Only(CodeChallenge):
 
     DEFAULT_CODE_CHALLENGE_METHOD = "S256"
     SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant, redirect_uri):
+        """Every authorization request must carry a challenge: all our code clients are public."""
+        if not grant.request.payload.data.get("code_challenge"):
+            raise InvalidRequestError("Missing 'code_challenge'")
+        super().validate_code_challenge(grant, redirect_uri)
 
 
 def _identity() -> Identity:
@@ -172,11 +178,13 @@ def authorize():
     if person is None:
         return redirect("/login?" + urlencode({"next": request.full_path}))
     try:
-        _server().get_consent_grant(end_user=person)
+        grant = _server().get_consent_grant(end_user=person)
     except OAuth2Error as error:
+        if error.redirect_uri:  # the client is known and its redirect URI checked: tell it there
+            return _server().handle_error_response(request, error)
         texts = page_texts()
         return render_template("error.html", t=texts, message=error.get_error_description() or error.error), 400
-    return _server().create_authorization_response(grant_user=person)
+    return _server().create_authorization_response(grant_user=person, grant=grant)
 
 
 @blp.route("/logout", methods=["GET", "POST"])

@@ -48,7 +48,7 @@ def users() -> None:
 
 @users.command("create")
 @click.option("--email", required=True)
-@click.option("--role", required=True, type=click.Choice([Role.MODERATOR, Role.SCHOOL_ADMIN]))
+@click.option("--role", required=True, type=click.Choice([Role.MODERATOR.value, Role.SCHOOL_ADMIN.value]))
 @click.option("--institution", "institutions", multiple=True, help="Institution number (repeat for more).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(email, role, institutions, password_stdin) -> None:

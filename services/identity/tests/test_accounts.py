@@ -1,0 +1,241 @@
+"""Registration, activation, password reset and back-office accounts, through the API and the pages."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from portal_identity.service_layer import accounts
+
+PASSWORD = "Geheim-123!"
+VALID = {"email": "Jan.Peeters@Agenda.example", "password": PASSWORD, "accept_terms": True}
+
+
+def outbox(harness, event_type):
+    with harness.runtime.database.session() as session:
+        rows = session.execute(sa.select(harness.runtime.outbox.c.payload)).scalars()
+        return [json.loads(row) for row in rows if json.loads(row)["type"] == event_type]
+
+
+def link_token(url: str) -> str:
+    return url.split("token=")[1]
+
+
+def register(harness, **changes):
+    return harness.client.post("/api/v1/accounts", json={**VALID, **changes})
+
+
+def test_registration_stores_a_pending_account_and_announces_the_activation_link(harness):
+    response = register(harness)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["email"] == "jan.peeters@agenda.example" and body["status"] == "pending"
+    assert body["roles"] == ["partner"] and "password" not in body
+    [event] = outbox(harness, "identity.account.registered")
+    assert event["data"]["activation_url"].startswith("http://portal.test/login/activate?token=")
+    from portal_identity.adapters.repositories import Accounts
+
+    with harness.runtime.unit_of_work() as uow:
+        stored = Accounts(uow.session).get(body["id"]).password_hash
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "key_part"),
+    [
+        ({"email": "not-an-address"}, "email", "e-mail"),
+        ({"email": "jan"}, "email", "e-mail"),
+        ({"password": "Kort-1!"}, "password", "8"),
+        ({"password": "geheim-123!"}, "password", "upper"),
+        ({"password": "GEHEIM-123!"}, "password", "lower"),
+        ({"password": "Geheim-abc!"}, "password", "digit"),
+        ({"password": "Geheim1234"}, "password", "special"),
+        ({"accept_terms": False}, "accept_terms", "terms"),
+    ],
+)
+def test_each_rule_is_a_field_error(harness, changes, field, key_part):
+    response = harness.client.post("/api/v1/accounts", json={**VALID, **changes}, headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert any(e["field"] == field and key_part in e["detail"].lower() for e in errors), errors
+
+
+def test_missing_fields_are_named(harness):
+    errors = harness.client.post("/api/v1/accounts", json={}).get_json()["errors"]
+    assert {e["field"] for e in errors} == {"email", "password", "accept_terms"}
+
+
+def test_an_address_registers_once(harness):
+    assert register(harness).status_code == 201
+    again = register(harness, email="JAN.PEETERS@agenda.example")
+    assert again.status_code == 409 and again.get_json()["errors"][0]["field"] == "email"
+
+
+def test_activation_link_works_once_and_then_login_works(harness):
+    register(harness)
+    token = link_token(outbox(harness, "identity.account.registered")[0]["data"]["activation_url"])
+    with pytest.raises(accounts.LoginRefused) as refused:
+        accounts.authenticate(harness.identity, VALID["email"], PASSWORD, "127.0.0.1")
+    assert refused.value.reason == "not_activated"
+    activated = harness.client.post("/api/v1/accounts/activation", json={"token": token})
+    assert activated.status_code == 200 and activated.get_json()["status"] == "active"
+    assert harness.client.post("/api/v1/accounts/activation", json={"token": token}).status_code == 400
+    assert accounts.authenticate(harness.identity, VALID["email"], PASSWORD, "127.0.0.1").email == "jan.peeters@agenda.example"
+
+
+def test_a_tampered_activation_token_is_refused(harness):
+    response = harness.client.post("/api/v1/accounts/activation", json={"token": "made-up"})
+    assert response.status_code == 400 and response.get_json()["code"] == "accounts.link_invalid"
+
+
+def test_password_reset_does_not_reveal_whether_an_account_exists(harness):
+    register(harness)
+    known = harness.client.post("/api/v1/accounts/password-reset", json={"email": VALID["email"]})
+    unknown = harness.client.post("/api/v1/accounts/password-reset", json={"email": "nobody@agenda.example"})
+    garbage = harness.client.post("/api/v1/accounts/password-reset", json={"email": "not an address"})
+    assert known.status_code == unknown.status_code == garbage.status_code == 202
+    assert known.get_data() == unknown.get_data() == garbage.get_data()
+    assert len(outbox(harness, "identity.password_reset.requested")) == 1
+
+
+def test_a_reset_sets_the_password_activates_and_works_once(harness):
+    register(harness)
+    harness.client.post("/api/v1/accounts/password-reset", json={"email": VALID["email"]})
+    token = link_token(outbox(harness, "identity.password_reset.requested")[0]["data"]["reset_url"])
+    weak = harness.client.post("/api/v1/accounts/password-reset/confirm", json={"token": token, "password": "weak"})
+    assert weak.status_code == 422
+    done = harness.client.post("/api/v1/accounts/password-reset/confirm", json={"token": token, "password": "Nieuw-456?"})
+    assert done.status_code == 204
+    assert accounts.authenticate(harness.identity, VALID["email"], "Nieuw-456?", "127.0.0.1").active
+    again = harness.client.post("/api/v1/accounts/password-reset/confirm", json={"token": token, "password": "Ander-789?"})
+    assert again.status_code == 400
+
+
+def test_repeated_failures_slow_down_then_lock(harness):
+    from portal_identity.domain.throttle import LOCK_AFTER
+
+    register(harness)
+    delays = []
+    for _ in range(LOCK_AFTER["account"]):
+        with pytest.raises(accounts.LoginRefused) as refused:
+            accounts.authenticate(harness.identity, VALID["email"], "Wrong-123!", "10.0.0.1")
+        delays.append(refused.value.delay_seconds)
+    assert delays[0] == 0 and delays[-1] > 0
+    with pytest.raises(accounts.LoginRefused) as refused:
+        accounts.authenticate(harness.identity, VALID["email"], PASSWORD, "10.0.0.2")  # even the right password
+    assert refused.value.reason == "locked" and refused.value.locked_until is not None
+
+
+def test_unknown_and_wrong_password_answer_alike(harness):
+    register(harness)
+    for email in (VALID["email"], "nobody@agenda.example"):
+        with pytest.raises(accounts.LoginRefused) as refused:
+            accounts.authenticate(harness.identity, email, "Wrong-123!", "10.0.0.3")
+        assert refused.value.reason == "invalid"
+
+
+def moderator(tokens):
+    return {"Authorization": f"Bearer {tokens.token('mod-1', roles=['moderator'])}"}
+
+
+def test_moderators_create_and_search_back_office_accounts(harness, tokens):
+    created = harness.client.post(
+        "/api/v1/accounts/users",
+        json={"email": "admin@school.be", "password": PASSWORD, "role": "school-admin", "institutions": ["012345"]},
+        headers=moderator(tokens),
+    )
+    assert created.status_code == 201
+    assert created.get_json()["status"] == "active" and created.get_json()["institutions"] == ["012345"]
+    found = harness.client.get("/api/v1/accounts/users?role=school-admin", headers=moderator(tokens)).get_json()
+    assert [a["email"] for a in found] == ["admin@school.be"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"role": "school-admin", "institutions": []}, "institutions"),
+        ({"role": "moderator", "institutions": ["1"]}, "institutions"),
+        ({"role": "school-admin", "institutions": ["12ab"]}, "institutions"),
+        ({"role": "partner"}, "role"),
+    ],
+)
+def test_back_office_rules(harness, tokens, body, field):
+    response = harness.client.post(
+        "/api/v1/accounts/users", json={"email": "x@school.be", "password": PASSWORD, **body}, headers=moderator(tokens)
+    )
+    assert response.status_code == 422
+    assert field in {e["field"] for e in response.get_json()["errors"]}
+
+
+def test_only_moderators_manage_accounts(harness, tokens):
+    partner = {"Authorization": f"Bearer {tokens.token('p', roles=['partner'])}"}
+    assert harness.client.get("/api/v1/accounts/users", headers=partner).status_code == 403
+    assert harness.client.get("/api/v1/accounts/users").status_code == 401
+
+
+def test_me_is_the_callers_own_account(harness, tokens):
+    account_id = register(harness).get_json()["id"]
+    me = harness.client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {tokens.token(account_id, roles=['partner'])}"})
+    assert me.status_code == 200 and me.get_json()["id"] == account_id
+
+
+def test_portalctl_users_create(harness, database_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from portalkit.cli import main
+
+    monkeypatch.setenv("IDENTITY_DATABASE_URL", database_url)
+    result = CliRunner().invoke(
+        main,
+        ["users", "create", "--email", "mod@portal.be", "--role", "moderator", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert accounts.authenticate(harness.identity, "mod@portal.be", PASSWORD, "127.0.0.1").roles == ["moderator"]
+    weak = CliRunner().invoke(
+        main, ["users", "create", "--email", "m2@portal.be", "--role", "moderator", "--password-stdin"], input="weak\n"
+    )
+    assert weak.exit_code != 0 and "password" in weak.output
+
+
+class TestPages:
+    def test_login_page_in_both_languages(self, harness):
+        assert "Aanmelden" in harness.client.get("/login").get_data(as_text=True)
+        assert "Sign in" in harness.client.get("/login?lang=en").get_data(as_text=True)
+
+    def test_a_post_without_the_form_token_is_refused(self, harness):
+        response = harness.client.post("/login", data={"email": "a@b.cd", "password": "x"})
+        assert response.status_code == 400
+
+    def test_the_activation_page_asks_before_it_activates(self, harness):
+        register(harness)
+        token = link_token(outbox(harness, "identity.account.registered")[0]["data"]["activation_url"])
+        page = harness.client.get(f"/login/activate?token={token}")
+        assert page.status_code == 200 and "activate" in page.get_data(as_text=True).lower()
+        with pytest.raises(accounts.LoginRefused):  # opening the link (or a mail scanner) did not activate
+            accounts.authenticate(harness.identity, VALID["email"], PASSWORD, "127.0.0.1")
+        csrf = page.get_data(as_text=True).split('name="csrf" value="')[1].split('"')[0]
+        done = harness.client.post("/login/activate", data={"csrf": csrf, "token": token})
+        assert done.status_code == 200
+        assert accounts.authenticate(harness.identity, VALID["email"], PASSWORD, "127.0.0.1").active
+
+    def test_a_locked_login_says_until_when(self, harness):
+        from portal_identity.domain.throttle import LOCK_AFTER
+
+        register(harness)
+        for _ in range(LOCK_AFTER["account"]):
+            with pytest.raises(accounts.LoginRefused):
+                accounts.authenticate(harness.identity, VALID["email"], "Wrong-123!", "10.1.1.1")
+        form = harness.client.get("/login?lang=en")
+        csrf = form.get_data(as_text=True).split('name="csrf" value="')[1].split('"')[0]
+        response = harness.client.post(
+            "/login?lang=en", data={"csrf": csrf, "email": VALID["email"], "password": PASSWORD, "next": "/"}
+        )
+        assert response.status_code == 429 and "Too many failed attempts" in response.get_data(as_text=True)
+
+    def test_next_never_leaves_the_portal(self, harness):
+        from portal_identity.api.pages import _safe_next
+
+        assert _safe_next("/oauth/authorize?x=1") == "/oauth/authorize?x=1"
+        for evil in ("https://evil.example", "//evil.example", "/\\evil.example", None, ""):
+            assert _safe_next(evil) == "/"

@@ -1,0 +1,177 @@
+"""The portal's UIs log people in with the authorization code grant and PKCE (S256), then refresh."""
+
+import base64
+import hashlib
+import secrets
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from portal_identity.bootstrap import FRONT_OFFICE_CLIENT
+from portal_identity.service_layer import accounts
+from portalkit.testing import ISSUER
+
+REDIRECT = f"{ISSUER}/"
+PASSWORD = "Geheim-123!"
+
+
+def pkce():
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def active_partner(harness, email="jan@agenda.example"):
+    account = accounts.register(harness.identity, email=email, password=PASSWORD, accept_terms=True, language="nl")
+    with harness.runtime.unit_of_work() as uow:
+        from portal_identity.adapters.repositories import Accounts
+
+        Accounts(uow.session).get(account.id).activate(account.created_at)
+        uow.commit()
+    return account
+
+
+def csrf_of(response) -> str:
+    html = response.get_data(as_text=True)
+    return html.split('name="csrf" value="')[1].split('"')[0]
+
+
+def log_in(harness, email, password=PASSWORD, next_url="/"):
+    form = harness.client.get("/login")
+    return harness.client.post(
+        "/login", data={"csrf": csrf_of(form), "email": email, "password": password, "next": next_url}
+    )
+
+
+def authorize_url(challenge, method="S256", state="xyz"):
+    return (
+        f"/oauth/authorize?response_type=code&client_id={FRONT_OFFICE_CLIENT}&redirect_uri={REDIRECT}"
+        f"&code_challenge={challenge}&code_challenge_method={method}&state={state}"
+    )
+
+
+def code_flow(harness, email):
+    verifier, challenge = pkce()
+    first = harness.client.get(authorize_url(challenge))
+    assert first.status_code == 302 and first.headers["Location"].startswith("/login?next=")
+    logged_in = log_in(harness, email, next_url=parse_qs(urlparse(first.headers["Location"]).query)["next"][0])
+    assert logged_in.status_code == 302
+    back = harness.client.get(logged_in.headers["Location"])
+    assert back.status_code == 302 and back.headers["Location"].startswith(REDIRECT)
+    query = parse_qs(urlparse(back.headers["Location"]).query)
+    assert query["state"] == ["xyz"]
+    return query["code"][0], verifier
+
+
+def exchange(harness, code, verifier):
+    return harness.client.post("/oauth/token", data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
+        "client_id": FRONT_OFFICE_CLIENT, "code_verifier": verifier,
+    })
+
+
+def test_the_whole_login_gives_tokens_for_the_person(harness):
+    person = active_partner(harness)
+    code, verifier = code_flow(harness, person.email)
+    response = exchange(harness, code, verifier)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["refresh_token"] and body["token_type"] == "Bearer"
+    keys = KeySet.import_key_set(harness.client.get("/.well-known/jwks.json").get_json())
+    claims = jwt.decode(body["access_token"], keys, algorithms=["ES256"]).claims
+    assert claims["sub"] == person.id and claims["email"] == person.email
+    assert claims["roles"] == ["partner"] and claims["aud"] == "portal"
+
+
+def test_a_code_works_once(harness):
+    person = active_partner(harness)
+    code, verifier = code_flow(harness, person.email)
+    assert exchange(harness, code, verifier).status_code == 200
+    again = exchange(harness, code, verifier)
+    assert again.status_code == 400 and again.get_json()["error"] == "invalid_grant"
+
+
+def test_a_wrong_verifier_is_refused(harness):
+    person = active_partner(harness)
+    code, _ = code_flow(harness, person.email)
+    response = exchange(harness, code, pkce()[0])
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_grant"
+
+
+@pytest.mark.parametrize("method", ["plain", ""])
+def test_only_s256_is_accepted(harness, method):
+    person = active_partner(harness)
+    log_in(harness, person.email)
+    verifier, challenge = pkce()
+    url = authorize_url(verifier if method == "plain" else challenge, method=method)
+    if not method:
+        url = url.replace("&code_challenge_method=", "").replace(f"&code_challenge={challenge}", "")
+    response = harness.client.get(url)
+    assert response.status_code in (302, 400)
+    if response.status_code == 302:
+        assert "error=invalid_request" in response.headers["Location"]
+
+
+def test_unknown_redirect_uris_are_never_followed(harness):
+    person = active_partner(harness)
+    log_in(harness, person.email)
+    _, challenge = pkce()
+    response = harness.client.get(authorize_url(challenge).replace(REDIRECT, "https://evil.example/"))
+    assert response.status_code == 400
+    assert "evil" not in response.headers.get("Location", "")
+
+
+def test_refresh_tokens_rotate_and_a_reused_one_revokes_the_family(harness):
+    person = active_partner(harness)
+    code, verifier = code_flow(harness, person.email)
+    first = exchange(harness, code, verifier).get_json()["refresh_token"]
+
+    def refresh(token):
+        return harness.client.post("/oauth/token", data={
+            "grant_type": "refresh_token", "refresh_token": token, "client_id": FRONT_OFFICE_CLIENT,
+        })
+
+    second = refresh(first)
+    assert second.status_code == 200
+    newer = second.get_json()["refresh_token"]
+    assert newer != first
+    stolen = refresh(first)  # an attacker replays the rotated token
+    assert stolen.status_code == 400 and stolen.get_json()["error"] == "invalid_grant"
+    assert refresh(newer).get_json()["error"] == "invalid_grant"  # the whole family is gone
+
+
+def test_revoking_a_refresh_token_ends_it(harness):
+    person = active_partner(harness)
+    code, verifier = code_flow(harness, person.email)
+    refresh_token = exchange(harness, code, verifier).get_json()["refresh_token"]
+    revoked = harness.client.post("/oauth/revoke", data={"token": refresh_token, "client_id": FRONT_OFFICE_CLIENT})
+    assert revoked.status_code == 200
+    response = harness.client.post("/oauth/token", data={
+        "grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": FRONT_OFFICE_CLIENT,
+    })
+    assert response.get_json()["error"] == "invalid_grant"
+
+
+def test_logout_ends_the_session_and_returns_only_to_known_uris(harness):
+    person = active_partner(harness)
+    log_in(harness, person.email)
+    back = harness.client.get(f"/oauth/logout?client_id={FRONT_OFFICE_CLIENT}&post_logout_redirect_uri={REDIRECT}")
+    assert back.status_code == 302 and back.headers["Location"] == REDIRECT
+    _, challenge = pkce()
+    assert harness.client.get(authorize_url(challenge)).headers["Location"].startswith("/login")
+    log_in(harness, person.email)
+    elsewhere = harness.client.get(f"/oauth/logout?client_id={FRONT_OFFICE_CLIENT}&post_logout_redirect_uri=https://evil.example/")
+    assert elsewhere.status_code == 200
+
+
+def test_school_admin_tokens_carry_their_institutions(harness):
+    admin = accounts.create_back_office_account(
+        harness.identity, email="admin@school.be", password=PASSWORD, role="school-admin", institutions=["012345", "067890"]
+    )
+    code, verifier = code_flow(harness, admin.email)
+    token = exchange(harness, code, verifier).get_json()["access_token"]
+    keys = KeySet.import_key_set(harness.client.get("/.well-known/jwks.json").get_json())
+    claims = jwt.decode(token, keys, algorithms=["ES256"]).claims
+    assert claims["roles"] == ["school-admin"] and claims["institutions"] == ["012345", "067890"]
