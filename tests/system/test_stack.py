@@ -209,3 +209,120 @@ def test_two_notifier_workers_send_each_mail_once(stack):
             assert len(wait_for_mails(stack, name, len(MODERATORS))) == len(MODERATORS)
     finally:
         stack.stop_process("notifier-worker-2")
+
+
+def browser_login(stack: Stack, email: str, password: str, client_id: str, redirect_uri: str) -> dict:
+    """What a portal UI does: authorization code with PKCE through nginx, the hosted login page between."""
+    import base64
+    import hashlib
+    import secrets
+    from urllib.parse import parse_qs, urlencode, urlparse
+
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    browser = requests.Session()
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "state": "s1",
+        }
+    )
+    to_login = browser.get(f"{stack.url}/oauth/authorize?{query}", allow_redirects=False, timeout=10)
+    assert to_login.status_code == 302, to_login.text
+    login_page = browser.get(stack.url + to_login.headers["Location"], timeout=10)
+    csrf = login_page.text.split('name="csrf" value="')[1].split('"')[0]
+    next_url = parse_qs(urlparse(to_login.headers["Location"]).query)["next"][0]
+    signed_in = browser.post(
+        f"{stack.url}/login",
+        data={"csrf": csrf, "email": email, "password": password, "next": next_url},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert signed_in.status_code == 302, signed_in.text
+    back = browser.get(stack.url + signed_in.headers["Location"], allow_redirects=False, timeout=10)
+    code = parse_qs(urlparse(back.headers["Location"]).query)["code"][0]
+    tokens = requests.post(
+        f"{stack.url}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "client_id": client_id,
+            "code_verifier": verifier,
+        },
+        timeout=10,
+    )
+    assert tokens.status_code == 200, tokens.text
+    return tokens.json()
+
+
+def test_a_partner_registers_activates_from_the_mail_and_signs_in(stack):
+    email, password = f"jan-{uuid.uuid4().hex[:6]}@agenda.example", "Geheim-123!"
+    registered = requests.post(
+        f"{stack.url}/api/v1/accounts", json={"email": email, "password": password, "accept_terms": True}, timeout=10
+    )
+    assert registered.status_code == 201, registered.text
+    [mail] = wait_for_to(stack, email, 1)
+    assert mail["Subject"] == "Activeer je partneraccount"
+    link = next(line for line in mail.get_content().splitlines() if "/login/activate?token=" in line).strip()
+    token = link.split("token=")[1]
+    assert (
+        requests.post(f"{stack.url}/api/v1/accounts/activation", json={"token": token}, timeout=10).status_code == 200
+    )
+    issued = browser_login(stack, email, password, "portal-front-office", f"{stack.url}/")
+    me = requests.get(
+        f"{stack.url}/api/v1/accounts/me", headers={"Authorization": f"Bearer {issued['access_token']}"}, timeout=10
+    )
+    assert me.status_code == 200 and me.json()["email"] == email
+
+
+def wait_for_to(stack: Stack, recipient: str, count: int, timeout: float = 60) -> list:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in stack.sink.messages() if m["To"] == recipient]
+        if len(found) >= count:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"no mail to {recipient}")
+
+
+def test_an_imported_client_gets_tokens_through_nginx_and_introspection_agrees(stack, tmp_path):
+    path = tmp_path / "clients.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "client_id": "legacy-sys",
+                    "name": "Legacy",
+                    "client_secret": "Old-secret-123",
+                    "grants": [{"api": "leerlingen", "institution_number": "012345"}],
+                }
+            ]
+        )
+    )
+    stack.portalctl("identity", "clients", "import", str(path))
+    answer = requests.post(
+        f"{stack.url}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=("legacy-sys", "Old-secret-123"),
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["scope"] == "leerlingen" and answer.json()["expires_in"] == 900
+    wrong = requests.post(
+        f"{stack.url}/oauth/token", data={"grant_type": "client_credentials"}, auth=("legacy-sys", "wrong"), timeout=10
+    )
+    assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+    created = stack.portalctl("identity", "clients", "create-resource-server", "--name", "Leerlingen-API")
+    server_id, server_secret = (line.split("=", 1)[1] for line in created.strip().splitlines())
+    introspected = requests.post(
+        f"{stack.url}/oauth/introspect",
+        data={"token": answer.json()["access_token"]},
+        auth=(server_id, server_secret),
+        timeout=10,
+    ).json()
+    assert introspected["active"] is True and introspected["grants"] == {"leerlingen": ["012345"]}
