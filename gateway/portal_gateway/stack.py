@@ -162,6 +162,7 @@ class Stack:
                 str(settings.web_threads),
                 "--keep-alive",
                 "75",
+                "--reuse-port",  # the kernel spreads connections over the workers evenly
                 "--graceful-timeout",
                 "10",
                 "--log-level",

@@ -3,10 +3,10 @@
 import uuid
 
 import pytest
-from portalkit_demo import DEMO, metadata
 
 from portalkit.auth import JwksCache, TokenVerifier
 from portalkit.testing import AUDIENCE, ISSUER
+from portalkit_demo import DEMO, metadata
 
 
 @pytest.fixture

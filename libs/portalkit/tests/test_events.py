@@ -6,10 +6,10 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from portalkit_demo import notes, requested_event
 
 from portalkit.events.consumer import EventConsumer
 from portalkit.events.transport import Outcome, Subscription
+from portalkit_demo import notes, requested_event
 
 SUBSCRIPTION = Subscription("demo", ("apps.application.*",), max_attempts=3, retry_base_seconds=0.01)
 

@@ -9,12 +9,12 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from portalkit_demo import DEMO, metadata, notes, requested_event
 
 from portalkit.events.consumer import EventConsumer
 from portalkit.events.rabbitmq import RabbitTransport
 from portalkit.events.transport import Subscription
 from portalkit.testing import delete_broker_namespace
+from portalkit_demo import DEMO, metadata, notes, requested_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)]
 

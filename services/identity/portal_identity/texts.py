@@ -26,7 +26,8 @@ TEXTS = {
         "en": "The client/secret entered is invalid.",
     },
     "clients.already_linked": {
-        "nl": "Deze client is al gekoppeld aan een andere applicatie; een client kan maar aan één applicatie gekoppeld zijn.",
+        "nl": "Deze client is al gekoppeld aan een andere applicatie; "
+        "een client kan maar aan één applicatie gekoppeld zijn.",
         "en": "This client is already linked to another application; a client can be linked to one app only.",
     },
     "internal.forbidden": {

@@ -26,8 +26,13 @@ class IdentityHarness:
         application_id = str(uuid.uuid4())
         self.deliver(
             "apps.application.approved",
-            {"application_id": application_id, "partner_id": partner_id, "name": "Agenda",
-             "contact_email": "dev@agenda.example", "approved_by": "moderator-1"},
+            {
+                "application_id": application_id,
+                "partner_id": partner_id,
+                "name": "Agenda",
+                "contact_email": "dev@agenda.example",
+                "approved_by": "moderator-1",
+            },
         )
         client_id = self.client_of(application_id)
         secret = clients.rotate_secret(self.identity, client_id, partner_id).client_secret
@@ -50,9 +55,13 @@ class IdentityHarness:
     def grant(self, application_id: str, grants, version: int) -> None:
         self.deliver(
             "scopes.grants.changed",
-            {"application_id": application_id, "version": version,
-             "grants": [{"api": api, "institution_number": inst} for api, inst in grants],
-             "added": [], "removed": []},
+            {
+                "application_id": application_id,
+                "version": version,
+                "grants": [{"api": api, "institution_number": inst} for api, inst in grants],
+                "added": [],
+                "removed": [],
+            },
         )
 
     def token(self, client_id, secret, basic=False, **form):

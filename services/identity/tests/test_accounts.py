@@ -80,7 +80,10 @@ def test_activation_link_works_once_and_then_login_works(harness):
     activated = harness.client.post("/api/v1/accounts/activation", json={"token": token})
     assert activated.status_code == 200 and activated.get_json()["status"] == "active"
     assert harness.client.post("/api/v1/accounts/activation", json={"token": token}).status_code == 400
-    assert accounts.authenticate(harness.identity, VALID["email"], PASSWORD, "127.0.0.1").email == "jan.peeters@agenda.example"
+    assert (
+        accounts.authenticate(harness.identity, VALID["email"], PASSWORD, "127.0.0.1").email
+        == "jan.peeters@agenda.example"
+    )
 
 
 def test_a_tampered_activation_token_is_refused(harness):
@@ -104,10 +107,14 @@ def test_a_reset_sets_the_password_activates_and_works_once(harness):
     token = link_token(outbox(harness, "identity.password_reset.requested")[0]["data"]["reset_url"])
     weak = harness.client.post("/api/v1/accounts/password-reset/confirm", json={"token": token, "password": "weak"})
     assert weak.status_code == 422
-    done = harness.client.post("/api/v1/accounts/password-reset/confirm", json={"token": token, "password": "Nieuw-456?"})
+    done = harness.client.post(
+        "/api/v1/accounts/password-reset/confirm", json={"token": token, "password": "Nieuw-456?"}
+    )
     assert done.status_code == 204
     assert accounts.authenticate(harness.identity, VALID["email"], "Nieuw-456?", "127.0.0.1").active
-    again = harness.client.post("/api/v1/accounts/password-reset/confirm", json={"token": token, "password": "Ander-789?"})
+    again = harness.client.post(
+        "/api/v1/accounts/password-reset/confirm", json={"token": token, "password": "Ander-789?"}
+    )
     assert again.status_code == 400
 
 
@@ -175,7 +182,9 @@ def test_only_moderators_manage_accounts(harness, tokens):
 
 def test_me_is_the_callers_own_account(harness, tokens):
     account_id = register(harness).get_json()["id"]
-    me = harness.client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {tokens.token(account_id, roles=['partner'])}"})
+    me = harness.client.get(
+        "/api/v1/accounts/me", headers={"Authorization": f"Bearer {tokens.token(account_id, roles=['partner'])}"}
+    )
     assert me.status_code == 200 and me.get_json()["id"] == account_id
 
 

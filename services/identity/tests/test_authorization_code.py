@@ -66,10 +66,16 @@ def code_flow(harness, email):
 
 
 def exchange(harness, code, verifier):
-    return harness.client.post("/oauth/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
-        "client_id": FRONT_OFFICE_CLIENT, "code_verifier": verifier,
-    })
+    return harness.client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "client_id": FRONT_OFFICE_CLIENT,
+            "code_verifier": verifier,
+        },
+    )
 
 
 def test_the_whole_login_gives_tokens_for_the_person(harness):
@@ -129,9 +135,14 @@ def test_refresh_tokens_rotate_and_a_reused_one_revokes_the_family(harness):
     first = exchange(harness, code, verifier).get_json()["refresh_token"]
 
     def refresh(token):
-        return harness.client.post("/oauth/token", data={
-            "grant_type": "refresh_token", "refresh_token": token, "client_id": FRONT_OFFICE_CLIENT,
-        })
+        return harness.client.post(
+            "/oauth/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": token,
+                "client_id": FRONT_OFFICE_CLIENT,
+            },
+        )
 
     second = refresh(first)
     assert second.status_code == 200
@@ -148,9 +159,14 @@ def test_revoking_a_refresh_token_ends_it(harness):
     refresh_token = exchange(harness, code, verifier).get_json()["refresh_token"]
     revoked = harness.client.post("/oauth/revoke", data={"token": refresh_token, "client_id": FRONT_OFFICE_CLIENT})
     assert revoked.status_code == 200
-    response = harness.client.post("/oauth/token", data={
-        "grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": FRONT_OFFICE_CLIENT,
-    })
+    response = harness.client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": FRONT_OFFICE_CLIENT,
+        },
+    )
     assert response.get_json()["error"] == "invalid_grant"
 
 
@@ -162,13 +178,19 @@ def test_logout_ends_the_session_and_returns_only_to_known_uris(harness):
     _, challenge = pkce()
     assert harness.client.get(authorize_url(challenge)).headers["Location"].startswith("/login")
     log_in(harness, person.email)
-    elsewhere = harness.client.get(f"/oauth/logout?client_id={FRONT_OFFICE_CLIENT}&post_logout_redirect_uri=https://evil.example/")
+    elsewhere = harness.client.get(
+        f"/oauth/logout?client_id={FRONT_OFFICE_CLIENT}&post_logout_redirect_uri=https://evil.example/"
+    )
     assert elsewhere.status_code == 200
 
 
 def test_school_admin_tokens_carry_their_institutions(harness):
     admin = accounts.create_back_office_account(
-        harness.identity, email="admin@school.be", password=PASSWORD, role="school-admin", institutions=["012345", "067890"]
+        harness.identity,
+        email="admin@school.be",
+        password=PASSWORD,
+        role="school-admin",
+        institutions=["012345", "067890"],
     )
     code, verifier = code_flow(harness, admin.email)
     token = exchange(harness, code, verifier).get_json()["access_token"]

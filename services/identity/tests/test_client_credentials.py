@@ -54,7 +54,11 @@ def test_a_client_without_grants_still_gets_a_token_with_empty_scope(harness):
     [
         ("leerlingen", "leerlingen", {"leerlingen": ["012345", "067890"]}),
         ("leerlingen:067890", "leerlingen:067890", {"leerlingen": ["067890"]}),
-        ("personeel leerlingen:012345", "leerlingen:012345 personeel", {"leerlingen": ["012345"], "personeel": ["012345"]}),
+        (
+            "personeel leerlingen:012345",
+            "leerlingen:012345 personeel",
+            {"leerlingen": ["012345"], "personeel": ["012345"]},
+        ),
     ],
 )
 def test_a_request_may_narrow_the_scope(harness, scope, expected_scope, expected_grants):
@@ -73,7 +77,9 @@ def test_asking_for_more_than_granted_is_invalid_scope(harness, scope):
 
 
 @pytest.mark.parametrize(
-    ("client_id", "secret"), [("unknown-client", "whatever"), (None, "wrong-secret")], ids=["unknown-id", "wrong-secret"]
+    ("client_id", "secret"),
+    [("unknown-client", "whatever"), (None, "wrong-secret")],
+    ids=["unknown-id", "wrong-secret"],
 )
 def test_bad_credentials_by_post_are_400_invalid_client(harness, client_id, secret):
     real_id, _ = harness.approved_client()
@@ -172,8 +178,15 @@ def test_get_on_the_token_endpoint_is_an_oauth_error(harness):
 
 def assertion(key, client_id, audience, **changes):
     now = int(time.time())
-    claims = {"iss": client_id, "sub": client_id, "aud": audience, "iat": now, "exp": now + 60,
-              "jti": uuid.uuid4().hex, **changes}
+    claims = {
+        "iss": client_id,
+        "sub": client_id,
+        "aud": audience,
+        "iat": now,
+        "exp": now + 60,
+        "jti": uuid.uuid4().hex,
+        **changes,
+    }
     return jwt.encode({"alg": key.alg if hasattr(key, "alg") else "ES256", "kid": key.kid}, claims, key)
 
 
@@ -187,19 +200,29 @@ def key_pair_client(request, harness):
     else:
         key = RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256"})
     client_id = f"keypair-{request.param}"
-    import_clients(harness.identity, [{
-        "client_id": client_id, "name": "Key pair client",
-        "jwks": KeySet([key]).as_dict(private=False), "grants": [{"api": "leerlingen", "institution_number": "1"}],
-    }])
+    import_clients(
+        harness.identity,
+        [
+            {
+                "client_id": client_id,
+                "name": "Key pair client",
+                "jwks": KeySet([key]).as_dict(private=False),
+                "grants": [{"api": "leerlingen", "institution_number": "1"}],
+            }
+        ],
+    )
     return client_id, key, request.param
 
 
 def key_pair_token(harness, client_id, signed):
-    return harness.client.post("/oauth/token", data={
-        "grant_type": "client_credentials",
-        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        "client_assertion": signed,
-    })
+    return harness.client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": signed,
+        },
+    )
 
 
 def test_private_key_jwt_authenticates(harness, key_pair_client):
@@ -212,8 +235,15 @@ def test_private_key_jwt_authenticates(harness, key_pair_client):
 
 def _assertion_claims(client_id, **changes):
     now = int(time.time())
-    return {"iss": client_id, "sub": client_id, "aud": f"{ISSUER}/oauth/token", "iat": now, "exp": now + 60,
-            "jti": uuid.uuid4().hex, **changes}
+    return {
+        "iss": client_id,
+        "sub": client_id,
+        "aud": f"{ISSUER}/oauth/token",
+        "iat": now,
+        "exp": now + 60,
+        "jti": uuid.uuid4().hex,
+        **changes,
+    }
 
 
 def test_a_replayed_assertion_is_refused(harness, key_pair_client):

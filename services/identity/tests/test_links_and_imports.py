@@ -13,17 +13,32 @@ INTERNAL = {"Authorization": f"Bearer {INTERNAL_TOKEN}"}
 
 
 def existing_client(harness, client_id="legacy-1", secret="old-Secret-value-123", **entry):
-    import_clients(harness.identity, [{
-        "client_id": client_id, "name": "Legacy app", "client_secret": secret,
-        "grants": [{"api": "leerlingen", "institution_number": "012345"}], **entry,
-    }])
+    import_clients(
+        harness.identity,
+        [
+            {
+                "client_id": client_id,
+                "name": "Legacy app",
+                "client_secret": secret,
+                "grants": [{"api": "leerlingen", "institution_number": "012345"}],
+                **entry,
+            }
+        ],
+    )
     return client_id, secret
 
 
 def link(harness, client_id, secret, application_id="app-new", partner_id="partner-9", headers=INTERNAL):
-    return harness.client.post("/internal/v1/clients/link", json={
-        "client_id": client_id, "client_secret": secret, "application_id": application_id, "partner_id": partner_id,
-    }, headers=headers)
+    return harness.client.post(
+        "/internal/v1/clients/link",
+        json={
+            "client_id": client_id,
+            "client_secret": secret,
+            "application_id": application_id,
+            "partner_id": partner_id,
+        },
+        headers=headers,
+    )
 
 
 def test_an_imported_client_works_at_once_with_its_scopes(harness):
@@ -37,7 +52,11 @@ def test_imported_secret_hashes_from_the_old_system_verify(harness, hasher):
     import bcrypt
 
     secret = "legacy-Secret-42"
-    hashed = PasswordHasher().hash(secret) if hasher == "argon2" else bcrypt.hashpw(secret.encode(), bcrypt.gensalt()).decode()
+    hashed = (
+        PasswordHasher().hash(secret)
+        if hasher == "argon2"
+        else bcrypt.hashpw(secret.encode(), bcrypt.gensalt()).decode()
+    )
     import_clients(harness.identity, [{"client_id": f"h-{hasher}", "name": "x", "secret_hash": hashed}])
     assert harness.token(f"h-{hasher}", secret).status_code == 200
     assert harness.token(f"h-{hasher}", "wrong").get_json()["error"] == "invalid_client"
@@ -45,8 +64,17 @@ def test_imported_secret_hashes_from_the_old_system_verify(harness, hasher):
 
 def test_importing_twice_changes_nothing(harness):
     existing_client(harness)
-    result = import_clients(harness.identity, [{"client_id": "legacy-1", "name": "Legacy app", "client_secret": "old-Secret-value-123",
-                                                "grants": [{"api": "leerlingen", "institution_number": "012345"}]}])
+    result = import_clients(
+        harness.identity,
+        [
+            {
+                "client_id": "legacy-1",
+                "name": "Legacy app",
+                "client_secret": "old-Secret-value-123",
+                "grants": [{"api": "leerlingen", "institution_number": "012345"}],
+            }
+        ],
+    )
     assert (result.created, result.updated) == (0, 1)
     from portal_identity.adapters.repositories import Clients
 
@@ -61,8 +89,18 @@ def test_portalctl_clients_import(harness, database_url, tmp_path, monkeypatch):
 
     monkeypatch.setenv("IDENTITY_DATABASE_URL", database_url)
     path = tmp_path / "clients.json"
-    path.write_text(json.dumps([{"client_id": "cli-1", "name": "x", "client_secret": "s3cret-Value",
-                                 "grants": [{"api": "personeel", "institution_number": 7}]}]))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "client_id": "cli-1",
+                    "name": "x",
+                    "client_secret": "s3cret-Value",
+                    "grants": [{"api": "personeel", "institution_number": 7}],
+                }
+            ]
+        )
+    )
     result = CliRunner().invoke(main, ["clients", "import", str(path)])
     assert result.exit_code == 0 and "1 created" in result.output
     harness.identity.clients.invalidate()
@@ -110,9 +148,18 @@ def test_two_concurrent_links_have_one_winner(harness, database_url):
     def attempt(application_id):
         barrier.wait()
         with harness.app.test_client() as client:
-            statuses.append(client.post("/internal/v1/clients/link", json={
-                "client_id": client_id, "client_secret": secret, "application_id": application_id, "partner_id": "p",
-            }, headers=INTERNAL).status_code)
+            statuses.append(
+                client.post(
+                    "/internal/v1/clients/link",
+                    json={
+                        "client_id": client_id,
+                        "client_secret": secret,
+                        "application_id": application_id,
+                        "partner_id": "p",
+                    },
+                    headers=INTERNAL,
+                ).status_code
+            )
 
     threads = [threading.Thread(target=attempt, args=(name,)) for name in ("one", "two")]
     for thread in threads:
@@ -139,6 +186,8 @@ def test_partners_rotate_their_own_clients_secret_only(harness, tokens):
     body = response.get_json()
     assert body["client_secret"] and body["previous_secret_expires_at"]
     info = harness.client.get(f"/api/v1/partner/clients/{client_id}", headers=mine).get_json()
-    assert len(info["secrets"]) == 2 and all("secret" not in json.dumps(s).replace("secrets", "") for s in info["secrets"])
+    assert len(info["secrets"]) == 2 and all(
+        "secret" not in json.dumps(s).replace("secrets", "") for s in info["secrets"]
+    )
     assert harness.token(client_id, old).status_code == 200
     assert harness.token(client_id, body["client_secret"]).status_code == 200

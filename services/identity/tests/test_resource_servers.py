@@ -58,10 +58,17 @@ def test_a_revoked_access_token_is_inactive_at_once(harness, resource_server):
 def test_a_deactivated_client_makes_its_tokens_inactive(harness, resource_server):
     client_id, secret = harness.approved_client(grants=GRANTS)
     token = harness.token(client_id, secret).get_json()["access_token"]
-    harness.deliver("apps.application.rejected", {
-        "application_id": harness.application_of(client_id), "partner_id": "partner-1", "name": "Agenda",
-        "contact_email": "dev@agenda.example", "reason": "Onvolledig", "rejected_by": "m",
-    })
+    harness.deliver(
+        "apps.application.rejected",
+        {
+            "application_id": harness.application_of(client_id),
+            "partner_id": "partner-1",
+            "name": "Agenda",
+            "contact_email": "dev@agenda.example",
+            "reason": "Onvolledig",
+            "rejected_by": "m",
+        },
+    )
     assert introspect(harness, token, resource_server) == {"active": False}
 
 
@@ -118,9 +125,15 @@ def test_referee_an_independent_client_and_verifier_agree(database_url, tokens):
             session = OAuth2Session(client_id, secret, token_endpoint_auth_method=method)
             token = session.fetch_token(f"{base}/oauth/token", grant_type="client_credentials", scope="leerlingen")
             assert token["token_type"] == "Bearer" and token["scope"] == "leerlingen"
-            signing_key = pyjwt.PyJWKClient(f"{base}/.well-known/jwks.json").get_signing_key_from_jwt(token["access_token"])
+            signing_key = pyjwt.PyJWKClient(f"{base}/.well-known/jwks.json").get_signing_key_from_jwt(
+                token["access_token"]
+            )
             claims = pyjwt.decode(
-                token["access_token"], signing_key.key, algorithms=["ES256"], audience="data-apis", issuer=base,
+                token["access_token"],
+                signing_key.key,
+                algorithms=["ES256"],
+                audience="data-apis",
+                issuer=base,
                 options={"require": ["exp", "iat", "iss", "sub", "jti"]},
             )
             assert claims["client_id"] == client_id and claims["grants"] == {"leerlingen": ["012345"]}

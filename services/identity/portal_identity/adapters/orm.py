@@ -158,7 +158,9 @@ mapper_registry.map_imperatively(
     Client,
     clients,
     properties={
-        "secrets": relationship(ClientSecret, cascade="all, delete-orphan", lazy="selectin", order_by=client_secrets.c.id),
+        "secrets": relationship(
+            ClientSecret, cascade="all, delete-orphan", lazy="selectin", order_by=client_secrets.c.id
+        ),
         "grants": relationship(ScopeGrant, cascade="all, delete-orphan", lazy="selectin"),
     },
 )

@@ -101,9 +101,7 @@ class Clients:
         """Record a private_key_jwt assertion id; False when it was seen before (a replay)."""
         table = orm.assertion_jtis
         self.session.execute(sa.delete(table).where(table.c.expires_at < now))
-        seen = self.session.scalar(
-            sa.select(sa.literal(1)).where(table.c.client_id == client_id, table.c.jti == jti)
-        )
+        seen = self.session.scalar(sa.select(sa.literal(1)).where(table.c.client_id == client_id, table.c.jti == jti))
         if seen:
             return False
         self.session.execute(sa.insert(table).values(client_id=client_id, jti=jti, expires_at=expires_at))

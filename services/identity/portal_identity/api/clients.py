@@ -15,7 +15,9 @@ from portalkit.web import runtime
 
 blp = Blueprint("partner_clients", __name__, url_prefix="/api/v1/partner/clients", description="A partner's clients")
 internal = Blueprint(
-    "internal_clients", __name__, url_prefix="/internal/v1/clients",
+    "internal_clients",
+    __name__,
+    url_prefix="/internal/v1/clients",
     description="For the portal's own services only; not routed by the gateway",
 )
 
@@ -76,6 +78,10 @@ class ClientLink(MethodView):
         try:
             return clients.link_client(_identity(), **body)
         except clients.InvalidClientCredentials:
-            raise Problem(422, "clients.invalid_credentials", errors=[{"field": "client_secret", "pointer": "#/client_secret"}]) from None
+            raise Problem(
+                422, "clients.invalid_credentials", errors=[{"field": "client_secret", "pointer": "#/client_secret"}]
+            ) from None
         except clients.ClientAlreadyLinked:
-            raise Problem(409, "clients.already_linked", errors=[{"field": "client_id", "pointer": "#/client_id"}]) from None
+            raise Problem(
+                409, "clients.already_linked", errors=[{"field": "client_id", "pointer": "#/client_id"}]
+            ) from None

@@ -57,7 +57,9 @@ def _render(template: str, status: int = 200, **context):
     response = current_app.make_response((render_template(template, t=page_texts(), csrf=_csrf(), **context), status))
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
     return response
 
 

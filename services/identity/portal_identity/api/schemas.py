@@ -53,7 +53,8 @@ class SecretSchema(ma.Schema):
     client_secret = ma.fields.String(metadata={"description": "Shown once; the portal keeps only a hash."})
     created_at = ma.fields.DateTime()
     previous_secret_expires_at = ma.fields.DateTime(
-        attribute="previous_expires_at", allow_none=True,
+        attribute="previous_expires_at",
+        allow_none=True,
         metadata={"description": "Until then the previous secret keeps working too."},
     )
 

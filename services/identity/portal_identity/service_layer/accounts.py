@@ -39,7 +39,9 @@ class LoginRefused(Exception):
     locked_until: dt.datetime | None = None
 
 
-def _one_time_link(identity: Identity, account: Account, purpose: str, path: str, hours: int, now) -> tuple[str, AccountToken]:
+def _one_time_link(
+    identity: Identity, account: Account, purpose: str, path: str, hours: int, now
+) -> tuple[str, AccountToken]:
     plain = random.token_urlsafe(32)
     token = AccountToken(token_hash(plain), account.id, purpose, now, now + dt.timedelta(hours=hours))
     return f"{identity.public_url}{path}?token={plain}", token
@@ -48,7 +50,12 @@ def _one_time_link(identity: Identity, account: Account, purpose: str, path: str
 def register(identity: Identity, *, email: str, password: str, accept_terms: bool, language: str) -> Account:
     now = utcnow()
     account = Account.register(
-        email=email, password=password, accept_terms=accept_terms, language=language, password_hash=hash_password, now=now
+        email=email,
+        password=password,
+        accept_terms=accept_terms,
+        language=language,
+        password_hash=hash_password,
+        now=now,
     )
     url, token = _one_time_link(
         identity, account, TokenPurpose.ACTIVATION, "/login/activate", identity.settings.activation_hours, now
@@ -107,7 +114,9 @@ def request_password_reset(identity: Identity, email: str) -> None:
         )
         AccountTokens(uow.session).add(token)
         uow.publish(
-            events.PasswordResetRequested(account.id, account.email, account.language, url, token.expires_at.isoformat())
+            events.PasswordResetRequested(
+                account.id, account.email, account.language, url, token.expires_at.isoformat()
+            )
         )
         uow.commit()
 

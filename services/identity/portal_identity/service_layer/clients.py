@@ -93,7 +93,9 @@ def client_of_partner(identity: Identity, client_id: str, partner_id: str) -> Cl
         return client
 
 
-def link_client(identity: Identity, *, client_id: str, client_secret: str, application_id: str, partner_id: str) -> Client:
+def link_client(
+    identity: Identity, *, client_id: str, client_secret: str, application_id: str, partner_id: str
+) -> Client:
     """The real-time check of an existing client id and secret, and the link to one application.
 
     Idempotent for the same application; the unique application id makes two concurrent links of one

@@ -126,7 +126,9 @@ def verify_access_token(identity: Identity, value: str) -> AccessToken | None:
     with identity.unit_of_work() as uow:
         keys = published_keys(SigningKeys(uow.session).all(), utcnow())
         try:
-            decoded = jwt.decode(value, KeySet.import_key_set({"keys": [k.public_jwk for k in keys]}), algorithms=["ES256"])
+            decoded = jwt.decode(
+                value, KeySet.import_key_set({"keys": [k.public_jwk for k in keys]}), algorithms=["ES256"]
+            )
         except (JoseError, ValueError, UnicodeError):
             return None
         if decoded.header.get("typ") != "at+jwt" or decoded.claims.get("iss") != identity.settings.token_issuer:
@@ -158,7 +160,9 @@ def revoke(identity: Identity, token) -> None:
                 )
         else:
             revoke_family(uow.session, token.family_id)
-        uow.session.execute(sa.delete(orm.revoked_access_tokens).where(orm.revoked_access_tokens.c.expires_at < utcnow()))
+        uow.session.execute(
+            sa.delete(orm.revoked_access_tokens).where(orm.revoked_access_tokens.c.expires_at < utcnow())
+        )
         uow.commit()
 
 
@@ -175,7 +179,11 @@ def introspect(identity: Identity, token) -> dict:
             "iat": int(token.issued_at.timestamp()),
         }
     claims = token.claims
-    answer = {"active": True, "token_type": "Bearer", **{k: claims[k] for k in ("client_id", "sub", "aud", "iss", "exp", "iat", "jti") if k in claims}}
+    answer = {
+        "active": True,
+        "token_type": "Bearer",
+        **{k: claims[k] for k in ("client_id", "sub", "aud", "iss", "exp", "iat", "jti") if k in claims},
+    }
     with identity.unit_of_work() as uow:
         if "roles" in claims:
             person = Accounts(uow.session).get(claims["sub"])

@@ -75,7 +75,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "client_grants",
-        sa.Column("client_id", sa.String(100), sa.ForeignKey("clients.client_id", ondelete="CASCADE"), primary_key=True),
+        sa.Column(
+            "client_id", sa.String(100), sa.ForeignKey("clients.client_id", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("api", sa.String(50), primary_key=True),
         sa.Column("institution", sa.String(10), primary_key=True),
     )
@@ -119,7 +121,16 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "assertion_jtis", "revoked_access_tokens", "refresh_tokens", "authorization_codes", "client_grants",
-        "client_secrets", "clients", "login_throttles", "account_tokens", "accounts", "server_secrets",
+        "assertion_jtis",
+        "revoked_access_tokens",
+        "refresh_tokens",
+        "authorization_codes",
+        "client_grants",
+        "client_secrets",
+        "clients",
+        "login_throttles",
+        "account_tokens",
+        "accounts",
+        "server_secrets",
     ):
         op.drop_table(table)

@@ -1,0 +1,117 @@
+"""client_credentials tokens per second and latency, on the local stack (PostgreSQL, gunicorn, nginx).
+
+Drives ``wrk`` (Debian) at 32 connections against the identity service directly and through nginx,
+with keep-alive and with a new connection per request. Starts its own stack on other ports, databases
+and broker namespace, imports one client, measures, and removes everything again.
+
+Run: ``make bench-token`` (needs nginx, wrk, PostgreSQL and RabbitMQ on this machine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+from portal_gateway.stack import Stack, StackSettings
+from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, delete_broker_namespace
+
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 32))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 2))
+CLIENT_ID, SECRET = "bench-client", "bench-Secret-0123456789-abcdefghij"
+LUA = """
+wrk.method = "POST"
+wrk.body = "grant_type=client_credentials&client_id=%s&client_secret=%s"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+"""
+
+
+def machine() -> str:
+    lines = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":")[1].strip() for line in lines if line.startswith("model name")), "?")
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def wrk(url: str, script: Path, close: bool) -> dict:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", str(script), url]
+    if close:
+        command[1:1] = ["-H", "Connection: close"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def latency(percentile: str) -> float:
+        value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)", output, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    namespace = f"bench-{uuid.uuid4().hex[:6]}"
+    amqp = os.environ.get("TEST_AMQP_URL", DEFAULT_AMQP)
+    run_dir = Path(tempfile.mkdtemp(prefix="bench-stack-"))
+    stack = Stack(
+        StackSettings(
+            port=28080,
+            port_offset=20000,
+            postgres_url=os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES),
+            database_prefix=f"bench_{uuid.uuid4().hex[:6]}_",
+            broker_url=amqp,
+            broker_namespace=namespace,
+            smtp_port=28025,
+            run_dir=run_dir,
+            web_workers=WEB_WORKERS,
+            extra_env={"LOG_LEVEL": "WARNING"},
+        )
+    )
+    try:
+        stack.start()
+        clients = run_dir / "clients.json"
+        grants = [
+            {"api": api, "institution_number": f"{n:06d}"} for api in ("leerlingen", "personeel") for n in range(10)
+        ]
+        clients.write_text(
+            json.dumps([{"client_id": CLIENT_ID, "name": "Bench", "client_secret": SECRET, "grants": grants}])
+        )
+        stack.portalctl("identity", "clients", "import", str(clients))
+        script = run_dir / "token.lua"
+        script.write_text(LUA % (CLIENT_ID, SECRET))
+        direct = f"http://127.0.0.1:{stack.service_port('identity')}/oauth/token"
+        gateway = f"{stack.url}/oauth/token"
+        print(f"machine: {machine()}")
+        print(f"identity: gunicorn, {WEB_WORKERS} workers (gthread); wrk -t2 -c{CONNECTIONS} -d{DURATION}")
+        print(f"{'path':10} {'connection':12} {'tokens/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
+        for name, url in (("direct", direct), ("gateway", gateway)):
+            for close in (False, True):
+                wrk(url, script, close)  # warm-up: caches, connection pools
+                result = wrk(url, script, close)
+                mode = "new per req" if close else "keep-alive"
+                print(
+                    f"{name:10} {mode:12} {result['rps']:9.0f} {result['p50']:7.2f} {result['p99']:7.2f} "
+                    f"{result['errors']:8d} {result['socket_errors']}"
+                )
+    finally:
+        stack.stop()
+        stack.drop_databases()
+        delete_broker_namespace(amqp, namespace, [])
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
