@@ -119,6 +119,9 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
     for route in sorted(table.routes, key=lambda r: r.prefix):
         target = f"http://{route.service}/" if route.strip else f"http://{route.service}"
         lines.append(f"        location ^~ {route.prefix} {{  # {route.side}")
+        if route.side == "internal":
+            lines += ["            return 404;", "        }", ""]
+            continue
         zone = RATE_LIMITED.get(route.prefix)
         if zone:
             lines.append(f"            limit_req zone={zone} burst={'2000' if zone == 'token' else '20'} nodelay;")

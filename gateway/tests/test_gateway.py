@@ -31,7 +31,11 @@ def test_every_route_has_an_nginx_location():
     for route in route_table().routes:
         target = f"http://{route.service}/" if route.strip else f"http://{route.service}"
         assert f"location ^~ {route.prefix} {{" in config
-        assert f"proxy_pass {target};" in config
+        if route.side == "internal":  # never exposed through nginx
+            block = config.split(f"location ^~ {route.prefix} {{")[1].split("}")[0]
+            assert "return 404;" in block and "proxy_pass" not in block
+        else:
+            assert f"proxy_pass {target};" in config
 
 
 def test_committed_compose_config_is_current():

@@ -47,9 +47,6 @@ def test_every_produced_event_has_a_schema_with_the_same_fields(service, event):
 # Contracts agreed before their producer is built; each entry names the issue that builds the producer.
 # The test below fails once a producer exists and the entry was not removed.
 AWAITING_PRODUCER = {
-    "apps.application.approved": "issue 5 (apps: moderation)",
-    "apps.application.rejected": "issue 5 (apps: moderation)",
-    "apps.application.archived": "issue 5 (apps: moderation)",
     "scopes.grants.changed": "issue 6 (scopes: grants)",
 }
 

@@ -3,6 +3,7 @@
 from portal_apps.adapters.orm import metadata
 from portal_apps.app import create_app
 from portal_apps.config import AppsSettings
+from portal_apps.service_layer import handlers
 from portalkit.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
@@ -11,4 +12,5 @@ SERVICE = ServiceDefinition(
     metadata=metadata,
     create_app=create_app,
     settings_class=AppsSettings,
+    handlers=lambda runtime: {"identity.client.issued": handlers.client_issued},
 )

@@ -10,3 +10,5 @@ DATA_APIS = ("leerlingen", "personeel", "internen", "voorinschrijvingen", "reken
 @dataclasses.dataclass(frozen=True)
 class AppsSettings(Settings):
     apis: tuple[str, ...] = DATA_APIS
+    # Where the identity service answers internal calls (not through the gateway in the stack).
+    identity_url: str = ""

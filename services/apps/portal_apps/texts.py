@@ -21,4 +21,31 @@ TEXTS = {
         "nl": "Onbekende API: {api}. Kies uit {known}.",
         "en": "Unknown API: {api}. Choose from {known}.",
     },
+    "apps.transition_refused": {
+        "nl": "Een applicatie met status '{current}' kan niet naar '{wanted}'.",
+        "en": "An application with status '{current}' cannot become '{wanted}'.",
+    },
+    "apps.removal_unconfirmed": {
+        "nl": "Als je {apis} uitvinkt, verliest de applicatie de toegang die scholen ervoor gaven. "
+        "Bevestig om verder te gaan.",
+        "en": "Unchecking {apis} removes the access schools gave the application for it. Confirm to go on.",
+    },
+    "apps.self_moderation": {
+        "nl": "Je kan geen applicatie van je eigen partner beoordelen.",
+        "en": "You cannot judge an application of your own partner.",
+    },
+    "apps.client_invalid": {
+        "nl": "De ingegeven client/secret is ongeldig.",
+        "en": "The client/secret entered is invalid.",
+    },
+    "apps.client_linked": {
+        "nl": "Deze client is al gekoppeld aan een andere applicatie; een client kan maar aan één applicatie "
+        "gekoppeld zijn.",
+        "en": "This client is already linked to another application; a client can be linked to one app only.",
+    },
+    "apps.identity_unavailable": {
+        "nl": "De controle van de client lukt nu niet. Probeer het zo dadelijk opnieuw.",
+        "en": "The client cannot be checked right now. Please try again shortly.",
+    },
+    "field.reason": {"nl": "Geef een reden.", "en": "Give a reason."},
 }

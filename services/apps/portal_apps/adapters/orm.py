@@ -1,9 +1,9 @@
 """The apps database: tables, and the mapping of domain classes onto them."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import registry, relationship
 
-from portal_apps.domain.model import Application
+from portal_apps.domain.model import Application, StatusChange
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
 
@@ -27,7 +27,34 @@ applications = sa.Table(
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
-mapper_registry.map_imperatively(Application, applications)
+status_changes = sa.Table(
+    "status_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "application_id",
+        sa.String(36),
+        sa.ForeignKey("applications.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("from_status", sa.String(16)),
+    sa.Column("to_status", sa.String(16), nullable=False),
+    sa.Column("changed_by", sa.String(36), nullable=False),
+    sa.Column("changed_at", UtcDateTime(), nullable=False),
+    sa.Column("reason", sa.Text),
+)
+
+mapper_registry.map_imperatively(StatusChange, status_changes)
+mapper_registry.map_imperatively(
+    Application,
+    applications,
+    properties={
+        "history": relationship(
+            StatusChange, cascade="all, delete-orphan", lazy="selectin", order_by=status_changes.c.id
+        )
+    },
+)
 
 
 @sa.event.listens_for(Application, "load")

@@ -1,8 +1,25 @@
 """Repositories: how the service layer reads and stores aggregates, without writing SQL itself."""
 
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal_apps.domain.model import Application
+from portal_apps.domain.model import Application, Status
+
+
+@dataclasses.dataclass(frozen=True)
+class ApplicationFilter:
+    text: str | None = None
+    status: str | None = None
+    partner_id: str | None = None
+    api: str | None = None
+    created_from: dt.datetime | None = None
+    created_to: dt.datetime | None = None
+    oldest_first: bool = False
 
 
 class Applications:
@@ -12,6 +29,39 @@ class Applications:
     def add(self, application: Application) -> None:
         self.session.add(application)
 
-    def of_partner(self, partner_id: str, application_id: str) -> Application | None:
-        application = self.session.get(Application, application_id)
+    def get(self, application_id: str, *, for_update: bool = False) -> Application | None:
+        return self.session.get(Application, application_id, with_for_update=for_update or None)
+
+    def of_partner(self, partner_id: str, application_id: str, *, for_update: bool = False) -> Application | None:
+        application = self.get(application_id, for_update=for_update)
         return application if application is not None and application.partner_id == partner_id else None
+
+    def by_client(self, client_id: str) -> Application | None:
+        return self.session.scalar(sa.select(Application).where(Application.client_id == client_id))
+
+    def search(self, where: ApplicationFilter, offset: int, limit: int) -> tuple[list[Application], int]:
+        query = sa.select(Application)
+        if where.text:
+            pattern = f"%{where.text.strip().lower()}%"
+            query = query.where(
+                sa.or_(
+                    sa.func.lower(Application.name).like(pattern), sa.func.lower(Application.description).like(pattern)
+                )
+            )
+        if where.status:
+            query = query.where(Application.status == where.status)
+        if where.partner_id:
+            query = query.where(Application.partner_id == where.partner_id)
+        if where.api:
+            query = query.where(sa.cast(Application.apis, sa.String).like(f'%"{where.api}"%'))
+        if where.created_from:
+            query = query.where(Application.created_at >= where.created_from)
+        if where.created_to:
+            query = query.where(Application.created_at < where.created_to)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        order = Application.created_at.asc() if where.oldest_first else Application.created_at.desc()
+        page = query.order_by(order, Application.id).offset(offset).limit(limit)
+        return list(self.session.scalars(page)), total
+
+
+QUEUE = ApplicationFilter(status=Status.NEW, oldest_first=True)

@@ -3,11 +3,19 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from portal_apps.api.schemas import ApplicationRequestSchema, ApplicationSchema
-from portal_apps.domain.model import InvalidApplication
+from portal_apps.adapters.identity import IdentityClient
+from portal_apps.adapters.repositories import ApplicationFilter
+from portal_apps.api.problems import answered_as_problems
+from portal_apps.api.schemas import (
+    ApplicationEditSchema,
+    ApplicationLinkSchema,
+    ApplicationRequestSchema,
+    ApplicationSchema,
+    StatusChangeSchema,
+)
 from portal_apps.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.problems import Problem, field_problem
+from portalkit.problems import Problem
 from portalkit.web import runtime
 
 blp = Blueprint(
@@ -22,14 +30,38 @@ def _partner_id() -> str:
     return str(partner_id)
 
 
+def _identity() -> IdentityClient:
+    current = runtime()
+    if "identity" not in current.extensions:
+        settings = current.settings
+        current.extensions["identity"] = IdentityClient(
+            settings.identity_url or settings.public_url, settings.internal_token
+        )
+    return current.extensions["identity"]
+
+
 @blp.route("")
-class ApplicationRequests(MethodView):
+class PartnerApplications(MethodView):
+    @requires("partner")
+    @blp.response(200, ApplicationSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """The partner's applications, newest first."""
+        found, total = handlers.search(
+            runtime().unit_of_work,
+            ApplicationFilter(partner_id=_partner_id()),
+            pagination_parameters.first_item,
+            pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return found
+
     @requires("partner")
     @blp.arguments(ApplicationRequestSchema)
     @blp.response(201, ApplicationSchema)
     def post(self, body):
         """Request a new client ID: the application waits for a moderator (status ``new``)."""
-        try:
+        with answered_as_problems():
             return handlers.request_application(
                 runtime().unit_of_work,
                 partner_id=_partner_id(),
@@ -37,17 +69,75 @@ class ApplicationRequests(MethodView):
                 known_apis=runtime().settings.apis,
                 **body,
             )
-        except InvalidApplication as error:
-            raise field_problem("apps.invalid", error.violations) from None
+
+
+@blp.route("/link")
+class ApplicationLink(MethodView):
+    @requires("partner")
+    @blp.arguments(ApplicationLinkSchema)
+    @blp.response(201, ApplicationSchema)
+    @blp.alt_response(409, description="This client is already linked to another application")
+    @blp.alt_response(422, description="The client/secret entered is invalid")
+    def post(self, body):
+        """Link an existing client ID and secret: checked at once; the application is approved and keeps
+        the client's scopes."""
+        with answered_as_problems():
+            return handlers.link_application(
+                runtime().unit_of_work,
+                _identity(),
+                partner_id=_partner_id(),
+                linked_by=current_principal().subject,
+                known_apis=runtime().settings.apis,
+                **body,
+            )
 
 
 @blp.route("/<application_id>")
-class ApplicationDetail(MethodView):
+class PartnerApplication(MethodView):
     @requires("partner")
     @blp.response(200, ApplicationSchema)
     def get(self, application_id):
         """One of the partner's applications; another partner's answers 404, so existence does not leak."""
-        try:
+        with answered_as_problems():
             return handlers.application_of_partner(runtime().unit_of_work, _partner_id(), application_id)
-        except handlers.NotFound:
-            raise Problem(404, "apps.not_found") from None
+
+    @requires("partner")
+    @blp.arguments(ApplicationEditSchema)
+    @blp.response(200, ApplicationSchema)
+    @blp.alt_response(409, description="Unchecked APIs need confirm_removal, or the status forbids the change")
+    def patch(self, body, application_id):
+        """Change fields. A rejected application goes back to the moderator; unchecking an API needs
+        ``confirm_removal`` and then removes the schools' grants for it."""
+        confirm = body.pop("confirm_removal")
+        with answered_as_problems():
+            return handlers.edit_application(
+                runtime().unit_of_work,
+                application_id,
+                _partner_id(),
+                changed_by=current_principal().subject,
+                known_apis=runtime().settings.apis,
+                confirm_removal=confirm,
+                changes=body,
+            )
+
+
+@blp.route("/<application_id>/archive")
+class PartnerArchive(MethodView):
+    @requires("partner")
+    @blp.response(200, ApplicationSchema)
+    def post(self, application_id):
+        """Archive: the application goes out of use and its client stops working."""
+        with answered_as_problems():
+            return handlers.archive_by_partner(
+                runtime().unit_of_work, application_id, _partner_id(), current_principal().subject
+            )
+
+
+@blp.route("/<application_id>/history")
+class PartnerHistory(MethodView):
+    @requires("partner")
+    @blp.response(200, StatusChangeSchema(many=True))
+    def get(self, application_id):
+        """Every status change: who, when, and the reason of a rejection."""
+        with answered_as_problems():
+            return handlers.application_of_partner(runtime().unit_of_work, _partner_id(), application_id).history

@@ -1,14 +1,38 @@
 """Request and response bodies of the apps API."""
 
+import datetime as dt
+
 import marshmallow as ma
 
+from portal_apps.domain.model import Status
 
-class ApplicationRequestSchema(ma.Schema):
+
+class ApplicationFieldsSchema(ma.Schema):
     name = ma.fields.String(required=True, metadata={"maxLength": 200})
     description = ma.fields.String(required=True, metadata={"maxLength": 2000})
     technical_contact = ma.fields.String(required=True, metadata={"maxLength": 200})
     contact_email = ma.fields.String(required=True, metadata={"format": "email"})
+
+
+class ApplicationRequestSchema(ApplicationFieldsSchema):
     apis = ma.fields.List(ma.fields.String(), required=True)
+
+
+class ApplicationLinkSchema(ApplicationFieldsSchema):
+    client_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    client_secret = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=500))
+
+
+class ApplicationEditSchema(ma.Schema):
+    name = ma.fields.String()
+    description = ma.fields.String()
+    technical_contact = ma.fields.String()
+    contact_email = ma.fields.String()
+    apis = ma.fields.List(ma.fields.String())
+    confirm_removal = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Unchecking an API removes the schools' grants for it; say yes to go on."},
+    )
 
 
 class ApplicationSchema(ma.Schema):
@@ -23,3 +47,25 @@ class ApplicationSchema(ma.Schema):
     client_id = ma.fields.String(allow_none=True)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
+
+
+class StatusChangeSchema(ma.Schema):
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String()
+    changed_by = ma.fields.String()
+    changed_at = ma.fields.DateTime()
+    reason = ma.fields.String(allow_none=True)
+
+
+class RejectionSchema(ma.Schema):
+    reason = ma.fields.String(required=True, metadata={"maxLength": 2000})
+
+
+class ApplicationSearchSchema(ma.Schema):
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+    status = ma.fields.String(load_default=None, validate=ma.validate.OneOf([s.value for s in Status]))
+    partner_id = ma.fields.String(load_default=None)
+    api = ma.fields.String(load_default=None)
+    created_from = ma.fields.AwareDateTime(load_default=None, default_timezone=dt.UTC)
+    created_to = ma.fields.AwareDateTime(load_default=None, default_timezone=dt.UTC)
+    oldest_first = ma.fields.Boolean(load_default=False)

@@ -1,4 +1,8 @@
-"""Applications: the software of a partner that asks for a client ID and API access."""
+"""Applications: the software of a partner that uses a client ID and API access (manual 3.3).
+
+Status machine: new -> approved | rejected | archived; rejected -> new (when the partner edits it);
+approved -> archived. Every transition is recorded (who, when, reason) and announced.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,14 @@ from collections.abc import Sequence
 
 from email_validator import EmailNotValidError, validate_email
 
-from portal_apps.domain.events import ApplicationRequested
+from portal_apps.domain import events
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 2000
 CONTACT_MAX = 200
+REASON_MAX = 2000
+EDITABLE = ("name", "description", "technical_contact", "contact_email", "apis")
+LINK_NAMESPACE = uuid.UUID("5d3c4a86-0f7e-4c55-9d0a-1f0c8b0e6a11")
 
 
 class Status(enum.StrEnum):
@@ -24,12 +31,77 @@ class Status(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+TRANSITIONS = {
+    Status.NEW: {Status.APPROVED, Status.REJECTED, Status.ARCHIVED},
+    Status.REJECTED: {Status.NEW},
+    Status.APPROVED: {Status.ARCHIVED},
+    Status.ARCHIVED: set(),
+}
+
+
 class InvalidApplication(ValueError):
     """Field rule violations, as (field, catalogue key, parameters)."""
 
     def __init__(self, violations: list[tuple[str, str, dict]]):
         super().__init__(", ".join(field for field, _, _ in violations))
         self.violations = violations
+
+
+class TransitionRefused(Exception):
+    def __init__(self, current: str, wanted: str):
+        super().__init__(f"{current} -> {wanted}")
+        self.current = current
+        self.wanted = wanted
+
+
+class RemovalNotConfirmed(Exception):
+    """Unchecking APIs removes the schools' grants for them: the request must confirm it."""
+
+    def __init__(self, apis: list[str]):
+        super().__init__(", ".join(apis))
+        self.apis = apis
+
+
+@dataclasses.dataclass
+class StatusChange:
+    application_id: str
+    from_status: str | None
+    to_status: str
+    changed_by: str
+    changed_at: dt.datetime
+    reason: str | None = None
+    id: int | None = None
+
+
+def validated_fields(fields: dict, known_apis: Sequence[str]) -> dict:
+    """Cleaned values of the editable fields present in ``fields``; raises InvalidApplication."""
+    cleaned, violations = {}, []
+    for field, limit in (("name", NAME_MAX), ("description", DESCRIPTION_MAX), ("technical_contact", CONTACT_MAX)):
+        if field in fields:
+            value = (fields[field] or "").strip()
+            if not value:
+                violations.append((field, "field.required", {}))
+            elif len(value) > limit:
+                violations.append((field, "field.too_long", {"max": limit}))
+            cleaned[field] = value
+    if "contact_email" in fields:
+        try:
+            cleaned["contact_email"] = validate_email(
+                fields["contact_email"] or "", check_deliverability=False
+            ).normalized
+        except EmailNotValidError:
+            violations.append(("contact_email", "field.email", {}))
+    if "apis" in fields:
+        chosen = list(dict.fromkeys(fields["apis"] or []))
+        if not chosen:
+            violations.append(("apis", "field.apis_empty", {}))
+        for api in chosen:
+            if api not in known_apis:
+                violations.append(("apis", "field.api_unknown", {"api": api, "known": ", ".join(known_apis)}))
+        cleaned["apis"] = chosen
+    if violations:
+        raise InvalidApplication(violations)
+    return cleaned
 
 
 @dataclasses.dataclass
@@ -41,70 +113,120 @@ class Application:
     technical_contact: str
     contact_email: str
     apis: list[str]
-    status: Status
+    status: str
     created_at: dt.datetime
     updated_at: dt.datetime
     client_id: str | None = None
+    history: list[StatusChange] = dataclasses.field(default_factory=list)
     events: list = dataclasses.field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
-    def request(
+    def request(cls, *, partner_id: str, requested_by: str, known_apis: Sequence[str], now: dt.datetime, **fields):
+        """A new application waiting for a moderator (manual 3.3.1)."""
+        cleaned = validated_fields({field: fields.get(field) for field in EDITABLE}, known_apis)
+        application = cls(
+            id=str(uuid.uuid4()), partner_id=partner_id, status=Status.NEW, created_at=now, updated_at=now, **cleaned
+        )
+        application._record(None, Status.NEW, requested_by, now)
+        application._announce_request(requested_by)
+        return application
+
+    @classmethod
+    def linked_id(cls, partner_id: str, client_id: str) -> str:
+        """The same id for the same partner and client, so a retried link finds its first attempt."""
+        return str(uuid.uuid5(LINK_NAMESPACE, f"{partner_id}:{client_id}"))
+
+    @classmethod
+    def linked(
         cls,
         *,
         partner_id: str,
-        requested_by: str,
-        name: str,
-        description: str,
-        technical_contact: str,
-        contact_email: str,
-        apis: Sequence[str],
+        linked_by: str,
+        client_id: str,
+        apis: list[str],
         known_apis: Sequence[str],
         now: dt.datetime,
-    ) -> Application:
-        """A new application waiting for a moderator (manual 3.3.1)."""
-        name, description, technical_contact = name.strip(), description.strip(), technical_contact.strip()
-        violations = []
-        for field, value, limit in (
-            ("name", name, NAME_MAX),
-            ("description", description, DESCRIPTION_MAX),
-            ("technical_contact", technical_contact, CONTACT_MAX),
-        ):
-            if not value:
-                violations.append((field, "field.required", {}))
-            elif len(value) > limit:
-                violations.append((field, "field.too_long", {"max": limit}))
-        try:
-            contact_email = validate_email(contact_email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            violations.append(("contact_email", "field.email", {}))
-        chosen = list(dict.fromkeys(apis))
-        if not chosen:
-            violations.append(("apis", "field.apis_empty", {}))
-        for api in chosen:
-            if api not in known_apis:
-                violations.append(("apis", "field.api_unknown", {"api": api, "known": ", ".join(known_apis)}))
-        if violations:
-            raise InvalidApplication(violations)
+        **fields,
+    ):
+        """Created at once as approved around an existing client; its APIs follow from the client's scopes."""
+        cleaned = validated_fields({field: fields.get(field) for field in EDITABLE if field != "apis"}, known_apis)
+        chosen = sorted({api for api in apis if api in known_apis})
         application = cls(
-            id=str(uuid.uuid4()),
+            id=cls.linked_id(partner_id, client_id),
             partner_id=partner_id,
-            name=name,
-            description=description,
-            technical_contact=technical_contact,
-            contact_email=contact_email,
-            apis=chosen,
-            status=Status.NEW,
+            status=Status.APPROVED,
             created_at=now,
             updated_at=now,
+            client_id=client_id,
+            apis=chosen,
+            **cleaned,
         )
+        application._record(None, Status.APPROVED, linked_by, now, "linked an existing client")
         application.events.append(
-            ApplicationRequested(
-                application_id=application.id,
-                partner_id=partner_id,
-                name=name,
-                contact_email=contact_email,
-                apis=chosen,
-                requested_by=requested_by,
-            )
+            events.ApplicationLinked(application.id, partner_id, client_id, application.name, chosen)
         )
         return application
+
+    # -- transitions --------------------------------------------------------------------------------
+    def _move(self, to: Status, by: str, now: dt.datetime, reason: str | None = None) -> None:
+        if to not in TRANSITIONS[Status(self.status)]:
+            raise TransitionRefused(self.status, to)
+        self._record(self.status, to, by, now, reason)
+        self.status = to
+        self.updated_at = now
+
+    def _record(self, from_status, to_status, by, now, reason=None) -> None:
+        self.history.append(StatusChange(self.id, from_status, to_status, by, now, reason))
+
+    def _announce_request(self, by: str) -> None:
+        self.events.append(
+            events.ApplicationRequested(self.id, self.partner_id, self.name, self.contact_email, list(self.apis), by)
+        )
+
+    def approve(self, by: str, now: dt.datetime) -> None:
+        self._move(Status.APPROVED, by, now)
+        self.events.append(events.ApplicationApproved(self.id, self.partner_id, self.name, self.contact_email, by))
+
+    def reject(self, by: str, reason: str, now: dt.datetime) -> None:
+        reason = (reason or "").strip()
+        if not reason or len(reason) > REASON_MAX:
+            raise InvalidApplication(
+                [("reason", "field.required" if not reason else "field.too_long", {"max": REASON_MAX})]
+            )
+        self._move(Status.REJECTED, by, now, reason)
+        self.events.append(
+            events.ApplicationRejected(self.id, self.partner_id, self.name, self.contact_email, reason, by)
+        )
+
+    def archive(self, by: str, now: dt.datetime) -> None:
+        self._move(Status.ARCHIVED, by, now)
+        self.events.append(events.ApplicationArchived(self.id, self.partner_id, by))
+
+    def edit(
+        self, changes: dict, by: str, known_apis: Sequence[str], confirm_removal: bool, now: dt.datetime
+    ) -> list[str]:
+        """Change fields; a rejected application goes back to the moderator. Returns the APIs unchecked."""
+        if self.status == Status.ARCHIVED:
+            raise TransitionRefused(self.status, "edited")
+        cleaned = validated_fields(changes, known_apis)
+        removed = [api for api in self.apis if "apis" in cleaned and api not in cleaned["apis"]]
+        if removed and self.status == Status.APPROVED and not confirm_removal:
+            raise RemovalNotConfirmed(removed)
+        changed = [field for field, value in cleaned.items() if getattr(self, field) != value]
+        if not changed:
+            return []
+        for field in changed:
+            setattr(self, field, cleaned[field])
+        self.updated_at = now
+        if self.status == Status.REJECTED:
+            self._move(Status.NEW, by, now, "edited after rejection")
+            self._announce_request(by)
+        self.events.append(
+            events.ApplicationChanged(self.id, self.partner_id, self.name, self.contact_email, changed, by)
+        )
+        if removed and self.status == Status.APPROVED:
+            self.events.append(events.ApisUnchecked(self.id, self.partner_id, removed))
+        return removed
+
+    def client_issued(self, client_id: str) -> None:
+        self.client_id = client_id

@@ -4,33 +4,183 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from portal_apps.adapters.repositories import Applications
+from sqlalchemy.exc import IntegrityError
+
+from portal_apps.adapters import identity as identity_service
+from portal_apps.adapters.repositories import QUEUE, ApplicationFilter, Applications
 from portal_apps.domain.model import Application
-from portalkit.events.envelope import utcnow
+from portalkit.events.envelope import Envelope, utcnow
 from portalkit.uow import UnitOfWork
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 class NotFound(LookupError):
     pass
 
 
+class SelfModeration(Exception):
+    """A moderator who belongs to the application's partner may not judge it."""
+
+
+def _commit(uow: UnitOfWork, application: Application) -> None:
+    for event in application.events:
+        uow.publish(event)
+    application.events.clear()
+    uow.commit()
+
+
 def request_application(
-    unit_of_work: Callable[[], UnitOfWork], *, partner_id: str, requested_by: str, known_apis: Sequence[str], **fields
+    unit_of_work: UnitOfWorkFactory, *, partner_id: str, requested_by: str, known_apis: Sequence[str], **fields
 ) -> Application:
     application = Application.request(
         partner_id=partner_id, requested_by=requested_by, known_apis=known_apis, now=utcnow(), **fields
     )
     with unit_of_work() as uow:
         Applications(uow.session).add(application)
-        for event in application.events:
-            uow.publish(event)
-        uow.commit()
+        _commit(uow, application)
     return application
 
 
-def application_of_partner(unit_of_work: Callable[[], UnitOfWork], partner_id: str, application_id: str) -> Application:
+def link_application(
+    unit_of_work: UnitOfWorkFactory,
+    identity: identity_service.IdentityClient,
+    *,
+    partner_id: str,
+    linked_by: str,
+    known_apis: Sequence[str],
+    client_id: str,
+    client_secret: str,
+    **fields,
+) -> Application:
+    """Manual 3.3.2: the pair is checked in real time; a valid one gives an approved application at once.
+
+    The application id follows from partner and client, so a retry after a failure half-way finds the
+    identity service's link to the same id and completes.
+    """
+    Application.linked(
+        partner_id=partner_id,
+        linked_by=linked_by,
+        client_id=client_id,
+        apis=[],
+        known_apis=known_apis,
+        now=utcnow(),
+        **fields,
+    )  # field rules first, before any call
+    application_id = Application.linked_id(partner_id, client_id)
+    with unit_of_work() as uow:
+        existing = Applications(uow.session).by_client(client_id)
+        if existing is not None and existing.id != application_id:
+            raise identity_service.ClientAlreadyLinked(client_id)
+        if existing is not None:
+            return existing
+    linked = identity.link(
+        client_id=client_id, client_secret=client_secret, application_id=application_id, partner_id=partner_id
+    )
+    application = Application.linked(
+        partner_id=partner_id,
+        linked_by=linked_by,
+        client_id=client_id,
+        apis=linked.apis,
+        known_apis=known_apis,
+        now=utcnow(),
+        **fields,
+    )
+    try:
+        with unit_of_work() as uow:
+            Applications(uow.session).add(application)
+            _commit(uow, application)
+    except IntegrityError:  # the same link completed by a concurrent request
+        with unit_of_work() as uow:
+            existing = Applications(uow.session).by_client(client_id)
+            if existing is None or existing.id != application_id:
+                raise identity_service.ClientAlreadyLinked(client_id) from None
+            return existing
+    return application
+
+
+def _change(unit_of_work: UnitOfWorkFactory, application_id: str, partner_id: str | None, action) -> Application:
+    with unit_of_work() as uow:
+        applications = Applications(uow.session)
+        application = (
+            applications.of_partner(partner_id, application_id, for_update=True)
+            if partner_id is not None
+            else applications.get(application_id, for_update=True)
+        )
+        if application is None:
+            raise NotFound(application_id)
+        action(application)
+        _commit(uow, application)
+        return application
+
+
+def edit_application(
+    unit_of_work: UnitOfWorkFactory,
+    application_id: str,
+    partner_id: str,
+    *,
+    changed_by: str,
+    known_apis: Sequence[str],
+    confirm_removal: bool,
+    changes: dict,
+) -> Application:
+    return _change(
+        unit_of_work,
+        application_id,
+        partner_id,
+        lambda app: app.edit(changes, changed_by, known_apis, confirm_removal, utcnow()),
+    )
+
+
+def archive_by_partner(unit_of_work: UnitOfWorkFactory, application_id: str, partner_id: str, by: str) -> Application:
+    return _change(unit_of_work, application_id, partner_id, lambda app: app.archive(by, utcnow()))
+
+
+def _moderate(unit_of_work, application_id, moderator_partner_id, action) -> Application:
+    def guarded(application):
+        if moderator_partner_id and moderator_partner_id == application.partner_id:
+            raise SelfModeration(application_id)
+        return action(application)
+
+    return _change(unit_of_work, application_id, None, guarded)
+
+
+def approve(unit_of_work: UnitOfWorkFactory, application_id: str, by: str, by_partner: str | None) -> Application:
+    return _moderate(unit_of_work, application_id, by_partner, lambda app: app.approve(by, utcnow()))
+
+
+def reject(unit_of_work: UnitOfWorkFactory, application_id: str, by: str, by_partner: str | None, reason: str):
+    return _moderate(unit_of_work, application_id, by_partner, lambda app: app.reject(by, reason, utcnow()))
+
+
+def archive_by_moderator(unit_of_work: UnitOfWorkFactory, application_id: str, by: str) -> Application:
+    return _change(unit_of_work, application_id, None, lambda app: app.archive(by, utcnow()))
+
+
+def application_of_partner(unit_of_work: UnitOfWorkFactory, partner_id: str, application_id: str) -> Application:
     with unit_of_work() as uow:
         application = Applications(uow.session).of_partner(partner_id, application_id)
         if application is None:
             raise NotFound(application_id)
         return application
+
+
+def application(unit_of_work: UnitOfWorkFactory, application_id: str) -> Application:
+    with unit_of_work() as uow:
+        found = Applications(uow.session).get(application_id)
+        if found is None:
+            raise NotFound(application_id)
+        return found
+
+
+def search(unit_of_work: UnitOfWorkFactory, where: ApplicationFilter | None, offset: int, limit: int):
+    with unit_of_work() as uow:
+        return Applications(uow.session).search(where or QUEUE, offset, limit)
+
+
+def client_issued(uow: UnitOfWork, envelope: Envelope) -> None:
+    """The identity service made the client of an approved application."""
+    found = Applications(uow.session).get(envelope.data["application_id"], for_update=True)
+    if found is None:
+        raise NotFound(envelope.data["application_id"])  # retried, then parked: an id we never had
+    found.client_issued(envelope.data["client_id"])

@@ -1,0 +1,99 @@
+"""Back-office: moderators' queue, search and decisions."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from portal_apps.adapters.repositories import ApplicationFilter
+from portal_apps.api.problems import answered_as_problems
+from portal_apps.api.schemas import ApplicationSchema, ApplicationSearchSchema, RejectionSchema, StatusChangeSchema
+from portal_apps.service_layer import handlers
+from portalkit.auth import current_principal, requires
+from portalkit.web import runtime
+
+blp = Blueprint(
+    "admin_applications", __name__, url_prefix="/api/v1/admin/applications", description="Moderation of applications"
+)
+
+
+def _moderator() -> tuple[str, str | None]:
+    principal = current_principal()
+    return principal.subject, principal.claims.get("partner_id")
+
+
+@blp.route("")
+class Applications(MethodView):
+    @requires("moderator")
+    @blp.arguments(ApplicationSearchSchema, location="query")
+    @blp.response(200, ApplicationSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """Search all applications. ``status=new&oldest_first=true`` is the moderation queue."""
+        found, total = handlers.search(
+            runtime().unit_of_work,
+            ApplicationFilter(
+                text=query["q"],
+                status=query["status"],
+                partner_id=query["partner_id"],
+                api=query["api"],
+                created_from=query["created_from"],
+                created_to=query["created_to"],
+                oldest_first=query["oldest_first"],
+            ),
+            pagination_parameters.first_item,
+            pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return found
+
+
+@blp.route("/<application_id>")
+class Application(MethodView):
+    @requires("moderator")
+    @blp.response(200, ApplicationSchema)
+    def get(self, application_id):
+        """Any application."""
+        with answered_as_problems():
+            return handlers.application(runtime().unit_of_work, application_id)
+
+
+@blp.route("/<application_id>/approve")
+class Approval(MethodView):
+    @requires("moderator")
+    @blp.response(200, ApplicationSchema)
+    def post(self, application_id):
+        """Approve a new application: the identity service issues its client; the partner is told."""
+        moderator, partner_id = _moderator()
+        with answered_as_problems():
+            return handlers.approve(runtime().unit_of_work, application_id, moderator, partner_id)
+
+
+@blp.route("/<application_id>/reject")
+class Rejection(MethodView):
+    @requires("moderator")
+    @blp.arguments(RejectionSchema)
+    @blp.response(200, ApplicationSchema)
+    def post(self, body, application_id):
+        """Reject a new application with a reason; the partner is told and may edit and resubmit."""
+        moderator, partner_id = _moderator()
+        with answered_as_problems():
+            return handlers.reject(runtime().unit_of_work, application_id, moderator, partner_id, body["reason"])
+
+
+@blp.route("/<application_id>/archive")
+class Archive(MethodView):
+    @requires("moderator")
+    @blp.response(200, ApplicationSchema)
+    def post(self, application_id):
+        """Archive an application: its client stops working."""
+        with answered_as_problems():
+            return handlers.archive_by_moderator(runtime().unit_of_work, application_id, current_principal().subject)
+
+
+@blp.route("/<application_id>/history")
+class History(MethodView):
+    @requires("moderator")
+    @blp.response(200, StatusChangeSchema(many=True))
+    def get(self, application_id):
+        """Every status change of the application."""
+        with answered_as_problems():
+            return handlers.application(runtime().unit_of_work, application_id).history
