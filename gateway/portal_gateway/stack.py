@@ -84,6 +84,7 @@ class Stack:
             "SMTP_PORT": str(settings.smtp_port),
             "LOG_FORMAT": "json",
             "INTERNAL_TOKEN": settings.internal_token,
+            "IDENTITY_URL": f"http://127.0.0.1:{self.service_port('identity')}",  # internal calls skip nginx
             **settings.extra_env,
         }
 

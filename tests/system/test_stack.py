@@ -326,3 +326,121 @@ def test_an_imported_client_gets_tokens_through_nginx_and_introspection_agrees(s
         timeout=10,
     ).json()
     assert introspected["active"] is True and introspected["grants"] == {"leerlingen": ["012345"]}
+
+
+def moderator_token(stack: Stack) -> str:
+    email = f"moderator-{uuid.uuid4().hex[:6]}@portal.example"
+    stack.portalctl(
+        "identity",
+        "users",
+        "create",
+        "--email",
+        email,
+        "--role",
+        "moderator",
+        "--password-stdin",
+        input_text="Moderator-123!\n",
+    )
+    return browser_login(stack, email, "Moderator-123!", "portal-back-office", f"{stack.url}/backoffice/")[
+        "access_token"
+    ]
+
+
+def wait_for(predicate, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+def test_approved_application_gets_a_client_whose_secret_gives_tokens_until_archived(stack):
+    created = request_application(stack, "Approved Journey")
+    moderator = {"Authorization": f"Bearer {moderator_token(stack)}"}
+    queue = requests.get(
+        f"{stack.url}/api/v1/admin/applications?status=new&oldest_first=true&page_size=100",
+        headers=moderator,
+        timeout=10,
+    ).json()
+    assert created["id"] in [a["id"] for a in queue]
+    approved = requests.post(
+        f"{stack.url}/api/v1/admin/applications/{created['id']}/approve", headers=moderator, timeout=10
+    )
+    assert approved.status_code == 200, approved.text
+    partner = partner_headers(stack)
+    client_id = wait_for(
+        lambda: requests.get(
+            f"{stack.url}/api/v1/partner/applications/{created['id']}", headers=partner, timeout=10
+        ).json()["client_id"]
+    )
+    secret = requests.post(f"{stack.url}/api/v1/partner/clients/{client_id}/secret", headers=partner, timeout=10)
+    assert secret.status_code == 201, secret.text
+    token = requests.post(
+        f"{stack.url}/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": secret.json()["client_secret"],
+        },
+        timeout=10,
+    )
+    assert token.status_code == 200 and token.json()["scope"] == ""
+    archived = requests.post(
+        f"{stack.url}/api/v1/partner/applications/{created['id']}/archive", headers=partner, timeout=10
+    )
+    assert archived.json()["status"] == "archived"
+
+    def refused():
+        answer = requests.post(
+            f"{stack.url}/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": secret.json()["client_secret"],
+            },
+            timeout=10,
+        )
+        return answer.status_code == 400 and answer.json()["error"] == "invalid_client"
+
+    wait_for(refused, timeout=30)  # the client cache of each worker lets go within CLIENT_CACHE_SECONDS
+
+
+def test_linking_an_imported_client_works_at_once_and_only_once(stack, tmp_path):
+    path = tmp_path / "clients.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "client_id": "to-link",
+                    "name": "Integrator",
+                    "client_secret": "Link-secret-123",
+                    "grants": [{"api": "personeel", "institution_number": "067890"}],
+                }
+            ]
+        )
+    )
+    stack.portalctl("identity", "clients", "import", str(path))
+    body = {**APPLICATION, "name": "Linked Journey", "client_id": "to-link", "client_secret": "Link-secret-123"}
+    body.pop("apis")
+    linked = requests.post(
+        f"{stack.url}/api/v1/partner/applications/link", json=body, headers=partner_headers(stack), timeout=10
+    )
+    assert linked.status_code == 201, linked.text
+    assert linked.json()["status"] == "approved" and linked.json()["apis"] == ["personeel"]
+    token = requests.post(
+        f"{stack.url}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=("to-link", "Link-secret-123"),
+        timeout=10,
+    )
+    assert token.json()["scope"] == "personeel"
+    again = requests.post(
+        f"{stack.url}/api/v1/partner/applications/link",
+        json=body,
+        headers={**partner_headers(stack, "partner-2"), "Accept-Language": "en"},
+        timeout=10,
+    )
+    assert again.status_code == 409
+    assert again.json()["detail"].startswith("This client is already linked to another application")

@@ -10,6 +10,8 @@ from portal_identity.domain.accounts import InvalidAccount, Role
 from portal_identity.service_layer import accounts, clients
 from portal_identity.service_layer.context import build_identity
 from portal_identity.service_layer.keys import rotate_keys
+from portal_identity.texts import TEXTS
+from portalkit.i18n import SHARED
 
 
 def _runtime():
@@ -63,7 +65,9 @@ def users_create(email, role, institutions, password_stdin) -> None:
             identity, email=email, password=password, role=role, institutions=list(institutions)
         )
     except InvalidAccount as error:
-        raise click.ClickException("; ".join(f"{field}: {key}" for field, key, _ in error.violations)) from None
+        texts = SHARED.extend(TEXTS)
+        reasons = [f"{field}: {texts.text(key, 'en', **params)}" for field, key, params in error.violations]
+        raise click.ClickException("; ".join(reasons)) from None
     except accounts.EmailTaken:
         raise click.ClickException(f"an account for {email} exists already") from None
     click.echo(f"created {account.roles[0]} {account.email} ({account.id})")
