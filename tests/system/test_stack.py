@@ -15,10 +15,11 @@ import time
 import uuid
 from pathlib import Path
 
+import jwt
 import pytest
 import requests
 import sqlalchemy as sa
-from joserfc import jwt
+from joserfc import jwt as jose_jwt
 from joserfc.jwk import ECKey
 
 from portal_gateway.mailsink import MailSink
@@ -29,6 +30,15 @@ from tests.contracts_tool import OPENAPI_DIR
 pytestmark = pytest.mark.system
 
 MODERATORS = ("moderator1@partnerportaal.test", "moderator2@partnerportaal.test")
+PROFILE = {
+    "description": "Wij synchroniseren lesroosters.",
+    "contact_person": "Jan Peeters",
+    "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent", "country": "België"},
+    "public": True,
+    "category": "planning",
+    "website": "https://agenda.example",
+    "logo": "data:image/png;base64,iVBORw0KGgoAAAAAAAAAAAAAAAAAAAA=",
+}
 APPLICATION = {
     "name": "Agenda Plus",
     "description": "Synchroniseert lesroosters met de leerlingenadministratie.",
@@ -103,7 +113,7 @@ def partner_headers(stack: Stack, partner_id: str = "partner-1") -> dict:
         "partner_id": partner_id,
         "jti": uuid.uuid4().hex,
     }
-    token = jwt.encode({"alg": "ES256", "kid": key.kid, "typ": "at+jwt"}, claims, key)
+    token = jose_jwt.encode({"alg": "ES256", "kid": key.kid, "typ": "at+jwt"}, claims, key)
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -274,6 +284,28 @@ def test_a_partner_registers_activates_from_the_mail_and_signs_in(stack):
         requests.post(f"{stack.url}/api/v1/accounts/activation", json={"token": token}, timeout=10).status_code == 200
     )
     issued = browser_login(stack, email, password, "portal-front-office", f"{stack.url}/")
+    profile = requests.post(
+        f"{stack.url}/api/v1/partner/profile",
+        json=PROFILE | {"name": f"Partner {email}"},
+        headers={"Authorization": f"Bearer {issued['access_token']}"},
+        timeout=10,
+    )
+    assert profile.status_code == 201, profile.text
+
+    def refreshed_with_partner():
+        answer = requests.post(
+            f"{stack.url}/oauth/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": issued["refresh_token"],
+                "client_id": "portal-front-office",
+            },
+            timeout=10,
+        ).json()
+        issued.update(answer)
+        return jwt.decode(answer["access_token"], options={"verify_signature": False}).get("partner_id")
+
+    assert wait_for(refreshed_with_partner) == profile.json()["id"]  # identity learned the link from the event
     me = requests.get(
         f"{stack.url}/api/v1/accounts/me", headers={"Authorization": f"Bearer {issued['access_token']}"}, timeout=10
     )

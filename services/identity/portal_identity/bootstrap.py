@@ -6,7 +6,7 @@ from portal_identity.adapters.orm import metadata
 from portal_identity.app import create_app
 from portal_identity.config import IdentitySettings
 from portal_identity.entrypoints.cli import commands
-from portal_identity.service_layer import clients
+from portal_identity.service_layer import accounts, clients
 from portal_identity.service_layer.context import build_identity, ensure_server_secrets
 from portal_identity.service_layer.keys import ensure_signing_key
 from portalkit.service import ServiceDefinition, ServiceRuntime
@@ -32,6 +32,8 @@ def _handlers(runtime: ServiceRuntime) -> dict:
         "apps.application.rejected": lambda uow, event: clients.application_deactivated(identity, uow, event),
         "apps.application.archived": lambda uow, event: clients.application_deactivated(identity, uow, event),
         "scopes.grants.changed": lambda uow, event: clients.grants_changed(identity, uow, event),
+        "partners.user.linked": accounts.partner_linked,
+        "partners.user.unlinked": accounts.partner_unlinked,
     }
 
 

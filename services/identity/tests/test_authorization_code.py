@@ -197,3 +197,16 @@ def test_school_admin_tokens_carry_their_institutions(harness):
     keys = KeySet.import_key_set(harness.client.get("/.well-known/jwks.json").get_json())
     claims = jwt.decode(token, keys, algorithms=["ES256"]).claims
     assert claims["roles"] == ["school-admin"] and claims["institutions"] == ["012345", "067890"]
+
+
+def test_a_partner_link_from_the_partners_service_reaches_the_next_token(harness):
+    person = active_partner(harness)
+    harness.deliver("partners.user.linked", {"partner_id": "partner-7", "account_id": person.id})
+    code, verifier = code_flow(harness, person.email)
+    token = exchange(harness, code, verifier).get_json()["access_token"]
+    keys = KeySet.import_key_set(harness.client.get("/.well-known/jwks.json").get_json())
+    assert jwt.decode(token, keys, algorithms=["ES256"]).claims["partner_id"] == "partner-7"
+    harness.deliver("partners.user.unlinked", {"partner_id": "partner-7", "account_id": person.id, "removed_by": "x"})
+    from portal_identity.service_layer.accounts import account
+
+    assert account(harness.identity, person.id).partner_id is None

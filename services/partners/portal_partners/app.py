@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal_partners.api import public
+from portal_partners.api import admin, partner, public
 from portal_partners.texts import TEXTS
 from portalkit.config import Settings
 from portalkit.service import ServiceRuntime
@@ -18,6 +18,6 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         runtime or SERVICE.runtime(config),
         import_name=__name__,
         title="Partners",
-        blueprints=[public.blp],
+        blueprints=[public.blp, partner.blp, admin.blp],
         texts=TEXTS,
     )

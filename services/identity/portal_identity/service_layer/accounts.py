@@ -194,3 +194,16 @@ def account(identity: Identity, account_id: str) -> Account | None:
 def search_accounts(identity: Identity, text: str | None, role: str | None, offset: int, limit: int):
     with identity.unit_of_work() as uow:
         return Accounts(uow.session).search(text, role, offset, limit)
+
+
+def partner_linked(uow, envelope) -> None:
+    """The partners service linked the account: its next tokens carry the partner id."""
+    person = Accounts(uow.session).get(envelope.data["account_id"])
+    if person is not None:
+        person.partner_id = envelope.data["partner_id"]
+
+
+def partner_unlinked(uow, envelope) -> None:
+    person = Accounts(uow.session).get(envelope.data["account_id"])
+    if person is not None and person.partner_id == envelope.data["partner_id"]:
+        person.partner_id = None

@@ -1,9 +1,10 @@
 """The partners database: tables, and the mapping of domain classes onto them."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import deferred, registry
 
-from portal_partners.domain.directory import DirectoryEntry
+from portal_partners.domain.invitations import Invitation
+from portal_partners.domain.profiles import AuditEntry, Membership, Profile
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
 
@@ -11,20 +12,84 @@ metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
 define_messaging_tables(metadata)
 
-directory_entries = sa.Table(
-    "directory_entries",
+profiles = sa.Table(
+    "profiles",
     metadata,
-    sa.Column("partner_id", sa.String(36), primary_key=True),
+    sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("enterprise_number", sa.String(10)),
     sa.Column("description", sa.Text, nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("contact_person", sa.String(200), nullable=False),
+    sa.Column("address", sa.JSON, nullable=False),
+    sa.Column("public", sa.Boolean, nullable=False),
     sa.Column("category", sa.String(50), nullable=False, index=True),
     sa.Column("website", sa.String(500), nullable=False),
+    sa.Column("logo", sa.LargeBinary, nullable=False),
+    sa.Column("logo_type", sa.String(20), nullable=False),
     sa.Column("extra_info", sa.Text),
-    sa.Column("has_logo", sa.Boolean, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
-    sa.Column("public", sa.Boolean, nullable=False),
-    sa.Column("approved_apps", sa.Integer, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
-mapper_registry.map_imperatively(DirectoryEntry, directory_entries)
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    sa.Column("account_id", sa.String(36), primary_key=True),  # one profile per account
+    sa.Column(
+        "partner_id", sa.String(36), sa.ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("linked_at", UtcDateTime(), nullable=False),
+)
+
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("code_hash", sa.String(64), primary_key=True),
+    sa.Column("partner_id", sa.String(36), sa.ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_by", sa.String(36), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("used_by", sa.String(36)),
+    sa.Column("used_at", UtcDateTime()),
+)
+
+redeem_failures = sa.Table(
+    "redeem_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.String(36), nullable=False, index=True),
+    sa.Column("failed_at", UtcDateTime(), nullable=False),
+)
+
+audit_entries = sa.Table(
+    "audit_entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("partner_id", sa.String(36), nullable=False, index=True),
+    sa.Column("account_id", sa.String(36), nullable=False),
+    sa.Column("changed_at", UtcDateTime(), nullable=False),
+    sa.Column("field", sa.String(50), nullable=False),
+    sa.Column("old_value", sa.Text),
+    sa.Column("new_value", sa.Text),
+)
+
+approved_applications = sa.Table(
+    "approved_applications",
+    metadata,
+    sa.Column("application_id", sa.String(36), primary_key=True),
+    sa.Column("partner_id", sa.String(36), nullable=False, index=True),
+)
+
+mapper_registry.map_imperatively(Profile, profiles, properties={"logo": deferred(profiles.c.logo)})
+mapper_registry.map_imperatively(Membership, memberships)
+mapper_registry.map_imperatively(Invitation, invitations)
+mapper_registry.map_imperatively(AuditEntry, audit_entries)
+
+
+@sa.event.listens_for(Profile, "load")
+def _fresh_event_list(profile: Profile, _context) -> None:
+    profile.events = []

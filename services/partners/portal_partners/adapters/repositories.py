@@ -1,30 +1,134 @@
 """Repositories: how the service layer reads and stores aggregates, without writing SQL itself."""
 
+from __future__ import annotations
+
+import datetime as dt
+
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
-from portal_partners.domain.directory import DirectoryEntry
+from portal_partners.adapters import orm
+from portal_partners.domain.invitations import Invitation
+from portal_partners.domain.profiles import AuditEntry, Membership, Profile
 
 
-class Directory:
+def _listed():
+    """Manual 3: active AND public AND at least one approved application."""
+    approved = sa.select(orm.approved_applications.c.partner_id).where(
+        orm.approved_applications.c.partner_id == Profile.id
+    )
+    return sa.and_(Profile.active.is_(True), Profile.public.is_(True), approved.exists())
+
+
+def _matching(query, text: str | None, category: str | None):
+    if category:
+        query = query.where(Profile.category == category)
+    if text:
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(
+            sa.or_(sa.func.lower(Profile.name).like(pattern), sa.func.lower(Profile.description).like(pattern))
+        )
+    return query
+
+
+class Profiles:
     def __init__(self, session: Session):
         self.session = session
 
-    def listed(self, text: str | None, category: str | None, offset: int, limit: int):
-        """Listed entries only (the rule of :attr:`DirectoryEntry.listed`), in a stable order."""
-        query = sa.select(DirectoryEntry).where(
-            DirectoryEntry.active.is_(True), DirectoryEntry.public.is_(True), DirectoryEntry.approved_apps > 0
-        )
-        if category:
-            query = query.where(DirectoryEntry.category == category)
-        if text:
-            pattern = f"%{text.strip().lower()}%"
-            query = query.where(
-                sa.or_(
-                    sa.func.lower(DirectoryEntry.name).like(pattern),
-                    sa.func.lower(DirectoryEntry.description).like(pattern),
-                )
-            )
+    def add(self, profile: Profile) -> None:
+        self.session.add(profile)
+
+    def get(self, partner_id: str, *, for_update: bool = False, with_logo: bool = False) -> Profile | None:
+        options = [undefer(Profile.logo)] if with_logo else []
+        return self.session.get(Profile, partner_id, with_for_update=for_update or None, options=options)
+
+    def by_name_key(self, key: str) -> Profile | None:
+        return self.session.scalar(sa.select(Profile).where(Profile.name_key == key))
+
+    def _page(self, query, offset: int, limit: int):
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        order = (sa.func.lower(DirectoryEntry.name), DirectoryEntry.partner_id)
-        return list(self.session.scalars(query.order_by(*order).offset(offset).limit(limit))), total
+        page = query.order_by(sa.func.lower(Profile.name), Profile.id).offset(offset).limit(limit)
+        return list(self.session.scalars(page)), total
+
+    def listed(self, text: str | None, category: str | None, offset: int, limit: int):
+        return self._page(_matching(sa.select(Profile).where(_listed()), text, category), offset, limit)
+
+    def is_listed(self, partner_id: str) -> bool:
+        return self.session.scalar(sa.select(sa.literal(1)).where(Profile.id == partner_id, _listed())) is not None
+
+    def search(self, text: str | None, category: str | None, active: bool | None, offset: int, limit: int):
+        query = _matching(sa.select(Profile), text, category)
+        if active is not None:
+            query = query.where(Profile.active.is_(active))
+        return self._page(query, offset, limit)
+
+
+class Memberships:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def of_account(self, account_id: str) -> Membership | None:
+        return self.session.get(Membership, account_id)
+
+    def add(self, membership: Membership) -> None:
+        self.session.add(membership)
+
+    def remove(self, membership: Membership) -> None:
+        self.session.delete(membership)
+
+    def of_partner(self, partner_id: str) -> list[Membership]:
+        query = sa.select(Membership).where(Membership.partner_id == partner_id).order_by(Membership.linked_at)
+        return list(self.session.scalars(query))
+
+
+class Invitations:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, invitation: Invitation) -> None:
+        self.session.add(invitation)
+
+    def get(self, code_hash: str) -> Invitation | None:
+        return self.session.get(Invitation, code_hash, with_for_update=True)
+
+    def failures_since(self, account_id: str, since: dt.datetime) -> int:
+        table = orm.redeem_failures
+        return self.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(table)
+            .where(table.c.account_id == account_id, table.c.failed_at >= since)
+        )
+
+    def record_failure(self, account_id: str, now: dt.datetime) -> None:
+        self.session.execute(sa.insert(orm.redeem_failures).values(account_id=account_id, failed_at=now))
+
+
+class AuditLog:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, entries: list[AuditEntry]) -> None:
+        self.session.add_all(entries)
+
+    def of_partner(self, partner_id: str, offset: int, limit: int) -> tuple[list[AuditEntry], int]:
+        query = sa.select(AuditEntry).where(AuditEntry.partner_id == partner_id)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        page = query.order_by(AuditEntry.changed_at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
+        return list(self.session.scalars(page)), total
+
+
+class ApprovedApplications:
+    """The apps service's approvals, as far as the directory needs them."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def approved(self, application_id: str, partner_id: str) -> None:
+        table = orm.approved_applications
+        exists = self.session.scalar(sa.select(sa.literal(1)).where(table.c.application_id == application_id))
+        if not exists:
+            self.session.execute(sa.insert(table).values(application_id=application_id, partner_id=partner_id))
+
+    def withdrawn(self, application_id: str) -> None:
+        table = orm.approved_applications
+        self.session.execute(sa.delete(table).where(table.c.application_id == application_id))

@@ -1,10 +1,12 @@
 """Front-office, no login: the public partner directory."""
 
-import marshmallow as ma
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from portal_partners.service_layer.handlers import search_directory
+from portal_partners.api.problems import answered_as_problems
+from portal_partners.api.schemas import DirectorySearchSchema, PublicPartnerSchema
+from portal_partners.service_layer import handlers
 from portalkit.problems import field_problem
 from portalkit.web import runtime
 
@@ -13,24 +15,13 @@ blp = Blueprint(
 )
 
 
-class DirectorySearchSchema(ma.Schema):
-    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
-    category = ma.fields.String(load_default=None)
-
-
-class PublicPartnerSchema(ma.Schema):
-    """Only the public fields of a profile (manual 3.2): never e-mail, contact, address or numbers."""
-
-    id = ma.fields.String(attribute="partner_id")
-    name = ma.fields.String()
-    description = ma.fields.String()
-    category = ma.fields.String()
-    website = ma.fields.String()
-    extra_info = ma.fields.String(allow_none=True)
-    logo_url = ma.fields.Method("_logo_url", allow_none=True)
-
-    def _logo_url(self, entry):
-        return f"/api/v1/public/partners/{entry.partner_id}/logo" if entry.has_logo else None
+def check_category(category: str | None) -> None:
+    categories = runtime().settings.categories
+    if category is not None and category not in categories:
+        raise field_problem(
+            "problem.validation",
+            [("category", "category.unknown", {"category": category, "known": ", ".join(categories)})],
+        )
 
 
 @blp.route("")
@@ -40,19 +31,8 @@ class PartnerDirectory(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """Partners that are active, public and have an approved application; search and filter."""
-        categories = runtime().settings.categories
-        if query["category"] is not None and query["category"] not in categories:
-            raise field_problem(
-                "problem.validation",
-                [
-                    (
-                        "category",
-                        "directory.unknown_category",
-                        {"category": query["category"], "known": ", ".join(categories)},
-                    )
-                ],
-            )
-        entries, total = search_directory(
+        check_category(query["category"])
+        entries, total = handlers.directory(
             runtime().unit_of_work,
             query["q"],
             query["category"],
@@ -61,3 +41,25 @@ class PartnerDirectory(MethodView):
         )
         pagination_parameters.item_count = total
         return entries
+
+
+@blp.route("/<partner_id>")
+class PartnerPage(MethodView):
+    @blp.response(200, PublicPartnerSchema)
+    def get(self, partner_id):
+        """One listed partner's public page."""
+        with answered_as_problems():
+            return handlers.directory_entry(runtime().unit_of_work, partner_id)
+
+
+@blp.route("/<partner_id>/logo")
+class PartnerLogo(MethodView):
+    @blp.response(200, content_type="image/*")
+    def get(self, partner_id):
+        """A listed partner's logo, with its own content type."""
+        with answered_as_problems():
+            data, media_type, updated_at = handlers.logo(runtime().unit_of_work, partner_id, public=True)
+        response = Response(data, mimetype=media_type, headers={"Cache-Control": "public, max-age=300"})
+        response.last_modified = updated_at
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response

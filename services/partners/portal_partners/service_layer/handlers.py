@@ -2,15 +2,236 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
 
-from portal_partners.adapters.repositories import Directory
-from portal_partners.domain.directory import DirectoryEntry
+from sqlalchemy.exc import IntegrityError
+
+from portal_partners.adapters.repositories import ApprovedApplications, AuditLog, Invitations, Memberships, Profiles
+from portal_partners.domain import events
+from portal_partners.domain.invitations import VALID_FOR, Invitation, new_code, normalize_code
+from portal_partners.domain.profiles import AuditEntry, Membership, Profile, name_key
+from portalkit.events.envelope import Envelope, utcnow
 from portalkit.uow import UnitOfWork
 
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+REDEEM_WINDOW = dt.timedelta(minutes=15)
+REDEEM_FAILURES_ALLOWED = 5
 
-def search_directory(
-    unit_of_work: Callable[[], UnitOfWork], text: str | None, category: str | None, offset: int, limit: int
-) -> tuple[list[DirectoryEntry], int]:
+
+class NoProfile(LookupError):
+    """The account is linked to no profile yet: it must create one or link with a code."""
+
+
+class AlreadyLinked(Exception):
+    pass
+
+
+class NameTaken(Exception):
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
+class InvitationInvalid(Exception):
+    def __init__(self, reason: str):  # "unknown", "expired", "used"
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TooManyGuesses(Exception):
+    pass
+
+
+class NotFound(LookupError):
+    pass
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(normalize_code(code).encode()).hexdigest()
+
+
+def _publish(uow: UnitOfWork, profile: Profile) -> None:
+    for event in profile.events:
+        uow.publish(event)
+    profile.events.clear()
+
+
+def _membership(uow: UnitOfWork, account_id: str) -> Membership:
+    membership = Memberships(uow.session).of_account(account_id)
+    if membership is None:
+        raise NoProfile(account_id)
+    return membership
+
+
+def _check_name_free(uow: UnitOfWork, name: str, own_id: str | None = None) -> None:
+    taken = Profiles(uow.session).by_name_key(name_key(name))
+    if taken is not None and taken.id != own_id:
+        raise NameTaken(taken.name)
+
+
+def create_profile(
+    unit_of_work: UnitOfWorkFactory, *, account_id: str, email: str, categories: Sequence[str], fields: dict
+) -> Profile:
+    now = utcnow()
+    profile = Profile.create(account_id=account_id, email=email, categories=categories, now=now, fields=fields)
+    try:
+        with unit_of_work() as uow:
+            if Memberships(uow.session).of_account(account_id) is not None:
+                raise AlreadyLinked(account_id)
+            _check_name_free(uow, profile.name)
+            Profiles(uow.session).add(profile)
+            uow.session.flush()
+            Memberships(uow.session).add(Membership(account_id, profile.id, email, now))
+            _publish(uow, profile)
+            uow.publish(events.UserLinked(profile.id, account_id))
+            uow.commit()
+    except IntegrityError:  # the same name, or the same account, at the same moment
+        raise NameTaken(profile.name) from None
+    return profile
+
+
+def my_profile(unit_of_work: UnitOfWorkFactory, account_id: str) -> Profile:
     with unit_of_work() as uow:
-        return Directory(uow.session).listed(text, category, offset, limit)
+        return Profiles(uow.session).get(_membership(uow, account_id).partner_id)
+
+
+def edit_profile(unit_of_work: UnitOfWorkFactory, account_id: str, categories: Sequence[str], changes: dict) -> Profile:
+    try:
+        with unit_of_work() as uow:
+            partner_id = _membership(uow, account_id).partner_id
+            profile = Profiles(uow.session).get(partner_id, for_update=True, with_logo=True)
+            if "name" in changes and changes["name"]:
+                _check_name_free(uow, " ".join(changes["name"].split()), profile.id)
+            AuditLog(uow.session).add(profile.edit(account_id, changes, categories, utcnow()))
+            _publish(uow, profile)
+            uow.commit()
+            return profile
+    except IntegrityError:
+        raise NameTaken(changes.get("name", "")) from None
+
+
+def logo(unit_of_work: UnitOfWorkFactory, partner_id: str, *, public: bool) -> tuple[bytes, str, dt.datetime]:
+    """The logo; a partner's own always, through the public directory only when it is listed."""
+    with unit_of_work() as uow:
+        profiles = Profiles(uow.session)
+        profile = profiles.get(partner_id, with_logo=True)
+        if profile is None or (public and not profiles.is_listed(partner_id)):
+            raise NotFound(partner_id)
+        return profile.logo, profile.logo_type, profile.updated_at
+
+
+@dataclasses.dataclass(frozen=True)
+class IssuedInvitation:
+    code: str
+    expires_at: dt.datetime
+
+
+def invite(unit_of_work: UnitOfWorkFactory, account_id: str) -> IssuedInvitation:
+    now = utcnow()
+    code = new_code()
+    with unit_of_work() as uow:
+        partner_id = _membership(uow, account_id).partner_id
+        Invitations(uow.session).add(Invitation(_hash(code), partner_id, account_id, now, now + VALID_FOR))
+        uow.commit()
+    return IssuedInvitation(code, now + VALID_FOR)
+
+
+def redeem(unit_of_work: UnitOfWorkFactory, *, account_id: str, email: str, code: str) -> Profile:
+    """Link the account to the profile of the code; wrong guesses are counted and throttled."""
+    now = utcnow()
+    with unit_of_work() as uow:
+        invitations = Invitations(uow.session)
+        if invitations.failures_since(account_id, now - REDEEM_WINDOW) >= REDEEM_FAILURES_ALLOWED:
+            raise TooManyGuesses(account_id)
+        if Memberships(uow.session).of_account(account_id) is not None:
+            raise AlreadyLinked(account_id)
+        invitation = invitations.get(_hash(code))
+        problem = (
+            None
+            if invitation and invitation.usable(now)
+            else ("unknown" if invitation is None else "used" if invitation.used_at else "expired")
+        )
+        if problem:
+            invitations.record_failure(account_id, now)
+            uow.commit()
+            raise InvitationInvalid(problem)
+        invitation.used_by, invitation.used_at = account_id, now
+        Memberships(uow.session).add(Membership(account_id, invitation.partner_id, email, now))
+        AuditLog(uow.session).add([AuditEntry(invitation.partner_id, account_id, now, "users", None, email)])
+        uow.publish(events.UserLinked(invitation.partner_id, account_id))
+        uow.commit()
+        return Profiles(uow.session).get(invitation.partner_id)
+
+
+def users(unit_of_work: UnitOfWorkFactory, account_id: str) -> list[Membership]:
+    with unit_of_work() as uow:
+        return Memberships(uow.session).of_partner(_membership(uow, account_id).partner_id)
+
+
+def unlink(unit_of_work: UnitOfWorkFactory, account_id: str, user_account_id: str) -> None:
+    """A user leaves, or removes a colleague (the manual has no unlinking yet; the portal offers it)."""
+    with unit_of_work() as uow:
+        partner_id = _membership(uow, account_id).partner_id
+        memberships = Memberships(uow.session)
+        target = memberships.of_account(user_account_id)
+        if target is None or target.partner_id != partner_id:
+            raise NotFound(user_account_id)
+        memberships.remove(target)
+        AuditLog(uow.session).add([AuditEntry(partner_id, account_id, utcnow(), "users", target.email, None)])
+        uow.publish(events.UserUnlinked(partner_id, user_account_id, account_id))
+        uow.commit()
+
+
+def audit_log(unit_of_work: UnitOfWorkFactory, account_id: str, offset: int, limit: int):
+    with unit_of_work() as uow:
+        return AuditLog(uow.session).of_partner(_membership(uow, account_id).partner_id, offset, limit)
+
+
+def directory(unit_of_work: UnitOfWorkFactory, text: str | None, category: str | None, offset: int, limit: int):
+    with unit_of_work() as uow:
+        return Profiles(uow.session).listed(text, category, offset, limit)
+
+
+def directory_entry(unit_of_work: UnitOfWorkFactory, partner_id: str) -> Profile:
+    with unit_of_work() as uow:
+        profiles = Profiles(uow.session)
+        if not profiles.is_listed(partner_id):
+            raise NotFound(partner_id)
+        return profiles.get(partner_id)
+
+
+def search_profiles(unit_of_work: UnitOfWorkFactory, text, category, active, offset: int, limit: int):
+    with unit_of_work() as uow:
+        return Profiles(uow.session).search(text, category, active, offset, limit)
+
+
+def set_active(unit_of_work: UnitOfWorkFactory, partner_id: str, active: bool, by: str) -> Profile:
+    with unit_of_work() as uow:
+        profile = Profiles(uow.session).get(partner_id, for_update=True)
+        if profile is None:
+            raise NotFound(partner_id)
+        entry = profile.set_active(active, by, utcnow())
+        if entry is not None:
+            AuditLog(uow.session).add([entry])
+        _publish(uow, profile)
+        uow.commit()
+        return profile
+
+
+# -- the apps service's events keep the directory current -------------------------------------------
+def application_approved(uow: UnitOfWork, envelope: Envelope) -> None:
+    ApprovedApplications(uow.session).approved(envelope.data["application_id"], envelope.data["partner_id"])
+
+
+def application_archived(uow: UnitOfWork, envelope: Envelope) -> None:
+    ApprovedApplications(uow.session).withdrawn(envelope.data["application_id"])
+
+
+EVENT_HANDLERS = {
+    "apps.application.approved": application_approved,
+    "apps.application.linked": application_approved,
+    "apps.application.archived": application_archived,
+}

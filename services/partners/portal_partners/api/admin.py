@@ -1,0 +1,57 @@
+"""Back-office: moderators search all profiles and (de)activate them."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from portal_partners.api.problems import answered_as_problems
+from portal_partners.api.public import check_category
+from portal_partners.api.schemas import ProfileSchema, ProfileSearchSchema
+from portal_partners.service_layer import handlers
+from portalkit.auth import current_principal, requires
+from portalkit.web import runtime
+
+blp = Blueprint("admin_profiles", __name__, url_prefix="/api/v1/admin/profiles", description="All profiles")
+
+
+@blp.route("")
+class Profiles(MethodView):
+    @requires("moderator")
+    @blp.arguments(ProfileSearchSchema, location="query")
+    @blp.response(200, ProfileSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """Search every profile by name or description, category and active flag."""
+        check_category(query["category"])
+        found, total = handlers.search_profiles(
+            runtime().unit_of_work,
+            query["q"],
+            query["category"],
+            query["active"],
+            pagination_parameters.first_item,
+            pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return found
+
+
+def _set_active(partner_id: str, active: bool):
+    with answered_as_problems():
+        return handlers.set_active(runtime().unit_of_work, partner_id, active, current_principal().subject)
+
+
+@blp.route("/<partner_id>/deactivate")
+class Deactivate(MethodView):
+    @requires("moderator")
+    @blp.response(200, ProfileSchema)
+    def post(self, partner_id):
+        """Deactivate: the profile leaves the public directory."""
+        return _set_active(partner_id, False)
+
+
+@blp.route("/<partner_id>/reactivate")
+class Reactivate(MethodView):
+    @requires("moderator")
+    @blp.response(200, ProfileSchema)
+    def post(self, partner_id):
+        """Reactivate a deactivated profile."""
+        return _set_active(partner_id, True)

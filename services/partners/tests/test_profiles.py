@@ -1,0 +1,295 @@
+"""Profiles, colleagues by invitation code, the audit log and the public directory, on both databases."""
+
+import base64
+import datetime as dt
+import json
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from portal_partners.bootstrap import SERVICE
+from portal_partners.domain.profiles import enterprise_number
+from portalkit.events.envelope import Envelope
+from portalkit.testing import start_service
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+VALID = {
+    "name": "Agenda Plus",
+    "enterprise_number": "BE 0123.456.749",
+    "description": "Wij synchroniseren lesroosters met de leerlingenadministratie.",
+    "contact_person": "Jan Peeters",
+    "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent", "country": "België"},
+    "public": True,
+    "category": "planning",
+    "website": "https://agenda.example",
+    "logo": "data:image/png;base64," + base64.b64encode(PNG).decode(),
+    "extra_info": "Vraag een proefaccount aan.",
+}
+
+
+@pytest.fixture
+def service(database_url, tokens):
+    return start_service(SERVICE, database_url, tokens)
+
+
+def user(tokens, account_id="acc-1", email="jan@agenda.example"):
+    return {"Authorization": f"Bearer {tokens.token(account_id, roles=['partner'], email=email)}"}
+
+
+def create(client, tokens, account_id="acc-1", **changes):
+    return client.post("/api/v1/partner/profile", json={**VALID, **changes}, headers=user(tokens, account_id))
+
+
+def events(runtime, event_type):
+    with runtime.database.session() as session:
+        payloads = [json.loads(p) for p in session.execute(sa.select(runtime.outbox.c.payload)).scalars()]
+    return [p["data"] for p in payloads if p["type"] == event_type]
+
+
+def deliver(runtime, event_type, data):
+    envelope = Envelope(str(uuid.uuid4()), event_type, "2026-11-23T12:00:00Z", 1, data)
+    assert runtime.consumer()(envelope.to_json()).value == "ack"
+
+
+class TestEnterpriseNumbers:
+    @pytest.mark.parametrize("spelling", ["0123.456.749", "0123456749", "BE0123456749", "be 0123 456 749", "123456749"])
+    def test_usual_spellings_give_one_canonical_form(self, spelling):
+        assert enterprise_number(spelling) == "0123456749"
+
+    @pytest.mark.parametrize("wrong", ["0123.456.748", "2123456749", "012345674", "ABC", "01234567490"])
+    def test_wrong_numbers_are_refused(self, wrong):
+        assert enterprise_number(wrong) is None
+
+
+def test_first_login_is_told_to_create_or_link(service, tokens):
+    app, _ = service
+    response = app.test_client().get("/api/v1/partner/profile", headers=user(tokens))
+    assert response.status_code == 404 and response.get_json()["code"] == "profile.none"
+
+
+def test_creating_a_profile_links_the_account_and_announces_both(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    response = create(client, tokens)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["email"] == "jan@agenda.example" and body["enterprise_number"] == "0123456749"
+    assert "logo" not in body and body["logo_url"] == "/api/v1/partner/profile/logo"
+    assert events(runtime, "partners.user.linked") == [{"partner_id": body["id"], "account_id": "acc-1"}]
+    assert events(runtime, "partners.profile.created")[0]["email"] == "jan@agenda.example"
+    logo = client.get("/api/v1/partner/profile/logo", headers=user(tokens))
+    assert logo.status_code == 200 and logo.content_type == "image/png" and logo.data == PNG
+    again = create(client, tokens, name="Tweede")
+    assert again.status_code == 409 and again.get_json()["code"] == "profile.already_linked"
+
+
+def test_names_are_unique_regardless_of_case_and_spaces(service, tokens):
+    app, _ = service
+    client = app.test_client()
+    create(client, tokens)
+    taken = create(client, tokens, account_id="acc-2", name="  agenda   PLUS ")
+    assert taken.status_code == 409
+    assert taken.get_json()["detail"] == "Er bestaat al een profiel met de naam Agenda Plus: kies een andere naam."
+    assert taken.get_json()["errors"][0]["field"] == "name"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x" * 201}, "name"),
+        ({"enterprise_number": "0123.456.748"}, "enterprise_number"),
+        ({"description": None}, "description"),
+        ({"description": "x" * 2001}, "description"),
+        ({"contact_person": " "}, "contact_person"),
+        (
+            {"address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent"}},
+            "address.country",
+        ),
+        ({"address": None}, "address"),
+        ({"public": "ja"}, "public"),
+        ({"category": "casino"}, "category"),
+        ({"website": "ftp://agenda.example"}, "website"),
+        ({"website": "agenda.example"}, "website"),
+        ({"logo": None}, "logo"),
+        ({"logo": "not base64!"}, "logo"),
+        ({"logo": base64.b64encode(b"<svg onload=alert(1)>").decode()}, "logo"),
+        ({"logo": base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * (1024 * 1024)).decode()}, "logo"),
+        ({"extra_info": "x" * 4001}, "extra_info"),
+    ],
+)
+def test_each_rule_names_its_field(service, tokens, changes, field):
+    app, _ = service
+    response = create(app.test_client(), tokens, **changes)
+    assert response.status_code == 422, response.get_json()
+    assert response.content_type == "application/problem+json"
+    assert field in [error["field"] for error in response.get_json()["errors"]]
+
+
+def test_oversized_bodies_are_413_and_wrong_types_415(service, tokens):
+    app, _ = service
+    client = app.test_client()
+    huge = {**VALID, "logo": "A" * (3 * 1024 * 1024)}
+    assert client.post("/api/v1/partner/profile", json=huge, headers=user(tokens)).status_code == 413
+    wrong = client.post("/api/v1/partner/profile", data="name=x", content_type="text/plain", headers=user(tokens))
+    assert wrong.status_code == 415
+
+
+def test_edits_are_audited_and_announced(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    create(client, tokens)
+    jpeg = "data:image/jpeg;base64," + base64.b64encode(JPEG).decode()
+    edited = client.patch(
+        "/api/v1/partner/profile", json={"description": "Nieuw.", "logo": jpeg, "public": False}, headers=user(tokens)
+    )
+    assert edited.status_code == 200 and edited.get_json()["public"] is False
+    audit = client.get("/api/v1/partner/profile/audit", headers=user(tokens)).get_json()
+    by_field = {entry["field"]: entry for entry in audit}
+    assert by_field["description"]["new_value"] == "Nieuw." and by_field["description"]["account_id"] == "acc-1"
+    assert by_field["logo"]["new_value"] == "(image)"  # never the bytes
+    assert by_field["public"]["old_value"] == "True"
+    assert client.get("/api/v1/partner/profile/logo", headers=user(tokens)).content_type == "image/jpeg"
+    [changed] = events(runtime, "partners.profile.changed")
+    assert sorted(changed["changed_fields"]) == ["description", "logo", "public"]
+    unchanged = client.patch("/api/v1/partner/profile", json={"description": "Nieuw."}, headers=user(tokens))
+    assert unchanged.status_code == 200 and len(events(runtime, "partners.profile.changed")) == 1
+
+
+def test_a_colleague_joins_with_a_code_that_works_once(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    create(client, tokens)
+    invitation = client.post("/api/v1/partner/profile/invitations", headers=user(tokens))
+    assert invitation.status_code == 201
+    code, expires = invitation.get_json()["code"], invitation.get_json()["expires_at"]
+    assert len(code.replace("-", "")) == 25
+    assert dt.datetime.fromisoformat(expires) - dt.datetime.now(dt.UTC) > dt.timedelta(days=4, hours=23)
+    colleague = user(tokens, "acc-2", "an@agenda.example")
+    joined = client.post(
+        "/api/v1/partner/profile/link", json={"code": code.lower().replace("-", " ")}, headers=colleague
+    )
+    assert joined.status_code == 200 and joined.get_json()["name"] == "Agenda Plus"
+    emails = [u["email"] for u in client.get("/api/v1/partner/profile/users", headers=colleague).get_json()]
+    assert emails == ["jan@agenda.example", "an@agenda.example"]
+    third = client.post(
+        "/api/v1/partner/profile/link", json={"code": code}, headers=user(tokens, "acc-3", "x@y.example")
+    )
+    assert third.status_code == 400 and third.get_json()["code"] == "invitation.used"
+    assert len(events(runtime, "partners.user.linked")) == 2
+
+
+def test_expired_and_unknown_codes_and_guessing(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    create(client, tokens)
+    code = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()["code"]
+    with runtime.database.session() as session:
+        session.execute(sa.text("UPDATE invitations SET expires_at = :past"), {"past": dt.datetime(2020, 1, 1)})
+        session.commit()
+    guesser = user(tokens, "acc-9", "g@example.org")
+    expired = client.post("/api/v1/partner/profile/link", json={"code": code}, headers=guesser)
+    assert expired.status_code == 400 and expired.get_json()["code"] == "invitation.expired"
+    for _ in range(4):
+        unknown = client.post("/api/v1/partner/profile/link", json={"code": "AAAAA-BBBBB"}, headers=guesser)
+        assert unknown.get_json()["code"] == "invitation.unknown"
+    throttled = client.post("/api/v1/partner/profile/link", json={"code": "CCCCC"}, headers=guesser)
+    assert throttled.status_code == 429 and throttled.headers["Retry-After"]
+
+
+def test_users_leave_or_remove_each_other_audited(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    create(client, tokens)
+    code = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()["code"]
+    client.post("/api/v1/partner/profile/link", json={"code": code}, headers=user(tokens, "acc-2", "an@agenda.example"))
+    assert client.delete("/api/v1/partner/profile/users/acc-2", headers=user(tokens)).status_code == 204
+    assert client.get("/api/v1/partner/profile", headers=user(tokens, "acc-2")).status_code == 404
+    assert events(runtime, "partners.user.unlinked") == [
+        {
+            "partner_id": events(runtime, "partners.user.linked")[0]["partner_id"],
+            "account_id": "acc-2",
+            "removed_by": "acc-1",
+        }
+    ]
+    audit = client.get("/api/v1/partner/profile/audit", headers=user(tokens)).get_json()
+    assert {"field": "users", "old_value": "an@agenda.example"}.items() <= audit[0].items()
+    assert client.delete("/api/v1/partner/profile/users/stranger", headers=user(tokens)).status_code == 404
+
+
+def listed_partner(client, runtime, tokens, account_id, name, **changes):
+    profile = create(client, tokens, account_id=account_id, name=name, **changes).get_json()
+    deliver(
+        runtime,
+        "apps.application.approved",
+        {
+            "application_id": str(uuid.uuid4()),
+            "partner_id": profile["id"],
+            "name": "App",
+            "contact_email": "a@b.example",
+            "approved_by": "m",
+        },
+    )
+    return profile
+
+
+def test_the_directory_lists_only_active_public_partners_with_an_approved_app(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    zeta = listed_partner(client, runtime, tokens, "a1", "Zeta Berichten", category="communicatie")
+    alfa = listed_partner(client, runtime, tokens, "a2", "alfa Boekhouding", category="boekhouding")
+    listed_partner(client, runtime, tokens, "a3", "Privé BV", public=False)
+    create(client, tokens, account_id="a4", name="Nog Geen App")
+    beta = listed_partner(client, runtime, tokens, "a5", "Beta Berichten", category="communicatie")
+    listing = client.get("/api/v1/public/partners").get_json()
+    assert [p["name"] for p in listing] == ["alfa Boekhouding", "Beta Berichten", "Zeta Berichten"]
+    assert set(listing[0]) == {"id", "name", "description", "category", "website", "extra_info", "logo_url"}
+    assert [p["id"] for p in client.get("/api/v1/public/partners?q=BERICHTEN").get_json()] == [beta["id"], zeta["id"]]
+    assert [p["id"] for p in client.get("/api/v1/public/partners?category=boekhouding").get_json()] == [alfa["id"]]
+    page = client.get("/api/v1/public/partners?page=2&page_size=2")
+    assert [p["name"] for p in page.get_json()] == ["Zeta Berichten"] and '"total": 3' in page.headers["X-Pagination"]
+    logo = client.get(f"/api/v1/public/partners/{alfa['id']}/logo")
+    assert logo.status_code == 200 and logo.content_type == "image/png"
+    assert client.get(f"/api/v1/public/partners/{alfa['id']}").get_json()["name"] == "alfa Boekhouding"
+
+
+def test_private_unapproved_or_deactivated_partners_never_show(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    private = listed_partner(client, runtime, tokens, "a1", "Privé BV", public=False)
+    assert client.get(f"/api/v1/public/partners/{private['id']}").status_code == 404
+    assert client.get(f"/api/v1/public/partners/{private['id']}/logo").status_code == 404
+    shown = listed_partner(client, runtime, tokens, "a2", "Zichtbaar")
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    deactivated = client.post(f"/api/v1/admin/profiles/{shown['id']}/deactivate", headers=moderator)
+    assert deactivated.status_code == 200 and deactivated.get_json()["active"] is False
+    assert client.get("/api/v1/public/partners").get_json() == []
+    client.post(f"/api/v1/admin/profiles/{shown['id']}/reactivate", headers=moderator)
+    assert len(client.get("/api/v1/public/partners").get_json()) == 1
+    application = str(uuid.uuid4())
+    deliver(
+        runtime,
+        "apps.application.linked",
+        {"application_id": application, "partner_id": private["id"], "client_id": "c", "name": "x", "apis": []},
+    )
+    deliver(
+        runtime,
+        "apps.application.archived",
+        {"application_id": application, "partner_id": private["id"], "archived_by": "m"},
+    )
+    assert [p["id"] for p in client.get("/api/v1/public/partners").get_json()] == [shown["id"]]
+
+
+def test_moderators_search_every_profile(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    create(client, tokens, account_id="a1", name="Eén")
+    create(client, tokens, account_id="a2", name="Twee", public=False)
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    assert len(client.get("/api/v1/admin/profiles", headers=moderator).get_json()) == 2
+    assert [p["name"] for p in client.get("/api/v1/admin/profiles?q=twee", headers=moderator).get_json()] == ["Twee"]
+    assert client.get("/api/v1/admin/profiles", headers=user(tokens)).status_code == 403
+    bad = client.get("/api/v1/public/partners?category=casino")
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "category"
