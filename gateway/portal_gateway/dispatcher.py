@@ -12,8 +12,16 @@ WsgiApp = Callable
 
 
 class Dispatcher:
-    def __init__(self, apps: Mapping[str, WsgiApp], table: RouteTable | None = None, max_body: int = 2 * 1024 * 1024):
+    def __init__(
+        self,
+        apps: Mapping[str, WsgiApp],
+        table: RouteTable | None = None,
+        max_body: int = 2 * 1024 * 1024,
+        pages: Mapping[str, WsgiApp] | None = None,
+    ):
+        """``pages``: exact paths the embedded mode serves itself (the ``/mail`` page)."""
         self.table = table or route_table()
+        self.pages = dict(pages or {})
         missing = set(self.table.services) - set(apps)
         if missing:
             raise ValueError(f"no application for service(s): {', '.join(sorted(missing))}")
@@ -24,6 +32,8 @@ class Dispatcher:
         request_id = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
         environ["HTTP_X_REQUEST_ID"] = request_id
         path = environ.get("PATH_INFO", "/")
+        if path in self.pages:
+            return self.pages[path](environ, start_response)
         route = self.table.match(path)
         if route is None:
             return self._problem(start_response, 404, request_id)

@@ -14,6 +14,7 @@ import threading
 import waitress
 
 from portal_gateway.dispatcher import Dispatcher
+from portal_gateway.mailpage import MailPage
 from portal_gateway.mailsink import MailSink
 from portalkit.config import EMBEDDED_PORT
 from portalkit.events.memory import InProcessTransport
@@ -23,7 +24,7 @@ from portalkit.service import installed_services
 log = logging.getLogger("portal.embedded")
 
 
-def build(stop: threading.Event, environ=None):
+def build(stop: threading.Event, mail_folder: str, environ=None):
     """Migrate, prepare and start every installed service; return the dispatcher and the runtimes."""
     transport = InProcessTransport.shared()
     internal_token = secrets.token_urlsafe(32)  # the services' shared secret for this run
@@ -36,7 +37,8 @@ def build(stop: threading.Event, environ=None):
         runtime.start_background(stop)
         apps[name] = definition.create_app(runtime=runtime)
         runtimes.append(runtime)
-    return Dispatcher(apps, max_body=runtimes[0].settings.max_content_length), runtimes
+    pages = {"/mail": MailPage(mail_folder)}
+    return Dispatcher(apps, max_body=runtimes[0].settings.max_content_length, pages=pages), runtimes
 
 
 def main() -> None:
@@ -44,13 +46,14 @@ def main() -> None:
     stop = threading.Event()
     port = int(os.environ.get("PORT", EMBEDDED_PORT))
     data_dir = os.environ.get("DATA_DIR", "var")
-    sink = MailSink(os.path.join(data_dir, "mail"), port=int(os.environ.get("SMTP_PORT", 8025))).start()
-    dispatcher, runtimes = build(stop)
+    mail_folder = os.path.join(data_dir, "mail")
+    sink = MailSink(mail_folder, port=int(os.environ.get("SMTP_PORT", 8025))).start()
+    dispatcher, runtimes = build(stop, mail_folder)
     base = f"http://127.0.0.1:{port}"
     print(f"\nPartner portal (embedded) on {base}", flush=True)
     for runtime in runtimes:
         print(f"  {runtime.name:9} {base}/_/{runtime.name}/healthz   {base}/_/{runtime.name}/openapi.json", flush=True)
-    print(f"  mail      every mail lands in {os.path.abspath(os.path.join(data_dir, 'mail'))}", flush=True)
+    print(f"  mail      {base}/mail (every mail the portal sends lands there)", flush=True)
     print("Ctrl-C stops everything.\n", flush=True)
     try:
         waitress.serve(dispatcher, host="127.0.0.1", port=port, threads=16, ident="portal")

@@ -99,3 +99,32 @@ def test_dispatcher_answers_its_own_errors_as_problems(dispatcher):
 def test_dispatcher_needs_every_service():
     with pytest.raises(ValueError, match="no application"):
         Dispatcher({"identity": echo("identity")})
+
+
+def test_the_mail_page_shows_caught_mail_with_clickable_links(tmp_path):
+    import smtplib
+    import socket
+    from email.message import EmailMessage
+
+    from werkzeug.test import Client
+
+    from portal_gateway.mailpage import MailPage
+    from portal_gateway.mailsink import MailSink
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = MailSink(tmp_path / "mail", port=port).start()
+    try:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "a@portal.example", "b@x.example", "Activeer <je> account"
+        message.set_content("Klik: http://127.0.0.1:8080/login/activate?token=abc")
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            smtp.send_message(message)
+    finally:
+        sink.stop()
+    dispatcher = Dispatcher({s: echo(s) for s in route_table().services}, pages={"/mail": MailPage(tmp_path / "mail")})
+    page = Client(dispatcher).get("/mail")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Activeer &lt;je&gt; account" in body
+    assert '<a href="http://127.0.0.1:8080/login/activate?token=abc">' in body

@@ -1,4 +1,4 @@
-"""Events become real e-mails over SMTP, once, with retries when the server is away."""
+"""Every notification of domain.md section 8 as a real mail over SMTP, once, with retries."""
 
 import socket
 import time
@@ -15,7 +15,8 @@ from portalkit.events.envelope import Envelope
 from portalkit.events.transport import Outcome
 from portalkit.testing import start_service
 
-MODERATORS = ("mod1@partnerportaal.test", "mod2@partnerportaal.test")
+MODERATORS = ("mod1@partnerportaal.example", "mod2@partnerportaal.example")
+APP = {"application_id": "app-1", "partner_id": "p1", "name": "Agenda Plus", "contact_email": "dev@agenda.example"}
 
 
 def free_port() -> int:
@@ -24,21 +25,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def requested(name="Agenda Plus") -> Envelope:
-    return Envelope(
-        id=str(uuid.uuid4()),
-        type="apps.application.requested",
-        occurred_at="2026-11-23T12:00:00Z",
-        version=1,
-        data={
-            "application_id": "app-1",
-            "partner_id": "p1",
-            "name": name,
-            "contact_email": "dev@agenda.example",
-            "apis": ["leerlingen", "rekeningen"],
-            "requested_by": "u1",
-        },
-    )
+def event(event_type: str, data: dict) -> Envelope:
+    return Envelope(str(uuid.uuid4()), event_type, "2026-11-23T12:00:00Z", 1, data)
+
+
+REQUESTED = ("apps.application.requested", {**APP, "apis": ["leerlingen", "rekeningen"], "requested_by": "u1"})
+PROFILE = (
+    "partners.profile.created",
+    {"partner_id": "p1", "name": "Agenda BV", "email": "info@agenda.example", "created_by": "u1"},
+)
 
 
 @pytest.fixture
@@ -61,30 +56,191 @@ def sink(tmp_path, smtp_port):
 
 
 def send(runtime):
-    return send_due(runtime.unit_of_work, SmtpMailer(runtime.settings), limit=20, max_attempts=3, base_seconds=0.01)
+    return send_due(runtime.unit_of_work, SmtpMailer(runtime.settings), limit=50, max_attempts=3, base_seconds=0.01)
+
+
+def deliver(runtime, *events):
+    consumer = runtime.consumer()
+    for event_type, data in events:
+        assert consumer(event(event_type, data).to_json()) is Outcome.ACK
+
+
+def mails_to(sink, recipient):
+    return [mail for mail in sink.messages() if mail["To"] == recipient]
+
+
+def text_of(mail):
+    return mail.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_of(mail):
+    return mail.get_body(preferencelist=("html",)).get_content()
 
 
 def test_an_application_request_mails_every_moderator_once(service, sink):
     _, runtime = service
-    event = requested()
+    envelope = event(*REQUESTED)
     consumer = runtime.consumer()
-    assert consumer(event.to_json()) is Outcome.ACK
+    assert consumer(envelope.to_json()) is Outcome.ACK
     assert send(runtime) == 2
-    assert consumer(event.to_json()) is Outcome.ACK  # redelivered
+    assert consumer(envelope.to_json()) is Outcome.ACK  # redelivered
     assert send(runtime) == 0
     mails = sink.messages()
     assert sorted(mail["To"] for mail in mails) == sorted(MODERATORS)
     mail = mails[0]
     assert mail["Subject"] == "Nieuwe aanvraag voor een client ID: Agenda Plus"
-    assert mail["X-Portal-Event"] == event.id
-    body = mail.get_content()
-    assert "leerlingen, rekeningen" in body
-    assert f"{runtime.settings.public_url}/backoffice/#/applications/app-1" in body
+    assert mail["X-Portal-Event"] == envelope.id
+    assert "leerlingen, rekeningen" in text_of(mail)
+    assert f"{runtime.settings.public_url}/backoffice/#/applications/app-1" in text_of(mail)
+    assert 'href="http://portal.test/backoffice/#/applications/app-1"' in html_of(mail)
+
+
+def test_activation_mail_in_the_registrants_language(service, sink):
+    _, runtime = service
+    for language in ("nl", "en"):
+        deliver(
+            runtime,
+            (
+                "identity.account.registered",
+                {
+                    "account_id": "a1",
+                    "email": f"{language}@agenda.example",
+                    "language": language,
+                    "activation_url": "http://portal.test/login/activate?token=abc",
+                    "expires_at": "2026-11-26T12:00:00+00:00",
+                },
+            ),
+        )
+    send(runtime)
+    [dutch] = mails_to(sink, "nl@agenda.example")
+    [english] = mails_to(sink, "en@agenda.example")
+    assert dutch["Subject"] == "Activeer je partneraccount" and english["Subject"] == "Activate your partner account"
+    assert "http://portal.test/login/activate?token=abc" in text_of(dutch)
+    assert "2026-11-26 12:00" in text_of(english)
+
+
+def test_password_reset_mail(service, sink):
+    _, runtime = service
+    deliver(
+        runtime,
+        (
+            "identity.password_reset.requested",
+            {
+                "account_id": "a1",
+                "email": "jan@agenda.example",
+                "language": "nl",
+                "reset_url": "http://portal.test/login/reset?token=xyz",
+                "expires_at": "2026-11-23T14:00:00+00:00",
+            },
+        ),
+    )
+    send(runtime)
+    [mail] = mails_to(sink, "jan@agenda.example")
+    assert "wachtwoord" in mail["Subject"] and "http://portal.test/login/reset?token=xyz" in text_of(mail)
+
+
+def test_approval_and_rejection_reach_the_partner_and_the_app_contact(service, sink):
+    _, runtime = service
+    deliver(
+        runtime,
+        PROFILE,
+        REQUESTED,
+        ("apps.application.approved", {**APP, "approved_by": "m"}),
+        ("apps.application.rejected", {**APP, "reason": "Beschrijving <b>vaag</b>", "rejected_by": "m"}),
+    )
+    send(runtime)
+    for recipient in ("info@agenda.example", "dev@agenda.example"):
+        subjects = sorted(mail["Subject"] for mail in mails_to(sink, recipient))
+        assert subjects == ["Je applicatie Agenda Plus is afgewezen", "Je applicatie Agenda Plus is goedgekeurd"]
+    rejected = next(m for m in mails_to(sink, "dev@agenda.example") if "afgewezen" in m["Subject"])
+    assert "Beschrijving <b>vaag</b>" in text_of(rejected)
+    assert "Beschrijving &lt;b&gt;vaag&lt;/b&gt;" in html_of(rejected)  # escaped in HTML
+
+
+def test_one_mail_when_partner_and_contact_are_the_same_address(service, sink):
+    _, runtime = service
+    same = {**APP, "contact_email": "info@agenda.example"}
+    deliver(runtime, PROFILE, ("apps.application.approved", {**same, "approved_by": "m"}))
+    send(runtime)
+    assert len(mails_to(sink, "info@agenda.example")) == 1
+
+
+def test_changes_of_app_and_profile(service, sink):
+    _, runtime = service
+    deliver(
+        runtime,
+        PROFILE,
+        ("apps.application.changed", {**APP, "changed_fields": ["description", "apis"], "changed_by": "u1"}),
+        (
+            "partners.profile.changed",
+            {
+                "partner_id": "p1",
+                "name": "Agenda BV",
+                "email": "info@agenda.example",
+                "changed_fields": ["website"],
+                "changed_by": "u1",
+            },
+        ),
+    )
+    send(runtime)
+    [app_mail] = mails_to(sink, "dev@agenda.example")
+    assert app_mail["Subject"] == "Applicatie Agenda Plus is gewijzigd" and "description, apis" in text_of(app_mail)
+    [profile_mail] = mails_to(sink, "info@agenda.example")
+    assert profile_mail["Subject"] == "Partnerprofiel Agenda BV is gewijzigd"
+
+
+def test_access_request_mail_to_the_school_admin(service, sink):
+    _, runtime = service
+    deliver(
+        runtime,
+        (
+            "scopes.access.requested",
+            {
+                "request_id": "r1",
+                "application_id": "app-1",
+                "application_name": "Agenda Plus",
+                "partner_id": "p1",
+                "partner_name": "Agenda BV",
+                "email": "directie@school.example",
+                "apis": ["leerlingen"],
+                "url": "http://portal.test/backoffice/#/requests/r1?token=t",
+                "expires_at": "2026-12-23T12:00:00+00:00",
+            },
+        ),
+    )
+    send(runtime)
+    [mail] = mails_to(sink, "directie@school.example")
+    assert mail["Subject"] == "Datatoegang voor applicatie Agenda Plus"
+    assert "http://portal.test/backoffice/#/requests/r1?token=t" in text_of(mail) and "2026-12-23" in text_of(mail)
+
+
+def test_added_and_removed_grants_are_mailed(service, sink):
+    _, runtime = service
+    grant = {"api": "leerlingen", "institution_number": "012345"}
+    deliver(
+        runtime,
+        PROFILE,
+        REQUESTED,
+        (
+            "scopes.grants.changed",
+            {
+                "application_id": "app-1",
+                "version": 2,
+                "grants": [grant],
+                "added": [grant],
+                "removed": [{"api": "personeel", "institution_number": "012345"}],
+            },
+        ),
+    )
+    send(runtime)
+    for recipient in ("info@agenda.example", "dev@agenda.example"):
+        [mail] = [m for m in mails_to(sink, recipient) if "Datatoegang" in m["Subject"]]
+        assert "leerlingen (012345)" in text_of(mail) and "personeel (012345)" in text_of(mail)
 
 
 def test_a_server_that_refuses_then_recovers_gets_each_mail_once(service, tmp_path, smtp_port):
     _, runtime = service
-    runtime.consumer()(requested().to_json())
+    deliver(runtime, REQUESTED)
     assert send(runtime) == 2  # nobody listens: both attempts fail
     sink = MailSink(tmp_path / "mail", port=smtp_port).start()
     try:
@@ -101,24 +257,40 @@ class RefuseEveryone:
         return "550 5.1.1 mailbox unavailable"
 
 
-def test_a_permanent_refusal_is_recorded_and_visible(service, smtp_port, tokens):
+def test_a_permanent_refusal_is_recorded_visible_and_can_be_retried(service, smtp_port, tokens, tmp_path):
     app, runtime = service
     controller = Controller(RefuseEveryone(), hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        runtime.consumer()(requested().to_json())
+        deliver(runtime, REQUESTED)
         assert send(runtime) == 2
         assert send(runtime) == 0  # permanent: not tried again
     finally:
         controller.stop()
     moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
-    failed = app.test_client().get("/api/v1/admin/mail/deliveries?status=failed", headers=moderator).get_json()
+    client = app.test_client()
+    failed = client.get("/api/v1/admin/mail/deliveries?status=failed", headers=moderator).get_json()
     assert len(failed) == 2
     assert all("550" in delivery["last_error"] and delivery["attempts"] == 1 for delivery in failed)
+    sink = MailSink(tmp_path / "mail2", port=smtp_port).start()
+    try:
+        retried = client.post(f"/api/v1/admin/mail/deliveries/{failed[0]['id']}/retry", headers=moderator)
+        assert retried.status_code == 200 and retried.get_json()["status"] == "pending"
+        assert send(runtime) == 1 and len(sink.messages()) == 1
+    finally:
+        sink.stop()
+    again = client.post(f"/api/v1/admin/mail/deliveries/{failed[0]['id']}/retry", headers=moderator)
+    assert again.status_code == 409
+    assert client.post("/api/v1/admin/mail/deliveries/999999/retry", headers=moderator).status_code == 404
+
+
+def test_a_poison_event_is_dead_lettered(service):
+    _, runtime = service
+    assert runtime.consumer()(b'{"type": "apps.application.approved"}') is Outcome.DEAD
 
 
 def test_deliveries_are_for_moderators_only(service, tokens):
     app, _ = service
     partner = {"Authorization": f"Bearer {tokens.token('p', roles=['partner'])}"}
     assert app.test_client().get("/api/v1/admin/mail/deliveries", headers=partner).status_code == 403
-    assert app.test_client().get("/api/v1/admin/mail/deliveries?status=lost", headers=partner).status_code == 403
+    assert app.test_client().get("/api/v1/admin/mail/deliveries").status_code == 401

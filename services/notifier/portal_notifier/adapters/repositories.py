@@ -5,7 +5,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from portal_notifier.domain.mail import Delivery, DeliveryStatus
+from portal_notifier.domain.mail import ApplicationContact, Delivery, DeliveryStatus, PartnerContact
 
 
 class Deliveries:
@@ -44,3 +44,24 @@ class Deliveries:
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         page = query.order_by(Delivery.created_at.desc(), Delivery.id.desc()).offset(offset).limit(limit)
         return list(self.session.scalars(page)), total
+
+
+class Contacts:
+    """Who to write to about a partner or an application, kept current from events."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def partner(self, partner_id: str) -> PartnerContact | None:
+        return self.session.get(PartnerContact, partner_id)
+
+    def application(self, application_id: str) -> ApplicationContact | None:
+        return self.session.get(ApplicationContact, application_id)
+
+    def keep_partner(self, partner_id: str, name: str, email: str) -> None:
+        self.session.merge(PartnerContact(partner_id, name, email))
+
+    def keep_application(self, application_id: str, partner_id: str, name: str, contact_email: str | None) -> None:
+        existing = self.application(application_id)
+        email = contact_email or (existing.contact_email if existing else "")
+        self.session.merge(ApplicationContact(application_id, partner_id, name, email))

@@ -29,6 +29,8 @@ class SmtpMailer:
         message["Content-Language"] = mail.language
         message["X-Portal-Event"] = event_id
         message.set_content(mail.text)
+        if mail.html:
+            message.add_alternative(mail.html, subtype="html")
         return message
 
     def send(self, mail: Mail, event_id: str) -> None:

@@ -5,8 +5,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from portal_notifier.domain.mail import DeliveryStatus
-from portal_notifier.service_layer.handlers import list_deliveries
+from portal_notifier.service_layer.handlers import NotFound, list_deliveries, retry_delivery
 from portalkit.auth import requires
+from portalkit.problems import Problem
 from portalkit.web import runtime
 
 blp = Blueprint("admin_mail", __name__, url_prefix="/api/v1/admin/mail", description="Mail deliveries")
@@ -43,3 +44,17 @@ class DeliveryList(MethodView):
         )
         pagination_parameters.item_count = total
         return deliveries
+
+
+@blp.route("/deliveries/<int:delivery_id>/retry")
+class DeliveryRetry(MethodView):
+    @requires("moderator")
+    @blp.response(200, DeliverySchema)
+    def post(self, delivery_id):
+        """Send a failed mail again (after fixing the address or the mail server)."""
+        try:
+            return retry_delivery(runtime().unit_of_work, delivery_id)
+        except NotFound:
+            raise Problem(404, "deliveries.not_found") from None
+        except ValueError:
+            raise Problem(409, "deliveries.not_failed") from None

@@ -1,44 +1,115 @@
-"""Which mails an event causes. Pure: texts in, mails out."""
+"""Which mails an event causes (manual and domain.md section 8). Pure: event data in, letters out.
+
+Links point through the gateway's public URL: ``/login/...`` pages of the identity service, the
+front-office at ``/`` and the back-office at ``/backoffice/``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-from portal_notifier.domain.mail import Mail
-from portalkit.i18n import Catalogue
+from portal_notifier.domain.mail import ApplicationContact, Letter, PartnerContact
 
 
-def application_requested(
-    data: dict, moderators: tuple[str, ...], catalogue: Catalogue, public_url: str, product: str, language: str = "nl"
-) -> list[Mail]:
-    link = f"{public_url.rstrip('/')}/backoffice/#/applications/{data['application_id']}"
-    subject = catalogue.text("mail.application_requested.subject", language, name=data["name"])
-    text = catalogue.text(
-        "mail.application_requested.body",
-        language,
-        name=data["name"],
-        apis=", ".join(data["apis"]),
-        link=link,
-        product=product,
-    )
-    return [Mail(recipient, subject, text, language) for recipient in moderators]
+@dataclasses.dataclass(frozen=True)
+class Context:
+    public_url: str
+    moderators: tuple[str, ...]
+    product: str
+    language: str = "nl"
+
+    def link(self, path: str) -> str:
+        return f"{self.public_url.rstrip('/')}{path}"
 
 
-def _expiry(iso: str) -> str:
+def expiry(iso: str) -> str:
     return dt.datetime.fromisoformat(iso).astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def account_registered(data: dict, catalogue: Catalogue, product: str) -> list[Mail]:
-    """The manual's "Activeer je partneraccount" mail, in the language the person registered in."""
-    return _link_mail("mail.account_registered", data, data["activation_url"], catalogue, product)
+def _to_partner_and_contact(
+    template: str, partner: PartnerContact | None, contact_email: str, context: Context, values: dict
+) -> list[Letter]:
+    """The partner's profile e-mail and the application's contact, once each when they are the same."""
+    recipients = dict.fromkeys(r for r in (partner.email if partner else None, contact_email) if r)
+    return [Letter(recipient, template, context.language, values) for recipient in recipients]
 
 
-def password_reset_requested(data: dict, catalogue: Catalogue, product: str) -> list[Mail]:
-    return _link_mail("mail.password_reset", data, data["reset_url"], catalogue, product)
+def account_registered(data: dict, context: Context) -> list[Letter]:
+    """The manual's "Activeer je partneraccount", in the language the person registered in."""
+    values = {"link": data["activation_url"], "expires": expiry(data["expires_at"]), "product": context.product}
+    return [Letter(data["email"], "account_registered", data["language"], values)]
 
 
-def _link_mail(key: str, data: dict, link: str, catalogue: Catalogue, product: str) -> list[Mail]:
-    language = data["language"]
-    subject = catalogue.text(f"{key}.subject", language)
-    text = catalogue.text(f"{key}.body", language, link=link, expires=_expiry(data["expires_at"]), product=product)
-    return [Mail(data["email"], subject, text, language)]
+def password_reset_requested(data: dict, context: Context) -> list[Letter]:
+    values = {"link": data["reset_url"], "expires": expiry(data["expires_at"]), "product": context.product}
+    return [Letter(data["email"], "password_reset", data["language"], values)]
+
+
+def application_requested(data: dict, context: Context) -> list[Letter]:
+    values = {
+        "name": data["name"],
+        "apis": ", ".join(data["apis"]),
+        "product": context.product,
+        "link": context.link(f"/backoffice/#/applications/{data['application_id']}"),
+    }
+    return [Letter(moderator, "application_requested", context.language, values) for moderator in context.moderators]
+
+
+def application_decided(data: dict, partner: PartnerContact | None, context: Context, approved: bool) -> list[Letter]:
+    values = {
+        "name": data["name"],
+        "reason": data.get("reason"),
+        "product": context.product,
+        "link": context.link(f"/#/applications/{data['application_id']}"),
+    }
+    template = "application_approved" if approved else "application_rejected"
+    return _to_partner_and_contact(template, partner, data["contact_email"], context, values)
+
+
+def application_changed(data: dict, context: Context) -> list[Letter]:
+    values = {
+        "name": data["name"],
+        "fields": ", ".join(data["changed_fields"]),
+        "product": context.product,
+        "link": context.link(f"/#/applications/{data['application_id']}"),
+    }
+    return [Letter(data["contact_email"], "application_changed", context.language, values)]
+
+
+def profile_changed(data: dict, context: Context) -> list[Letter]:
+    values = {
+        "name": data["name"],
+        "fields": ", ".join(data["changed_fields"]),
+        "product": context.product,
+        "link": context.link("/#/profile"),
+    }
+    return [Letter(data["email"], "profile_changed", context.language, values)]
+
+
+def grants_changed(
+    data: dict, application: ApplicationContact | None, partner: PartnerContact | None, context: Context
+) -> list[Letter]:
+    if application is None or not (data["added"] or data["removed"]):
+        return []
+    values = {
+        "name": application.name,
+        "added": [f"{g['api']} ({g['institution_number']})" for g in data["added"]],
+        "removed": [f"{g['api']} ({g['institution_number']})" for g in data["removed"]],
+        "product": context.product,
+        "link": context.link(f"/#/applications/{application.application_id}/access"),
+    }
+    return _to_partner_and_contact("grants_changed", partner, application.contact_email, context, values)
+
+
+def access_requested(data: dict, context: Context) -> list[Letter]:
+    """The manual's "Datatoegang voor applicatie <app>" to a school admin, with the one-month link."""
+    values = {
+        "name": data["application_name"],
+        "partner": data["partner_name"],
+        "apis": ", ".join(data["apis"]),
+        "link": data["url"],
+        "expires": expiry(data["expires_at"]),
+        "product": context.product,
+    }
+    return [Letter(data["email"], "access_requested", context.language, values)]

@@ -14,10 +14,21 @@ class DeliveryStatus(enum.StrEnum):
 
 
 @dataclasses.dataclass(frozen=True)
+class Letter:
+    """A mail decided but not yet written: who, which template, which language, which values."""
+
+    recipient: str
+    template: str
+    language: str
+    values: dict
+
+
+@dataclasses.dataclass(frozen=True)
 class Mail:
     recipient: str
     subject: str
     text: str
+    html: str
     language: str = "nl"
 
 
@@ -30,6 +41,7 @@ class Delivery:
     recipient: str
     subject: str
     body: str
+    html: str
     language: str
     created_at: dt.datetime
     status: str = DeliveryStatus.PENDING
@@ -48,6 +60,7 @@ class Delivery:
             recipient=mail.recipient,
             subject=mail.subject,
             body=mail.text,
+            html=mail.html,
             language=mail.language,
             created_at=now,
             next_attempt_at=now,
@@ -55,7 +68,7 @@ class Delivery:
 
     @property
     def mail(self) -> Mail:
-        return Mail(self.recipient, self.subject, self.body, self.language)
+        return Mail(self.recipient, self.subject, self.body, self.html, self.language)
 
     def sent(self, now: dt.datetime) -> None:
         self.status, self.sent_at, self.claimed_until, self.last_error = DeliveryStatus.SENT, now, None, None
@@ -71,3 +84,29 @@ class Delivery:
             self.next_attempt_at = None
         else:
             self.next_attempt_at = now + dt.timedelta(seconds=min(base_seconds * 2 ** (self.attempts - 1), 3600))
+
+    def retry(self, now: dt.datetime) -> bool:
+        """An operator sends a failed mail again."""
+        if self.status != DeliveryStatus.FAILED:
+            return False
+        self.status, self.next_attempt_at, self.claimed_until = DeliveryStatus.PENDING, now, None
+        return True
+
+
+@dataclasses.dataclass
+class PartnerContact:
+    """The profile e-mail of a partner, from the partners service's events."""
+
+    partner_id: str
+    name: str
+    email: str
+
+
+@dataclasses.dataclass
+class ApplicationContact:
+    """An application's name, partner and contact e-mail, from the apps service's events."""
+
+    application_id: str
+    partner_id: str
+    name: str
+    contact_email: str

@@ -12,19 +12,21 @@ import logging
 import threading
 from collections.abc import Callable
 
-from portal_notifier.adapters.repositories import Deliveries
+from portal_notifier.adapters.repositories import Contacts, Deliveries
 from portal_notifier.adapters.smtp import PermanentFailure, SmtpMailer
+from portal_notifier.adapters.templates import MailTemplates
 from portal_notifier.domain import compose
 from portal_notifier.domain.mail import Delivery, Mail
-from portal_notifier.texts import TEXTS
 from portalkit.events.envelope import Envelope, utcnow
-from portalkit.i18n import SHARED
 from portalkit.service import ServiceRuntime
 from portalkit.uow import UnitOfWork
 
 log = logging.getLogger("portal_notifier")
-CATALOGUE = SHARED.extend(TEXTS)
 CLAIM = dt.timedelta(minutes=2)
+
+
+class NotFound(LookupError):
+    pass
 
 
 def record_mails(uow: UnitOfWork, envelope: Envelope, mails: list[Mail]) -> None:
@@ -36,26 +38,82 @@ def record_mails(uow: UnitOfWork, envelope: Envelope, mails: list[Mail]) -> None
 
 
 def event_handlers(runtime: ServiceRuntime) -> dict:
+    """Every event that mails someone, and those that keep the contact projections current."""
     settings = runtime.settings
+    context = compose.Context(settings.public_url, settings.moderator_emails, settings.product_name)
+    templates = MailTemplates(settings.product_name)
 
-    def application_requested(uow: UnitOfWork, envelope: Envelope) -> None:
-        mails = compose.application_requested(
-            envelope.data, settings.moderator_emails, CATALOGUE, settings.public_url, settings.product_name
+    def mailing(letters_of):
+        def handle(uow: UnitOfWork, envelope: Envelope) -> None:
+            letters = letters_of(uow, envelope.data)
+            record_mails(uow, envelope, [templates.render(letter) for letter in letters])
+
+        return handle
+
+    def partner_of(uow, partner_id):
+        return Contacts(uow.session).partner(partner_id)
+
+    def keep_profile(uow, data):
+        Contacts(uow.session).keep_partner(data["partner_id"], data["name"], data["email"])
+        return []
+
+    def profile_changed(uow, data):
+        keep_profile(uow, data)
+        return compose.profile_changed(data, context)
+
+    def application_seen(uow, data):
+        Contacts(uow.session).keep_application(
+            data["application_id"], data["partner_id"], data["name"], data.get("contact_email")
         )
-        record_mails(uow, envelope, mails)
 
-    def account_registered(uow: UnitOfWork, envelope: Envelope) -> None:
-        record_mails(uow, envelope, compose.account_registered(envelope.data, CATALOGUE, settings.product_name))
+    def requested(uow, data):
+        application_seen(uow, data)
+        return compose.application_requested(data, context)
 
-    def password_reset_requested(uow: UnitOfWork, envelope: Envelope) -> None:
-        mails = compose.password_reset_requested(envelope.data, CATALOGUE, settings.product_name)
-        record_mails(uow, envelope, mails)
+    def decided(approved):
+        def letters(uow, data):
+            application_seen(uow, data)
+            return compose.application_decided(data, partner_of(uow, data["partner_id"]), context, approved)
+
+        return letters
+
+    def changed(uow, data):
+        application_seen(uow, data)
+        return compose.application_changed(data, context)
+
+    def linked(uow, data):
+        application_seen(uow, data)
+        return []
+
+    def grants_changed(uow, data):
+        application = Contacts(uow.session).application(data["application_id"])
+        partner = partner_of(uow, application.partner_id) if application else None
+        return compose.grants_changed(data, application, partner, context)
 
     return {
-        "apps.application.requested": application_requested,
-        "identity.account.registered": account_registered,
-        "identity.password_reset.requested": password_reset_requested,
+        "identity.account.registered": mailing(lambda uow, data: compose.account_registered(data, context)),
+        "identity.password_reset.requested": mailing(lambda uow, data: compose.password_reset_requested(data, context)),
+        "apps.application.requested": mailing(requested),
+        "apps.application.approved": mailing(decided(True)),
+        "apps.application.rejected": mailing(decided(False)),
+        "apps.application.changed": mailing(changed),
+        "apps.application.linked": mailing(linked),
+        "partners.profile.created": mailing(keep_profile),
+        "partners.profile.changed": mailing(profile_changed),
+        "scopes.grants.changed": mailing(grants_changed),
+        "scopes.access.requested": mailing(lambda uow, data: compose.access_requested(data, context)),
     }
+
+
+def retry_delivery(unit_of_work: Callable[[], UnitOfWork], delivery_id: int) -> Delivery:
+    with unit_of_work() as uow:
+        delivery = Deliveries(uow.session).get(delivery_id)
+        if delivery is None:
+            raise NotFound(delivery_id)
+        if not delivery.retry(utcnow()):
+            raise ValueError(delivery.status)
+        uow.commit()
+        return delivery
 
 
 def send_due(
