@@ -46,10 +46,7 @@ def test_every_produced_event_has_a_schema_with_the_same_fields(service, event):
 
 # Contracts agreed before their producer is built; each entry names the issue that builds the producer.
 # The test below fails once a producer exists and the entry was not removed.
-AWAITING_PRODUCER = {
-    "scopes.grants.changed": "issue 6 (scopes: grants)",
-    "scopes.access.requested": "issue 6 (scopes: access requests)",
-}
+AWAITING_PRODUCER = {}
 
 
 def test_every_consumed_event_has_a_schema_and_a_producer():

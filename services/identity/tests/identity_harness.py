@@ -57,7 +57,7 @@ class IdentityHarness:
             "scopes.grants.changed",
             {
                 "application_id": application_id,
-                "version": version,
+                "grants_version": version,
                 "grants": [{"api": api, "institution_number": inst} for api, inst in grants],
                 "added": [],
                 "removed": [],

@@ -225,7 +225,7 @@ def test_added_and_removed_grants_are_mailed(service, sink):
             "scopes.grants.changed",
             {
                 "application_id": "app-1",
-                "version": 2,
+                "grants_version": 2,
                 "grants": [grant],
                 "added": [grant],
                 "removed": [{"api": "personeel", "institution_number": "012345"}],

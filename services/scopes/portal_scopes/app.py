@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal_scopes.api import admin
+from portal_scopes.api import admin, partner
 from portal_scopes.texts import TEXTS
 from portalkit.config import Settings
 from portalkit.service import ServiceRuntime
@@ -18,6 +18,6 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         runtime or SERVICE.runtime(config),
         import_name=__name__,
         title="Scopes",
-        blueprints=[admin.blp],
+        blueprints=[admin.blp, admin.requests_blp, admin.grants_blp, partner.blp],
         texts=TEXTS,
     )

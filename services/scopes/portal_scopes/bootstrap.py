@@ -4,6 +4,7 @@ from portal_scopes.adapters.orm import metadata
 from portal_scopes.app import create_app
 from portal_scopes.config import ScopesSettings
 from portal_scopes.entrypoints.cli import commands
+from portal_scopes.service_layer.handlers import EVENT_HANDLERS
 from portalkit.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
@@ -12,5 +13,6 @@ SERVICE = ServiceDefinition(
     metadata=metadata,
     create_app=create_app,
     settings_class=ScopesSettings,
+    handlers=lambda runtime: EVENT_HANDLERS,
     commands=commands,
 )

@@ -7,4 +7,4 @@ from portalkit.config import Settings
 
 @dataclasses.dataclass(frozen=True)
 class ScopesSettings(Settings):
-    """Only the shared settings so far."""
+    access_request_days: int = 31  # the mail's link is valid for a month

@@ -18,6 +18,7 @@ class ApplicationRequested(DomainEvent):
     contact_email: str
     apis: list[str]
     requested_by: str
+    description: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +76,8 @@ class ApplicationChanged(DomainEvent):
     contact_email: str
     changed_fields: list[str]
     changed_by: str
+    description: str = ""
+    apis: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)

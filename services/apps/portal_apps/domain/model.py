@@ -180,7 +180,9 @@ class Application:
 
     def _announce_request(self, by: str) -> None:
         self.events.append(
-            events.ApplicationRequested(self.id, self.partner_id, self.name, self.contact_email, list(self.apis), by)
+            events.ApplicationRequested(
+                self.id, self.partner_id, self.name, self.contact_email, list(self.apis), by, self.description
+            )
         )
 
     def approve(self, by: str, now: dt.datetime) -> None:
@@ -222,7 +224,9 @@ class Application:
             self._move(Status.NEW, by, now, "edited after rejection")
             self._announce_request(by)
         self.events.append(
-            events.ApplicationChanged(self.id, self.partner_id, self.name, self.contact_email, changed, by)
+            events.ApplicationChanged(
+                self.id, self.partner_id, self.name, self.contact_email, changed, by, self.description, list(self.apis)
+            )
         )
         if removed and self.status == Status.APPROVED:
             self.events.append(events.ApisUnchecked(self.id, self.partner_id, removed))

@@ -57,7 +57,7 @@ def grants_changed(identity: Identity, uow: UnitOfWork, envelope: Envelope) -> N
     if client is None:
         raise UnknownClient(data["application_id"])  # retried: the approval may not have arrived yet
     grants = [(grant["api"], grant["institution_number"]) for grant in data["grants"]]
-    if client.replace_grants(grants, data["version"]):
+    if client.replace_grants(grants, data["grants_version"]):
         identity.clients.invalidate(client.client_id)
 
 

@@ -1,8 +1,13 @@
 """Repositories: how the service layer reads and stores aggregates, without writing SQL itself."""
 
+from __future__ import annotations
+
+import dataclasses
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, ScopesApplication
 from portal_scopes.domain.schools import School
 
 
@@ -16,6 +21,10 @@ class Schools:
     def add(self, school: School) -> None:
         self.session.add(school)
 
+    def names(self, numbers) -> dict[str, str]:
+        rows = self.session.scalars(sa.select(School).where(School.institution_number.in_(list(numbers))))
+        return {school.institution_number: school.name for school in rows}
+
     def search(self, text: str | None, offset: int, limit: int) -> tuple[list[School], int]:
         query = sa.select(School)
         if text:
@@ -26,3 +35,95 @@ class Schools:
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         page = self.session.scalars(query.order_by(School.name, School.institution_number).offset(offset).limit(limit))
         return list(page), total
+
+
+class Applications:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, application_id: str, *, for_update: bool = False) -> ScopesApplication | None:
+        return self.session.get(ScopesApplication, application_id, with_for_update=for_update or None)
+
+    def keep(self, application: ScopesApplication) -> ScopesApplication:
+        existing = self.get(application.application_id, for_update=True)
+        if existing is None:
+            self.session.add(application)
+            return application
+        for field in ("partner_id", "name", "description", "apis", "status"):
+            setattr(existing, field, getattr(application, field))
+        return existing
+
+    def partner_name(self, partner_id: str) -> str | None:
+        found = self.session.get(PartnerName, partner_id)
+        return found.name if found else None
+
+    def keep_partner_name(self, partner_id: str, name: str) -> None:
+        self.session.merge(PartnerName(partner_id, name))
+
+
+class AccessRequests:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, request: AccessRequest) -> None:
+        self.session.add(request)
+
+    def get(self, request_id: str, *, for_update: bool = False) -> AccessRequest | None:
+        return self.session.get(AccessRequest, request_id, with_for_update=for_update or None)
+
+    def of_partner(self, partner_id: str, application_id: str | None) -> list[AccessRequest]:
+        query = sa.select(AccessRequest).where(AccessRequest.partner_id == partner_id)
+        if application_id:
+            query = query.where(AccessRequest.application_id == application_id)
+        return list(self.session.scalars(query.order_by(AccessRequest.created_at.desc(), AccessRequest.email)))
+
+
+@dataclasses.dataclass(frozen=True)
+class LedgerFilter:
+    institutions: frozenset[str] | None = None  # None: every school (moderators)
+    application_id: str | None = None
+    api: str | None = None
+    text: str | None = None
+    include_revoked: bool = False
+
+
+class Grants:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, grant: Grant) -> None:
+        self.session.add(grant)
+
+    def active(self, application_id: str) -> list[Grant]:
+        query = sa.select(Grant).where(Grant.application_id == application_id, Grant.revoked_at.is_(None))
+        return list(self.session.scalars(query.order_by(Grant.institution_number, Grant.api)))
+
+    def ledger(self, where: LedgerFilter, offset: int | None, limit: int | None):
+        """Grants joined with application, partner and school names, for the back-office and its CSV."""
+        from portal_scopes.adapters import orm
+
+        g, a, p, s = orm.grants, orm.applications, orm.partner_names, orm.schools
+        query = (
+            sa.select(
+                g, a.c.name.label("application_name"), p.c.name.label("partner_name"), s.c.name.label("school_name")
+            )
+            .join(a, a.c.application_id == g.c.application_id)
+            .outerjoin(p, p.c.partner_id == a.c.partner_id)
+            .outerjoin(s, s.c.institution_number == g.c.institution_number)
+        )
+        if not where.include_revoked:
+            query = query.where(g.c.revoked_at.is_(None))
+        if where.institutions is not None:
+            query = query.where(g.c.institution_number.in_(sorted(where.institutions)))
+        if where.application_id:
+            query = query.where(g.c.application_id == where.application_id)
+        if where.api:
+            query = query.where(g.c.api == where.api)
+        if where.text:
+            pattern = f"%{where.text.strip().lower()}%"
+            query = query.where(sa.or_(sa.func.lower(a.c.name).like(pattern), sa.func.lower(p.c.name).like(pattern)))
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        query = query.order_by(g.c.institution_number, a.c.name, g.c.api, g.c.granted_at)
+        if limit is not None:
+            query = query.offset(offset or 0).limit(limit)
+        return [dict(row._mapping) for row in self.session.execute(query)], total

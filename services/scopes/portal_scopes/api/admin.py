@@ -1,35 +1,147 @@
-"""Back-office: the schools directory."""
+"""Back-office: schools, the school admin's request page and grants, and the consent ledger."""
 
-import marshmallow as ma
+import csv
+import io
+
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from portal_scopes.service_layer.handlers import search_schools
-from portalkit.auth import requires
+from portal_scopes.adapters.repositories import LedgerFilter
+from portal_scopes.api.problems import answered_as_problems
+from portal_scopes.api.schemas import (
+    ApplicationAccessSchema,
+    GrantChoiceSchema,
+    LedgerEntrySchema,
+    LedgerQuerySchema,
+    LinkQuerySchema,
+    SchoolSchema,
+    SchoolSearchSchema,
+)
+from portal_scopes.service_layer import handlers
+from portalkit.auth import Principal, current_principal, requires
 from portalkit.web import runtime
 
 blp = Blueprint("admin_schools", __name__, url_prefix="/api/v1/admin/schools", description="Schools")
-
-
-class SchoolSearchSchema(ma.Schema):
-    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
-
-
-class SchoolSchema(ma.Schema):
-    institution_number = ma.fields.String()
-    name = ma.fields.String()
+requests_blp = Blueprint(
+    "admin_access_requests", __name__, url_prefix="/api/v1/admin/access-requests", description="Requests for admins"
+)
+grants_blp = Blueprint("admin_grants", __name__, url_prefix="/api/v1/admin/grants", description="Grants and ledger")
+SCHOOL_ADMIN, MODERATOR = "school-admin", "moderator"
+LEDGER_COLUMNS = (
+    "institution_number",
+    "school_name",
+    "application_name",
+    "partner_name",
+    "api",
+    "granted_at",
+    "granted_by",
+    "carried_over",
+    "request_id",
+    "revoked_at",
+    "revoked_by",
+)
 
 
 @blp.route("")
 class SchoolList(MethodView):
-    @requires("moderator")
+    @requires(MODERATOR)
     @blp.arguments(SchoolSearchSchema, location="query")
     @blp.response(200, SchoolSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """Search schools by name or institution number, ordered by name (moderators)."""
-        schools, total = search_schools(
+        schools, total = handlers.search_schools(
             runtime().unit_of_work, query["q"], pagination_parameters.first_item, pagination_parameters.page_size
         )
         pagination_parameters.item_count = total
         return schools
+
+
+def _schools() -> set[str]:
+    return set(current_principal().institutions)
+
+
+@requests_blp.route("/<request_id>")
+class RequestPage(MethodView):
+    @requires(SCHOOL_ADMIN)
+    @requests_blp.arguments(LinkQuerySchema, location="query")
+    @requests_blp.response(200, ApplicationAccessSchema)
+    def get(self, query, request_id):
+        """The page the mail's link opens: the application and the admin's own schools with their grants."""
+        with answered_as_problems():
+            return handlers.request_view(runtime().unit_of_work, request_id, query["token"], _schools())
+
+
+@grants_blp.route("/applications/<application_id>")
+class ApplicationGrants(MethodView):
+    @requires(SCHOOL_ADMIN)
+    @grants_blp.response(200, ApplicationAccessSchema)
+    def get(self, application_id):
+        """An application with access to one of the admin's schools, to adjust without a link."""
+        with answered_as_problems():
+            return handlers.application_view(runtime().unit_of_work, application_id, _schools())
+
+    @requires(SCHOOL_ADMIN)
+    @grants_blp.arguments(GrantChoiceSchema)
+    @grants_blp.response(200, ApplicationAccessSchema)
+    def put(self, body, application_id):
+        """Set, per school of the admin, the APIs the application may read (the full set; [] revokes)."""
+        wanted = {choice["institution_number"]: choice["apis"] for choice in body["schools"]}
+        with answered_as_problems():
+            return handlers.set_grants(
+                runtime().unit_of_work,
+                application_id=application_id,
+                admin=current_principal().subject,
+                institutions=_schools(),
+                wanted=wanted,
+                request_id=body["request_id"],
+                token=body["token"],
+            )
+
+
+def _ledger_filter(principal: Principal, query: dict) -> LedgerFilter:
+    """School admins see their own schools only; moderators every school."""
+    institutions = None if MODERATOR in principal.roles else frozenset(principal.institutions)
+    if query["institution_number"]:
+        wanted = frozenset({query["institution_number"]})
+        institutions = wanted if institutions is None else institutions & wanted
+    return LedgerFilter(institutions, query["application_id"], query["api"], query["q"], query["include_revoked"])
+
+
+@grants_blp.route("")
+class Ledger(MethodView):
+    @requires(SCHOOL_ADMIN, MODERATOR)
+    @grants_blp.arguments(LedgerQuerySchema, location="query")
+    @grants_blp.response(200, LedgerEntrySchema(many=True))
+    @grants_blp.paginate()
+    def get(self, query, pagination_parameters):
+        """The consent ledger: which application reads which API of which school, since when, granted by whom."""
+        rows, total = handlers.ledger(
+            runtime().unit_of_work,
+            _ledger_filter(current_principal(), query),
+            pagination_parameters.first_item,
+            pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return rows
+
+
+@grants_blp.route("/export.csv")
+class LedgerExport(MethodView):
+    @requires(SCHOOL_ADMIN, MODERATOR)
+    @grants_blp.arguments(LedgerQuerySchema, location="query")
+    @grants_blp.response(200, content_type="text/csv")
+    def get(self, query):
+        """The same ledger as CSV, every row."""
+        rows, _ = handlers.ledger(runtime().unit_of_work, _ledger_filter(current_principal(), query), None, None)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=LEDGER_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
+        return Response(
+            out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="consent-ledger.csv"'},
+        )

@@ -1,0 +1,47 @@
+"""Front-office: a partner asks school admins for data access and follows the requests."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from portal_scopes.api.problems import answered_as_problems
+from portal_scopes.api.schemas import AccessRequestInputSchema, AccessRequestSchema, RequestListQuerySchema
+from portal_scopes.service_layer import handlers
+from portalkit.auth import current_principal, requires
+from portalkit.problems import Problem
+from portalkit.web import runtime
+
+blp = Blueprint("partner_access", __name__, url_prefix="/api/v1/partner/access-requests", description="Access requests")
+
+
+def _partner_id() -> str:
+    partner_id = current_principal().claims.get("partner_id")
+    if not partner_id:
+        raise Problem(403, "requests.no_profile")
+    return str(partner_id)
+
+
+@blp.route("")
+class AccessRequests(MethodView):
+    @requires("partner")
+    @blp.arguments(AccessRequestInputSchema)
+    @blp.response(201, AccessRequestSchema(many=True))
+    def post(self, body):
+        """Ask school admins (addresses separated by ';') for access; each gets a mail with a one-month link."""
+        settings = runtime().settings
+        with answered_as_problems():
+            return handlers.request_access(
+                runtime().unit_of_work,
+                public_url=settings.public_url,
+                valid_days=settings.access_request_days,
+                partner_id=_partner_id(),
+                requested_by=current_principal().subject,
+                application_id=body["application_id"],
+                emails=body["emails"],
+            )
+
+    @requires("partner")
+    @blp.arguments(RequestListQuerySchema, location="query")
+    @blp.response(200, AccessRequestSchema(many=True))
+    def get(self, query):
+        """The requests the partner sent: to whom, when, and whether answered or expired."""
+        return handlers.requests_of_partner(runtime().unit_of_work, _partner_id(), query["application_id"])

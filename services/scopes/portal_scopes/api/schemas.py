@@ -1,0 +1,91 @@
+"""Request and response bodies of the scopes API."""
+
+import marshmallow as ma
+
+
+class SchoolSearchSchema(ma.Schema):
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+
+
+class SchoolSchema(ma.Schema):
+    institution_number = ma.fields.String()
+    name = ma.fields.String()
+
+
+class AccessRequestInputSchema(ma.Schema):
+    application_id = ma.fields.String(required=True)
+    emails = ma.fields.String(required=True, metadata={"description": "School admin addresses, separated by ';'"})
+
+
+class AccessRequestSchema(ma.Schema):
+    id = ma.fields.String()
+    application_id = ma.fields.String()
+    email = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    expires_at = ma.fields.DateTime()
+    answered_at = ma.fields.DateTime(allow_none=True)
+    state = ma.fields.Method("_state", metadata={"description": "open, answered or expired"})
+
+    def _state(self, request):
+        from portalkit.events.envelope import utcnow
+
+        return request.state(utcnow())
+
+
+class RequestListQuerySchema(ma.Schema):
+    application_id = ma.fields.String(load_default=None)
+
+
+class SchoolAccessSchema(ma.Schema):
+    institution_number = ma.fields.String()
+    name = ma.fields.String(allow_none=True)
+    grants = ma.fields.List(ma.fields.String(), metadata={"description": "APIs granted at this school"})
+
+
+class ApplicationAccessSchema(ma.Schema):
+    application_id = ma.fields.String()
+    name = ma.fields.String()
+    description = ma.fields.String()
+    partner_name = ma.fields.String(allow_none=True)
+    apis = ma.fields.List(ma.fields.String(), metadata={"description": "The APIs the application checked"})
+    schools = ma.fields.List(ma.fields.Nested(SchoolAccessSchema), metadata={"description": "The admin's schools"})
+    request_id = ma.fields.String()
+    expires_at = ma.fields.DateTime()
+
+
+class LinkQuerySchema(ma.Schema):
+    token = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+
+
+class SchoolChoiceSchema(ma.Schema):
+    institution_number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=10))
+    apis = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "The full set; [] revokes all"})
+
+
+class GrantChoiceSchema(ma.Schema):
+    request_id = ma.fields.String(load_default=None, metadata={"description": "From the mail's link, for a new app"})
+    token = ma.fields.String(load_default=None, load_only=True)
+    schools = ma.fields.List(ma.fields.Nested(SchoolChoiceSchema), required=True)
+
+
+class LedgerQuerySchema(ma.Schema):
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+    institution_number = ma.fields.String(load_default=None)
+    application_id = ma.fields.String(load_default=None)
+    api = ma.fields.String(load_default=None)
+    include_revoked = ma.fields.Boolean(load_default=False)
+
+
+class LedgerEntrySchema(ma.Schema):
+    application_id = ma.fields.String()
+    application_name = ma.fields.String()
+    partner_name = ma.fields.String(allow_none=True)
+    institution_number = ma.fields.String()
+    school_name = ma.fields.String(allow_none=True)
+    api = ma.fields.String()
+    granted_at = ma.fields.DateTime()
+    granted_by = ma.fields.String()
+    request_id = ma.fields.String(allow_none=True)
+    carried_over = ma.fields.Boolean()
+    revoked_at = ma.fields.DateTime(allow_none=True)
+    revoked_by = ma.fields.String(allow_none=True)

@@ -1,0 +1,311 @@
+"""Access requests, school-admin grants, their consequences and the consent ledger, on both databases."""
+
+import csv
+import datetime as dt
+import io
+import json
+import threading
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from portal_scopes.bootstrap import SERVICE
+from portal_scopes.service_layer.handlers import import_schools
+from portalkit.events.envelope import Envelope
+from portalkit.testing import start_service
+
+APP = "app-1"
+SCHOOLS = "institution_number,name\n012345,Sint-Jozef\n067890,Atheneum\n011111,Elders\n"
+
+
+@pytest.fixture
+def service(database_url, tokens):
+    app, runtime = start_service(SERVICE, database_url, tokens)
+    import_schools(runtime.unit_of_work, SCHOOLS)
+    deliver(
+        runtime,
+        "partners.profile.created",
+        {"partner_id": "p1", "name": "Agenda BV", "email": "i@a.example", "created_by": "u"},
+    )
+    deliver(
+        runtime,
+        "apps.application.requested",
+        {
+            "application_id": APP,
+            "partner_id": "p1",
+            "name": "Agenda Plus",
+            "contact_email": "dev@a.example",
+            "apis": ["leerlingen", "personeel"],
+            "requested_by": "u",
+            "description": "Lesroosters.",
+        },
+    )
+    return app.test_client(), runtime
+
+
+def deliver(runtime, event_type, data, event_id=None):
+    envelope = Envelope(event_id or str(uuid.uuid4()), event_type, "2026-11-23T12:00:00Z", 1, data)
+    assert runtime.consumer()(envelope.to_json()).value == "ack"
+
+
+def approve(runtime):
+    deliver(
+        runtime,
+        "apps.application.approved",
+        {
+            "application_id": APP,
+            "partner_id": "p1",
+            "name": "Agenda Plus",
+            "contact_email": "dev@a.example",
+            "approved_by": "m",
+        },
+    )
+
+
+def partner(tokens, partner_id="p1"):
+    return {"Authorization": f"Bearer {tokens.token('u', roles=['partner'], partner_id=partner_id)}"}
+
+
+def admin(tokens, *institutions, sub="admin-1"):
+    return {"Authorization": f"Bearer {tokens.token(sub, roles=['school-admin'], institutions=list(institutions))}"}
+
+
+def outbox(runtime, event_type):
+    with runtime.database.session() as session:
+        payloads = [json.loads(p) for p in session.execute(sa.select(runtime.outbox.c.payload)).scalars()]
+    return [p["data"] for p in payloads if p["type"] == event_type]
+
+
+def ask(client, tokens, emails="directie@school.example"):
+    return client.post(
+        "/api/v1/partner/access-requests", json={"application_id": APP, "emails": emails}, headers=partner(tokens)
+    )
+
+
+def link_of(runtime, email="directie@school.example"):
+    url = next(e["url"] for e in reversed(outbox(runtime, "scopes.access.requested")) if e["email"] == email)
+    request_id = url.split("/requests/")[1].split("?")[0]
+    return request_id, url.split("token=")[1]
+
+
+def test_no_request_for_an_app_that_is_not_approved(service, tokens):
+    client, _ = service
+    response = ask(client, tokens)
+    assert response.status_code == 409 and response.get_json()["code"] == "requests.app_not_approved"
+
+
+@pytest.mark.parametrize(
+    "emails",
+    ["", "  ;  ", "niet-een-adres", "a@school.example; kapot@", ";".join(f"a{i}@s.example" for i in range(21))],
+)
+def test_malformed_or_too_many_addresses_name_the_field(service, tokens, emails):
+    client, runtime = service
+    approve(runtime)
+    response = ask(client, tokens, emails)
+    assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "emails"
+
+
+def test_each_address_once_gets_its_own_one_month_link(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    response = ask(client, tokens, "Directie@School.example; zorg@school.example;directie@school.example")
+    assert response.status_code == 201
+    sent = outbox(runtime, "scopes.access.requested")
+    assert sorted(e["email"] for e in sent) == ["Directie@school.example", "zorg@school.example"]
+    assert sent[0]["application_name"] == "Agenda Plus" and sent[0]["partner_name"] == "Agenda BV"
+    assert sent[0]["url"].startswith("http://portal.test/backoffice/#/requests/")
+    expires = dt.datetime.fromisoformat(sent[0]["expires_at"])
+    assert dt.timedelta(days=30) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(days=31)
+    listed = client.get(f"/api/v1/partner/access-requests?application_id={APP}", headers=partner(tokens)).get_json()
+    assert {r["state"] for r in listed} == {"open"} and len(listed) == 2
+    assert client.get("/api/v1/partner/access-requests", headers=partner(tokens, "p2")).get_json() == []
+
+
+def test_the_link_shows_the_app_and_only_the_admins_schools(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request_id, token = link_of(runtime)
+    page = client.get(
+        f"/api/v1/admin/access-requests/{request_id}?token={token}", headers=admin(tokens, "012345", "067890")
+    )
+    assert page.status_code == 200
+    body = page.get_json()
+    assert (
+        body["name"] == "Agenda Plus" and body["partner_name"] == "Agenda BV" and body["description"] == "Lesroosters."
+    )
+    assert body["apis"] == ["leerlingen", "personeel"]
+    assert [(s["institution_number"], s["name"]) for s in body["schools"]] == [
+        ("012345", "Sint-Jozef"),
+        ("067890", "Atheneum"),
+    ]
+    tampered = client.get(f"/api/v1/admin/access-requests/{request_id}?token=x{token}", headers=admin(tokens, "012345"))
+    assert tampered.status_code == 403 and tampered.get_json()["code"] == "link.invalid"
+
+
+def grant(client, tokens, schools, request=None, institutions=("012345", "067890"), sub="admin-1"):
+    body = {"schools": [{"institution_number": n, "apis": apis} for n, apis in schools.items()]}
+    if request:
+        body.update(request_id=request[0], token=request[1])
+    return client.put(
+        f"/api/v1/admin/grants/applications/{APP}", json=body, headers=admin(tokens, *institutions, sub=sub)
+    )
+
+
+def test_granting_with_the_link_records_and_announces_it_and_uses_the_link(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request = link_of(runtime)
+    response = grant(client, tokens, {"012345": ["leerlingen", "personeel"]}, request)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["schools"][0]["grants"] == ["leerlingen", "personeel"]
+    [changed] = outbox(runtime, "scopes.grants.changed")
+    assert changed["grants_version"] == 1 and len(changed["added"]) == 2 and changed["removed"] == []
+    used = client.get(f"/api/v1/admin/access-requests/{request[0]}?token={request[1]}", headers=admin(tokens, "012345"))
+    assert used.status_code == 410 and used.get_json()["code"] == "link.answered"
+    states = {r["state"] for r in client.get("/api/v1/partner/access-requests", headers=partner(tokens)).get_json()}
+    assert states == {"answered"}
+
+
+def test_an_expired_link_is_gone(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request = link_of(runtime)
+    with runtime.database.session() as session:
+        session.execute(sa.text("UPDATE access_requests SET expires_at = :past"), {"past": dt.datetime(2020, 1, 1)})
+        session.commit()
+    response = grant(client, tokens, {"012345": ["leerlingen"]}, request)
+    assert response.status_code == 410 and response.get_json()["code"] == "link.expired"
+
+
+def test_without_a_link_no_new_app_but_adjusting_an_existing_one(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    refused = grant(client, tokens, {"012345": ["leerlingen"]})
+    assert refused.status_code == 403 and refused.get_json()["code"] == "grants.request_needed"
+    ask(client, tokens)
+    grant(client, tokens, {"012345": ["leerlingen"]}, link_of(runtime))
+    adjusted = grant(client, tokens, {"012345": ["personeel"], "067890": ["leerlingen"]})
+    assert adjusted.status_code == 200
+    assert [s["grants"] for s in adjusted.get_json()["schools"]] == [["personeel"], ["leerlingen"]]
+    last = outbox(runtime, "scopes.grants.changed")[-1]
+    assert last["grants_version"] == 2
+    assert {(g["institution_number"], g["api"]) for g in last["grants"]} == {
+        ("012345", "personeel"),
+        ("067890", "leerlingen"),
+    }
+    assert last["removed"] == [{"api": "leerlingen", "institution_number": "012345"}]
+    view = client.get(f"/api/v1/admin/grants/applications/{APP}", headers=admin(tokens, "012345"))
+    assert view.status_code == 200
+    stranger = client.get(f"/api/v1/admin/grants/applications/{APP}", headers=admin(tokens, "011111"))
+    assert stranger.status_code == 404
+
+
+def test_an_admin_never_touches_another_school_or_an_unchecked_api(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request = link_of(runtime)
+    foreign = grant(client, tokens, {"011111": ["leerlingen"]}, request)
+    assert foreign.status_code == 403 and foreign.get_json()["code"] == "grants.not_your_school"
+    unchecked = grant(client, tokens, {"012345": ["rekeningen"]}, request)
+    assert unchecked.status_code == 422
+    partner_try = client.put(f"/api/v1/admin/grants/applications/{APP}", json={"schools": []}, headers=partner(tokens))
+    assert partner_try.status_code == 403
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite serialises writers anyway
+def test_two_admins_of_one_school_at_once_leave_no_duplicates(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens, "a@school.example; b@school.example")
+    requests = [link_of(runtime, "a@school.example"), link_of(runtime, "b@school.example")]
+    barrier, statuses = threading.Barrier(2), []
+
+    def admin_grants(index):
+        barrier.wait()
+        statuses.append(
+            grant(
+                client.application.test_client(),
+                tokens,
+                {"012345": ["leerlingen"]},
+                requests[index],
+                sub=f"admin-{index}",
+            ).status_code
+        )
+
+    threads = [threading.Thread(target=admin_grants, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200, 200]
+    with runtime.database.session() as session:
+        active = session.execute(sa.text("SELECT count(*) FROM grants WHERE revoked_at IS NULL")).scalar()
+    assert active == 1
+    assert len(outbox(runtime, "scopes.grants.changed")) == 1
+
+
+def test_unchecking_an_api_and_archiving_revoke_grants(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    grant(client, tokens, {"012345": ["leerlingen", "personeel"]}, link_of(runtime))
+    deliver(
+        runtime, "apps.application.apis_unchecked", {"application_id": APP, "partner_id": "p1", "apis": ["personeel"]}
+    )
+    assert outbox(runtime, "scopes.grants.changed")[-1]["removed"] == [
+        {"api": "personeel", "institution_number": "012345"}
+    ]
+    deliver(runtime, "apps.application.archived", {"application_id": APP, "partner_id": "p1", "archived_by": "m"})
+    last = outbox(runtime, "scopes.grants.changed")[-1]
+    assert last["grants"] == [] and last["grants_version"] == 3
+    ledger = client.get("/api/v1/admin/grants?include_revoked=true", headers=admin(tokens, "012345")).get_json()
+    assert len(ledger) == 2 and all(row["revoked_at"] and row["revoked_by"] == "system" for row in ledger)
+
+
+def test_a_linked_clients_scopes_carry_over_once(service, tokens):
+    client, runtime = service
+    deliver(
+        runtime,
+        "apps.application.linked",
+        {"application_id": "app-2", "partner_id": "p1", "client_id": "c", "name": "Legacy", "apis": ["leerlingen"]},
+    )
+    linked = {
+        "client_id": "c",
+        "application_id": "app-2",
+        "partner_id": "p1",
+        "grants": [{"api": "leerlingen", "institution_number": "012345"}],
+    }
+    event_id = str(uuid.uuid4())
+    deliver(runtime, "identity.client.linked", linked, event_id)
+    deliver(runtime, "identity.client.linked", linked, event_id)  # delivered twice: applied once
+    ledger = client.get("/api/v1/admin/grants", headers=admin(tokens, "012345")).get_json()
+    assert [(r["application_name"], r["carried_over"], r["granted_by"]) for r in ledger] == [
+        ("Legacy", True, "carried-over")
+    ]
+
+
+def test_the_ledger_per_role_and_its_csv(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    grant(client, tokens, {"012345": ["leerlingen"], "067890": ["personeel"]}, link_of(runtime))
+    own = client.get("/api/v1/admin/grants", headers=admin(tokens, "067890")).get_json()
+    assert [(r["institution_number"], r["api"], r["school_name"], r["partner_name"]) for r in own] == [
+        ("067890", "personeel", "Atheneum", "Agenda BV")
+    ]
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    assert len(client.get("/api/v1/admin/grants", headers=moderator).get_json()) == 2
+    export = client.get("/api/v1/admin/grants/export.csv", headers=admin(tokens, "012345", "067890"))
+    assert export.content_type.startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert [(r["institution_number"], r["api"], r["application_name"]) for r in rows] == [
+        ("012345", "leerlingen", "Agenda Plus"),
+        ("067890", "personeel", "Agenda Plus"),
+    ]
+    partner_try = client.get("/api/v1/admin/grants", headers=partner(tokens))
+    assert partner_try.status_code == 403
