@@ -117,6 +117,10 @@ def partner_headers(stack: Stack, partner_id: str = "partner-1") -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+def text_of(mail) -> str:
+    return mail.get_body(preferencelist=("plain",)).get_content()
+
+
 def mails_about(stack: Stack, name: str) -> list:
     return [m for m in stack.sink.messages() if m["Subject"].endswith(f": {name}")]
 
@@ -176,7 +180,7 @@ def test_an_application_request_reaches_the_moderators_by_mail(stack):
     created = request_application(stack, "Journey One")
     mails = wait_for_mails(stack, "Journey One", len(MODERATORS))
     assert sorted(mail["To"] for mail in mails) == sorted(MODERATORS)
-    assert f"{stack.url}/backoffice/#/applications/{created['id']}" in mails[0].get_content()
+    assert f"{stack.url}/backoffice/#/applications/{created['id']}" in text_of(mails[0])
     other_partner = requests.get(
         f"{stack.url}/api/v1/partner/applications/{created['id']}",
         headers=partner_headers(stack, "partner-2"),
@@ -278,7 +282,7 @@ def test_a_partner_registers_activates_from_the_mail_and_signs_in(stack):
     assert registered.status_code == 201, registered.text
     [mail] = wait_for_to(stack, email, 1)
     assert mail["Subject"] == "Activeer je partneraccount"
-    link = next(line for line in mail.get_content().splitlines() if "/login/activate?token=" in line).strip()
+    link = next(line for line in text_of(mail).splitlines() if "/login/activate?token=" in line).strip()
     token = link.split("token=")[1]
     assert (
         requests.post(f"{stack.url}/api/v1/accounts/activation", json={"token": token}, timeout=10).status_code == 200
@@ -476,3 +480,93 @@ def test_linking_an_imported_client_works_at_once_and_only_once(stack, tmp_path)
     )
     assert again.status_code == 409
     assert again.json()["detail"].startswith("This client is already linked to another application")
+
+
+def test_a_school_admin_grants_and_revokes_and_tokens_follow(stack, tmp_path):
+    """Journey steps 5 to 7: access request, the admin's grant, the next token, revocation, the mails."""
+    schools = tmp_path / "schools.csv"
+    schools.write_text("institution_number,name\n012345,Sint-Jozef\n067890,Atheneum\n")
+    stack.portalctl("scopes", "schools", "import", str(schools))
+    admin_email = f"directie-{uuid.uuid4().hex[:6]}@school.example"
+    stack.portalctl(
+        "identity",
+        "users",
+        "create",
+        "--email",
+        admin_email,
+        "--role",
+        "school-admin",
+        "--institution",
+        "012345",
+        "--institution",
+        "067890",
+        "--password-stdin",
+        input_text="Directie-123!\n",
+    )
+    created = request_application(stack, "Granted Journey")
+    moderator = {"Authorization": f"Bearer {moderator_token(stack)}"}
+    requests.post(f"{stack.url}/api/v1/admin/applications/{created['id']}/approve", headers=moderator, timeout=10)
+    partner = partner_headers(stack)
+    client_id = wait_for(
+        lambda: requests.get(
+            f"{stack.url}/api/v1/partner/applications/{created['id']}", headers=partner, timeout=10
+        ).json()["client_id"]
+    )
+    secret = requests.post(
+        f"{stack.url}/api/v1/partner/clients/{client_id}/secret", headers=partner, timeout=10
+    ).json()["client_secret"]
+
+    def token_scope():
+        return requests.post(
+            f"{stack.url}/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret), timeout=10
+        ).json()
+
+    assert token_scope()["scope"] == ""
+
+    def asked():  # the scopes service learns of the approval from the event
+        answer = requests.post(
+            f"{stack.url}/api/v1/partner/access-requests",
+            json={"application_id": created["id"], "emails": admin_email},
+            headers=partner,
+            timeout=10,
+        )
+        return answer if answer.status_code == 201 else None
+
+    wait_for(asked)
+    [mail] = wait_for_to(stack, admin_email, 1)
+    assert mail["Subject"] == "Datatoegang voor applicatie Granted Journey"
+    link = next(line.strip() for line in text_of(mail).splitlines() if "/backoffice/#/requests/" in line)
+    request_id, token = link.split("/requests/")[1].split("?token=")
+    admin = {
+        "Authorization": "Bearer "
+        + browser_login(stack, admin_email, "Directie-123!", "portal-back-office", f"{stack.url}/backoffice/")[
+            "access_token"
+        ]
+    }
+    page = requests.get(
+        f"{stack.url}/api/v1/admin/access-requests/{request_id}?token={token}", headers=admin, timeout=10
+    )
+    assert page.status_code == 200 and [s["institution_number"] for s in page.json()["schools"]] == ["012345", "067890"]
+    granted = requests.put(
+        f"{stack.url}/api/v1/admin/grants/applications/{created['id']}",
+        headers=admin,
+        timeout=10,
+        json={
+            "request_id": request_id,
+            "token": token,
+            "schools": [{"institution_number": "012345", "apis": ["leerlingen"]}],
+        },
+    )
+    assert granted.status_code == 200, granted.text
+    assert wait_for(lambda: token_scope()["scope"] == "leerlingen")
+    assert wait_for(lambda: len(wait_for_to(stack, "dev@agenda.example", 1)) >= 1)
+    revoked = requests.put(
+        f"{stack.url}/api/v1/admin/grants/applications/{created['id']}",
+        headers=admin,
+        timeout=10,
+        json={"schools": [{"institution_number": "012345", "apis": []}]},
+    )
+    assert revoked.status_code == 200
+    assert wait_for(lambda: token_scope()["scope"] == "")
+    ledger = requests.get(f"{stack.url}/api/v1/admin/grants/export.csv?include_revoked=true", headers=admin, timeout=10)
+    assert "Granted Journey" in ledger.text and "leerlingen" in ledger.text
