@@ -41,6 +41,11 @@ def build(stop: threading.Event, mail_folder: str, environ=None):
     return Dispatcher(apps, max_body=runtimes[0].settings.max_content_length, pages=pages), runtimes
 
 
+def seed_demo(runtimes) -> list[str]:
+    """Logins to walk the whole journey by hand at once; repeated runs keep what exists."""
+    return [line for runtime in runtimes for line in runtime.definition.seed_demo(runtime)]
+
+
 def main() -> None:
     configure_logging("portal", os.environ.get("LOG_LEVEL", "INFO"), os.environ.get("LOG_FORMAT", "text"))
     stop = threading.Event()
@@ -49,14 +54,22 @@ def main() -> None:
     mail_folder = os.path.join(data_dir, "mail")
     sink = MailSink(mail_folder, port=int(os.environ.get("SMTP_PORT", 8025))).start()
     dispatcher, runtimes = build(stop, mail_folder)
+    demo = seed_demo(runtimes) if os.environ.get("DEMO", "true").lower() not in ("0", "false", "no") else []
     base = f"http://127.0.0.1:{port}"
     print(f"\nPartner portal (embedded) on {base}", flush=True)
+    print(f"  sign in   {base}/login    register: POST {base}/api/v1/accounts", flush=True)
     for runtime in runtimes:
         print(f"  {runtime.name:9} {base}/_/{runtime.name}/healthz   {base}/_/{runtime.name}/openapi.json", flush=True)
     print(f"  mail      {base}/mail (every mail the portal sends lands there)", flush=True)
+    if demo:
+        print("Demo logins (DEMO=false skips them):", flush=True)
+        for line in demo:
+            print(f"  {line}", flush=True)
     print("Ctrl-C stops everything.\n", flush=True)
     try:
         waitress.serve(dispatcher, host="127.0.0.1", port=port, threads=16, ident="portal")
+    except KeyboardInterrupt:
+        print("\nStopping.", flush=True)
     finally:
         stop.set()
         sink.stop()

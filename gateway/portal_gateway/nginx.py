@@ -13,6 +13,12 @@ from pathlib import Path
 
 from portal_gateway.routes import GATEWAY_ERRORS, RouteTable, route_table
 
+RESPONSE_HEADERS = (
+    "add_header X-Request-ID $portal_request_id always;",
+    "add_header X-Content-Type-Options nosniff always;",
+    "add_header X-Frame-Options DENY always;",
+    "add_header Referrer-Policy no-referrer always;",
+)
 RATE_LIMITED = {"/oauth/": "token", "/login": "login"}
 
 
@@ -96,10 +102,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         "    server {",
         f"        listen {site.listen};",
         "",
-        "        add_header X-Request-ID $portal_request_id always;",
-        "        add_header X-Content-Type-Options nosniff always;",
-        "        add_header X-Frame-Options DENY always;",
-        "        add_header Referrer-Policy no-referrer always;",
+        *(f"        {header}" for header in RESPONSE_HEADERS),
         "",
         "        proxy_http_version 1.1;",
         '        proxy_set_header Connection "";',
@@ -137,7 +140,8 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         lines += [
             f"        location @problem_{status} {{",
             "            default_type application/problem+json;",
-            "            add_header X-Request-ID $portal_request_id always;",
+            # add_header here replaces the server's, so they are repeated.
+            *(f"            {header}" for header in RESPONSE_HEADERS),
             "            add_header Cache-Control no-store always;",
         ]
         if retry:

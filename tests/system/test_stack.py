@@ -570,3 +570,13 @@ def test_a_school_admin_grants_and_revokes_and_tokens_follow(stack, tmp_path):
     assert wait_for(lambda: token_scope()["scope"] == "")
     ledger = requests.get(f"{stack.url}/api/v1/admin/grants/export.csv?include_revoked=true", headers=admin, timeout=10)
     assert "Granted Journey" in ledger.text and "leerlingen" in ledger.text
+
+
+def test_nginx_rate_limits_the_login_page_with_a_json_429(stack):
+    answers = [requests.get(f"{stack.url}/login", timeout=5) for _ in range(40)]
+    limited = [answer for answer in answers if answer.status_code == 429]
+    assert limited, "40 requests at once should pass the login zone's burst"
+    assert limited[0].headers["Retry-After"] == "1"
+    assert limited[0].headers["Content-Type"] == "application/problem+json"
+    assert limited[0].json()["status"] == 429
+    assert all(answer.headers.get("X-Content-Type-Options") == "nosniff" for answer in answers)

@@ -41,6 +41,8 @@ class ServiceDefinition:
     commands: click.Group | None = None
     # Data a fresh deployment needs after its migrations (the identity service's first signing key).
     prepare: Callable[[ServiceRuntime], None] = lambda runtime: None
+    # Demo data for the embedded mode only (never the stack or compose); returns lines to show the user.
+    seed_demo: Callable[[ServiceRuntime], list[str]] = lambda runtime: []
 
     def settings(self, environ=None, **overrides) -> Settings:
         return self.settings_class.from_env(self.name, environ, **overrides)

@@ -5,6 +5,7 @@ import datetime as dt
 from portal_identity.adapters.orm import metadata
 from portal_identity.app import create_app
 from portal_identity.config import IdentitySettings
+from portal_identity.entrypoints import demo
 from portal_identity.entrypoints.cli import commands
 from portal_identity.service_layer import accounts, clients
 from portal_identity.service_layer.context import build_identity, ensure_server_secrets
@@ -45,5 +46,6 @@ SERVICE = ServiceDefinition(
     settings_class=IdentitySettings,
     handlers=_handlers,
     commands=commands,
+    seed_demo=demo.seed,
     prepare=_prepare,
 )

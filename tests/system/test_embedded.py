@@ -1,0 +1,93 @@
+"""``make run``'s embedded mode as a newcomer meets it: one process, SQLite, in-process bus, /mail page."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    port, data_dir = free_port(), tmp_path_factory.mktemp("embedded")
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "SMTP_PORT": str(free_port()),
+        "DATA_DIR": str(data_dir),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+    }
+    for name in ("DATABASE_URL", "BROKER_URL"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "portal_gateway.embedded"],
+        env=env,
+        cwd=data_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/_/notifier/readyz", timeout=1).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.2)
+    yield base, process
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
+
+
+def test_every_service_answers_through_the_dispatcher(embedded):
+    base, _ = embedded
+    for service in ("identity", "partners", "apps", "scopes", "notifier"):
+        assert requests.get(f"{base}/_/{service}/healthz", timeout=5).json() == {"status": "ok", "service": service}
+
+
+def test_the_activation_mail_is_readable_on_the_mail_page(embedded):
+    base, _ = embedded
+    registered = requests.post(
+        f"{base}/api/v1/accounts",
+        json={"email": "nieuw@agenda.example", "password": "Geheim-123!", "accept_terms": True},
+        timeout=10,
+    )
+    assert registered.status_code == 201
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        page = requests.get(f"{base}/mail", timeout=5).text
+        if "Activeer je partneraccount" in page:
+            break
+        time.sleep(0.2)
+    assert f'<a href="{base}/login/activate?token=' in page
+
+
+def test_demo_logins_work_and_ctrl_c_stops_cleanly(embedded):
+    base, process = embedded
+    form = requests.Session()
+    page = form.get(f"{base}/login", timeout=5).text
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    signed_in = form.post(
+        f"{base}/login",
+        data={"csrf": csrf, "email": "moderator@partnerportaal.example", "password": "Moderator-123!", "next": "/"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert signed_in.status_code == 302
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "Demo logins" in output and "Traceback" not in output
