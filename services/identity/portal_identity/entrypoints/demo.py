@@ -1,5 +1,7 @@
 """Demo data of the embedded mode: a moderator and a school admin of two demo schools."""
 
+import contextlib
+
 from portal_identity.service_layer import accounts
 from portal_identity.service_layer.context import build_identity
 from portalkit.service import ServiceRuntime
@@ -14,12 +16,10 @@ def seed(runtime: ServiceRuntime) -> list[str]:
     identity = build_identity(runtime)
     lines = []
     for email, password, role, institutions in DEMO_ACCOUNTS:
-        try:
+        with contextlib.suppress(accounts.EmailTaken):  # seeded on an earlier run
             accounts.create_back_office_account(
                 identity, email=email, password=password, role=role, institutions=institutions
             )
-        except accounts.EmailTaken:
-            pass  # seeded on an earlier run
         schools = f" (schools {', '.join(institutions)})" if institutions else ""
         lines.append(f"{role:10} {email} / {password}{schools}")
     return lines
