@@ -59,6 +59,9 @@ SHARED = Catalogue(
         "http.500": {"nl": "Interne fout", "en": "Internal error"},
         "http.503": {"nl": "Dienst niet beschikbaar", "en": "Service unavailable"},
         "http.other": {"nl": "Fout", "en": "Error"},
+        "field.required": {"nl": "Dit veld is verplicht.", "en": "This field is required."},
+        "field.too_long": {"nl": "Maximaal {max} tekens.", "en": "At most {max} characters."},
+        "email.invalid": {"nl": "Geen geldig e-mailadres.", "en": "Not a valid e-mail address."},
         "problem.validation": {
             "nl": "Een of meer velden zijn ongeldig.",
             "en": "One or more fields are invalid.",

@@ -13,9 +13,6 @@ TEXTS = {
         "nl": "De applicatie is niet geldig.",
         "en": "The application is not valid.",
     },
-    "field.required": {"nl": "Dit veld is verplicht.", "en": "This field is required."},
-    "field.too_long": {"nl": "Maximaal {max} tekens.", "en": "At most {max} characters."},
-    "field.email": {"nl": "Geen geldig e-mailadres.", "en": "Not a valid e-mail address."},
     "field.apis_empty": {"nl": "Kies minstens één API.", "en": "Choose at least one API."},
     "field.api_unknown": {
         "nl": "Onbekende API: {api}. Kies uit {known}.",

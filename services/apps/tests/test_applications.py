@@ -1,4 +1,5 @@
-"""Requesting a new client ID through the apps API, on both databases."""
+"""Applications: requests and their field rules, moderation, the status machine, editing, archiving,
+history and search, on both databases."""
 
 import json
 
@@ -26,9 +27,202 @@ def partner(tokens, partner_id="partner-a", sub="user-a"):
     return {"Authorization": f"Bearer {tokens.token(sub, roles=['partner'], partner_id=partner_id)}"}
 
 
-def outbox(runtime):
+def moderator(tokens, partner_id=None):
+    claims = {"partner_id": partner_id} if partner_id else {}
+    return {"Authorization": f"Bearer {tokens.token('mod-1', roles=['moderator'], **claims)}"}
+
+
+def events(runtime, event_type):
     with runtime.database.session() as session:
-        return [json.loads(row.payload) for row in session.execute(sa.select(runtime.outbox.c.payload))]
+        payloads = [json.loads(p) for p in session.execute(sa.select(runtime.outbox.c.payload)).scalars()]
+    return [p["data"] for p in payloads if p["type"] == event_type]
+
+
+def create(app, tokens, **changes):
+    response = app.test_client().post(
+        "/api/v1/partner/applications", json={**VALID, **changes}, headers=partner(tokens)
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_approval_announces_it_for_the_identity_service(service, tokens):
+    app, runtime = service
+    application_id = create(app, tokens)
+    response = app.test_client().post(f"/api/v1/admin/applications/{application_id}/approve", headers=moderator(tokens))
+    assert response.status_code == 200 and response.get_json()["status"] == "approved"
+    [approved] = events(runtime, "apps.application.approved")
+    assert approved["application_id"] == application_id and approved["approved_by"] == "mod-1"
+
+
+def test_the_issued_client_is_recorded_on_the_application(service, tokens):
+    import uuid
+
+    from portalkit.events.envelope import Envelope
+
+    app, runtime = service
+    application_id = create(app, tokens)
+    app.test_client().post(f"/api/v1/admin/applications/{application_id}/approve", headers=moderator(tokens))
+    issued = Envelope(
+        str(uuid.uuid4()),
+        "identity.client.issued",
+        "2026-11-23T12:00:00Z",
+        1,
+        {"client_id": "client-42", "application_id": application_id, "partner_id": "partner-a"},
+    )
+    assert runtime.consumer()(issued.to_json()).value == "ack"
+    body = app.test_client().get(f"/api/v1/partner/applications/{application_id}", headers=partner(tokens)).get_json()
+    assert body["client_id"] == "client-42"
+
+
+def test_rejection_needs_a_reason_and_an_edit_sends_it_back(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    application_id = create(app, tokens)
+    no_reason = client.post(
+        f"/api/v1/admin/applications/{application_id}/reject", json={"reason": " "}, headers=moderator(tokens)
+    )
+    assert no_reason.status_code == 422 and no_reason.get_json()["errors"][0]["field"] == "reason"
+    rejected = client.post(
+        f"/api/v1/admin/applications/{application_id}/reject",
+        json={"reason": "Beschrijving is te vaag"},
+        headers=moderator(tokens),
+    )
+    assert rejected.get_json()["status"] == "rejected"
+    assert events(runtime, "apps.application.rejected")[0]["reason"] == "Beschrijving is te vaag"
+    edited = client.patch(
+        f"/api/v1/partner/applications/{application_id}",
+        json={"description": "Precies wat we doen."},
+        headers=partner(tokens),
+    )
+    assert edited.status_code == 200 and edited.get_json()["status"] == "new"
+    assert len(events(runtime, "apps.application.requested")) == 2  # evaluated again
+    history = client.get(f"/api/v1/partner/applications/{application_id}/history", headers=partner(tokens)).get_json()
+    assert [(h["from_status"], h["to_status"]) for h in history] == [
+        (None, "new"),
+        ("new", "rejected"),
+        ("rejected", "new"),
+    ]
+    assert history[1]["reason"] == "Beschrijving is te vaag" and history[1]["changed_by"] == "mod-1"
+
+
+@pytest.mark.parametrize(
+    ("steps", "refused"),
+    [
+        (["approve"], "approve"),  # approving twice
+        (["approve"], "reject"),
+        (["archive"], "approve"),
+        (["archive"], "archive"),
+        (["reject"], "approve"),
+    ],
+)
+def test_the_status_machine_refuses_other_transitions(service, tokens, steps, refused):
+    app, _ = service
+    client = app.test_client()
+    application_id = create(app, tokens)
+    for step in [*steps, refused]:
+        body = {"reason": "nee"} if step == "reject" else None
+        response = client.post(
+            f"/api/v1/admin/applications/{application_id}/{step}", json=body, headers=moderator(tokens)
+        )
+    assert response.status_code == 409
+    assert response.get_json()["code"] == "apps.transition_refused"
+
+
+def test_an_archived_application_cannot_be_edited(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    application_id = create(app, tokens)
+    archived = client.post(f"/api/v1/partner/applications/{application_id}/archive", headers=partner(tokens))
+    assert archived.get_json()["status"] == "archived"
+    assert events(runtime, "apps.application.archived")[0]["archived_by"] == "user-a"
+    response = client.patch(
+        f"/api/v1/partner/applications/{application_id}", json={"name": "Nieuw"}, headers=partner(tokens)
+    )
+    assert response.status_code == 409
+
+
+def test_unchecking_an_api_warns_then_announces_the_removal(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    application_id = create(app, tokens)
+    client.post(f"/api/v1/admin/applications/{application_id}/approve", headers=moderator(tokens))
+    warned = client.patch(
+        f"/api/v1/partner/applications/{application_id}", json={"apis": ["leerlingen"]}, headers=partner(tokens)
+    )
+    assert warned.status_code == 409 and warned.get_json()["removed_apis"] == ["personeel"]
+    assert events(runtime, "apps.application.apis_unchecked") == []
+    confirmed = client.patch(
+        f"/api/v1/partner/applications/{application_id}",
+        json={"apis": ["leerlingen"], "confirm_removal": True},
+        headers=partner(tokens),
+    )
+    assert confirmed.status_code == 200 and confirmed.get_json()["apis"] == ["leerlingen"]
+    assert events(runtime, "apps.application.apis_unchecked")[0]["apis"] == ["personeel"]
+    assert events(runtime, "apps.application.changed")[0]["changed_fields"] == ["apis"]
+
+
+def test_a_colleague_of_the_same_partner_may_edit_another_partner_gets_404(service, tokens):
+    app, _ = service
+    client = app.test_client()
+    application_id = create(app, tokens)
+    colleague = client.patch(
+        f"/api/v1/partner/applications/{application_id}",
+        json={"name": "Agenda Pro"},
+        headers=partner(tokens, sub="colleague"),
+    )
+    assert colleague.status_code == 200
+    for method in (client.patch, client.get):
+        other = method(
+            f"/api/v1/partner/applications/{application_id}",
+            json={"name": "x"},
+            headers=partner(tokens, partner_id="partner-b"),
+        )
+        assert other.status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/partner/applications/{application_id}/archive", headers=partner(tokens, partner_id="partner-b")
+        ).status_code
+        == 404
+    )
+
+
+def test_a_moderator_of_the_same_partner_may_not_approve(service, tokens):
+    app, _ = service
+    application_id = create(app, tokens)
+    response = app.test_client().post(
+        f"/api/v1/admin/applications/{application_id}/approve", headers=moderator(tokens, partner_id="partner-a")
+    )
+    assert response.status_code == 403
+
+
+def test_partners_cannot_moderate(service, tokens):
+    app, _ = service
+    application_id = create(app, tokens)
+    response = app.test_client().post(f"/api/v1/admin/applications/{application_id}/approve", headers=partner(tokens))
+    assert response.status_code == 403
+
+
+def test_the_queue_is_oldest_first_and_search_filters(service, tokens):
+    app, _ = service
+    client = app.test_client()
+    first = create(app, tokens, name="Eerste")
+    second = create(app, tokens, name="Tweede", apis=["rekeningen"])
+    third = create(app, tokens, name="Derde")
+    client.post(f"/api/v1/admin/applications/{third}/approve", headers=moderator(tokens))
+    queue = client.get("/api/v1/admin/applications?status=new&oldest_first=true", headers=moderator(tokens)).get_json()
+    assert [a["id"] for a in queue] == [first, second]
+    by_api = client.get("/api/v1/admin/applications?api=rekeningen", headers=moderator(tokens)).get_json()
+    assert [a["id"] for a in by_api] == [second]
+    by_text = client.get("/api/v1/admin/applications?q=derde", headers=moderator(tokens)).get_json()
+    assert [a["id"] for a in by_text] == [third]
+    paged = client.get("/api/v1/admin/applications?page_size=2&page=2", headers=moderator(tokens))
+    assert len(paged.get_json()) == 1 and '"total": 3' in paged.headers["X-Pagination"]
+    bad = client.get("/api/v1/admin/applications?status=lost", headers=moderator(tokens))
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "status"
+    mine = client.get("/api/v1/partner/applications", headers=partner(tokens)).get_json()
+    assert len(mine) == 3
+    assert client.get("/api/v1/partner/applications", headers=partner(tokens, partner_id="partner-b")).get_json() == []
 
 
 def test_a_request_creates_a_new_application_and_announces_it(service, tokens):
@@ -38,10 +232,9 @@ def test_a_request_creates_a_new_application_and_announces_it(service, tokens):
     created = response.get_json()
     assert created["status"] == "new" and created["client_id"] is None
     assert created["partner_id"] == "partner-a"
-    [event] = outbox(runtime)
-    assert event["type"] == "apps.application.requested"
-    assert event["data"]["application_id"] == created["id"]
-    assert event["data"]["requested_by"] == "user-a"
+    [event] = events(runtime, "apps.application.requested")
+    assert event["application_id"] == created["id"]
+    assert event["requested_by"] == "user-a"
 
 
 def test_the_partner_reads_it_back_and_another_partner_gets_404(service, tokens):
@@ -75,7 +268,7 @@ def test_each_rule_names_its_field(service, tokens, change, field):
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"
     assert [error["field"] for error in response.get_json()["errors"]] == [field]
-    assert outbox(runtime) == []
+    assert events(runtime, "apps.application.requested") == []
 
 
 def test_without_a_profile_the_answer_says_what_to_do(service, tokens):

@@ -35,7 +35,6 @@ TEXTS = {
         "en": "Only the portal's own services may call this.",
     },
     # -- field rules ----------------------------------------------------------------------------------
-    "email.invalid": {"nl": "Geen geldig e-mailadres.", "en": "Not a valid e-mail address."},
     "password.too_short": {"nl": "Minstens {min} tekens.", "en": "At least {min} characters."},
     "password.too_long": {"nl": "Hoogstens {max} tekens.", "en": "At most {max} characters."},
     "password.no_upper": {"nl": "Minstens één hoofdletter.", "en": "At least one upper-case letter."},

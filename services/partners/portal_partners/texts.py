@@ -32,8 +32,6 @@ TEXTS = {
         "nl": "Te veel foute codes. Probeer het over een kwartier opnieuw.",
         "en": "Too many wrong codes. Try again in a quarter of an hour.",
     },
-    "field.required": {"nl": "Dit veld is verplicht.", "en": "This field is required."},
-    "field.too_long": {"nl": "Maximaal {max} tekens.", "en": "At most {max} characters."},
     "enterprise_number.invalid": {
         "nl": "Geen geldig ondernemingsnummer: 10 cijfers (bv. 0123.456.749) met een juist controlegetal.",
         "en": "Not a valid enterprise number: 10 digits (e.g. 0123.456.749) with correct check digits.",
@@ -55,5 +53,4 @@ TEXTS = {
         "nl": "Het logo is geen afbeelding van een toegelaten type ({types}).",
         "en": "The logo is not an image of an allowed type ({types}).",
     },
-    "email.invalid": {"nl": "Geen geldig e-mailadres.", "en": "Not a valid e-mail address."},
 }

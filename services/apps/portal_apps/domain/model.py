@@ -90,7 +90,7 @@ def validated_fields(fields: dict, known_apis: Sequence[str]) -> dict:
                 fields["contact_email"] or "", check_deliverability=False
             ).normalized
         except EmailNotValidError:
-            violations.append(("contact_email", "field.email", {}))
+            violations.append(("contact_email", "email.invalid", {}))
     if "apis" in fields:
         chosen = list(dict.fromkeys(fields["apis"] or []))
         if not chosen:
