@@ -76,6 +76,7 @@ def stack(postgres_server, amqp_server, tmp_path_factory):
             "MAIL_POLL_SECONDS": "0.2",
             "MAIL_RETRY_BASE_SECONDS": "0.5",
             "CONSUMER_RETRY_BASE_SECONDS": "0.2",
+            "SECRET_ROTATION_SECONDS": "3",
         },
     )
     sink = MailSink(run_dir / "mail", port=settings.smtp_port).start()
@@ -580,3 +581,181 @@ def test_nginx_rate_limits_the_login_page_with_a_json_429(stack):
     assert limited[0].headers["Content-Type"] == "application/problem+json"
     assert limited[0].json()["status"] == 429
     assert all(answer.headers.get("X-Content-Type-Options") == "nosniff" for answer in answers)
+
+
+def register_and_sign_in(stack: Stack, email: str, password: str) -> dict:
+    """Journey step 1: register, activate from the mail that was really sent, sign in with PKCE."""
+    registered = requests.post(
+        f"{stack.url}/api/v1/accounts", json={"email": email, "password": password, "accept_terms": True}, timeout=10
+    )
+    assert registered.status_code == 201, registered.text
+    [mail] = wait_for_to(stack, email, 1)
+    token = next(line for line in text_of(mail).splitlines() if "token=" in line).split("token=")[1].strip()
+    assert requests.post(f"{stack.url}/api/v1/accounts/activation", json={"token": token}, timeout=10).ok
+    return browser_login(stack, email, password, "portal-front-office", f"{stack.url}/")
+
+
+def refreshed(stack: Stack, session: dict) -> dict:
+    """A fresh access token for the session, once the identity service knows the partner link."""
+
+    def with_partner():
+        answer = requests.post(
+            f"{stack.url}/oauth/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": session["refresh_token"],
+                "client_id": "portal-front-office",
+            },
+            timeout=10,
+        ).json()
+        session.update(answer)
+        return jwt.decode(answer["access_token"], options={"verify_signature": False}).get("partner_id")
+
+    wait_for(with_partner)
+    return {"Authorization": f"Bearer {session['access_token']}"}
+
+
+def test_the_whole_partner_journey(stack):
+    """Steps 1 to 7 and 9 of the journey, every person signed in for real, every mail really sent."""
+    suffix = uuid.uuid4().hex[:6]
+    jan_email, an_email = f"jan-{suffix}@journey.example", f"an-{suffix}@journey.example"
+    admin_email = f"admin-{suffix}@school.example"
+    # 1-2: Jan registers, creates the profile, invites An, who registers and links with the code
+    jan = register_and_sign_in(stack, jan_email, "Geheim-123!")
+    profile = requests.post(
+        f"{stack.url}/api/v1/partner/profile",
+        json=PROFILE | {"name": f"Journey {suffix}"},
+        headers={"Authorization": f"Bearer {jan['access_token']}"},
+        timeout=10,
+    )
+    assert profile.status_code == 201, profile.text
+    jan_headers = refreshed(stack, jan)
+    code = requests.post(f"{stack.url}/api/v1/partner/profile/invitations", headers=jan_headers, timeout=10).json()[
+        "code"
+    ]
+    an = register_and_sign_in(stack, an_email, "Geheim-456!")
+    linked = requests.post(
+        f"{stack.url}/api/v1/partner/profile/link",
+        json={"code": code},
+        headers={"Authorization": f"Bearer {an['access_token']}"},
+        timeout=10,
+    )
+    assert linked.status_code == 200 and linked.json()["id"] == profile.json()["id"]
+    an_headers = refreshed(stack, an)
+    # 3: Jan requests a client ID, a moderator approves, An makes the secret
+    app = requests.post(
+        f"{stack.url}/api/v1/partner/applications",
+        headers=jan_headers,
+        timeout=10,
+        json={
+            **APPLICATION,
+            "name": f"Journey App {suffix}",
+            "contact_email": f"dev-{suffix}@journey.example",
+            "apis": ["leerlingen", "personeel"],
+        },
+    ).json()
+    moderator = {"Authorization": f"Bearer {moderator_token(stack)}"}
+    assert (
+        requests.post(
+            f"{stack.url}/api/v1/admin/applications/{app['id']}/approve", headers=moderator, timeout=10
+        ).status_code
+        == 200
+    )
+    client_id = wait_for(
+        lambda: requests.get(
+            f"{stack.url}/api/v1/partner/applications/{app['id']}", headers=an_headers, timeout=10
+        ).json()["client_id"]
+    )
+    first_secret = requests.post(
+        f"{stack.url}/api/v1/partner/clients/{client_id}/secret", headers=an_headers, timeout=10
+    ).json()["client_secret"]
+
+    # 4: a token without school scopes; a wrong secret is invalid_client
+    def token(secret=first_secret, **form):
+        return requests.post(
+            f"{stack.url}/oauth/token",
+            data={"grant_type": "client_credentials", **form},
+            auth=(client_id, secret),
+            timeout=10,
+        )
+
+    assert token().json()["scope"] == ""
+    assert token("wrong").json()["error"] == "invalid_client"
+    # 5: an access request to a school admin, who grants two APIs at one school from the mail's link
+    stack.portalctl(
+        "identity",
+        "users",
+        "create",
+        "--email",
+        admin_email,
+        "--role",
+        "school-admin",
+        "--institution",
+        "012345",
+        "--password-stdin",
+        input_text="Directie-123!\n",
+    )
+    wait_for(
+        lambda: (
+            requests.post(
+                f"{stack.url}/api/v1/partner/access-requests",
+                headers=jan_headers,
+                timeout=10,
+                json={"application_id": app["id"], "emails": admin_email},
+            ).status_code
+            == 201
+        )
+    )
+    [mail] = wait_for_to(stack, admin_email, 1)
+    link = next(line.strip() for line in text_of(mail).splitlines() if "/requests/" in line)
+    request_id, link_token = link.split("/requests/")[1].split("?token=")
+    admin = {
+        "Authorization": "Bearer "
+        + browser_login(stack, admin_email, "Directie-123!", "portal-back-office", f"{stack.url}/backoffice/")[
+            "access_token"
+        ]
+    }
+    granted = requests.put(
+        f"{stack.url}/api/v1/admin/grants/applications/{app['id']}",
+        headers=admin,
+        timeout=10,
+        json={
+            "request_id": request_id,
+            "token": link_token,
+            "schools": [{"institution_number": "012345", "apis": ["leerlingen", "personeel"]}],
+        },
+    )
+    assert granted.status_code == 200, granted.text
+    # 6: the next token and introspection carry the grant; mails went out; the partner is listed
+    assert wait_for(lambda: token().json()["scope"] == "leerlingen personeel")
+    created = stack.portalctl("identity", "clients", "create-resource-server", "--name", f"API {suffix}")
+    resource_server = tuple(line.split("=", 1)[1] for line in created.strip().splitlines())
+
+    def introspected(access_token):
+        return requests.post(
+            f"{stack.url}/oauth/introspect", data={"token": access_token}, auth=resource_server, timeout=10
+        ).json()
+
+    access_token = token().json()["access_token"]
+    assert introspected(access_token)["grants"] == {"leerlingen": ["012345"], "personeel": ["012345"]}
+    wait_for(lambda: any("Datatoegang" in m["Subject"] for m in wait_for_to(stack, jan_email, 1)))
+    wait_for(lambda: any("Datatoegang" in m["Subject"] for m in wait_for_to(stack, f"dev-{suffix}@journey.example", 1)))
+    directory = requests.get(f"{stack.url}/api/v1/public/partners?q=Journey {suffix}", timeout=10).json()
+    assert [p["id"] for p in directory] == [profile.json()["id"]] and "email" not in directory[0]
+    # 7: the admin revokes one API; the next token at once, and introspection of the old token, reflect it
+    requests.put(
+        f"{stack.url}/api/v1/admin/grants/applications/{app['id']}",
+        headers=admin,
+        timeout=10,
+        json={"schools": [{"institution_number": "012345", "apis": ["leerlingen"]}]},
+    )
+    assert wait_for(lambda: token().json()["scope"] == "leerlingen")
+    assert introspected(access_token)["grants"] == {"leerlingen": ["012345"]}
+    wait_for(lambda: sum("Datatoegang" in m["Subject"] for m in wait_for_to(stack, jan_email, 1)) >= 2)
+    # 9: a rotation: old and new secret both work in the window, the old one fails after it
+    second_secret = requests.post(
+        f"{stack.url}/api/v1/partner/clients/{client_id}/secret", headers=jan_headers, timeout=10
+    ).json()["client_secret"]
+    assert token(second_secret).ok and token(first_secret).ok
+    assert wait_for(lambda: token(first_secret).status_code == 401, timeout=30)
+    assert token(second_secret).ok

@@ -17,7 +17,7 @@ class IdentitySettings(Settings):
     key_publish_lead_seconds: int = 600
     activation_hours: int = 72
     password_reset_hours: int = 2
-    secret_rotation_days: int = 7
+    secret_rotation_seconds: int = 7 * 24 * 3600  # how long the previous secret keeps working
     # Optional: without them a random value is made once and kept in the database for all replicas.
     session_secret: str = ""
     secret_pepper: str = ""

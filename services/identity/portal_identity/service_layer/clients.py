@@ -73,7 +73,7 @@ class SecretIssued:
 def rotate_secret(identity: Identity, client_id: str, partner_id: str) -> SecretIssued:
     """A new secret for a partner's own client; the old one keeps working for the rotation window."""
     now = utcnow()
-    window = dt.timedelta(days=identity.settings.secret_rotation_days)
+    window = dt.timedelta(seconds=identity.settings.secret_rotation_seconds)
     with identity.unit_of_work() as uow:
         client = Clients(uow.session).get(client_id, for_update=True)
         if client is None or client.partner_id != partner_id or not client.active:
