@@ -12,5 +12,9 @@ SERVICE = ServiceDefinition(
     metadata=metadata,
     create_app=create_app,
     settings_class=AppsSettings,
-    handlers=lambda runtime: {"identity.client.issued": handlers.client_issued},
+    handlers=lambda runtime: {
+        "identity.client.issued": handlers.client_issued,
+        "partners.profile.created": handlers.partner_named,
+        "partners.profile.changed": handlers.partner_named,
+    },
 )

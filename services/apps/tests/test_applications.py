@@ -289,3 +289,17 @@ def test_only_partners_may_request(service, tokens):
     assert client.post("/api/v1/partner/applications", json=VALID).status_code == 401
     moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
     assert client.post("/api/v1/partner/applications", json=VALID, headers=moderator).status_code == 403
+
+
+def test_moderators_find_applications_by_the_partners_name(service, tokens):
+    import uuid
+
+    from portalkit.events.envelope import Envelope
+
+    app, runtime = service
+    application_id = create(app, tokens)
+    profile = {"partner_id": "partner-a", "name": "Agenda Software BV", "email": "i@a.example", "created_by": "u"}
+    envelope = Envelope(str(uuid.uuid4()), "partners.profile.created", "2026-11-23T12:00:00Z", 1, profile)
+    assert runtime.consumer()(envelope.to_json()).value == "ack"
+    found = app.test_client().get("/api/v1/admin/applications?q=software", headers=moderator(tokens)).get_json()
+    assert [(a["id"], a["partner_name"]) for a in found] == [(application_id, "Agenda Software BV")]

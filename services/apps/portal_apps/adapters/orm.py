@@ -45,6 +45,13 @@ status_changes = sa.Table(
     sa.Column("reason", sa.Text),
 )
 
+partner_names = sa.Table(
+    "partner_names",
+    metadata,
+    sa.Column("partner_id", sa.String(36), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+)
+
 mapper_registry.map_imperatively(StatusChange, status_changes)
 mapper_registry.map_imperatively(
     Application,
@@ -60,3 +67,4 @@ mapper_registry.map_imperatively(
 @sa.event.listens_for(Application, "load")
 def _fresh_event_list(application: Application, _context) -> None:
     application.events = []
+    application.partner_name = None

@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from portal_apps.adapters import orm
 from portal_apps.domain.model import Application, Status
 
 
@@ -39,13 +40,21 @@ class Applications:
     def by_client(self, client_id: str) -> Application | None:
         return self.session.scalar(sa.select(Application).where(Application.client_id == client_id))
 
+    def keep_partner_name(self, partner_id: str, name: str) -> None:
+        table = orm.partner_names
+        self.session.execute(sa.delete(table).where(table.c.partner_id == partner_id))
+        self.session.execute(sa.insert(table).values(partner_id=partner_id, name=name))
+
     def search(self, where: ApplicationFilter, offset: int, limit: int) -> tuple[list[Application], int]:
-        query = sa.select(Application)
+        names = orm.partner_names
+        query = sa.select(Application, names.c.name).outerjoin(names, names.c.partner_id == Application.partner_id)
         if where.text:
             pattern = f"%{where.text.strip().lower()}%"
             query = query.where(
                 sa.or_(
-                    sa.func.lower(Application.name).like(pattern), sa.func.lower(Application.description).like(pattern)
+                    sa.func.lower(Application.name).like(pattern),
+                    sa.func.lower(Application.description).like(pattern),
+                    sa.func.lower(names.c.name).like(pattern),
                 )
             )
         if where.status:
@@ -61,7 +70,11 @@ class Applications:
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         order = Application.created_at.asc() if where.oldest_first else Application.created_at.desc()
         page = query.order_by(order, Application.id).offset(offset).limit(limit)
-        return list(self.session.scalars(page)), total
+        found = []
+        for application, partner_name in self.session.execute(page):
+            application.partner_name = partner_name
+            found.append(application)
+        return found, total
 
 
 QUEUE = ApplicationFilter(status=Status.NEW, oldest_first=True)

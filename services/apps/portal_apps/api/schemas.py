@@ -38,6 +38,7 @@ class ApplicationEditSchema(ma.Schema):
 class ApplicationSchema(ma.Schema):
     id = ma.fields.String()
     partner_id = ma.fields.String()
+    partner_name = ma.fields.String(allow_none=True, metadata={"description": "In listings: the profile's name"})
     name = ma.fields.String()
     description = ma.fields.String()
     technical_contact = ma.fields.String()
@@ -62,7 +63,11 @@ class RejectionSchema(ma.Schema):
 
 
 class ApplicationSearchSchema(ma.Schema):
-    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+    q = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=200),
+        metadata={"description": "Matches the application's name or description, or the partner's name"},
+    )
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf([s.value for s in Status]))
     partner_id = ma.fields.String(load_default=None)
     api = ma.fields.String(load_default=None)

@@ -119,6 +119,8 @@ class Application:
     client_id: str | None = None
     history: list[StatusChange] = dataclasses.field(default_factory=list)
     events: list = dataclasses.field(default_factory=list, init=False, repr=False, compare=False)
+    # The partner's profile name, known from the partners service's events; for listings only.
+    partner_name: str | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def request(cls, *, partner_id: str, requested_by: str, known_apis: Sequence[str], now: dt.datetime, **fields):

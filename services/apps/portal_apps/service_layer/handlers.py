@@ -184,3 +184,8 @@ def client_issued(uow: UnitOfWork, envelope: Envelope) -> None:
     if found is None:
         raise NotFound(envelope.data["application_id"])  # retried, then parked: an id we never had
     found.client_issued(envelope.data["client_id"])
+
+
+def partner_named(uow: UnitOfWork, envelope: Envelope) -> None:
+    """The partners service named (or renamed) a profile: moderators search applications by it."""
+    Applications(uow.session).keep_partner_name(envelope.data["partner_id"], envelope.data["name"])

@@ -14,7 +14,8 @@ def answered_as_problems():
     try:
         yield
     except InvalidProfile as error:
-        raise field_problem("profile.invalid", error.violations) from None
+        too_large = any(key == "logo.too_large" for _, key, _ in error.violations)  # RFC 9110: 413, as for bodies
+        raise field_problem("profile.invalid", error.violations, status=413 if too_large else 422) from None
     except handlers.NoProfile:
         raise Problem(404, "profile.none") from None
     except handlers.AlreadyLinked:
