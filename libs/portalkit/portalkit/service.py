@@ -65,6 +65,8 @@ class ServiceRuntime:
         self.relay_wakeup = threading.Event()
         # Per-process components a service builds once (caches, hashers), keyed by the service's own names.
         self.extensions: dict[str, object] = {}
+        # What the service's own components need closed with the runtime (listening connections).
+        self.closers: list[Callable[[], None]] = []
         topology = load_subscriptions(
             settings.contracts_dir,
             prefetch=settings.consumer_prefetch,
@@ -131,6 +133,8 @@ class ServiceRuntime:
                 delay = min(delay * 2, 15)
 
     def close(self) -> None:
+        for close in self.closers:
+            close()
         self.transport.close()
         self.database.dispose()
 

@@ -167,7 +167,19 @@ def prepared_runtime(definition, database_url: str, **overrides):
     runtime = definition.runtime(settings)
     runtime.migrate()
     definition.prepare(runtime)
+    _open_runtimes.append(runtime)
     return runtime
+
+
+_open_runtimes: list = []
+
+
+@pytest.fixture(autouse=True)
+def _close_runtimes():
+    """Runtimes made during a test release their connections and listeners when it ends."""
+    yield
+    while _open_runtimes:
+        _open_runtimes.pop().close()
 
 
 def start_service(definition, database_url: str, tokens: TokenFactory, **overrides):

@@ -10,7 +10,8 @@ class IdentitySettings(Settings):
     access_token_seconds: int = 900
     # Who API consumers' tokens are for (the data APIs); people's tokens are for the portal (TOKEN_AUDIENCE).
     api_audience: str = "data-apis"
-    client_cache_seconds: float = 5.0
+    # Changes reach every process at once (PostgreSQL NOTIFY); the lifetime is only a safety net.
+    client_cache_seconds: float = 60.0
     refresh_token_days: int = 30
     authorization_code_seconds: int = 60
     # A new signing key is published this long before it signs, so every JWKS cache has it in time.

@@ -35,7 +35,7 @@ def application_approved(identity: Identity, uow: UnitOfWork, envelope: Envelope
     existing = clients.by_application(data["application_id"])
     if existing is not None:
         existing.active = True
-        identity.clients.invalidate(existing.client_id)
+        identity.client_changed(uow.session, existing.client_id)
         return
     client = Client.for_application(data["application_id"], data["partner_id"], data["name"], utcnow())
     clients.add(client)
@@ -48,7 +48,7 @@ def application_deactivated(identity: Identity, uow: UnitOfWork, envelope: Envel
     client = Clients(uow.session).by_application(envelope.data["application_id"])
     if client is not None:
         client.active = False
-        identity.clients.invalidate(client.client_id)
+        identity.client_changed(uow.session, client.client_id)
 
 
 def grants_changed(identity: Identity, uow: UnitOfWork, envelope: Envelope) -> None:
@@ -58,7 +58,7 @@ def grants_changed(identity: Identity, uow: UnitOfWork, envelope: Envelope) -> N
         raise UnknownClient(data["application_id"])  # retried: the approval may not have arrived yet
     grants = [(grant["api"], grant["institution_number"]) for grant in data["grants"]]
     if client.replace_grants(grants, data["grants_version"]):
-        identity.clients.invalidate(client.client_id)
+        identity.client_changed(uow.session, client.client_id)
 
 
 # -- partners and the apps service ------------------------------------------------------------------
@@ -80,8 +80,8 @@ def rotate_secret(identity: Identity, client_id: str, partner_id: str) -> Secret
             raise UnknownClient(client_id)
         plain = client.rotate_secret(identity.secret_hasher.hash, now, window)
         previous = [secret.expires_at for secret in client.secrets if secret.expires_at is not None]
+        identity.client_changed(uow.session, client_id)
         uow.commit()
-    identity.clients.invalidate(client_id)
     return SecretIssued(client_id, plain, now, max(previous) if previous else None)
 
 
@@ -120,10 +120,10 @@ def link_client(
                         [{"api": g.api, "institution_number": g.institution} for g in client.grants],
                     )
                 )
+                identity.client_changed(uow.session, client_id)
             uow.commit()
     except IntegrityError:
         raise ClientAlreadyLinked(client_id) from None
-    identity.clients.invalidate(client_id)
     return client
 
 
@@ -137,6 +137,7 @@ def register_public_client(identity: Identity, client_id: str, name: str, redire
             clients.add(Client(client_id, name, ClientKind.PUBLIC, True, utcnow(), redirect_uris=redirect_uris))
         else:
             client.redirect_uris = redirect_uris
+        identity.client_changed(uow.session, client_id)
         uow.commit()
 
 
@@ -147,6 +148,7 @@ def create_resource_server(identity: Identity, name: str) -> tuple[Client, str]:
     plain = client.rotate_secret(identity.secret_hasher.hash, now, dt.timedelta(0))
     with identity.unit_of_work() as uow:
         Clients(uow.session).add(client)
+        identity.client_changed(uow.session, client.client_id)
         uow.commit()
     return client, plain
 
@@ -187,6 +189,6 @@ def import_clients(identity: Identity, entries: list[dict]) -> ImportResult:
                 ScopeGrant(client.client_id, grant["api"], str(grant["institution_number"]))
                 for grant in {(g["api"], str(g["institution_number"])): g for g in entry.get("grants", [])}.values()
             ]
+            identity.client_changed(uow.session, client.client_id)
         uow.commit()
-    identity.clients.invalidate()
     return ImportResult(created, updated)

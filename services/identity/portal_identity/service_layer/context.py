@@ -11,6 +11,7 @@ from portal_identity.adapters.oauth import ClientDirectory, SigningKeyRing
 from portal_identity.adapters.repositories import Clients, ServerSecrets, SigningKeys
 from portal_identity.config import IdentitySettings
 from portal_identity.domain.keys import signing_key
+from portalkit.changes import ChangeFeed
 from portalkit.events.envelope import utcnow
 from portalkit.service import ServiceRuntime
 from portalkit.uow import UnitOfWork
@@ -26,10 +27,15 @@ class Identity:
     session_secret: str
     clients: ClientDirectory
     keys: SigningKeyRing
+    client_changes: ChangeFeed
 
     @property
     def public_url(self) -> str:
         return self.settings.public_url.rstrip("/")
+
+    def client_changed(self, session, client_id: str) -> None:
+        """Inside the changing transaction: every process drops its cached copy once it commits."""
+        self.client_changes.announce(session, client_id)
 
 
 def ensure_server_secrets(unit_of_work: Callable[[], UnitOfWork]) -> None:
@@ -66,13 +72,18 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
                 raise RuntimeError("no signing key: run `portalctl db upgrade identity` or `portalctl keys rotate`")
             return key.private_jwk, key.retire_after
 
+    directory = ClientDirectory(load_client, hasher, settings.client_cache_seconds)
+    changes = ChangeFeed(runtime.database, "identity_clients")
+    changes.subscribe(directory.invalidate)  # a key drops one client; None (connection lost) drops all
+    runtime.closers.append(changes.close)
     identity = Identity(
         unit_of_work=runtime.unit_of_work,
         settings=settings,
         secret_hasher=hasher,
         session_secret=session_secret,
-        clients=ClientDirectory(load_client, hasher, settings.client_cache_seconds),
+        clients=directory,
         keys=SigningKeyRing(load_signing_key),
+        client_changes=changes,
     )
     runtime.extensions["identity"] = identity
     return identity

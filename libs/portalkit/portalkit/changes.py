@@ -1,0 +1,87 @@
+"""Cross-process cache invalidation: a change is announced in the writer's transaction and heard by every
+process of the service right after the commit.
+
+On PostgreSQL the announcement is a ``NOTIFY`` (transactional: delivered only if the change commits) and
+each process ``LISTEN``s on its own connection; in the embedded mode (SQLite, one process) listeners in
+the same process are told after the commit. When the listening connection breaks, listeners are told
+"everything may have changed" (``None``), so a cache never misses a change silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from portalkit.db import Database
+
+log = logging.getLogger("portalkit.changes")
+Listener = Callable[[str | None], None]
+
+
+class ChangeFeed:
+    def __init__(self, database: Database, channel: str):
+        self.database = database
+        self.channel = channel
+        self._listeners: list[Listener] = []
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+
+    def announce(self, session: Session, key: str) -> None:
+        """Inside the transaction that changes ``key``."""
+        if not self.database.is_sqlite:
+            session.execute(sa.select(sa.func.pg_notify(self.channel, key)))
+        keys = session.info.setdefault(f"changes:{self.channel}", [])
+        if not keys:
+            sa.event.listen(
+                session,
+                "after_commit",
+                lambda s: self._tell_local(s.info.pop(f"changes:{self.channel}", [])),
+                once=True,
+            )
+        keys.append(key)
+
+    def _tell_local(self, keys: list[str]) -> None:
+        for key in keys:
+            for listener in list(self._listeners):
+                listener(key)
+
+    def subscribe(self, listener: Listener) -> None:
+        """``listener(key)`` after each committed change, from this process or (PostgreSQL) any other."""
+        self._listeners.append(listener)
+        if self.database.is_sqlite:
+            return
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._listen, name=f"listen-{self.channel}", daemon=True)
+                self._thread.start()
+
+    def _listen(self) -> None:
+        url = make_url(self.database.url).set(drivername="postgresql").render_as_string(hide_password=False)
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(url, autocommit=True, connect_timeout=5) as connection:
+                    connection.execute(f'LISTEN "{self.channel}"')
+                    failures = 0
+                    while not self._stop.is_set():
+                        for notice in connection.notifies(timeout=0.2):
+                            self._tell_local([notice.payload])
+                return
+            except psycopg.Error as error:
+                failures += 1
+                log.warning("change feed %s lost its connection (%s)", self.channel, error)
+            for listener in list(self._listeners):
+                listener(None)  # anything may have changed while nobody listened
+            self._stop.wait(min(0.5 * 2**failures, 15))
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

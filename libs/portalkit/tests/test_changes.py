@@ -1,0 +1,68 @@
+"""The change feed: committed changes reach every listener (other processes on PostgreSQL); rolled-back
+changes reach none."""
+
+import queue
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from portalkit.changes import ChangeFeed
+from portalkit.db import Database
+
+
+@pytest.fixture
+def feeds():
+    made = []
+    yield made
+    for feed in made:
+        feed.close()
+
+
+def collect(feed, feeds):
+    heard = queue.Queue()
+    feed.subscribe(heard.put)
+    feeds.append(feed)
+    return heard
+
+
+def wait_for_key(heard, key, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if heard.get(timeout=0.1) == key:
+                return True
+        except queue.Empty:
+            pass
+    return False
+
+
+def test_a_committed_change_is_heard_and_a_rolled_back_one_is_not(database_url, feeds):
+    database = Database(database_url)
+    writer, reader = ChangeFeed(database, "test_changes"), ChangeFeed(Database(database_url), "test_changes")
+    heard = collect(reader, feeds) if not database.is_sqlite else collect(writer, feeds)
+    time.sleep(0.3)  # the listening connection is up
+    with database.session() as session:
+        writer.announce(session, "rolled-back")
+        session.execute(sa.text("SELECT 1"))
+        session.rollback()
+    with database.session() as session:
+        writer.announce(session, "client-1")
+        session.commit()
+    assert wait_for_key(heard, "client-1")
+    remaining = []
+    while not heard.empty():
+        remaining.append(heard.get())
+    assert "rolled-back" not in remaining
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_another_process_hears_it_on_postgresql(database_url, feeds):
+    """Two feeds on two engines stand for two gunicorn workers: the reader never saw the writer's session."""
+    writer = ChangeFeed(Database(database_url), "test_changes_2")
+    heard = collect(ChangeFeed(Database(database_url), "test_changes_2"), feeds)
+    time.sleep(0.3)
+    with writer.database.session() as session:
+        writer.announce(session, "client-2")
+        session.commit()
+    assert wait_for_key(heard, "client-2")
