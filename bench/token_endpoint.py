@@ -25,6 +25,7 @@ from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, delete_broker_name
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 32))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 2))
+WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", 4))
 CLIENT_ID, SECRET = "bench-client", "bench-Secret-0123456789-abcdefghij"
 LUA = """
 wrk.method = "POST"
@@ -77,6 +78,7 @@ def main() -> None:
             smtp_port=28025,
             run_dir=run_dir,
             web_workers=WEB_WORKERS,
+            web_threads=WEB_THREADS,
             extra_env={"LOG_LEVEL": "WARNING"},
         )
     )
@@ -95,7 +97,10 @@ def main() -> None:
         direct = f"http://127.0.0.1:{stack.service_port('identity')}/oauth/token"
         gateway = f"{stack.url}/oauth/token"
         print(f"machine: {machine()}")
-        print(f"identity: gunicorn, {WEB_WORKERS} workers (gthread); wrk -t2 -c{CONNECTIONS} -d{DURATION}")
+        print(
+            f"identity: gunicorn, {WEB_WORKERS} gthread workers of {WEB_THREADS} threads; "
+            f"wrk -t2 -c{CONNECTIONS} -d{DURATION}"
+        )
         print(f"{'path':10} {'connection':12} {'tokens/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
         for name, url in (("direct", direct), ("gateway", gateway)):
             for close in (False, True):

@@ -44,5 +44,4 @@ TEXTS = {
         "nl": "De controle van de client lukt nu niet. Probeer het zo dadelijk opnieuw.",
         "en": "The client cannot be checked right now. Please try again shortly.",
     },
-    "field.reason": {"nl": "Geef een reden.", "en": "Give a reason."},
 }

@@ -2,10 +2,6 @@
 
 TEXTS = {
     # -- API problems ---------------------------------------------------------------------------------
-    "keys.none": {
-        "nl": "Er is nog geen ondertekeningssleutel; voer `portalctl keys rotate` uit.",
-        "en": "There is no signing key yet; run `portalctl keys rotate`.",
-    },
     "accounts.invalid": {"nl": "De gegevens zijn niet geldig.", "en": "The data is not valid."},
     "accounts.email_taken": {
         "nl": "Er bestaat al een account met dit e-mailadres. Gebruik 'Wachtwoord vergeten' als je het niet meer weet.",
