@@ -58,9 +58,13 @@ def runtime() -> ServiceRuntime:
     return current_app.extensions["portal.runtime"]
 
 
+def request_id_of(incoming: str | None) -> str:
+    """The caller's (or gateway's) request id when it is sane, a new one otherwise."""
+    return incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
 def _start_request() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_id = request_id_of(request.headers.get("X-Request-ID"))
     g.request_started = time.perf_counter()
     request_id_var.set(g.request_id)
 

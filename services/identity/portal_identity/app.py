@@ -40,4 +40,5 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
     app.register_blueprint(pages.blp)
     app.register_blueprint(oauth.blp)
     oauth.config_oauth(app, identity)
+    app.wsgi_app = oauth.TokenShortcut(app, app.wsgi_app)
     return app

@@ -170,6 +170,24 @@ def test_malformed_requests_never_give_500(harness, body, content_type):
     assert "error" in response.get_json()
 
 
+def test_an_oversized_token_request_is_413_in_the_oauth_format(harness):
+    response = harness.client.post(
+        "/oauth/token", data={"grant_type": "client_credentials", "pad": "x" * (3 * 1024 * 1024)}
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "invalid_request"
+
+
+def test_the_token_endpoint_answers_with_a_request_id(harness):
+    client_id, secret = harness.approved_client()
+    response = harness.client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+        headers={"X-Request-ID": "tok-1"},
+    )
+    assert response.status_code == 200 and response.headers["X-Request-ID"] == "tok-1"
+
+
 def test_get_on_the_token_endpoint_is_an_oauth_error(harness):
     response = harness.client.get("/oauth/token")
     assert response.status_code == 405

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
 from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
@@ -27,6 +28,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from joserfc.jwk import ECKey, KeySet
+from werkzeug.wrappers import Request
 
 from portal_identity.adapters.hashing import SecretHasher
 from portal_identity.domain.clients import Client, ClientKind, granted_scope
@@ -265,6 +267,12 @@ class PrivateKeyJwt(JWTBearerClientAssertion):
 
 
 class PortalAuthorizationServer(AuthorizationServer):
+    def create_oauth2_request(self, request):
+        """The given request when there is one (the token shortcut has no Flask request context)."""
+        if isinstance(request, Request):
+            return FlaskOAuth2Request(request)
+        return super().create_oauth2_request(request)
+
     def authenticate_client(self, request, methods, endpoint="token"):
         try:
             return super().authenticate_client(request, methods, endpoint)
