@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 
+import pika
 import pytest
 import sqlalchemy as sa
 
@@ -232,6 +233,15 @@ def test_competing_consumers_share_the_queue_and_handle_each_event_once(runtime,
     first_collector, second_collector = Collector(runtime), Collector(runtime)
     first_collector.run(rabbit, stop)
     second_collector.run(second, stop)
+
+    def consumers() -> int:
+        connection = pika.BlockingConnection(pika.URLParameters(amqp_server))
+        try:
+            return connection.channel().queue_declare(rabbit.queue_name("demo"), passive=True).method.consumer_count
+        finally:
+            connection.close()
+
+    assert wait_for(lambda: consumers() == 2)  # both listen before anything is published
     rabbit.publish([requested_event(f"c{i}") for i in range(60)])
     try:
         assert wait_for(lambda: len(first_collector.seen) + len(second_collector.seen) == 60)
