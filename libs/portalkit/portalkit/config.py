@@ -67,7 +67,7 @@ class Settings:
     contracts_dir: str = ""
     validate_events: bool = True
     relay_batch_size: int = 100
-    relay_poll_seconds: float = 0.2
+    relay_poll_seconds: float = 1.0  # a safety net: commits wake the relay at once
     consumer_prefetch: int = 20
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.5

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from portalkit import migrations
+from portalkit.changes import ChangeFeed
 from portalkit.config import Settings
 from portalkit.db import Database
 from portalkit.events.consumer import EventConsumer, Handler
@@ -63,6 +64,8 @@ class ServiceRuntime:
         self.outbox = definition.metadata.tables["outbox"]
         self.inbox = definition.metadata.tables["inbox"]
         self.relay_wakeup = threading.Event()
+        # A committed outbox row wakes the relay at once, in this process or (PostgreSQL) the worker's.
+        self.outbox_feed = ChangeFeed(self.database, f"outbox_{definition.name}")
         # Per-process components a service builds once (caches, hashers), keyed by the service's own names.
         self.extensions: dict[str, object] = {}
         # What the service's own components need closed with the runtime (listening connections).
@@ -81,7 +84,7 @@ class ServiceRuntime:
         return self.definition.name
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.database, self.outbox, self.contracts, self.relay_wakeup)
+        return UnitOfWork(self.database, self.outbox, self.contracts, self.outbox_feed)
 
     def migrate(self) -> None:
         migrations.upgrade(self.settings.database_url, self.definition.package)
@@ -102,6 +105,8 @@ class ServiceRuntime:
     def start_background(self, stop: threading.Event) -> list[threading.Thread]:
         """The relay, the consumer if this service consumes anything, and its own loops, as daemon threads."""
         self._declare_topology(stop)
+        self.outbox_feed.subscribe(lambda _key: self.relay_wakeup.set())
+        self.closers.append(self.outbox_feed.close)
         relay = self.relay()
         threads = [threading.Thread(target=relay.run, args=(stop,), name=f"{self.name}-relay", daemon=True)]
         if self.subscription is not None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from portalkit.changes import ChangeFeed
 from portalkit.db import Database
 from portalkit.events.contracts import EventContracts
 from portalkit.events.envelope import DomainEvent, Envelope
@@ -19,12 +18,12 @@ class UnitOfWork:
         database: Database,
         outbox: sa.Table,
         contracts: EventContracts | None,
-        relay_wakeup: threading.Event | None = None,
+        outbox_feed: ChangeFeed | None = None,
     ):
         self._database = database
         self._outbox = outbox
         self._contracts = contracts
-        self._relay_wakeup = relay_wakeup
+        self._outbox_feed = outbox_feed
         self._published = False
         self.session: Session
 
@@ -43,13 +42,13 @@ class UnitOfWork:
         if self._contracts is not None:
             self._contracts.validate(envelope.as_dict())
         self.session.execute(sa.insert(self._outbox).values(**outbox_row(envelope)))
+        if not self._published and self._outbox_feed is not None:
+            self._outbox_feed.announce(self.session, "new")  # wakes the relay of any process at commit
         self._published = True
         return envelope
 
     def commit(self) -> None:
         self.session.commit()
-        if self._published and self._relay_wakeup is not None:
-            self._relay_wakeup.set()
         self._published = False
 
     def rollback(self) -> None:

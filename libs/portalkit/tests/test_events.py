@@ -3,6 +3,7 @@
 import json
 import threading
 import time
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -197,3 +198,30 @@ def test_the_whole_loop_through_the_background_threads(demo_runtime):
         stop.set()
     assert len(seen) == 1
     assert unsent(demo_runtime) == 0
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_commit_in_another_process_wakes_the_relay_at_once(database_url):
+    """The web process commits; the worker's relay, polling only every 30 s, publishes within a second."""
+    from portalkit_demo import DEMO, metadata
+
+    broker = f"memory://{uuid.uuid4().hex}"
+    worker = DEMO.runtime(DEMO.settings({}, database_url=database_url, broker_url=broker, relay_poll_seconds=30))
+    web = DEMO.runtime(DEMO.settings({}, database_url=database_url, broker_url=broker))
+    metadata.create_all(worker.database.engine)
+    worker.transport.declare([SUBSCRIPTION])
+    stop = threading.Event()
+    worker.start_background(stop)
+    try:
+        time.sleep(1.5)  # the relay's first, empty round is over; it now waits for a wake-up
+        started = time.monotonic()
+        with web.unit_of_work() as uow:
+            uow.publish(requested_event("n1"))
+            uow.commit()
+        seen = []
+        run_consumer_until(worker, lambda body: seen.append(body) or Outcome.ACK, lambda: seen, timeout=10)
+        assert seen and time.monotonic() - started < 5  # the relay slept for 30 s otherwise
+    finally:
+        stop.set()
+        worker.close()
+        web.close()
