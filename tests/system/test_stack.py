@@ -72,7 +72,6 @@ def stack(postgres_server, amqp_server, tmp_path_factory):
         web_workers=1,
         extra_env={
             "MODERATOR_EMAILS": ",".join(MODERATORS),
-            "MAIL_POLL_SECONDS": "0.2",
             "MAIL_RETRY_BASE_SECONDS": "0.5",
             "CONSUMER_RETRY_BASE_SECONDS": "0.2",
             "SECRET_ROTATION_SECONDS": "3",

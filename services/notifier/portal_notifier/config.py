@@ -18,4 +18,4 @@ class NotifierSettings(Settings):
     product_name: str = "Partnerportaal"
     mail_max_attempts: int = 8
     mail_retry_base_seconds: float = 2.0
-    mail_poll_seconds: float = 0.5
+    mail_poll_seconds: float = 2.0  # new deliveries wake the sender at once; the poll finds retries due

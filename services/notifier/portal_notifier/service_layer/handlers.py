@@ -17,6 +17,7 @@ from portal_notifier.adapters.smtp import PermanentFailure, SmtpMailer
 from portal_notifier.adapters.templates import MailTemplates
 from portal_notifier.domain import compose
 from portal_notifier.domain.mail import Delivery, Mail
+from portalkit.changes import ChangeFeed
 from portalkit.events.envelope import Envelope, utcnow
 from portalkit.service import ServiceRuntime
 from portalkit.uow import UnitOfWork
@@ -29,12 +30,25 @@ class NotFound(LookupError):
     pass
 
 
-def record_mails(uow: UnitOfWork, envelope: Envelope, mails: list[Mail]) -> None:
+def new_mail_feed(runtime: ServiceRuntime) -> ChangeFeed:
+    """Recorded deliveries wake the mail senders of every worker at commit (one feed per runtime)."""
+    if "new_mail" not in runtime.extensions:
+        feed = ChangeFeed(runtime.database, f"new_mail_{runtime.name}")
+        runtime.extensions["new_mail"] = feed
+        runtime.closers.append(feed.close)
+    return runtime.extensions["new_mail"]
+
+
+def record_mails(uow: UnitOfWork, envelope: Envelope, mails: list[Mail], feed: ChangeFeed | None = None) -> None:
     repository = Deliveries(uow.session)
     now = utcnow()
+    recorded = False
     for mail in mails:
         if not repository.exists(envelope.id, mail.recipient):
             repository.add(Delivery.of(envelope.id, envelope.type, mail, now))
+            recorded = True
+    if recorded and feed is not None:
+        feed.announce(uow.session, envelope.id)
 
 
 def event_handlers(runtime: ServiceRuntime) -> dict:
@@ -42,11 +56,12 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
     settings = runtime.settings
     context = compose.Context(settings.public_url, settings.moderator_emails, settings.product_name)
     templates = MailTemplates(settings.product_name)
+    feed = new_mail_feed(runtime)
 
     def mailing(letters_of):
         def handle(uow: UnitOfWork, envelope: Envelope) -> None:
             letters = letters_of(uow, envelope.data)
-            record_mails(uow, envelope, [templates.render(letter) for letter in letters])
+            record_mails(uow, envelope, [templates.render(letter) for letter in letters], feed)
 
         return handle
 
@@ -148,6 +163,8 @@ def send_due(
 def mail_sender(runtime: ServiceRuntime) -> Callable[[threading.Event], None]:
     settings = runtime.settings
     mailer = SmtpMailer(settings)
+    wakeup = threading.Event()
+    new_mail_feed(runtime).subscribe(lambda _event_id: wakeup.set())
 
     def run(stop: threading.Event) -> None:
         while not stop.is_set():
@@ -163,7 +180,8 @@ def mail_sender(runtime: ServiceRuntime) -> Callable[[threading.Event], None]:
                 log.exception("mail sender failed")
                 tried = 0
             if not tried:
-                stop.wait(settings.mail_poll_seconds)
+                wakeup.wait(settings.mail_poll_seconds)  # a new delivery wakes it; the poll finds retries due
+                wakeup.clear()
 
     return run
 
