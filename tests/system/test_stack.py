@@ -325,21 +325,18 @@ def wait_for_to(stack: Stack, recipient: str, count: int, timeout: float = 60) -
     raise AssertionError(f"no mail to {recipient}")
 
 
-def test_an_imported_client_gets_tokens_through_nginx_and_introspection_agrees(stack, tmp_path):
-    path = tmp_path / "clients.json"
+def import_client(stack: Stack, folder, client_id: str, secret: str, api: str, institution: str) -> None:
+    """An existing client of the old system, imported with its secret and one grant."""
+    path = folder / f"{client_id}.json"
+    grants = [{"api": api, "institution_number": institution}]
     path.write_text(
-        json.dumps(
-            [
-                {
-                    "client_id": "legacy-sys",
-                    "name": "Legacy",
-                    "client_secret": "Old-secret-123",
-                    "grants": [{"api": "leerlingen", "institution_number": "012345"}],
-                }
-            ]
-        )
+        json.dumps([{"client_id": client_id, "name": client_id, "client_secret": secret, "grants": grants}])
     )
     stack.portalctl("identity", "clients", "import", str(path))
+
+
+def test_an_imported_client_gets_tokens_through_nginx_and_introspection_agrees(stack, tmp_path):
+    import_client(stack, tmp_path, "legacy-sys", "Old-secret-123", "leerlingen", "012345")
     answer = requests.post(
         f"{stack.url}/oauth/token",
         data={"grant_type": "client_credentials"},
@@ -439,24 +436,11 @@ def test_approved_application_gets_a_client_whose_secret_gives_tokens_until_arch
         )
         return answer.status_code == 400 and answer.json()["error"] == "invalid_client"
 
-    wait_for(refused, timeout=30)  # the client cache of each worker lets go within CLIENT_CACHE_SECONDS
+    wait_for(refused, timeout=30)  # every worker's client cache drops it when the archive commits
 
 
 def test_linking_an_imported_client_works_at_once_and_only_once(stack, tmp_path):
-    path = tmp_path / "clients.json"
-    path.write_text(
-        json.dumps(
-            [
-                {
-                    "client_id": "to-link",
-                    "name": "Integrator",
-                    "client_secret": "Link-secret-123",
-                    "grants": [{"api": "personeel", "institution_number": "067890"}],
-                }
-            ]
-        )
-    )
-    stack.portalctl("identity", "clients", "import", str(path))
+    import_client(stack, tmp_path, "to-link", "Link-secret-123", "personeel", "067890")
     body = {**APPLICATION, "name": "Linked Journey", "client_id": "to-link", "client_secret": "Link-secret-123"}
     body.pop("apis")
     linked = requests.post(
