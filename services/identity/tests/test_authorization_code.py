@@ -88,7 +88,7 @@ def test_the_whole_login_gives_tokens_for_the_person(harness):
     keys = KeySet.import_key_set(harness.client.get("/.well-known/jwks.json").get_json())
     claims = jwt.decode(body["access_token"], keys, algorithms=["ES256"]).claims
     assert claims["sub"] == person.id and claims["email"] == person.email
-    assert claims["roles"] == ["partner"] and claims["aud"] == "portal"
+    assert claims["roles"] == ["partner"] and claims["aud"] == "portal" and claims["locale"] == "nl"
 
 
 def test_a_code_works_once(harness):

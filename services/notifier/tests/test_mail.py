@@ -294,3 +294,29 @@ def test_deliveries_are_for_moderators_only(service, tokens):
     partner = {"Authorization": f"Bearer {tokens.token('p', roles=['partner'])}"}
     assert app.test_client().get("/api/v1/admin/mail/deliveries", headers=partner).status_code == 403
     assert app.test_client().get("/api/v1/admin/mail/deliveries").status_code == 401
+
+
+def test_mails_about_an_english_speaking_partner_are_in_english(service, sink):
+    _, runtime = service
+    english = ("partners.profile.created", {**PROFILE[1], "language": "en"})
+    deliver(
+        runtime,
+        english,
+        ("apps.application.approved", {**APP, "approved_by": "m"}),
+        (
+            "partners.profile.changed",
+            {
+                "partner_id": "p1",
+                "name": "Agenda BV",
+                "email": "info@agenda.example",
+                "changed_fields": ["website"],
+                "changed_by": "u1",
+                "language": "en",
+            },
+        ),
+    )
+    send(runtime)
+    subjects = sorted(m["Subject"] for m in mails_to(sink, "info@agenda.example"))
+    assert subjects == ["Partner profile Agenda BV changed", "Your application Agenda Plus is approved"]
+    [contact] = mails_to(sink, "dev@agenda.example")
+    assert contact["Subject"] == "Your application Agenda Plus is approved" and contact["Content-Language"] == "en"

@@ -295,3 +295,10 @@ def test_moderators_search_every_profile(service, tokens):
     assert client.get("/api/v1/admin/profiles", headers=user(tokens)).status_code == 403
     bad = client.get("/api/v1/public/partners?category=casino")
     assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "category"
+
+
+def test_the_profile_keeps_the_creators_language_for_its_mails(service, tokens):
+    app, runtime = service
+    english = {"Authorization": f"Bearer {tokens.token('acc-en', roles=['partner'], email='e@x.example', locale='en')}"}
+    app.test_client().post("/api/v1/partner/profile", json=VALID, headers=english)
+    assert events(runtime, "partners.profile.created")[0]["language"] == "en"

@@ -162,7 +162,7 @@ class Account:
 
     def claims(self) -> dict:
         """What access tokens for this person carry besides ``sub``."""
-        claims = {"email": self.email, "roles": list(self.roles)}
+        claims = {"email": self.email, "roles": list(self.roles), "locale": self.language}
         if Role.SCHOOL_ADMIN in self.roles:
             claims["institutions"] = list(self.institutions)
         if self.partner_id:

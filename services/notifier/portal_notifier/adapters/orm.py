@@ -38,6 +38,7 @@ partner_contacts = sa.Table(
     sa.Column("partner_id", sa.String(36), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
 )
 
 application_contacts = sa.Table(

@@ -58,8 +58,8 @@ class Contacts:
     def application(self, application_id: str) -> ApplicationContact | None:
         return self.session.get(ApplicationContact, application_id)
 
-    def keep_partner(self, partner_id: str, name: str, email: str) -> None:
-        self.session.merge(PartnerContact(partner_id, name, email))
+    def keep_partner(self, partner_id: str, name: str, email: str, language: str) -> None:
+        self.session.merge(PartnerContact(partner_id, name, email, language))
 
     def keep_application(self, application_id: str, partner_id: str, name: str, contact_email: str | None) -> None:
         existing = self.application(application_id)

@@ -26,11 +26,11 @@ class SmtpMailer:
         message["Subject"] = mail.subject
         message["Date"] = formatdate(usegmt=True)
         message["Message-ID"] = make_msgid(domain="partnerportaal")
-        message["Content-Language"] = mail.language
         message["X-Portal-Event"] = event_id
         message.set_content(mail.text)
         if mail.html:
             message.add_alternative(mail.html, subtype="html")
+        message["Content-Language"] = mail.language  # after the content: setting content clears Content-*
         return message
 
     def send(self, mail: Mail, event_id: str) -> None:

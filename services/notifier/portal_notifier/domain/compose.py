@@ -30,9 +30,11 @@ def expiry(iso: str) -> str:
 def _to_partner_and_contact(
     template: str, partner: PartnerContact | None, contact_email: str, context: Context, values: dict
 ) -> list[Letter]:
-    """The partner's profile e-mail and the application's contact, once each when they are the same."""
+    """The partner's profile e-mail and the application's contact, once each when they are the same, in the
+    language of the partner (the contact works for the partner); Dutch when the partner is not known yet."""
+    language = partner.language if partner else context.language
     recipients = dict.fromkeys(r for r in (partner.email if partner else None, contact_email) if r)
-    return [Letter(recipient, template, context.language, values) for recipient in recipients]
+    return [Letter(recipient, template, language, values) for recipient in recipients]
 
 
 def account_registered(data: dict, context: Context) -> list[Letter]:
@@ -84,7 +86,7 @@ def profile_changed(data: dict, context: Context) -> list[Letter]:
         "product": context.product,
         "link": context.link("/#/profile"),
     }
-    return [Letter(data["email"], "profile_changed", context.language, values)]
+    return [Letter(data["email"], "profile_changed", data.get("language", context.language), values)]
 
 
 def grants_changed(

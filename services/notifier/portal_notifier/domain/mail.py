@@ -100,6 +100,7 @@ class PartnerContact:
     partner_id: str
     name: str
     email: str
+    language: str = "nl"
 
 
 @dataclasses.dataclass

@@ -69,7 +69,7 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
         return Contacts(uow.session).partner(partner_id)
 
     def keep_profile(uow, data):
-        Contacts(uow.session).keep_partner(data["partner_id"], data["name"], data["email"])
+        Contacts(uow.session).keep_partner(data["partner_id"], data["name"], data["email"], data.get("language", "nl"))
         return []
 
     def profile_changed(uow, data):

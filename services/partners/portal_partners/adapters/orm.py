@@ -30,6 +30,7 @@ profiles = sa.Table(
     sa.Column("logo_type", sa.String(20), nullable=False),
     sa.Column("extra_info", sa.Text),
     sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )

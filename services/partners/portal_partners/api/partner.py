@@ -48,6 +48,7 @@ class MyProfile(MethodView):
                 email=email,
                 categories=runtime().settings.categories,
                 fields=body,
+                language=current_principal().claims.get("locale", "nl"),
             )
 
     @requires("partner")

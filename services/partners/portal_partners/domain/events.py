@@ -13,6 +13,7 @@ class ProfileCreated(DomainEvent):
     name: str
     email: str
     created_by: str
+    language: str = "nl"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,6 +27,7 @@ class ProfileChanged(DomainEvent):
     email: str
     changed_fields: list[str]
     changed_by: str
+    language: str = "nl"
 
 
 @dataclasses.dataclass(frozen=True)

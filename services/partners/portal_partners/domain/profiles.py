@@ -187,10 +187,20 @@ class Profile:
     enterprise_number: str | None = None
     extra_info: str | None = None
     active: bool = True
+    language: str = "nl"  # the creating account's, for the mails about this profile
     events: list = dataclasses.field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
-    def create(cls, *, account_id: str, email: str, categories: Sequence[str], now: dt.datetime, fields: dict):
+    def create(
+        cls,
+        *,
+        account_id: str,
+        email: str,
+        categories: Sequence[str],
+        now: dt.datetime,
+        fields: dict,
+        language: str = "nl",
+    ):
         missing = [
             (field, "field.required", {})
             for field in EDITABLE
@@ -204,6 +214,7 @@ class Profile:
         if missing:
             raise InvalidProfile(missing)
         profile = cls(
+            language=language if language in ("nl", "en") else "nl",
             id=str(uuid.uuid4()),
             name_key=name_key(cleaned["name"]),
             email=email,
@@ -211,7 +222,7 @@ class Profile:
             updated_at=now,
             **cleaned,
         )
-        profile.events.append(events.ProfileCreated(profile.id, profile.name, email, account_id))
+        profile.events.append(events.ProfileCreated(profile.id, profile.name, email, account_id, profile.language))
         return profile
 
     def edit(self, account_id: str, changes: dict, categories: Sequence[str], now: dt.datetime) -> list[AuditEntry]:
@@ -236,7 +247,9 @@ class Profile:
         if entries:
             self.updated_at = now
             self.events.append(
-                events.ProfileChanged(self.id, self.name, self.email, [e.field for e in entries], account_id)
+                events.ProfileChanged(
+                    self.id, self.name, self.email, [e.field for e in entries], account_id, self.language
+                )
             )
         return entries
 
@@ -245,5 +258,5 @@ class Profile:
             return None
         entry = AuditEntry(self.id, by, now, "active", str(self.active), str(active))
         self.active, self.updated_at = active, now
-        self.events.append(events.ProfileChanged(self.id, self.name, self.email, ["active"], by))
+        self.events.append(events.ProfileChanged(self.id, self.name, self.email, ["active"], by, self.language))
         return entry

@@ -73,10 +73,18 @@ def _check_name_free(uow: UnitOfWork, name: str, own_id: str | None = None) -> N
 
 
 def create_profile(
-    unit_of_work: UnitOfWorkFactory, *, account_id: str, email: str, categories: Sequence[str], fields: dict
+    unit_of_work: UnitOfWorkFactory,
+    *,
+    account_id: str,
+    email: str,
+    categories: Sequence[str],
+    fields: dict,
+    language: str = "nl",
 ) -> Profile:
     now = utcnow()
-    profile = Profile.create(account_id=account_id, email=email, categories=categories, now=now, fields=fields)
+    profile = Profile.create(
+        account_id=account_id, email=email, categories=categories, now=now, fields=fields, language=language
+    )
     try:
         with unit_of_work() as uow:
             if Memberships(uow.session).of_account(account_id) is not None:
