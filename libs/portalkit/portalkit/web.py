@@ -168,3 +168,10 @@ def wsgi_app(definition) -> Flask:
     settings = definition.settings()
     configure_logging(definition.name, settings.log_level, settings.log_format)
     return definition.create_app(settings)
+
+
+def one_page(pagination_parameters, search):
+    """A flask-smorest paginated view's answer: ``search(offset, limit)`` gives (items, total)."""
+    items, total = search(pagination_parameters.first_item, pagination_parameters.page_size)
+    pagination_parameters.item_count = total
+    return items

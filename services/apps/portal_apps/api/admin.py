@@ -8,7 +8,7 @@ from portal_apps.api.problems import answered_as_problems
 from portal_apps.api.schemas import ApplicationSchema, ApplicationSearchSchema, RejectionSchema, StatusChangeSchema
 from portal_apps.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.web import runtime
+from portalkit.web import one_page, runtime
 
 blp = Blueprint(
     "admin_applications", __name__, url_prefix="/api/v1/admin/applications", description="Moderation of applications"
@@ -28,22 +28,23 @@ class Applications(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """Search all applications. ``status=new&oldest_first=true`` is the moderation queue."""
-        found, total = handlers.search(
-            runtime().unit_of_work,
-            ApplicationFilter(
-                text=query["q"],
-                status=query["status"],
-                partner_id=query["partner_id"],
-                api=query["api"],
-                created_from=query["created_from"],
-                created_to=query["created_to"],
-                oldest_first=query["oldest_first"],
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: handlers.search(
+                runtime().unit_of_work,
+                ApplicationFilter(
+                    text=query["q"],
+                    status=query["status"],
+                    partner_id=query["partner_id"],
+                    api=query["api"],
+                    created_from=query["created_from"],
+                    created_to=query["created_to"],
+                    oldest_first=query["oldest_first"],
+                ),
+                offset,
+                limit,
             ),
-            pagination_parameters.first_item,
-            pagination_parameters.page_size,
         )
-        pagination_parameters.item_count = total
-        return found
 
 
 @blp.route("/<application_id>")

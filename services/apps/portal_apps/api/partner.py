@@ -16,7 +16,7 @@ from portal_apps.api.schemas import (
 from portal_apps.service_layer import handlers
 from portalkit.auth import current_principal, requires
 from portalkit.problems import Problem
-from portalkit.web import runtime
+from portalkit.web import one_page, runtime
 
 blp = Blueprint(
     "partner_applications", __name__, url_prefix="/api/v1/partner/applications", description="A partner's applications"
@@ -47,14 +47,15 @@ class PartnerApplications(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters):
         """The partner's applications, newest first."""
-        found, total = handlers.search(
-            runtime().unit_of_work,
-            ApplicationFilter(partner_id=_partner_id()),
-            pagination_parameters.first_item,
-            pagination_parameters.page_size,
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: handlers.search(
+                runtime().unit_of_work,
+                ApplicationFilter(partner_id=_partner_id()),
+                offset,
+                limit,
+            ),
         )
-        pagination_parameters.item_count = total
-        return found
 
     @requires("partner")
     @blp.arguments(ApplicationRequestSchema)

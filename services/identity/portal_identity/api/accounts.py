@@ -16,7 +16,7 @@ from portal_identity.domain.accounts import InvalidAccount, Role
 from portal_identity.service_layer import accounts
 from portalkit.auth import current_principal, requires
 from portalkit.problems import Problem, field_problem
-from portalkit.web import runtime
+from portalkit.web import one_page, runtime
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts")
 
@@ -98,11 +98,10 @@ class BackOfficeUsers(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """Search accounts by e-mail and role (moderators)."""
-        found, total = accounts.search_accounts(
-            _identity(), query["q"], query["role"], pagination_parameters.first_item, pagination_parameters.page_size
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: accounts.search_accounts(_identity(), query["q"], query["role"], offset, limit),
         )
-        pagination_parameters.item_count = total
-        return found
 
     @requires(Role.MODERATOR)
     @blp.arguments(BackOfficeAccountSchema)

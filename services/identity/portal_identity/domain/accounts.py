@@ -56,6 +56,16 @@ def password_violations(password: str) -> list[tuple[str, str, dict]]:
     return [("password", key, params) for ok, key, params in checks if not ok]
 
 
+def _credential_violations(email: str, password: str) -> tuple[str, list[tuple[str, str, dict]]]:
+    """The normalized address (or the raw one when invalid) and what is wrong with address and password."""
+    violations = []
+    try:
+        email = normalize_email(email)
+    except EmailNotValidError:
+        violations.append(("email", "email.invalid", {}))
+    return email, violations + password_violations(password)
+
+
 def validated_email(email: str) -> str:
     try:
         return normalize_email(email)
@@ -82,12 +92,7 @@ class Account:
         cls, *, email: str, password: str, accept_terms: bool, language: str, password_hash, now: dt.datetime
     ) -> Account:
         """A partner user's own registration: pending until the activation link is used."""
-        violations = []
-        try:
-            email = normalize_email(email)
-        except EmailNotValidError:
-            violations.append(("email", "email.invalid", {}))
-        violations += password_violations(password)
+        email, violations = _credential_violations(email, password)
         if not accept_terms:
             violations.append(("accept_terms", "terms.required", {}))
         if violations:
@@ -109,12 +114,7 @@ class Account:
         cls, *, email: str, password: str, role: str, institutions: list[str], password_hash, now: dt.datetime
     ) -> Account:
         """Moderators and school admins: created by an operator or a moderator, active at once."""
-        violations = []
-        try:
-            email = normalize_email(email)
-        except EmailNotValidError:
-            violations.append(("email", "email.invalid", {}))
-        violations += password_violations(password)
+        email, violations = _credential_violations(email, password)
         if role not in (Role.MODERATOR, Role.SCHOOL_ADMIN):
             violations.append(("role", "role.invalid", {"roles": f"{Role.MODERATOR}, {Role.SCHOOL_ADMIN}"}))
         cleaned = sorted({number.strip() for number in institutions if number.strip()})

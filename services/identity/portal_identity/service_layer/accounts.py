@@ -3,6 +3,7 @@ create back-office accounts."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import secrets as random
@@ -60,6 +61,15 @@ def register(identity: Identity, *, email: str, password: str, accept_terms: boo
     url, token = _one_time_link(
         identity, account, TokenPurpose.ACTIVATION, "/login/activate", identity.settings.activation_hours, now
     )
+    with _new_account(identity, account) as uow:
+        AccountTokens(uow.session).add(token)
+        uow.publish(events.AccountRegistered(account.id, account.email, language, url, token.expires_at.isoformat()))
+    return account
+
+
+@contextlib.contextmanager
+def _new_account(identity: Identity, account: Account):
+    """Store a new account (and what the caller adds in the block) unless its address is taken."""
     try:
         with identity.unit_of_work() as uow:
             repository = Accounts(uow.session)
@@ -67,14 +77,10 @@ def register(identity: Identity, *, email: str, password: str, accept_terms: boo
                 raise EmailTaken(account.email)
             repository.add(account)
             uow.session.flush()
-            AccountTokens(uow.session).add(token)
-            uow.publish(
-                events.AccountRegistered(account.id, account.email, language, url, token.expires_at.isoformat())
-            )
+            yield uow
             uow.commit()
     except IntegrityError:
-        raise EmailTaken(account.email) from None  # registered at the same moment by another request
-    return account
+        raise EmailTaken(account.email) from None  # the same address at the same moment by another request
 
 
 def _use_link(uow, plain: str, purpose: str, now: dt.datetime) -> Account:
@@ -174,15 +180,8 @@ def create_back_office_account(
     account = Account.back_office(
         email=email, password=password, role=role, institutions=institutions, password_hash=hash_password, now=utcnow()
     )
-    try:
-        with identity.unit_of_work() as uow:
-            repository = Accounts(uow.session)
-            if repository.by_email(account.email) is not None:
-                raise EmailTaken(account.email)
-            repository.add(account)
-            uow.commit()
-    except IntegrityError:
-        raise EmailTaken(account.email) from None
+    with _new_account(identity, account):
+        pass
     return account
 
 

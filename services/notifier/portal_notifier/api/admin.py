@@ -8,7 +8,7 @@ from portal_notifier.domain.mail import DeliveryStatus
 from portal_notifier.service_layer.handlers import NotFound, list_deliveries, retry_delivery
 from portalkit.auth import requires
 from portalkit.problems import Problem
-from portalkit.web import runtime
+from portalkit.web import one_page, runtime
 
 blp = Blueprint("admin_mail", __name__, url_prefix="/api/v1/admin/mail", description="Mail deliveries")
 
@@ -39,11 +39,10 @@ class DeliveryList(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """Recent deliveries, newest first; ``status=failed`` shows what needs attention."""
-        deliveries, total = list_deliveries(
-            runtime().unit_of_work, query["status"], pagination_parameters.first_item, pagination_parameters.page_size
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: list_deliveries(runtime().unit_of_work, query["status"], offset, limit),
         )
-        pagination_parameters.item_count = total
-        return deliveries
 
 
 @blp.route("/deliveries/<int:delivery_id>/retry")

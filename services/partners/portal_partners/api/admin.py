@@ -8,7 +8,7 @@ from portal_partners.api.public import check_category
 from portal_partners.api.schemas import ProfileSchema, ProfileSearchSchema
 from portal_partners.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.web import runtime
+from portalkit.web import one_page, runtime
 
 blp = Blueprint("admin_profiles", __name__, url_prefix="/api/v1/admin/profiles", description="All profiles")
 
@@ -22,16 +22,17 @@ class Profiles(MethodView):
     def get(self, query, pagination_parameters):
         """Search every profile by name or description, category and active flag."""
         check_category(query["category"])
-        found, total = handlers.search_profiles(
-            runtime().unit_of_work,
-            query["q"],
-            query["category"],
-            query["active"],
-            pagination_parameters.first_item,
-            pagination_parameters.page_size,
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: handlers.search_profiles(
+                runtime().unit_of_work,
+                query["q"],
+                query["category"],
+                query["active"],
+                offset,
+                limit,
+            ),
         )
-        pagination_parameters.item_count = total
-        return found
 
 
 def _set_active(partner_id: str, active: bool):

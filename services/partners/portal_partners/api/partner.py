@@ -15,7 +15,7 @@ from portal_partners.api.schemas import (
 )
 from portal_partners.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.web import runtime
+from portalkit.web import one_page, runtime
 
 blp = Blueprint("partner_profile", __name__, url_prefix="/api/v1/partner/profile", description="A partner's profile")
 
@@ -122,8 +122,7 @@ class Audit(MethodView):
     def get(self, pagination_parameters):
         """Who changed what and when, newest first."""
         with answered_as_problems():
-            entries, total = handlers.audit_log(
-                runtime().unit_of_work, _account()[0], pagination_parameters.first_item, pagination_parameters.page_size
+            return one_page(
+                pagination_parameters,
+                lambda offset, limit: handlers.audit_log(runtime().unit_of_work, _account()[0], offset, limit),
             )
-        pagination_parameters.item_count = total
-        return entries

@@ -8,7 +8,7 @@ from portal_partners.api.problems import answered_as_problems
 from portal_partners.api.schemas import DirectorySearchSchema, PublicPartnerSchema
 from portal_partners.service_layer import handlers
 from portalkit.problems import field_problem
-from portalkit.web import runtime
+from portalkit.web import one_page, runtime
 
 blp = Blueprint(
     "public_directory", __name__, url_prefix="/api/v1/public/partners", description="Public partner directory"
@@ -32,15 +32,16 @@ class PartnerDirectory(MethodView):
     def get(self, query, pagination_parameters):
         """Partners that are active, public and have an approved application; search and filter."""
         check_category(query["category"])
-        entries, total = handlers.directory(
-            runtime().unit_of_work,
-            query["q"],
-            query["category"],
-            pagination_parameters.first_item,
-            pagination_parameters.page_size,
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: handlers.directory(
+                runtime().unit_of_work,
+                query["q"],
+                query["category"],
+                offset,
+                limit,
+            ),
         )
-        pagination_parameters.item_count = total
-        return entries
 
 
 @blp.route("/<partner_id>")

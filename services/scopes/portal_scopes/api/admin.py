@@ -20,7 +20,7 @@ from portal_scopes.api.schemas import (
 )
 from portal_scopes.service_layer import handlers
 from portalkit.auth import Principal, current_principal, requires
-from portalkit.web import runtime
+from portalkit.web import one_page, runtime
 
 blp = Blueprint("admin_schools", __name__, url_prefix="/api/v1/admin/schools", description="Schools")
 requests_blp = Blueprint(
@@ -51,11 +51,10 @@ class SchoolList(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """Search schools by name or institution number, ordered by name (moderators)."""
-        schools, total = handlers.search_schools(
-            runtime().unit_of_work, query["q"], pagination_parameters.first_item, pagination_parameters.page_size
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: handlers.search_schools(runtime().unit_of_work, query["q"], offset, limit),
         )
-        pagination_parameters.item_count = total
-        return schools
 
 
 def _schools() -> set[str]:
@@ -117,14 +116,15 @@ class Ledger(MethodView):
     @grants_blp.paginate()
     def get(self, query, pagination_parameters):
         """The consent ledger: which application reads which API of which school, since when, granted by whom."""
-        rows, total = handlers.ledger(
-            runtime().unit_of_work,
-            _ledger_filter(current_principal(), query),
-            pagination_parameters.first_item,
-            pagination_parameters.page_size,
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: handlers.ledger(
+                runtime().unit_of_work,
+                _ledger_filter(current_principal(), query),
+                offset,
+                limit,
+            ),
         )
-        pagination_parameters.item_count = total
-        return rows
 
 
 @grants_blp.route("/export.csv")
