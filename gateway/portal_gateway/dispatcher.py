@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Mapping
 
 from portal_gateway.routes import GATEWAY_ERRORS, RouteTable, route_table
+from portal_gateway.webfiles import WebFiles
 
 WsgiApp = Callable
 
@@ -27,6 +28,7 @@ class Dispatcher:
             raise ValueError(f"no application for service(s): {', '.join(sorted(missing))}")
         self.apps = apps
         self.max_body = max_body
+        self.web_files = WebFiles()
 
     def __call__(self, environ, start_response):
         request_id = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
@@ -34,6 +36,12 @@ class Dispatcher:
         path = environ.get("PATH_INFO", "/")
         if path in self.pages:
             return self.pages[path](environ, start_response)
+        web_file = self.table.web.file_path(path)
+        if web_file is not None:
+            response = self.web_files.response(environ, web_file)
+            if response is None:
+                return self._problem(start_response, 404, request_id)
+            return response(environ, start_response)
         route = self.table.match(path)
         if route is None:
             return self._problem(start_response, 404, request_id)

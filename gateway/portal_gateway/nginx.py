@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from portal_gateway.routes import GATEWAY_ERRORS, RouteTable, route_table
+from portal_gateway.routes import GATEWAY_ERRORS, WEB_HEADERS, WEB_ROOT, RouteTable, route_table
 
 RESPONSE_HEADERS = (
     "add_header X-Request-ID $portal_request_id always;",
@@ -29,6 +29,7 @@ class NginxSite:
     run_dir: str
     access_log: str
     error_log: str
+    web_root: str = str(WEB_ROOT)
     max_body: str = "2m"
     token_rate: str = "20000r/s"
     login_rate: str = "10r/s"
@@ -38,6 +39,32 @@ def _problem_body(status: int, title: str, detail: str) -> str:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     text = json.dumps(body, ensure_ascii=False)[:-1] + ', "request_id": "$portal_request_id"}'
     return text.replace("'", "\\'")
+
+
+def _web_locations(site: NginxSite, table: RouteTable) -> list[str]:
+    """The web UIs' files: "/" is the front-office's index, the prefixes are folders under the web root."""
+    headers = [
+        *(f"            {header}" for header in RESPONSE_HEADERS),
+        *(f'            add_header {name} "{value}" always;' for name, value in WEB_HEADERS.items()),
+    ]
+    lines = [
+        "        location = / {  # web UI",
+        f"            root {site.web_root};",
+        f"            try_files {table.web.index} =404;",
+        *headers,
+        "        }",
+        "",
+    ]
+    for prefix in table.web.prefixes:
+        lines += [
+            f"        location ^~ {prefix} {{  # web UI",
+            f"            root {site.web_root};",
+            "            index index.html;",
+            *headers,
+            "        }",
+            "",
+        ]
+    return lines
 
 
 def render(site: NginxSite, table: RouteTable | None = None) -> str:
@@ -55,6 +82,13 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         "",
         "http {",
         "    default_type application/octet-stream;",
+        "    types {",
+        "        text/html html;",
+        "        text/css css;",
+        "        text/javascript js;",
+        "        image/svg+xml svg;",
+        "        image/png png;",
+        "    }",
         "    server_tokens off;",
         "    sendfile on;",
         "    tcp_nodelay on;",
@@ -129,6 +163,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         if zone:
             lines.append(f"            limit_req zone={zone} burst={'2000' if zone == 'token' else '20'} nodelay;")
         lines += [f"            proxy_pass {target};", "        }", ""]
+    lines += _web_locations(site, table)
     lines += [
         "        location / {",
         "            return 404;",
@@ -157,6 +192,7 @@ COMPOSE_SITE = NginxSite(
     run_dir="/tmp",
     access_log="/dev/stdout",
     error_log="/dev/stderr",
+    web_root="/usr/share/portal/web",
 )
 COMPOSE_CONF = Path(__file__).resolve().parents[1] / "nginx" / "compose.conf"
 

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import tomllib
 from importlib import resources
+from pathlib import Path
 
 # The gateway's own errors (no service answered), as problem+json titles and details.
 GATEWAY_ERRORS = {
@@ -16,6 +17,13 @@ GATEWAY_ERRORS = {
     502: ("Dienst onbereikbaar", "De achterliggende dienst antwoordt niet."),
     503: ("Dienst niet beschikbaar", "De dienst is tijdelijk niet beschikbaar."),
     504: ("Dienst te traag", "De achterliggende dienst antwoordde niet op tijd."),
+}
+# Headers of the web UIs' files, from nginx and the dispatcher alike: scripts, styles and calls to the
+# portal's own origin only (logos may be data URLs while previewed); no framing.
+WEB_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "Cache-Control": "no-cache",
 }
 
 
@@ -31,9 +39,26 @@ class Route:
 
 
 @dataclasses.dataclass(frozen=True)
+class WebUi:
+    """Where the static web UIs live under ``web/``: the file "/" shows, and the prefixes served as files."""
+
+    index: str = "/front/index.html"
+    prefixes: tuple[str, ...] = ()
+
+    def file_path(self, path: str) -> str | None:
+        """The file under ``web/`` a request path names, or None when it is not a web UI path."""
+        if path == "/":
+            return self.index
+        if any(path.startswith(prefix) for prefix in self.prefixes):
+            return path + "index.html" if path.endswith("/") else path
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
 class RouteTable:
     services: dict[str, int]
     routes: tuple[Route, ...]
+    web: WebUi = WebUi()
 
     def __post_init__(self):
         for route in self.routes:
@@ -42,6 +67,9 @@ class RouteTable:
         prefixes = [route.prefix for route in self.routes]
         if len(prefixes) != len(set(prefixes)):
             raise ValueError("a prefix appears twice in the route table")
+        if any(route.prefix.startswith(web) or web.startswith(route.prefix) for web in self.web.prefixes
+               for route in self.routes):
+            raise ValueError("a web UI prefix overlaps a service route")
 
     def match(self, path: str) -> Route | None:
         candidates = [route for route in self.routes if path.startswith(route.prefix)]
@@ -54,4 +82,8 @@ def route_table() -> RouteTable:
     return RouteTable(
         services=dict(document["services"]),
         routes=tuple(Route(**route) for route in document["routes"]),
+        web=WebUi(document["web"]["index"], tuple(document["web"]["prefixes"])),
     )
+
+
+WEB_ROOT = Path(__file__).resolve().parent / "web"

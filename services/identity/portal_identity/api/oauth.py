@@ -184,7 +184,9 @@ def authorize():
     """The portal's UIs are first-party clients: a logged-in person is not asked for consent."""
     person = signed_in_account()
     if person is None:
-        return redirect("/login?" + urlencode({"next": request.full_path}))
+        language = request.args.get("ui_locales", "").split(" ")[0]  # OpenID's hint for the login page
+        query = {"next": request.full_path, **({"lang": language} if language in ("nl", "en") else {})}
+        return redirect("/login?" + urlencode(query))
     try:
         grant = _server().get_consent_grant(end_user=person)
     except OAuth2Error as error:

@@ -1,0 +1,374 @@
+// The back-office: moderators judge applications and oversee profiles, grants and mail; school admins
+// answer access requests and adjust or revoke what applications may read of their schools. One UI,
+// menus by role.
+import {
+  ApiError, FormError, Session, api, apiPage, badge, checkboxes, definition, dialog, download, empty, errorPanel, field, form,
+  formatDate, go, h, header, notice, pager, startApp, t, table,
+} from "/assets/core.js";
+import { API_NAMES, CATEGORIES, apiLabel, categoryLabel } from "/assets/common.js";
+
+const session = new Session("portal-back-office", "/backoffice/");
+const roles = () => session.account?.roles || [];
+const isModerator = () => roles().includes("moderator");
+const isSchoolAdmin = () => roles().includes("school-admin");
+const STATUSES = ["new", "approved", "rejected", "archived"];
+
+function home() {
+  if (isModerator()) return queue({});
+  if (isSchoolAdmin()) return accessList({});
+  return h("section", {}, h("h1", {}, t("back.title")), h("p", { class: "notice error" }, t("back.no_role")));
+}
+
+// ---------------------------------------------------------------------------------------- moderators
+function applicationTable(items) {
+  return table([
+    [t("apps.name"), (app) => h("a", { href: `#/applications/${app.id}` }, app.name)],
+    [t("back.partner"), (app) => app.partner_name || "—"],
+    [t("apps.status"), (app) => badge(app.status)],
+    [t("apps.apis"), (app) => app.apis.map(apiLabel).join(", ")],
+    [t("apps.created_at"), (app) => formatDate(app.created_at)],
+  ], items);
+}
+
+async function queue(query) {
+  const { items, pagination } = await apiPage("/api/v1/admin/applications", {
+    status: "new", oldest_first: true, page: query.page || 1,
+  });
+  return h("section", {},
+    h("h1", {}, t("queue.title")),
+    h("p", {}, t("queue.intro")),
+    items.length ? applicationTable(items) : empty(t("queue.empty")),
+    pager(pagination, (next) => go(`#/queue?page=${next}`)));
+}
+
+function searchForm(query, target, fields) {
+  return h("form", { class: "search", role: "search", onsubmit: (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries([...new FormData(event.target)].filter(([, value]) => value !== ""));
+    go(`${target}?${new URLSearchParams(values)}`);
+  } }, fields, h("button", { type: "submit" }, t("action.search")));
+}
+
+async function applications(query) {
+  const { items, pagination } = await apiPage("/api/v1/admin/applications", { ...query, page: query.page || 1 });
+  return h("section", {},
+    h("h1", {}, t("search.apps_title")),
+    searchForm(query, "#/applications", [
+      field({ label: t("search.text"), name: "q", type: "search", value: query.q || "" }),
+      field({ label: t("apps.status"), name: "status", value: query.status || "",
+        options: [["", t("search.any")], ...STATUSES.map((status) => [status, t(`status.${status}`)])] }),
+      field({ label: t("apps.api_access"), name: "api", value: query.api || "",
+        options: [["", t("search.any")], ...API_NAMES.map((name) => [name, apiLabel(name)])] }),
+    ]),
+    h("div", { "aria-live": "polite" }, items.length ? applicationTable(items) : empty(t("search.none"))),
+    pager(pagination, (next) => go(`#/applications?${new URLSearchParams({ ...query, page: next })}`)));
+}
+
+async function applicationDetail(applicationId) {
+  const id = encodeURIComponent(applicationId);
+  const [app, history] = await Promise.all([
+    api("GET", `/api/v1/admin/applications/${id}`),
+    api("GET", `/api/v1/admin/applications/${id}/history`),
+  ]);
+  const act = async (action, body) => {
+    try {
+      await api("POST", `/api/v1/admin/applications/${id}/${action}`, { body });
+      notice(t(`moderate.${action}_done`, { name: app.name }));
+      go(`#/applications/${app.id}`);
+    } catch (error) {
+      notice(error.message, "error");
+    }
+  };
+  return h("section", {},
+    h("p", {}, h("a", { href: "#/queue" }, t("queue.back"))),
+    h("div", { class: "title-row" }, h("h1", {}, app.name), badge(app.status)),
+    definition([
+      [t("back.partner"), app.partner_name],
+      [t("apps.description"), h("span", { class: "pre" }, app.description)],
+      [t("apps.technical_contact"), app.technical_contact],
+      [t("apps.contact_email"), app.contact_email],
+      [t("apps.api_access"), app.apis.map(apiLabel).join(", ")],
+      [t("apps.client_id"), app.client_id ? h("code", {}, app.client_id) : "—"],
+      [t("apps.created_at"), formatDate(app.created_at)],
+    ]),
+    h("div", { class: "actions" },
+      app.status === "new" ? [
+        h("button", { type: "button", class: "primary", onclick: () => act("approve") }, t("moderate.approve")),
+        h("button", { type: "button", class: "danger", onclick: () => reject(app, act) }, t("moderate.reject")),
+      ] : null,
+      app.status === "approved"
+        ? h("button", { type: "button", class: "danger", onclick: async () => {
+          const answer = await dialog({ title: t("moderate.archive_title", { name: app.name }),
+            body: h("p", {}, t("moderate.archive_warning")),
+            buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "go", primary: true }] });
+          if (answer === "go") await act("archive");
+        } }, t("apps.archive"))
+        : null),
+    h("h2", {}, t("history.title")),
+    history.length
+      ? table([
+        [t("history.when"), (change) => formatDate(change.changed_at)],
+        [t("history.change"), (change) => [change.from_status ? [badge(change.from_status), " → "] : "", badge(change.to_status)]],
+        [t("history.by"), (change) => change.changed_by],
+        [t("history.reason"), (change) => change.reason || "—"],
+      ], history)
+      : empty(t("history.empty")));
+}
+
+async function reject(app, act) {
+  let reason = null;
+  const rejectForm = form({
+    label: t("moderate.reject_title", { name: app.name }),
+    submit: t("moderate.reject"),
+    children: [field({ label: t("moderate.reason"), name: "reason", rows: 4, required: true, maxlength: 2000,
+      hint: t("moderate.reason_hint") })],
+    onSubmit: async (values) => {
+      if (!values.reason.trim()) {
+        throw new FormError(t("moderate.reason_missing"), [{ field: "reason", detail: t("moderate.reason_required") }]);
+      }
+      reason = values.reason.trim();
+      rejectForm.closest("dialog").close("reject");
+    },
+  });
+  await dialog({ title: t("moderate.reject_title", { name: app.name }), body: rejectForm,
+    buttons: [{ label: t("action.cancel"), value: "" }] });
+  if (reason) await act("reject", { reason });
+}
+
+async function profiles(query) {
+  const { items, pagination } = await apiPage("/api/v1/admin/profiles", { ...query, page: query.page || 1 });
+  const toggle = async (profile) => {
+    const action = profile.active ? "deactivate" : "reactivate";
+    try {
+      await api("POST", `/api/v1/admin/profiles/${profile.id}/${action}`);
+      notice(t(`profiles.${action}_done`, { name: profile.name }));
+      go(`#/profiles?${new URLSearchParams(query)}`);
+    } catch (error) {
+      notice(error.message, "error");
+    }
+  };
+  return h("section", {},
+    h("h1", {}, t("profiles.title")),
+    searchForm(query, "#/profiles", [
+      field({ label: t("search.text"), name: "q", type: "search", value: query.q || "" }),
+      field({ label: t("profile.category"), name: "category", value: query.category || "",
+        options: [["", t("search.any")], ...CATEGORIES.map((key) => [key, categoryLabel(key)])] }),
+      field({ label: t("profiles.state"), name: "active", value: query.active || "",
+        options: [["", t("search.any")], ["true", t("profiles.active")], ["false", t("profiles.inactive")]] }),
+    ]),
+    items.length
+      ? table([
+        [t("profile.name"), (profile) => profile.name],
+        [t("profile.category"), (profile) => categoryLabel(profile.category)],
+        [t("profile.email"), (profile) => profile.email],
+        [t("profiles.visibility"), (profile) => (profile.public ? t("profile.is_public") : t("profile.is_private"))],
+        [t("profiles.state"), (profile) => (profile.active ? t("profiles.active") : t("profiles.inactive"))],
+        ["", (profile) => h("button", { type: "button", class: profile.active ? "danger" : "",
+          onclick: () => toggle(profile) }, profile.active ? t("profiles.deactivate") : t("profiles.reactivate"))],
+      ], items)
+      : empty(t("search.none")),
+    pager(pagination, (next) => go(`#/profiles?${new URLSearchParams({ ...query, page: next })}`)));
+}
+
+async function ledger(query) {
+  const filters = { q: query.q, institution_number: query.institution_number, api: query.api,
+    include_revoked: query.include_revoked };
+  const { items, pagination } = await apiPage("/api/v1/admin/grants", { ...filters, page: query.page || 1 });
+  return h("section", {},
+    h("div", { class: "title-row" }, h("h1", {}, t("ledger.title")),
+      h("button", { type: "button", onclick: () => download("/api/v1/admin/grants/export.csv", filters, "toestemmingen.csv")
+        .catch((error) => notice(error.message, "error")) }, t("ledger.export"))),
+    h("p", {}, isModerator() ? t("ledger.intro_moderator") : t("ledger.intro_admin")),
+    searchForm(query, "#/ledger", [
+      field({ label: t("search.text"), name: "q", type: "search", value: query.q || "" }),
+      field({ label: t("access.institution"), name: "institution_number", value: query.institution_number || "" }),
+      field({ label: t("apps.api_access"), name: "api", value: query.api || "",
+        options: [["", t("search.any")], ...API_NAMES.map((name) => [name, apiLabel(name)])] }),
+      field({ label: t("ledger.include_revoked"), name: "include_revoked", value: query.include_revoked || "",
+        options: [["", t("answer.no")], ["true", t("answer.yes")]] }),
+    ]),
+    items.length
+      ? table([
+        [t("apps.name"), (entry) => (isSchoolAdmin()
+          ? h("a", { href: `#/access/${entry.application_id}` }, entry.application_name)
+          : h("a", { href: `#/applications/${entry.application_id}` }, entry.application_name))],
+        [t("back.partner"), (entry) => entry.partner_name || "—"],
+        [t("access.school"), (entry) => `${entry.school_name || ""} (${entry.institution_number})`],
+        [t("access.api"), (entry) => apiLabel(entry.api)],
+        [t("ledger.granted"), (entry) => `${formatDate(entry.granted_at)} · ${entry.granted_by}`],
+        [t("ledger.revoked"), (entry) => (entry.revoked_at ? `${formatDate(entry.revoked_at)} · ${entry.revoked_by}` : "—")],
+      ], items)
+      : empty(t("ledger.empty")),
+    pager(pagination, (next) => go(`#/ledger?${new URLSearchParams({ ...query, page: next })}`)));
+}
+
+async function deliveries(query) {
+  const { items, pagination } = await apiPage("/api/v1/admin/mail/deliveries", {
+    status: query.status, page: query.page || 1,
+  });
+  const retry = async (delivery) => {
+    try {
+      await api("POST", `/api/v1/admin/mail/deliveries/${delivery.id}/retry`);
+      notice(t("mail.retried", { to: delivery.recipient }));
+      go(`#/mail?${new URLSearchParams(query)}`);
+    } catch (error) {
+      notice(error.message, "error");
+    }
+  };
+  return h("section", {},
+    h("h1", {}, t("mail.title")),
+    searchForm(query, "#/mail", [
+      field({ label: t("mail.status"), name: "status", value: query.status || "",
+        options: [["", t("search.any")], ...["pending", "sent", "failed"].map((state) => [state, t(`mail.${state}`)])] }),
+    ]),
+    items.length
+      ? table([
+        [t("mail.created_at"), (delivery) => formatDate(delivery.created_at)],
+        [t("mail.recipient"), (delivery) => delivery.recipient],
+        [t("mail.subject"), (delivery) => delivery.subject],
+        [t("mail.status"), (delivery) => h("span", { class: `badge badge-${delivery.status}` }, t(`mail.${delivery.status}`))],
+        [t("mail.attempts"), (delivery) => String(delivery.attempts)],
+        [t("mail.error"), (delivery) => delivery.last_error || "—"],
+        ["", (delivery) => (delivery.status === "failed"
+          ? h("button", { type: "button", onclick: () => retry(delivery) }, t("mail.retry")) : "")],
+      ], items)
+      : empty(t("mail.empty")),
+    pager(pagination, (next) => go(`#/mail?${new URLSearchParams({ ...query, page: next })}`)));
+}
+
+// ------------------------------------------------------------------------------------- school admins
+/** The form that sets, per school of the admin, which of the application's APIs it may read. */
+function grantForm(access, { requestId, token }) {
+  const appApis = access.apis;
+  return form({
+    label: t("grant.title"),
+    submit: t("grant.save"),
+    actions: [h("a", { class: "button", href: "#/access" }, t("action.cancel"))],
+    children: access.schools.length
+      ? access.schools.map((school) => h("div", { class: "school" },
+        checkboxes({
+          legend: `${school.name || t("grant.unknown_school")} (${school.institution_number})`,
+          name: `school.${school.institution_number}`,
+          checked: school.grants,
+          choices: appApis.map((name) => [name, apiLabel(name)]),
+        })))
+      : [empty(t("grant.no_schools"))],
+    onSubmit: async (_, element) => {
+      const schools = access.schools.map((school) => ({
+        institution_number: school.institution_number,
+        apis: [...element.querySelectorAll(`input[name="school.${school.institution_number}"]:checked`)]
+          .map((box) => box.value),
+      }));
+      const revoking = access.schools.some((school) => school.grants.some((name) =>
+        !schools.find((choice) => choice.institution_number === school.institution_number).apis.includes(name)));
+      if (revoking) {
+        const answer = await dialog({ title: t("grant.revoke_title"), body: h("p", {}, t("grant.revoke_warning")),
+          buttons: [{ label: t("action.cancel"), value: "" }, { label: t("grant.save"), value: "go", primary: true }] });
+        if (answer !== "go") return;
+      }
+      await api("PUT", `/api/v1/admin/grants/applications/${access.application_id}`,
+        { body: { schools, request_id: requestId ?? null, token: token ?? null } });
+      notice(t("grant.saved", { name: access.name }));
+      go(`#/access/${access.application_id}`);
+    },
+  });
+}
+
+function accessSummary(access) {
+  return definition([
+    [t("back.partner"), access.partner_name],
+    [t("apps.description"), h("span", { class: "pre" }, access.description)],
+    [t("grant.requested_apis"), access.apis.map(apiLabel).join(", ")],
+  ]);
+}
+
+async function requestPage(requestId, query) {
+  let access;
+  try {
+    access = await api("GET", `/api/v1/admin/access-requests/${encodeURIComponent(requestId)}`,
+      { query: { token: query.token } });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return h("section", {}, h("h1", {}, t("grant.request_title")), errorPanel(error));
+  }
+  return h("section", {},
+    h("h1", {}, t("grant.request_heading", { name: access.name })),
+    h("p", {}, t("grant.request_intro", { partner: access.partner_name || "" })),
+    accessSummary(access),
+    h("p", { class: "hint" }, t("grant.link_valid_until", { when: formatDate(access.expires_at, false) })),
+    h("h2", {}, t("grant.your_schools")),
+    grantForm(access, { requestId: access.request_id, token: query.token }));
+}
+
+async function accessList() {
+  const { items } = await apiPage("/api/v1/admin/grants", { page_size: 100 });
+  const byApp = new Map();
+  for (const entry of items) {
+    const app = byApp.get(entry.application_id) ?? { ...entry, schools: new Map() };
+    const apis = app.schools.get(entry.institution_number) ?? [];
+    apis.push(entry.api);
+    app.schools.set(entry.institution_number, apis);
+    byApp.set(entry.application_id, app);
+  }
+  const apps = [...byApp.values()];
+  return h("section", {},
+    h("h1", {}, t("access.admin_title")),
+    h("p", {}, t("access.admin_intro")),
+    apps.length
+      ? table([
+        [t("apps.name"), (app) => h("a", { href: `#/access/${app.application_id}` }, app.application_name)],
+        [t("back.partner"), (app) => app.partner_name || "—"],
+        [t("access.schools_and_apis"), (app) => h("ul", { class: "plain" }, [...app.schools].map(([number, apis]) =>
+          h("li", {}, `${number}: ${apis.map(apiLabel).join(", ")}`)))],
+      ], apps)
+      : empty(t("access.admin_empty")),
+    h("p", {}, h("a", { href: "#/ledger" }, t("ledger.open"))));
+}
+
+async function adjustAccess(applicationId) {
+  const access = await api("GET", `/api/v1/admin/grants/applications/${encodeURIComponent(applicationId)}`);
+  return h("section", {},
+    h("p", {}, h("a", { href: "#/access" }, t("access.back"))),
+    h("h1", {}, t("grant.adjust_heading", { name: access.name })),
+    accessSummary(access),
+    h("p", { class: "hint" }, t("grant.adjust_intro")),
+    grantForm(access, {}));
+}
+
+// ---------------------------------------------------------------------------------------------- shell
+function shell(path) {
+  const menu = [];
+  if (isModerator()) {
+    menu.push(["#/queue", t("menu.queue"), "queue"], ["#/applications", t("menu.applications"), "applications"],
+      ["#/profiles", t("menu.profiles"), "profiles"], ["#/ledger", t("menu.ledger"), "ledger"],
+      ["#/mail", t("menu.mail"), "mail"]);
+  }
+  if (isSchoolAdmin()) {
+    menu.push(["#/access", t("menu.access"), "access"]);
+    if (!isModerator()) menu.push(["#/ledger", t("menu.ledger"), "ledger"]);
+  }
+  document.getElementById("top").replaceChildren(header({
+    title: t("back.title"), menu, current: path.split("/")[1] || (isModerator() ? "queue" : "access"),
+  }));
+  document.getElementById("skip").textContent = t("skip");
+  document.getElementById("footer").textContent = t("footer");
+}
+
+const signedIn = { auth: true };
+startApp({
+  session,
+  shell,
+  routes: [
+    [/^\/$/, home, signedIn],
+    [/^\/queue$/, queue, signedIn],
+    [/^\/applications$/, applications, signedIn],
+    [/^\/applications\/([\w-]+)$/, applicationDetail, signedIn],
+    [/^\/profiles$/, profiles, signedIn],
+    [/^\/ledger$/, ledger, signedIn],
+    [/^\/mail$/, deliveries, signedIn],
+    [/^\/requests\/([\w-]+)$/, requestPage, signedIn],
+    [/^\/access$/, accessList, signedIn],
+    [/^\/access\/([\w-]+)$/, adjustAccess, signedIn],
+  ],
+  notFound: () => h("section", {}, h("h1", {}, t("error.not_found")), h("p", {}, h("a", { href: "#/" }, t("back.title")))),
+});

@@ -1,0 +1,612 @@
+// The front-office: the public partner directory for visitors, and the partner zone (profile,
+// applications, credentials, data access) for partners.
+import {
+  ApiError, FormError, Session, api, apiPage, badge, blobUrl, checkboxes, copyButton, definition, dialog, empty, errorPanel,
+  field, form, formatDate, go, h, header, language, notice, pager, startApp, t, table, tabs,
+} from "/assets/core.js";
+import { API_NAMES, CATEGORIES, apiLabel, categoryLabel, requestStateBadge } from "/assets/common.js";
+
+const session = new Session("portal-front-office", "/");
+const LOGO_MAX_BYTES = 1024 * 1024;
+
+// ------------------------------------------------------------------------------------------ visitors
+async function landing(query) {
+  const page = Number(query.page || 1);
+  const search = h("form", { class: "search", role: "search", onsubmit: (event) => {
+    event.preventDefault();
+    const values = new URLSearchParams({ q: event.target.q.value, category: event.target.category.value });
+    go(`#/?${values}`);
+  } },
+  field({ label: t("directory.search"), name: "q", type: "search", value: query.q || "" }),
+  field({ label: t("directory.category"), name: "category", value: query.category || "",
+    options: [["", t("directory.all_categories")], ...CATEGORIES.map((key) => [key, categoryLabel(key)])] }),
+  h("button", { type: "submit" }, t("action.search")));
+  const { items, pagination } = await apiPage("/api/v1/public/partners", {
+    q: query.q, category: query.category, page, page_size: 12,
+  });
+  const cards = items.length
+    ? h("ul", { class: "cards" }, items.map((partner) => h("li", { class: "card" },
+      h("img", { src: partner.logo_url, alt: "", class: "logo", loading: "lazy" }),
+      h("h3", {}, h("a", { href: `#/partners/${partner.id}` }, partner.name)),
+      h("span", { class: "tag" }, categoryLabel(partner.category)),
+      h("p", {}, partner.description))))
+    : empty(query.q || query.category ? t("directory.none_found") : t("directory.empty"));
+  return h("section", {},
+    h("div", { class: "hero" },
+      h("h1", {}, t("landing.title")),
+      h("p", { class: "lead" }, t("landing.lead")),
+      h("p", {}, t("landing.pitch")),
+      session.tokens ? null : h("a", { class: "button primary", href: "#/register" }, t("landing.become_partner"))),
+    h("h2", {}, t("directory.title")),
+    search,
+    h("div", { "aria-live": "polite" }, cards,
+      pager(pagination, (next) => go(`#/?${new URLSearchParams({ ...query, page: next })}`))));
+}
+
+async function partnerPage(partnerId) {
+  const partner = await api("GET", `/api/v1/public/partners/${encodeURIComponent(partnerId)}`);
+  return h("article", { class: "partner" },
+    h("p", {}, h("a", { href: "#/" }, t("action.back_to_directory"))),
+    h("img", { src: partner.logo_url, alt: t("partner.logo_of", { name: partner.name }), class: "logo large" }),
+    h("h1", {}, partner.name),
+    h("h2", {}, t("partner.about", { name: partner.name })),
+    h("p", { class: "pre" }, partner.description),
+    definition([
+      [t("profile.category"), categoryLabel(partner.category)],
+      [t("profile.extra_info"), partner.extra_info ? h("span", { class: "pre" }, partner.extra_info) : null],
+      [t("profile.website"), h("a", { href: partner.website, rel: "noopener noreferrer" }, partner.website)],
+    ]));
+}
+
+function registration() {
+  const done = h("div", { "aria-live": "polite" });
+  const registerForm = form({
+    label: t("register.title"),
+    submit: t("register.submit"),
+    children: [
+      h("p", { class: "hint" }, t("register.use_email")),
+      field({ label: t("account.email"), name: "email", type: "email", required: true, autocomplete: "email" }),
+      field({ label: t("account.password"), name: "password", type: "password", required: true,
+        autocomplete: "new-password", hint: t("register.password_rule") }),
+      field({ label: t("account.password_repeat"), name: "password_repeat", type: "password", required: true,
+        autocomplete: "new-password" }),
+      field({ label: t("register.accept_terms"), name: "accept_terms", type: "checkbox" }),
+    ],
+    onSubmit: async (values) => {
+      if (values.password !== values.password_repeat) {
+        throw new FormError(t("register.invalid"),
+          [{ field: "password_repeat", detail: t("register.passwords_differ") }]);
+      }
+      const { password_repeat: _, ...account } = values;
+      await api("POST", "/api/v1/accounts", { body: { ...account, language } });
+      registerForm.replaceWith(h("div", { class: "notice ok", role: "status" },
+        h("p", {}, t("register.sent", { email: values.email })), h("p", {}, t("register.no_mail"))));
+      done.focus?.();
+    },
+  });
+  return h("section", { class: "narrow" },
+    h("h1", {}, t("register.title")), registerForm, done,
+    h("p", {}, t("register.have_account"), " ",
+      h("button", { type: "button", class: "link", onclick: () => session.signIn("#/profile") }, t("action.sign_in"))),
+    h("p", {}, h("a", { href: "/login/forgot" }, t("register.forgot"))));
+}
+
+// ---------------------------------------------------------------------------------------- the profile
+async function currentProfile() {
+  try {
+    return await api("GET", "/api/v1/partner/profile");
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+async function profilePage() {
+  const profile = await currentProfile();
+  if (!profile) return welcome();
+  const [users, audit] = await Promise.all([
+    api("GET", "/api/v1/partner/profile/users"),
+    apiPage("/api/v1/partner/profile/audit", { page_size: 20 }),
+  ]);
+  const emailOf = Object.fromEntries(users.map((user) => [user.account_id, user.email]));
+  const address = profile.address || {};
+  return h("section", {},
+    h("div", { class: "title-row" }, h("h1", {}, t("profile.title")),
+      h("a", { class: "button", href: "#/profile/edit" }, t("action.edit"))),
+    h("div", { class: "profile-head" },
+      h("img", { src: await blobUrl(profile.logo_url), alt: t("partner.logo_of", { name: profile.name }), class: "logo large" }),
+      h("div", {}, h("h2", {}, profile.name),
+        h("p", {}, profile.public ? t("profile.is_public") : t("profile.is_private"),
+          profile.active ? "" : ` · ${t("profile.deactivated")}`))),
+    definition([
+      [t("profile.enterprise_number"), profile.enterprise_number],
+      [t("profile.description"), h("span", { class: "pre" }, profile.description)],
+      [t("profile.email"), profile.email],
+      [t("profile.contact_person"), profile.contact_person],
+      [t("profile.address"), [address.street, address.number, ",", address.postal_code, address.city, ",", address.country]
+        .filter(Boolean).join(" ").replace(" ,", ",")],
+      [t("profile.category"), categoryLabel(profile.category)],
+      [t("profile.website"), profile.website],
+      [t("profile.extra_info"), profile.extra_info ? h("span", { class: "pre" }, profile.extra_info) : null],
+    ]),
+    h("h2", {}, t("users.title")),
+    h("p", {}, t("users.intro")),
+    table([
+      [t("account.email"), (user) => user.email],
+      [t("users.linked_at"), (user) => formatDate(user.linked_at)],
+    ], users),
+    h("button", { type: "button", onclick: invite }, t("users.invite")),
+    h("h2", {}, t("audit.title")),
+    audit.items.length
+      ? table([
+        [t("audit.when"), (entry) => formatDate(entry.changed_at)],
+        [t("audit.who"), (entry) => emailOf[entry.account_id] || entry.account_id],
+        [t("audit.field"), (entry) => t(`profile.${entry.field}`)],
+        [t("audit.old"), (entry) => entry.old_value ?? "—"],
+        [t("audit.new"), (entry) => entry.new_value ?? "—"],
+      ], audit.items)
+      : empty(t("audit.empty")));
+}
+
+async function invite() {
+  const invitation = await api("POST", "/api/v1/partner/profile/invitations").catch((error) => {
+    notice(error.message, "error");
+  });
+  if (!invitation) return;
+  await dialog({
+    title: t("users.invite_title"),
+    body: h("div", {},
+      h("p", {}, t("users.invite_intro")),
+      h("p", { class: "code-row" }, h("code", { class: "secret" }, invitation.code), copyButton(invitation.code)),
+      h("p", { class: "hint" }, t("users.invite_valid_until", { when: formatDate(invitation.expires_at) }))),
+    buttons: [{ label: t("action.close"), value: "close", primary: true }],
+  });
+}
+
+function welcome() {
+  return h("section", {},
+    h("h1", {}, t("welcome.title")),
+    h("p", {}, t("welcome.not_linked")),
+    h("p", {}, t("welcome.choose")),
+    h("div", { class: "choices" },
+      h("a", { class: "choice", href: "#/profile/new" }, h("strong", {}, t("welcome.new_profile")),
+        h("span", {}, t("welcome.new_profile_hint"))),
+      h("a", { class: "choice", href: "#/profile/link" }, h("strong", {}, t("welcome.link_profile")),
+        h("span", {}, t("welcome.link_profile_hint")))),
+    h("p", { class: "hint" }, t("welcome.one_profile")));
+}
+
+function linkProfile() {
+  return h("section", { class: "narrow" },
+    h("h1", {}, t("link_profile.title")),
+    h("p", {}, t("link_profile.intro")),
+    form({
+      label: t("link_profile.title"),
+      submit: t("link_profile.submit"),
+      children: [field({ label: t("link_profile.code"), name: "code", required: true, autocomplete: "off" })],
+      actions: [h("a", { class: "button", href: "#/profile" }, t("action.cancel"))],
+      onSubmit: async (values) => {
+        await api("POST", "/api/v1/partner/profile/link", { body: { code: values.code.trim() } });
+        notice(t("link_profile.done"));
+        go("#/profile");
+      },
+    }));
+}
+
+function logoField(current) {
+  const preview = h("img", { class: "logo large", alt: t("profile.logo_preview"), src: current || "", hidden: !current });
+  const value = h("input", { type: "hidden", name: "logo", value: "" });
+  const input = h("input", { type: "file", id: "logo-file", accept: "image/png,image/jpeg,image/gif,image/webp",
+    "aria-describedby": "logo-hint" });
+  const holder = h("div", { class: "field", "data-field": "logo" },
+    h("label", { for: "logo-file" }, t("profile.logo")),
+    h("p", { class: "hint", id: "logo-hint" }, t("profile.logo_hint")), input, value, preview);
+  input.addEventListener("change", () => {
+    const file = input.files[0];
+    holder.querySelector(".field-error")?.remove();
+    if (!file) return;
+    if (file.size > LOGO_MAX_BYTES) {
+      input.value = "";
+      holder.append(h("p", { class: "field-error", role: "alert" }, t("profile.logo_too_large")));
+      return;
+    }
+    const reader = new FileReader();
+    reader.addEventListener("load", () => {
+      value.value = reader.result;
+      preview.src = reader.result;
+      preview.hidden = false;
+    });
+    reader.readAsDataURL(file);
+  });
+  return holder;
+}
+
+async function profileForm(existing) {
+  const profile = existing === "new" ? null : await currentProfile();
+  if (existing !== "new" && !profile) return welcome();
+  const address = profile?.address || {};
+  const email = profile ? profile.email : session.account?.email;
+  return h("section", {},
+    h("h1", {}, profile ? t("profile.edit_title") : t("profile.new_title")),
+    form({
+      label: profile ? t("profile.edit_title") : t("profile.new_title"),
+      submit: t("action.save"),
+      actions: [h("a", { class: "button", href: "#/profile" }, t("action.cancel"))],
+      children: [
+        h("h2", {}, t("profile.general")),
+        field({ label: t("profile.name"), name: "name", value: profile?.name, required: true, maxlength: 200 }),
+        field({ label: t("profile.enterprise_number"), name: "enterprise_number", value: profile?.enterprise_number,
+          hint: t("profile.enterprise_number_hint"), inputmode: "numeric" }),
+        field({ label: t("profile.description"), name: "description", value: profile?.description, rows: 5,
+          required: true, maxlength: 2000, hint: t("profile.description_hint") }),
+        h("h2", {}, t("profile.contact")),
+        field({ label: t("profile.email"), name: "email_shown", value: email, readonly: true, disabled: true,
+          hint: t("profile.email_hint") }),
+        field({ label: t("profile.contact_person"), name: "contact_person", value: profile?.contact_person,
+          required: true, maxlength: 200 }),
+        h("fieldset", {}, h("legend", {}, t("profile.address")),
+          h("div", { class: "grid" },
+            field({ label: t("address.street"), name: "address.street", value: address.street, required: true,
+              autocomplete: "address-line1" }),
+            field({ label: t("address.number"), name: "address.number", value: address.number, required: true }),
+            field({ label: t("address.postal_code"), name: "address.postal_code", value: address.postal_code,
+              required: true, autocomplete: "postal-code" }),
+            field({ label: t("address.city"), name: "address.city", value: address.city, required: true,
+              autocomplete: "address-level2" }),
+            field({ label: t("address.country"), name: "address.country", value: address.country || "België",
+              required: true, autocomplete: "country-name" }))),
+        h("h2", {}, t("profile.public_page")),
+        field({ label: t("profile.public"), name: "public", type: "checkbox", value: profile ? profile.public : true,
+          hint: t("profile.public_hint") }),
+        field({ label: t("profile.category"), name: "category", value: profile?.category || "", required: true,
+          options: [["", t("profile.choose_category")], ...CATEGORIES.map((key) => [key, categoryLabel(key)])] }),
+        field({ label: t("profile.website"), name: "website", type: "url", value: profile?.website, required: true,
+          placeholder: "https://" }),
+        logoField(profile ? await blobUrl(profile.logo_url) : null),
+        field({ label: t("profile.extra_info"), name: "extra_info", value: profile?.extra_info, rows: 4,
+          hint: t("profile.extra_info_hint") }),
+      ],
+      onSubmit: async (values) => {
+        const { email_shown: _, ...fields } = values;
+        if (!fields.logo) delete fields.logo;
+        if (!fields.enterprise_number) fields.enterprise_number = null;
+        if (!fields.extra_info) fields.extra_info = null;
+        await api(profile ? "PATCH" : "POST", "/api/v1/partner/profile", { body: fields });
+        notice(t("profile.saved"));
+        go("#/profile");
+      },
+    }));
+}
+
+// ----------------------------------------------------------------------------------------- applications
+async function applicationsPage(query) {
+  const profile = await currentProfile();
+  if (!profile) return welcome();
+  const { items, pagination } = await apiPage("/api/v1/partner/applications", { page: query.page || 1 });
+  return h("section", {},
+    h("div", { class: "title-row" }, h("h1", {}, t("apps.title")),
+      h("button", { type: "button", class: "primary", onclick: chooseKind }, t("apps.add"))),
+    items.length
+      ? table([
+        [t("apps.name"), (app) => h("a", { href: `#/apps/${app.id}` }, app.name)],
+        [t("apps.status"), (app) => badge(app.status)],
+        [t("apps.client_id"), (app) => (app.client_id ? h("code", {}, app.client_id) : "—")],
+        [t("apps.apis"), (app) => app.apis.map(apiLabel).join(", ")],
+        [t("apps.created_at"), (app) => formatDate(app.created_at, false)],
+      ], items)
+      : empty(t("apps.empty")),
+    pager(pagination, (next) => go(`#/apps?page=${next}`)));
+}
+
+async function chooseKind() {
+  const body = h("div", {}, h("p", {}, t("apps.add_question")),
+      h("div", { class: "choices" },
+        h("label", { class: "choice" }, h("input", { type: "radio", name: "kind", value: "link" }),
+          h("strong", {}, t("apps.kind_link")), h("span", {}, t("apps.kind_link_hint"))),
+        h("label", { class: "choice" }, h("input", { type: "radio", name: "kind", value: "new", checked: true }),
+          h("strong", {}, t("apps.kind_new")), h("span", {}, t("apps.kind_new_hint")))));
+  const choice = await dialog({
+    title: t("apps.add_title"),
+    body,
+    buttons: [{ label: t("action.cancel"), value: "" }, { label: t("action.continue"), value: "go", primary: true }],
+  });
+  const picked = body.querySelector("input[name=kind]:checked")?.value;
+  if (choice === "go") go(picked === "link" ? "#/apps/link" : "#/apps/new");
+}
+
+function applicationFields(app) {
+  return [
+    field({ label: t("apps.name"), name: "name", value: app?.name, required: true, maxlength: 200 }),
+    field({ label: t("apps.description"), name: "description", value: app?.description, rows: 4, required: true,
+      maxlength: 2000 }),
+    field({ label: t("apps.technical_contact"), name: "technical_contact", value: app?.technical_contact,
+      required: true, maxlength: 200 }),
+    field({ label: t("apps.contact_email"), name: "contact_email", type: "email", value: app?.contact_email,
+      required: true, hint: t("apps.contact_email_hint") }),
+  ];
+}
+
+const apiChoices = (checked) => checkboxes({
+  legend: t("apps.api_access"), name: "apis", checked, hint: t("apps.api_access_hint"),
+  choices: API_NAMES.map((name) => [name, apiLabel(name)]),
+});
+
+function newApplication() {
+  return h("section", {},
+    h("h1", {}, t("apps.new_title")),
+    h("p", {}, t("apps.new_intro")),
+    form({
+      label: t("apps.new_title"),
+      submit: t("action.save"),
+      actions: [h("a", { class: "button", href: "#/apps" }, t("action.cancel"))],
+      children: [...applicationFields(null), apiChoices([])],
+      onSubmit: async (values) => {
+        const app = await api("POST", "/api/v1/partner/applications", { body: values });
+        notice(t("apps.requested"));
+        go(`#/apps/${app.id}`);
+      },
+    }));
+}
+
+function linkApplication() {
+  return h("section", {},
+    h("h1", {}, t("link.title")),
+    h("p", {}, t("link.intro")),
+    h("p", { class: "hint" }, t("link.helpdesk"), " ", h("a", { href: "#/apps/new" }, t("link.new_instead"))),
+    form({
+      label: t("link.title"),
+      submit: t("action.continue"),
+      actions: [h("a", { class: "button", href: "#/apps" }, t("action.cancel"))],
+      children: [
+        field({ label: t("link.client_id"), name: "client_id", required: true, autocomplete: "off",
+          placeholder: t("link.client_id_example") }),
+        field({ label: t("link.client_secret"), name: "client_secret", type: "password", required: true,
+          autocomplete: "off" }),
+        h("h2", {}, t("apps.properties")),
+        ...applicationFields(null),
+      ],
+      onSubmit: async (values) => {
+        const app = await api("POST", "/api/v1/partner/applications/link", { body: values });
+        notice(t("link.done"));
+        go(`#/apps/${app.id}`);
+      },
+    }));
+}
+
+async function applicationPage(applicationId, tab = "properties") {
+  const app = await api("GET", `/api/v1/partner/applications/${encodeURIComponent(applicationId)}`);
+  const base = `#/apps/${app.id}`;
+  const panels = { properties: propertiesTab, access: accessTab, credentials: credentialsTab };
+  return h("section", {},
+    h("p", {}, h("a", { href: "#/apps" }, t("apps.back"))),
+    h("div", { class: "title-row" }, h("h1", {}, app.name), badge(app.status)),
+    tabs([
+      ["properties", t("apps.tab_properties"), base],
+      ["access", t("apps.tab_access"), `${base}/access`],
+      ["credentials", t("apps.tab_credentials"), `${base}/credentials`],
+    ], tab),
+    h("div", { class: "panel" }, await (panels[tab] || propertiesTab)(app)));
+}
+
+async function propertiesTab(app) {
+  const history = await api("GET", `/api/v1/partner/applications/${app.id}/history`);
+  const archivable = app.status !== "archived";
+  return h("div", {},
+    definition([
+      [t("apps.description"), h("span", { class: "pre" }, app.description)],
+      [t("apps.technical_contact"), app.technical_contact],
+      [t("apps.contact_email"), app.contact_email],
+      [t("apps.api_access"), app.apis.map(apiLabel).join(", ")],
+      [t("apps.status"), badge(app.status)],
+      [t("apps.client_id"), app.client_id ? h("code", {}, app.client_id) : t("apps.no_client")],
+    ]),
+    h("div", { class: "actions" },
+      app.status === "archived" ? null : h("a", { class: "button", href: `#/apps/${app.id}/edit` }, t("action.edit")),
+      archivable ? h("button", { type: "button", class: "danger", onclick: () => archive(app) }, t("apps.archive")) : null),
+    h("h2", {}, t("history.title")),
+    historyTable(history));
+}
+
+function historyTable(history) {
+  return history.length
+    ? table([
+      [t("history.when"), (change) => formatDate(change.changed_at)],
+      [t("history.change"), (change) => [change.from_status ? [badge(change.from_status), " → "] : "", badge(change.to_status)]],
+      [t("history.reason"), (change) => change.reason || "—"],
+    ], history)
+    : empty(t("history.empty"));
+}
+
+async function archive(app) {
+  const answer = await dialog({
+    title: t("apps.archive_title", { name: app.name }),
+    body: h("p", {}, t("apps.archive_warning")),
+    buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "archive", primary: true }],
+  });
+  if (answer !== "archive") return;
+  try {
+    await api("POST", `/api/v1/partner/applications/${app.id}/archive`);
+    notice(t("apps.archived"));
+    go(`#/apps/${app.id}`);
+  } catch (error) {
+    notice(error.message, "error");
+  }
+}
+
+async function editApplication(applicationId) {
+  const app = await api("GET", `/api/v1/partner/applications/${encodeURIComponent(applicationId)}`);
+  return h("section", {},
+    h("h1", {}, t("apps.edit_title", { name: app.name })),
+    app.status === "rejected" ? h("p", { class: "notice" }, t("apps.edit_rejected")) : null,
+    form({
+      label: t("apps.edit_title", { name: app.name }),
+      submit: t("action.save"),
+      actions: [h("a", { class: "button", href: `#/apps/${app.id}` }, t("action.cancel"))],
+      children: [...applicationFields(app), apiChoices(app.apis)],
+      onSubmit: async (values) => {
+        const removed = app.apis.filter((name) => !values.apis.includes(name));
+        if (removed.length && app.client_id) {
+          const answer = await dialog({
+            title: t("apps.remove_title"),
+            body: h("p", {}, t("apps.remove_warning", { apis: removed.map(apiLabel).join(", ") })),
+            buttons: [{ label: t("action.cancel"), value: "" },
+              { label: t("apps.remove_confirm"), value: "remove", primary: true }],
+          });
+          if (answer !== "remove") return;
+          values.confirm_removal = true;
+        }
+        await api("PATCH", `/api/v1/partner/applications/${app.id}`, { body: values });
+        notice(t("apps.saved"));
+        go(`#/apps/${app.id}`);
+      },
+    }));
+}
+
+async function accessTab(app) {
+  if (!app.client_id) return empty(t("access.no_client"));
+  const [client, requests] = await Promise.all([
+    api("GET", `/api/v1/partner/clients/${encodeURIComponent(app.client_id)}`),
+    api("GET", "/api/v1/partner/access-requests", { query: { application_id: app.id } }),
+  ]);
+  const bySchool = {};
+  for (const grant of client.grants) (bySchool[grant.institution_number] ??= []).push(grant.api);
+  const schools = Object.entries(bySchool).sort(([a], [b]) => a.localeCompare(b));
+  return h("div", {},
+    h("h2", {}, t("access.granted")),
+    schools.length
+      ? table([
+        [t("access.institution"), ([number]) => number],
+        [t("access.apis"), ([, apis]) => apis.map(apiLabel).join(", ")],
+      ], schools)
+      : empty(t("access.none")),
+    app.status === "approved"
+      ? h("button", { type: "button", class: "primary", onclick: () => requestAccess(app) }, t("access.request"))
+      : h("p", { class: "hint" }, t("access.only_approved")),
+    h("h2", {}, t("access.requests")),
+    requests.length
+      ? table([
+        [t("access.to"), (request) => request.email],
+        [t("access.sent_at"), (request) => formatDate(request.created_at)],
+        [t("access.state"), (request) => requestStateBadge(request.state)],
+        [t("access.answered_at"), (request) => formatDate(request.answered_at) || "—"],
+        [t("access.valid_until"), (request) => formatDate(request.expires_at, false)],
+      ], requests)
+      : empty(t("access.no_requests")));
+}
+
+async function requestAccess(app) {
+  let sent = false;
+  const requestForm = form({
+    label: t("access.request_title"),
+    submit: t("access.send"),
+    children: [
+      h("p", {}, t("access.request_intro")),
+      field({ label: t("access.emails"), name: "emails", required: true, hint: t("access.emails_hint"),
+        placeholder: "beheerder@school.be; directie@school.be" }),
+    ],
+    onSubmit: async (values) => {
+      await api("POST", "/api/v1/partner/access-requests", { body: { application_id: app.id, emails: values.emails } });
+      sent = true;
+      requestForm.closest("dialog").close("sent");
+    },
+  });
+  await dialog({ title: t("access.request_title"), body: requestForm,
+    buttons: [{ label: t("action.cancel"), value: "" }] });
+  if (sent) {
+    notice(t("access.sent"));
+    go(`#/apps/${app.id}/access`);
+  }
+}
+
+async function credentialsTab(app) {
+  if (!app.client_id) return empty(app.status === "new" ? t("credentials.pending") : t("access.no_client"));
+  const client = await api("GET", `/api/v1/partner/clients/${encodeURIComponent(app.client_id)}`);
+  const holder = h("div", { "aria-live": "polite" });
+  return h("div", {},
+    definition([
+      [t("apps.client_id"), h("span", { class: "code-row" }, h("code", {}, client.client_id), copyButton(client.client_id))],
+      [t("credentials.active"), client.active ? t("answer.yes") : t("answer.no")],
+    ]),
+    h("h2", {}, t("credentials.secrets")),
+    client.secrets.length
+      ? table([
+        [t("credentials.created_at"), (secret) => formatDate(secret.created_at)],
+        [t("credentials.expires_at"), (secret) => (secret.expires_at ? formatDate(secret.expires_at) : t("credentials.no_expiry"))],
+      ], client.secrets)
+      : empty(t("credentials.no_secret")),
+    h("p", { class: "hint" }, t("credentials.not_stored")),
+    client.active
+      ? h("button", { type: "button", class: "primary", onclick: () => newSecret(app, client, holder) },
+        client.secrets.length ? t("credentials.rotate") : t("credentials.generate"))
+      : null,
+    holder);
+}
+
+async function newSecret(app, client, holder) {
+  if (client.secrets.length) {
+    const answer = await dialog({
+      title: t("credentials.rotate"),
+      body: h("p", {}, t("credentials.rotate_warning")),
+      buttons: [{ label: t("action.cancel"), value: "" }, { label: t("credentials.rotate"), value: "go", primary: true }],
+    });
+    if (answer !== "go") return;
+  }
+  let secret;
+  try {
+    secret = await api("POST", `/api/v1/partner/clients/${encodeURIComponent(client.client_id)}/secret`);
+  } catch (error) {
+    holder.replaceChildren(errorPanel(error));
+    return;
+  }
+  await dialog({
+    title: t("credentials.new_title"),
+    body: h("div", {},
+      h("p", { class: "notice warning" }, t("credentials.shown_once")),
+      h("p", { class: "code-row" }, h("code", { class: "secret", "data-secret": "" }, secret.client_secret),
+        copyButton(secret.client_secret)),
+      secret.previous_secret_expires_at
+        ? h("p", {}, t("credentials.previous_until", { when: formatDate(secret.previous_secret_expires_at) }))
+        : null),
+    buttons: [{ label: t("credentials.stored_it"), value: "done", primary: true }],
+  });
+  secret = null; // gone from this page: only the partner holds it now
+  go(`#/apps/${app.id}/credentials`);
+}
+
+// ---------------------------------------------------------------------------------------------- shell
+function shell(path) {
+  const section = path.startsWith("/apps") ? "apps" : path.startsWith("/profile") ? "profile" : "home";
+  const menu = [["#/", t("menu.partners"), "home"]];
+  if (session.tokens) menu.push(["#/profile", t("menu.profile"), "profile"], ["#/apps", t("menu.apps"), "apps"]);
+  document.getElementById("top").replaceChildren(header({
+    title: t("product"),
+    menu,
+    current: section,
+    signInTarget: "#/profile",
+    visitor: [h("a", { href: "#/register", class: "button" }, t("action.register"))],
+  }));
+  document.getElementById("skip").textContent = t("skip");
+  document.getElementById("footer").textContent = t("footer");
+}
+
+const partnerOnly = { auth: true };
+startApp({
+  session,
+  shell,
+  routes: [
+    [/^\/$/, landing],
+    [/^\/partners\/([\w-]+)$/, partnerPage],
+    [/^\/register$/, registration],
+    [/^\/profile$/, profilePage, partnerOnly],
+    [/^\/profile\/new$/, () => profileForm("new"), partnerOnly],
+    [/^\/profile\/edit$/, () => profileForm("edit"), partnerOnly],
+    [/^\/profile\/link$/, linkProfile, partnerOnly],
+    [/^\/apps$/, applicationsPage, partnerOnly],
+    [/^\/apps\/new$/, newApplication, partnerOnly],
+    [/^\/apps\/link$/, linkApplication, partnerOnly],
+    [/^\/apps\/([\w-]+)$/, (id) => applicationPage(id), partnerOnly],
+    [/^\/apps\/([\w-]+)\/(access|credentials)$/, (id, tab) => applicationPage(id, tab), partnerOnly],
+    [/^\/apps\/([\w-]+)\/edit$/, editApplication, partnerOnly],
+  ],
+  notFound: () => h("section", {}, h("h1", {}, t("error.not_found")), h("p", {}, h("a", { href: "#/" }, t("menu.partners")))),
+});
