@@ -19,9 +19,10 @@ GATEWAY_ERRORS = {
     504: ("Dienst te traag", "De achterliggende dienst antwoordde niet op tijd."),
 }
 # Headers of the web UIs' files, from nginx and the dispatcher alike: scripts, styles and calls to the
-# portal's own origin only (logos may be data URLs while previewed); no framing.
+# portal's own origin only (a logo is a data URL while previewed, a blob URL when fetched with the token);
+# no framing.
 WEB_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'",
     "Cache-Control": "no-cache",
 }

@@ -1,55 +1,18 @@
 """``make run``'s embedded mode as a newcomer meets it: one process, SQLite, in-process bus, /mail page."""
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 
 import pytest
 import requests
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.embedded import embedded_portal
 
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory):
-    port, data_dir = free_port(), tmp_path_factory.mktemp("embedded")
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "SMTP_PORT": str(free_port()),
-        "DATA_DIR": str(data_dir),
-        "PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "LOG_LEVEL": "WARNING",
-    }
-    for name in ("DATABASE_URL", "BROKER_URL"):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "portal_gateway.embedded"],
-        env=env,
-        cwd=data_dir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/_/notifier/readyz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-    yield base, process
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(30)
+    with embedded_portal(tmp_path_factory.mktemp("embedded")) as running:
+        yield running
 
 
 def test_every_service_answers_through_the_dispatcher(embedded):

@@ -451,7 +451,7 @@ def test_linking_an_imported_client_works_at_once_and_only_once(stack, tmp_path)
         timeout=10,
     )
     assert again.status_code == 409
-    assert again.json()["detail"].startswith("This client is already linked to another application")
+    assert again.json()["detail"].startswith("Sorry! This client is already linked to another application")
 
 
 def test_a_school_admin_grants_and_revokes_and_tokens_follow(stack, tmp_path):

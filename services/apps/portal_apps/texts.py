@@ -31,14 +31,15 @@ TEXTS = {
         "nl": "Je kan geen applicatie van je eigen partner beoordelen.",
         "en": "You cannot judge an application of your own partner.",
     },
+    # Both in the manual's words (troubleshooting, section 4).
     "apps.client_invalid": {
-        "nl": "De ingegeven client/secret is ongeldig.",
-        "en": "The client/secret entered is invalid.",
+        "nl": "De ingevoerde client/secret is ongeldig. Heb je geen geldige client/secret, vraag dan een nieuwe aan.",
+        "en": "The client/secret entered is invalid. If you have no valid client/secret, request a new one.",
     },
     "apps.client_linked": {
-        "nl": "Deze client is al gekoppeld aan een andere applicatie; een client kan maar aan één applicatie "
-        "gekoppeld zijn.",
-        "en": "This client is already linked to another application; a client can be linked to one app only.",
+        "nl": "Sorry! Deze client is al gekoppeld aan een andere applicatie. Je kan een client maar aan één app "
+        "koppelen.",
+        "en": "Sorry! This client is already linked to another application. A client can be linked to one app only.",
     },
     "apps.identity_unavailable": {
         "nl": "De controle van de client lukt nu niet. Probeer het zo dadelijk opnieuw.",

@@ -89,7 +89,9 @@ def test_a_wrong_secret_is_the_manuals_message(apps, tokens):
     client, _ = apps
     response = link(client, tokens, secret="wrong")
     assert response.status_code == 422
-    assert response.get_json()["detail"] == "The client/secret entered is invalid."
+    assert response.get_json()["detail"] == (
+        "The client/secret entered is invalid. If you have no valid client/secret, request a new one."
+    )
 
 
 def test_a_client_linked_elsewhere_is_the_manuals_message(apps, tokens):
@@ -97,7 +99,18 @@ def test_a_client_linked_elsewhere_is_the_manuals_message(apps, tokens):
     assert link(client, tokens).status_code == 201
     response = link(client, tokens, partner_id="partner-b")
     assert response.status_code == 409
-    assert response.get_json()["detail"].startswith("This client is already linked to another application")
+    assert response.get_json()["detail"] == (
+        "Sorry! This client is already linked to another application. A client can be linked to one app only."
+    )
+
+
+def test_without_the_secret_nobody_learns_that_a_client_is_linked(apps, tokens):
+    client, _ = apps
+    assert link(client, tokens).status_code == 201
+    for partner_id in ("partner-a", "partner-b"):
+        response = link(client, tokens, secret="guess", partner_id=partner_id)
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["detail"].startswith("The client/secret entered is invalid.")
 
 
 def test_field_rules_are_checked_before_the_identity_service_is_asked(apps, tokens):

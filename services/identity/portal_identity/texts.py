@@ -17,14 +17,15 @@ TEXTS = {
         "nl": "Maak eerst een partnerprofiel aan of koppel je aan een bestaand profiel.",
         "en": "Create a partner profile first, or link to an existing one.",
     },
+    # Both in the manual's words (troubleshooting, section 4), as the apps service shows them.
     "clients.invalid_credentials": {
-        "nl": "De ingegeven client/secret is ongeldig.",
-        "en": "The client/secret entered is invalid.",
+        "nl": "De ingevoerde client/secret is ongeldig. Heb je geen geldige client/secret, vraag dan een nieuwe aan.",
+        "en": "The client/secret entered is invalid. If you have no valid client/secret, request a new one.",
     },
     "clients.already_linked": {
-        "nl": "Deze client is al gekoppeld aan een andere applicatie; "
-        "een client kan maar aan één applicatie gekoppeld zijn.",
-        "en": "This client is already linked to another application; a client can be linked to one app only.",
+        "nl": "Sorry! Deze client is al gekoppeld aan een andere applicatie. Je kan een client maar aan één app "
+        "koppelen.",
+        "en": "Sorry! This client is already linked to another application. A client can be linked to one app only.",
     },
     "internal.forbidden": {
         "nl": "Alleen de diensten van het portaal mogen dit aanroepen.",

@@ -197,6 +197,27 @@ export class Session {
     return this.tokens?.access ?? null;
   }
 
+  /** The access token's claims (roles, partner_id), read for display and waiting only, never trusted. */
+  get claims() {
+    const payload = this.tokens?.access?.split(".")[1];
+    if (!payload) return {};
+    const bytes = Uint8Array.from(atob(payload.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  }
+
+  /**
+   * New tokens until ``test(claims)`` holds: a change made elsewhere (linking the account to a profile)
+   * reaches the identity server as an event, a moment later.
+   */
+  async renewUntil(test, seconds = 15) {
+    for (let attempt = 0; attempt < seconds * 4; attempt++) {
+      this.tokens.expiresAt = 0;
+      await this.accessToken();
+      if (!this.tokens || test(this.claims)) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
   /** After a reload: new tokens from the login session that is still open at the identity server. */
   async resume() {
     if (!this.tokens && this.signedIn) await this.signIn();
@@ -260,7 +281,7 @@ export function field({ label, name, type = "text", value = "", required = false
     control = h("input", { ...common, type, value: value ?? "" });
   }
   return h("div", { class: "field", "data-field": name },
-    h("label", { for: id }, label, required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null),
+    h("label", { for: id, class: required ? "required" : null }, label),
     hint && h("p", { class: "hint", id: hintId }, hint),
     control);
 }

@@ -123,8 +123,8 @@ async function profilePage() {
       [t("profile.description"), h("span", { class: "pre" }, profile.description)],
       [t("profile.email"), profile.email],
       [t("profile.contact_person"), profile.contact_person],
-      [t("profile.address"), [address.street, address.number, ",", address.postal_code, address.city, ",", address.country]
-        .filter(Boolean).join(" ").replace(" ,", ",")],
+      [t("profile.address"), [`${address.street} ${address.number}`, `${address.postal_code} ${address.city}`,
+        address.country].join(", ")],
       [t("profile.category"), categoryLabel(profile.category)],
       [t("profile.website"), profile.website],
       [t("profile.extra_info"), profile.extra_info ? h("span", { class: "pre" }, profile.extra_info) : null],
@@ -187,6 +187,7 @@ function linkProfile() {
       actions: [h("a", { class: "button", href: "#/profile" }, t("action.cancel"))],
       onSubmit: async (values) => {
         await api("POST", "/api/v1/partner/profile/link", { body: { code: values.code.trim() } });
+        await session.renewUntil((claims) => claims.partner_id);
         notice(t("link_profile.done"));
         go("#/profile");
       },
@@ -272,6 +273,7 @@ async function profileForm(existing) {
         if (!fields.enterprise_number) fields.enterprise_number = null;
         if (!fields.extra_info) fields.extra_info = null;
         await api(profile ? "PATCH" : "POST", "/api/v1/partner/profile", { body: fields });
+        if (!profile) await session.renewUntil((claims) => claims.partner_id);
         notice(t("profile.saved"));
         go("#/profile");
       },

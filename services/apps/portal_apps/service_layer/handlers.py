@@ -68,15 +68,17 @@ def link_application(
         **fields,
     )  # field rules first, before any call
     application_id = Application.linked_id(partner_id, client_id)
+    # The secret is checked before anything is said about the client: without it, nobody learns whether a
+    # client id exists or is linked.
+    linked = identity.link(
+        client_id=client_id, client_secret=client_secret, application_id=application_id, partner_id=partner_id
+    )
     with unit_of_work() as uow:
         existing = Applications(uow.session).by_client(client_id)
         if existing is not None and existing.id != application_id:
             raise identity_service.ClientAlreadyLinked(client_id)
         if existing is not None:
             return existing
-    linked = identity.link(
-        client_id=client_id, client_secret=client_secret, application_id=application_id, partner_id=partner_id
-    )
     application = Application.linked(
         partner_id=partner_id,
         linked_by=linked_by,

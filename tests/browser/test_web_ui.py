@@ -1,0 +1,295 @@
+"""The two web UIs clicked through in Chromium, against the embedded portal: the system test's journey by
+hand, what a visitor sees, validation beside the fields, the link flow's errors, language, phone size."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.browser.conftest import mail_links
+
+pytestmark = pytest.mark.system
+
+PASSWORD = "Partner-Geheim-1!"
+MODERATOR = ("moderator@partnerportaal.example", "Moderator-123!")
+SCHOOL_ADMIN = ("schoolbeheerder@partnerportaal.example", "Schoolbeheer-123!")
+# The smallest PNG: one transparent pixel.
+LOGO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def register_and_activate(person, email: str):
+    page = person.open("/#/register")
+    expect(page.get_by_role("heading", name="Registreren")).to_be_focused()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_label("Wachtwoord herhalen").fill(PASSWORD)
+    page.get_by_label("Ik ga akkoord met de voorwaarden en het privacybeleid").check()
+    page.get_by_role("button", name="Registreren").last.click()
+    expect(page.get_by_text(f"We stuurden een activatiemail naar {email}")).to_be_visible()
+    (activation,) = [link for link in mail_links(person.base, email, "Activeer") if "/login/activate" in link]
+    page.goto(activation)
+    page.locator("button[type=submit]").click()  # the confirm page: mail scanners cannot burn the link
+    expect(page.locator(".ok")).to_be_visible()
+
+
+def sign_in_to_front_office(person, email: str):
+    page = person.open("/")
+    page.get_by_role("button", name="Aanmelden").click()
+    person.sign_in(email, PASSWORD)
+    page.wait_for_url(re.compile(r"/#/profile$"))
+    return page
+
+
+def fill_profile(page, name: str, public: bool = True):
+    page.get_by_label("Naam", exact=True).fill(name)
+    page.get_by_label("Omschrijving").fill(f"{name} koppelt het lessenrooster aan de agenda van leerlingen.")
+    page.get_by_label("Contactpersoon").fill("An Peeters")
+    page.get_by_label("Straat").fill("Kerkstraat")
+    page.get_by_label("Nummer", exact=True).fill("1")
+    page.get_by_label("Postcode").fill("9000")
+    page.get_by_label("Gemeente").fill("Gent")
+    page.get_by_label("Publiek profiel").set_checked(public)
+    page.get_by_label("Categorie").select_option("planning")
+    page.get_by_label("Website").fill("https://agenda.example")
+    page.get_by_label("Logo").set_input_files({"name": "logo.png", "mimeType": "image/png", "buffer": LOGO})
+    expect(page.get_by_alt_text("Voorbeeld van het logo")).to_be_visible()
+
+
+def new_partner_with_profile(person, email: str, name: str, public: bool = True):
+    register_and_activate(person, email)
+    page = sign_in_to_front_office(person, email)
+    page.get_by_role("link", name=re.compile("Nieuw profiel toevoegen")).click()
+    fill_profile(page, name, public)
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name="Mijn profiel")).to_be_visible()
+    return page
+
+
+def request_application(page, name: str, apis=("Leerlingen", "Personeel")):
+    page.get_by_role("link", name="Applicaties", exact=True).click()
+    page.get_by_role("button", name="Applicatie toevoegen").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Ik vraag een nieuwe client ID aan").click()
+    dialog.get_by_role("button", name="Doorgaan").click()
+    page.get_by_label("Naam").fill(name)
+    page.get_by_label("Omschrijving").fill("Synchroniseert lesroosters.")
+    page.get_by_label("Contactpersoon").fill("Jan Janssens")
+    page.get_by_label("E-mailadres").fill("dev@agenda.example")
+    for api in apis:
+        page.get_by_label(api, exact=True).check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    expect(page.locator(".title-row .badge")).to_have_text("Nieuw")
+    return page.url.split("#/apps/")[1]
+
+
+def moderator_approves(people, application_name: str):
+    moderator = people()
+    page = moderator.open("/backoffice/")
+    moderator.sign_in(*MODERATOR)
+    expect(page.get_by_role("heading", name="Nieuwe aanvragen")).to_be_visible()
+    page.get_by_role("link", name=application_name).click()
+    expect(page.get_by_role("heading", name=application_name)).to_be_focused()
+    page.get_by_role("button", name="Goedkeuren").click()
+    expect(page.locator(".title-row .badge")).to_have_text("Goedgekeurd")
+    return moderator
+
+
+def directory_names(person) -> list[str]:
+    page = person.open("/")
+    expect(page.get_by_role("heading", name="Onze partners")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    return page.locator(".cards h3").all_inner_texts()
+
+
+def test_the_whole_journey_clicked_through_both_uis(people, portal):
+    partner = people()
+    visitor = people()
+    email = "an@agenda.example"
+
+    # register -> activate from the sink's mail -> sign in -> first-login choice -> profile
+    register_and_activate(partner, email)
+    page = sign_in_to_front_office(partner, email)
+    expect(page.get_by_role("heading", name="Welkom!")).to_be_focused()
+    partner.shot("front-first-login-choice")
+    page.get_by_role("link", name=re.compile("Nieuw profiel toevoegen")).click()
+    fill_profile(page, "Agenda BV")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name="Mijn profiel")).to_be_focused()
+    expect(page.get_by_role("heading", name="Agenda BV")).to_be_visible()
+    page.get_by_role("button", name="Gebruiker koppelen").click()
+    invitation = page.get_by_role("dialog")
+    expect(invitation.get_by_text("De code is 5 dagen geldig.")).to_be_visible()
+    expect(invitation.get_by_role("button", name="Kopiëren")).to_be_visible()
+    partner.shot("front-invitation-code")
+    invitation.get_by_role("button", name="Sluiten").click()
+    partner.shot("front-profile", for_docs=True)
+
+    # app -> status Nieuw; not in the directory yet (no approved application)
+    application_id = request_application(page, "Agenda Sync")
+    assert "Agenda BV" not in directory_names(visitor)
+
+    # moderator approves in the back-office
+    moderator = moderator_approves(people, "Agenda Sync")
+    moderator.shot("back-application-approved")
+
+    # the secret is shown once, with a warning and a copy button; it gets tokens
+    page.goto(f"{portal}/#/apps/{application_id}/credentials")
+    expect(page.get_by_role("heading", name="Agenda Sync")).to_be_visible()
+    client_id = page.locator("dl code").inner_text()
+    page.get_by_role("button", name="Secret genereren").click()
+    shown = page.get_by_role("dialog")
+    expect(shown.get_by_text("Dit secret wordt maar één keer getoond")).to_be_visible()
+    secret = shown.locator("[data-secret]").inner_text()
+    shown.get_by_role("button", name="Kopiëren").click()
+    expect(shown.get_by_role("button", name="Gekopieerd")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == secret
+    partner.shot("front-secret-shown-once", for_docs=True)
+    shown.get_by_role("button", name="Ik heb het secret bewaard").click()
+    expect(page.locator("[data-secret]")).to_have_count(0)
+    assert secret not in page.content()
+    stored = page.evaluate("JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})")
+    assert secret not in stored and "eyJ" not in stored  # neither the secret nor a token in web storage
+    token = requests.post(
+        f"{portal}/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret), timeout=10
+    )
+    assert token.status_code == 200, token.text
+
+    # the partner asks a school admin for access
+    page.get_by_role("link", name="API toegang").click()
+    page.get_by_role("button", name="Toegang aanvragen").click()
+    asking = page.get_by_role("dialog")
+    asking.get_by_label("E-mailadres schoolbeheerder(s)").fill(f"{SCHOOL_ADMIN[0]}; directie@school.example")
+    asking.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_role("cell", name=SCHOOL_ADMIN[0])).to_be_visible()
+    expect(page.get_by_role("cell", name="directie@school.example")).to_be_visible()
+
+    # the school admin opens the mail's link, signs in, and grants Leerlingen for one school
+    (link,) = [link for link in mail_links(portal, SCHOOL_ADMIN[0], "Datatoegang") if "/backoffice/" in link]
+    admin = people()
+    page_admin = admin.page
+    page_admin.goto(link)
+    admin.sign_in(*SCHOOL_ADMIN)
+    expect(page_admin.get_by_role("heading", name="Datatoegang voor Agenda Sync")).to_be_focused()
+    school = page_admin.get_by_role("group", name=re.compile(r"\(012345\)"))
+    school.get_by_label("Leerlingen").check()
+    admin.shot("back-access-request", for_docs=True)
+    page_admin.get_by_role("button", name="Toegang opslaan").click()
+    expect(page_admin.get_by_text("De toegang van Agenda Sync is opgeslagen.")).to_be_visible()
+    page_admin.get_by_role("link", name="Datatoegang").click()
+    expect(page_admin.get_by_role("link", name="Agenda Sync")).to_be_visible()
+    admin.shot("back-school-admin-access")
+
+    # the partner sees the grant; the visitor sees the partner in the directory
+    page.reload()
+    admin_granted = page.get_by_role("row", name=re.compile("012345"))
+    expect(admin_granted).to_contain_text("Leerlingen")
+    partner.shot("front-api-access", for_docs=True)
+    assert directory_names(visitor) == ["Agenda BV"]
+    visitor.page.get_by_role("link", name="Agenda BV").click()
+    expect(visitor.page.get_by_role("heading", name="Agenda BV", exact=True)).to_be_focused()
+    visitor.shot("front-partner-page")
+
+    # the link flow: a wrong secret, then a client that is already linked (this very one)
+    page.get_by_role("link", name="Applicaties", exact=True).click()
+    page.get_by_role("button", name="Applicatie toevoegen").click()
+    page.get_by_role("dialog").get_by_text("Ik koppel mijn client ID & secret").click()
+    page.get_by_role("dialog").get_by_role("button", name="Doorgaan").click()
+    expect(page.get_by_role("heading", name="Client/Secret koppelen")).to_be_focused()
+    page.get_by_label("Client ID").fill(client_id)
+    page.get_by_label("Client Secret").fill("niet-het-goede-secret")
+    page.get_by_label("Naam").fill("Tweede app")
+    page.get_by_label("Omschrijving").fill("Zelfde client")
+    page.get_by_label("Contactpersoon").fill("Jan Janssens")
+    page.get_by_label("E-mailadres").fill("dev@agenda.example")
+    page.get_by_role("button", name="Doorgaan").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "De ingevoerde client/secret is ongeldig. Heb je geen geldige client/secret, vraag dan een nieuwe aan."
+    )
+    page.get_by_label("Client Secret").fill(secret)
+    page.get_by_role("button", name="Doorgaan").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Sorry! Deze client is al gekoppeld aan een andere applicatie. Je kan een client maar aan één app koppelen."
+    )
+    partner.shot("front-link-already-linked")
+
+    # the moderator's other screens
+    for menu, heading in (("Applicaties", "Alle applicaties"), ("Toestemmingen", "Toestemmingen"),
+                          ("E-mails", "Verstuurde e-mails"), ("Profielen", "Partnerprofielen")):
+        moderator.page.get_by_role("link", name=menu, exact=True).click()
+        expect(moderator.page.get_by_role("heading", name=heading)).to_be_focused()
+        moderator.shot(f"back-{heading.lower().replace(' ', '-')}", for_docs=heading == "Toestemmingen")
+    expect(moderator.page.get_by_role("cell", name="Agenda BV")).to_be_visible()
+
+
+def test_a_visitor_sees_only_public_partners_with_an_approved_application(people, portal):
+    private = people()
+    page = new_partner_with_profile(private, "info@prive.example", "Prive NV", public=False)
+    request_application(page, "Prive App")
+    moderator_approves(people, "Prive App")
+    waiting = people()
+    new_partner_with_profile(waiting, "info@wachtend.example", "Wachtend CV")  # public, no approved app
+    visitor = people()
+    names = directory_names(visitor)
+    assert "Prive NV" not in names and "Wachtend CV" not in names
+    visitor.shot("front-directory", for_docs=True)
+
+
+def test_validation_errors_appear_beside_their_fields(people, portal):
+    partner = people()
+    page = partner.open("/#/register")
+    page.get_by_label("E-mailadres").fill("geen-adres")
+    page.get_by_label("Wachtwoord", exact=True).fill("kort")
+    page.get_by_label("Wachtwoord herhalen").fill("kort")
+    page.get_by_role("button", name="Registreren").last.click()
+    email_field = page.locator("[data-field=email]")
+    expect(email_field.locator(".field-error")).to_be_visible()
+    expect(page.locator("[data-field=password] .field-error")).to_be_visible()
+    expect(page.locator("[data-field=accept_terms] .field-error")).to_be_visible()
+    expect(page.get_by_label("E-mailadres")).to_have_attribute("aria-invalid", "true")
+    partner.shot("front-register-errors")
+
+    register_and_activate(partner, "leeg@formulier.example")
+    page = sign_in_to_front_office(partner, "leeg@formulier.example")
+    page.get_by_role("link", name=re.compile("Nieuw profiel toevoegen")).click()
+    page.get_by_role("button", name="Opslaan").click()
+    for name in ("name", "description", "contact_person", "address.city", "category", "website", "logo"):
+        expect(page.locator(f'[data-field="{name}"] .field-error')).to_be_visible()
+    expect(page.get_by_label("Naam", exact=True)).to_be_focused()
+    partner.shot("front-profile-errors", for_docs=True)
+
+    # the moderator must give a reason to reject
+    page.get_by_role("button", name="Annuleren").click() if page.get_by_role("button", name="Annuleren").count() else None
+    fill_profile(page, "Leeg BV")
+    page.get_by_role("button", name="Opslaan").click()
+    request_application(page, "Leeg App")
+    moderator = people()
+    back = moderator.open("/backoffice/#/queue")
+    moderator.sign_in(*MODERATOR)
+    back.get_by_role("link", name="Leeg App").click()
+    back.get_by_role("button", name="Weigeren").click()
+    back.get_by_role("dialog").get_by_role("button", name="Weigeren").click()
+    expect(back.locator('[data-field="reason"] .field-error')).to_have_text(re.compile("Een weigering vraagt een reden"))
+    back.get_by_role("dialog").get_by_label("Reden").fill("Omschrijving te vaag.")
+    back.get_by_role("dialog").get_by_role("button", name="Weigeren").click()
+    expect(back.locator(".title-row .badge")).to_have_text("Geweigerd")
+
+
+def test_english_and_a_phone_sized_screen(people, portal):
+    phone = people(width=390, height=844)
+    page = phone.open("/")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Welcome to the Partner portal")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    phone.shot("front-landing-phone-en", for_docs=True)
+    page.get_by_role("link", name="Register").first.click()
+    expect(page.get_by_role("heading", name="Register")).to_be_focused()
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=re.compile("Sign in"))).to_be_visible()  # the hosted page follows
