@@ -250,22 +250,22 @@ def test_validation_errors_appear_beside_their_fields(people, portal):
     page.get_by_role("button", name="Registreren").last.click()
     email_field = page.locator("[data-field=email]")
     expect(email_field.locator(".field-error")).to_be_visible()
-    expect(page.locator("[data-field=password] .field-error")).to_be_visible()
+    expect(page.locator("[data-field=password] .field-error")).to_have_count(4)  # every rule it breaks
     expect(page.locator("[data-field=accept_terms] .field-error")).to_be_visible()
     expect(page.get_by_label("E-mailadres")).to_have_attribute("aria-invalid", "true")
     partner.shot("front-register-errors")
 
+    partner = people()
     register_and_activate(partner, "leeg@formulier.example")
     page = sign_in_to_front_office(partner, "leeg@formulier.example")
     page.get_by_role("link", name=re.compile("Nieuw profiel toevoegen")).click()
     page.get_by_role("button", name="Opslaan").click()
     for name in ("name", "description", "contact_person", "address.city", "category", "website", "logo"):
-        expect(page.locator(f'[data-field="{name}"] .field-error')).to_be_visible()
+        expect(page.locator(f'[data-field="{name}"] .field-error').first).to_be_visible()
     expect(page.get_by_label("Naam", exact=True)).to_be_focused()
     partner.shot("front-profile-errors", for_docs=True)
 
     # the moderator must give a reason to reject
-    page.get_by_role("button", name="Annuleren").click() if page.get_by_role("button", name="Annuleren").count() else None
     fill_profile(page, "Leeg BV")
     page.get_by_role("button", name="Opslaan").click()
     request_application(page, "Leeg App")
@@ -291,5 +291,5 @@ def test_english_and_a_phone_sized_screen(people, portal):
     phone.shot("front-landing-phone-en", for_docs=True)
     page.get_by_role("link", name="Register").first.click()
     expect(page.get_by_role("heading", name="Register")).to_be_focused()
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("#main").get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name=re.compile("Sign in"))).to_be_visible()  # the hosted page follows

@@ -128,7 +128,7 @@ def test_a_wrong_secret_is_the_manuals_invalid_error(harness):
     client_id, _ = existing_client(harness)
     response = link(harness, client_id, "wrong", headers={**INTERNAL, "Accept-Language": "en"})
     assert response.status_code == 422
-    assert response.get_json()["detail"] .startswith("The client/secret entered is invalid.")
+    assert response.get_json()["detail"].startswith("The client/secret entered is invalid.")
     assert link(harness, "no-such-client", "x").status_code == 422
 
 
