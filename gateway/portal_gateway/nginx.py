@@ -44,6 +44,8 @@ def _problem_body(status: int, title: str, detail: str) -> str:
 def _web_locations(site: NginxSite, table: RouteTable) -> list[str]:
     """The web UIs' files: "/" is the front-office's index, the prefixes are folders under the web root."""
     headers = [
+        "            charset utf-8;",
+        "            charset_types text/css text/javascript image/svg+xml;",
         *(f"            {header}" for header in RESPONSE_HEADERS),
         *(f'            add_header {name} "{value}" always;' for name, value in WEB_HEADERS.items()),
     ]
@@ -174,6 +176,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         retry = "            add_header Retry-After 1 always;\n" if status == 429 else ""
         lines += [
             f"        location @problem_{status} {{",
+            "            types { }  # not the type of the file asked for (a missing .js)",
             "            default_type application/problem+json;",
             # add_header here replaces the server's, so they are repeated.
             *(f"            {header}" for header in RESPONSE_HEADERS),

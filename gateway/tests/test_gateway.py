@@ -7,7 +7,7 @@ import pytest
 
 from portal_gateway.dispatcher import Dispatcher
 from portal_gateway.nginx import COMPOSE_CONF, COMPOSE_SITE, NginxSite, render
-from portal_gateway.routes import Route, RouteTable, route_table
+from portal_gateway.routes import WEB_HEADERS, Route, RouteTable, WebUi, route_table
 
 
 def test_longest_prefix_wins():
@@ -128,3 +128,43 @@ def test_the_mail_page_shows_caught_mail_with_clickable_links(tmp_path):
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Activeer &lt;je&gt; account" in body
     assert '<a href="http://127.0.0.1:8080/login/activate?token=abc">' in body
+
+
+def test_web_ui_paths_name_files_under_web():
+    web = route_table().web
+    assert web.file_path("/") == "/front/index.html"
+    assert web.file_path("/backoffice/") == "/backoffice/index.html"
+    assert web.file_path("/assets/core.js") == "/assets/core.js"
+    assert web.file_path("/api/v1/public/partners") is None
+    with pytest.raises(ValueError, match="overlaps"):
+        RouteTable({"a": 1}, (Route("/assets/x", "a", "f"),), WebUi(prefixes=("/assets/",)))
+
+
+def test_dispatcher_serves_the_web_uis_with_their_security_policy(dispatcher):
+    status, headers, body = call(dispatcher, "/", REQUEST_METHOD="GET")
+    assert status.startswith("200") and headers["Content-Type"].startswith("text/html")
+    assert b'src="/front/app.js"' in body
+    assert headers["Content-Security-Policy"] == WEB_HEADERS["Content-Security-Policy"]
+    assert "script-src" not in headers["Content-Security-Policy"]  # default-src 'self': no inline script
+    status, headers, body = call(dispatcher, "/backoffice/", REQUEST_METHOD="GET")
+    assert status.startswith("200") and b'src="/backoffice/app.js"' in body
+    status, headers, _ = call(dispatcher, "/assets/core.js", REQUEST_METHOD="GET")
+    assert status.startswith("200") and headers["Content-Type"].startswith("text/javascript")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_dispatcher_refuses_what_is_not_a_web_ui_file(dispatcher):
+    for path in ("/assets/missing.js", "/assets/../routes.toml", "/front/../../dispatcher.py"):
+        status, headers, _ = call(dispatcher, path, REQUEST_METHOD="GET")
+        assert status.startswith("404") and headers["Content-Type"] == "application/problem+json", path
+    status, headers, _ = call(dispatcher, "/assets/core.js", REQUEST_METHOD="POST")
+    assert status.startswith("405") and headers["Allow"] == "GET, HEAD"
+
+
+def test_nginx_serves_the_web_uis_from_the_same_folders():
+    config = render(COMPOSE_SITE)
+    assert "location = / {  # web UI" in config and "try_files /front/index.html =404;" in config
+    for prefix in route_table().web.prefixes:
+        block = config.split(f"location ^~ {prefix} {{  # web UI")[1].split("}")[0]
+        assert f"root {COMPOSE_SITE.web_root};" in block
+        assert "Content-Security-Policy" in block and "X-Frame-Options" in block

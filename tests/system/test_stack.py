@@ -23,6 +23,7 @@ from joserfc import jwt as jose_jwt
 from joserfc.jwk import ECKey
 
 from portal_gateway.mailsink import MailSink
+from portal_gateway.routes import WEB_HEADERS, WEB_ROOT
 from portal_gateway.stack import Stack, StackSettings
 from portalkit.testing import delete_broker_namespace
 from tests.contracts_tool import OPENAPI_DIR
@@ -152,6 +153,22 @@ def test_every_service_is_healthy_through_nginx(stack):
             response = requests.get(f"{stack.url}/_/{service}/{probe}", headers={"X-Request-ID": "sys-1"}, timeout=5)
             assert response.status_code == 200, (service, probe, response.text)
             assert response.headers["X-Request-ID"] == "sys-1"
+
+
+def test_nginx_serves_the_web_uis_as_they_are_in_the_repository(stack):
+    front = requests.get(f"{stack.url}/", timeout=5)
+    assert front.status_code == 200 and front.headers["Content-Type"].startswith("text/html")
+    assert 'src="/front/app.js"' in front.text
+    assert front.headers["Content-Security-Policy"] == WEB_HEADERS["Content-Security-Policy"]
+    assert front.headers["X-Frame-Options"] == "DENY"
+    back = requests.get(f"{stack.url}/backoffice/", timeout=5)
+    assert back.status_code == 200 and 'src="/backoffice/app.js"' in back.text
+    script = requests.get(f"{stack.url}/assets/core.js", timeout=5)
+    assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
+    assert script.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert script.content == (WEB_ROOT / "assets" / "core.js").read_bytes()
+    missing = requests.get(f"{stack.url}/assets/missing.js", timeout=5)
+    assert missing.status_code == 404 and missing.headers["Content-Type"] == "application/problem+json"
 
 
 def test_the_gateway_serves_the_committed_contracts(stack):
