@@ -6,7 +6,9 @@ import html
 import os
 import re
 import shutil
+import struct
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,19 @@ def mail_links(base: str, to: str, subject_part: str, timeout: float = 30) -> li
                 return [html.unescape(link) for link in LINK.findall(body)]
         time.sleep(0.2)
     raise AssertionError(f"no mail to {to} about {subject_part!r} within {timeout}s")
+
+
+def logo_png(size: int = 96, colour: tuple[int, int, int] = (11, 92, 173)) -> bytes:
+    """A round logo as a PNG, made here so the tests need no image files."""
+    centre, radius = size / 2, size / 2 - 2
+    pixel = bytes((*colour, 255))
+    rows = b"".join(
+        b"\0" + b"".join(pixel if (x - centre) ** 2 + (y - centre) ** 2 <= radius**2 else bytes(4) for x in range(size))
+        for y in range(size)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

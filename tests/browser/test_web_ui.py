@@ -3,24 +3,21 @@ hand, what a visitor sees, validation beside the fields, the link flow's errors,
 
 from __future__ import annotations
 
-import base64
 import re
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import mail_links
+from portal_scopes.api.admin import LEDGER_COLUMNS
+from tests.browser.conftest import logo_png, mail_links
 
 pytestmark = pytest.mark.system
 
 PASSWORD = "Partner-Geheim-1!"
 MODERATOR = ("moderator@partnerportaal.example", "Moderator-123!")
 SCHOOL_ADMIN = ("schoolbeheerder@partnerportaal.example", "Schoolbeheer-123!")
-# The smallest PNG: one transparent pixel.
-LOGO = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
+LOGO = logo_png()
 
 
 def register_and_activate(person, email: str):
@@ -293,3 +290,36 @@ def test_english_and_a_phone_sized_screen(people, portal):
     expect(page.get_by_role("heading", name="Register")).to_be_focused()
     page.locator("#main").get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name=re.compile("Sign in"))).to_be_visible()  # the hosted page follows
+
+
+def test_a_partner_edits_and_is_asked_before_access_goes_and_a_moderator_exports_the_ledger(people, portal):
+    partner = people()
+    page = new_partner_with_profile(partner, "info@wijzig.example", "Wijzig BV")
+    page.get_by_role("link", name="Bewerken").click()
+    page.get_by_label("Contactpersoon").fill("Els Claes")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("row", name=re.compile("An Peeters.*Els Claes"))).to_be_visible()  # the log
+
+    application_id = request_application(page, "Wijzig App")
+    moderator = moderator_approves(people, "Wijzig App")
+    page.goto(f"{portal}/#/apps/{application_id}")
+    page.get_by_role("link", name="Bewerken").click()
+    page.get_by_label("Personeel", exact=True).uncheck()
+    page.get_by_role("button", name="Opslaan").click()
+    asked = page.get_by_role("dialog")
+    expect(asked).to_contain_text("Je vinkt Personeel uit.")
+    partner.shot("front-confirm-api-removal")
+    asked.get_by_role("button", name="Annuleren").click()
+    expect(page.get_by_role("heading", name="Wijzig App bewerken")).to_be_visible()  # nothing saved
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("dialog").get_by_role("button", name="Uitvinken en opslaan").click()
+    expect(page.get_by_text("De applicatie is opgeslagen.")).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text=re.compile("^Leerlingen$"))).to_be_visible()
+
+    back = moderator.page
+    back.get_by_role("link", name="Toestemmingen", exact=True).click()
+    with back.expect_download() as download:
+        back.get_by_role("button", name="Exporteren als CSV").click()
+    rows = download.value.path().read_text().splitlines()
+    assert rows[0] == ",".join(LEDGER_COLUMNS)  # what the scopes service exports, through the browser
+    assert download.value.suggested_filename == "toestemmingen.csv"
