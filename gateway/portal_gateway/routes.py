@@ -68,8 +68,11 @@ class RouteTable:
         prefixes = [route.prefix for route in self.routes]
         if len(prefixes) != len(set(prefixes)):
             raise ValueError("a prefix appears twice in the route table")
-        if any(route.prefix.startswith(web) or web.startswith(route.prefix) for web in self.web.prefixes
-               for route in self.routes):
+        if any(
+            route.prefix.startswith(web) or web.startswith(route.prefix)
+            for web in self.web.prefixes
+            for route in self.routes
+        ):
             raise ValueError("a web UI prefix overlaps a service route")
 
     def match(self, path: str) -> Route | None:

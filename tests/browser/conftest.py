@@ -53,8 +53,9 @@ class Person:
     def __init__(self, browser, base: str, width: int = 1280, height: int = 800):
         self.base = base
         self.context = browser.new_context(
-            viewport={"width": width, "height": height}, locale="nl-BE", permissions=["clipboard-read",
-                                                                                        "clipboard-write"]
+            viewport={"width": width, "height": height},
+            locale="nl-BE",
+            permissions=["clipboard-read", "clipboard-write"],
         )
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()

@@ -217,8 +217,12 @@ def test_the_whole_journey_clicked_through_both_uis(people, portal):
     partner.shot("front-link-already-linked")
 
     # the moderator's other screens
-    for menu, heading in (("Applicaties", "Alle applicaties"), ("Toestemmingen", "Toestemmingen"),
-                          ("E-mails", "Verstuurde e-mails"), ("Profielen", "Partnerprofielen")):
+    for menu, heading in (
+        ("Applicaties", "Alle applicaties"),
+        ("Toestemmingen", "Toestemmingen"),
+        ("E-mails", "Verstuurde e-mails"),
+        ("Profielen", "Partnerprofielen"),
+    ):
         moderator.page.get_by_role("link", name=menu, exact=True).click()
         expect(moderator.page.get_by_role("heading", name=heading)).to_be_focused()
         moderator.shot(f"back-{heading.lower().replace(' ', '-')}", for_docs=heading == "Toestemmingen")
@@ -272,7 +276,9 @@ def test_validation_errors_appear_beside_their_fields(people, portal):
     back.get_by_role("link", name="Leeg App").click()
     back.get_by_role("button", name="Weigeren").click()
     back.get_by_role("dialog").get_by_role("button", name="Weigeren").click()
-    expect(back.locator('[data-field="reason"] .field-error')).to_have_text(re.compile("Een weigering vraagt een reden"))
+    expect(back.locator('[data-field="reason"] .field-error')).to_have_text(
+        re.compile("Een weigering vraagt een reden")
+    )
     back.get_by_role("dialog").get_by_label("Reden").fill("Omschrijving te vaag.")
     back.get_by_role("dialog").get_by_role("button", name="Weigeren").click()
     expect(back.locator(".title-row .badge")).to_have_text("Geweigerd")

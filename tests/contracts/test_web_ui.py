@@ -29,9 +29,13 @@ def test_every_text_a_screen_asks_for_exists():
     known = catalogue("nl")
     used = {key for script in SCRIPTS for key in re.findall(r'\bt\("([\w.]+)"', script.read_text())}
     assert used and used <= known, sorted(used - known)
-    families = {"api": js_list("API_NAMES"), "category": js_list("CATEGORIES"),
-                "status": ["new", "approved", "rejected", "archived"], "request": ["open", "answered", "expired"],
-                "mail": ["pending", "sent", "failed"]}
+    families = {
+        "api": js_list("API_NAMES"),
+        "category": js_list("CATEGORIES"),
+        "status": ["new", "approved", "rejected", "archived"],
+        "request": ["open", "answered", "expired"],
+        "mail": ["pending", "sent", "failed"],
+    }
     for family, members in families.items():
         missing = {f"{family}.{member}" for member in members} - known
         assert not missing, missing

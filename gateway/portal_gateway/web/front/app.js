@@ -200,7 +200,7 @@ function logoField(current) {
   const input = h("input", { type: "file", id: "logo-file", accept: "image/png,image/jpeg,image/gif,image/webp",
     "aria-describedby": "logo-hint" });
   const holder = h("div", { class: "field", "data-field": "logo" },
-    h("label", { for: "logo-file" }, t("profile.logo")),
+    h("label", { for: "logo-file", class: current ? null : "required" }, t("profile.logo")),
     h("p", { class: "hint", id: "logo-hint" }, t("profile.logo_hint")), input, value, preview);
   input.addEventListener("change", () => {
     const file = input.files[0];
