@@ -8,7 +8,7 @@ const LANGUAGE_KEY = "portal.language";
 export let language = TEXTS[localStorage.getItem(LANGUAGE_KEY)] ? localStorage.getItem(LANGUAGE_KEY) : "nl";
 document.documentElement.lang = language;
 
-export function setLanguage(choice) {
+function setLanguage(choice) {
   localStorage.setItem(LANGUAGE_KEY, choice); // a preference, never a secret
   language = choice;
   document.documentElement.lang = choice;
@@ -300,7 +300,7 @@ export function checkboxes({ legend, name, choices, checked = [], hint }) {
 }
 
 /** The form's values as the API wants them: dotted names nested, checkbox groups as lists. */
-export function formValues(form) {
+function formValues(form) {
   const values = {};
   for (const element of form.elements) {
     if (!element.name || element.disabled || element.type === "submit" || element.type === "file") continue;
@@ -320,7 +320,7 @@ export function formValues(form) {
 }
 
 /** Put a problem's messages beside the fields they name, and the rest at the top of the form. */
-export function showProblem(form, error) {
+function showProblem(form, error) {
   clearProblem(form);
   const general = [];
   let first = null;
@@ -520,8 +520,26 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
   await render();
 }
 
-/** The header both UIs share: product name, menu, language switch, sign in or out. */
-export function header({ title, menu, current, visitor = [], signInTarget = "#/" }) {
+/** What every page of both UIs has: the header (product, menu, language, sign in or out), skip link, footer. */
+export function drawShell(options) {
+  document.getElementById("top").replaceChildren(header(options));
+  document.getElementById("skip").textContent = t("skip");
+  document.getElementById("footer").textContent = t("footer");
+}
+
+/** An action button's call: say what happened (or what went wrong), then show ``then`` again. */
+export async function perform(action, done, then) {
+  try {
+    await action();
+    notice(done);
+    go(then);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    notice(error.message, "error");
+  }
+}
+
+function header({ title, menu, current, visitor = [], signInTarget = "#/" }) {
   const signedIn = Boolean(session.tokens);
   const other = language === "nl" ? "en" : "nl";
   const languageButton = h("button", { type: "button", class: "link", lang: other,

@@ -3,7 +3,7 @@
 // menus by role.
 import {
   ApiError, FormError, Session, api, apiPage, badge, checkboxes, definition, dialog, download, empty, errorPanel, field, form,
-  formatDate, go, h, header, notice, pager, startApp, t, table,
+  drawShell, formatDate, go, h, notice, pager, perform, startApp, t, table,
 } from "/assets/core.js";
 import { API_NAMES, CATEGORIES, apiLabel, categoryLabel } from "/assets/common.js";
 
@@ -70,15 +70,8 @@ async function applicationDetail(applicationId) {
     api("GET", `/api/v1/admin/applications/${id}`),
     api("GET", `/api/v1/admin/applications/${id}/history`),
   ]);
-  const act = async (action, body) => {
-    try {
-      await api("POST", `/api/v1/admin/applications/${id}/${action}`, { body });
-      notice(t(`moderate.${action}_done`, { name: app.name }));
-      go(`#/applications/${app.id}`);
-    } catch (error) {
-      notice(error.message, "error");
-    }
-  };
+  const act = (action, body) => perform(() => api("POST", `/api/v1/admin/applications/${id}/${action}`, { body }),
+    t(`moderate.${action}_done`, { name: app.name }), `#/applications/${app.id}`);
   return h("section", {},
     h("p", {}, h("a", { href: "#/queue" }, t("queue.back"))),
     h("div", { class: "title-row" }, h("h1", {}, app.name), badge(app.status)),
@@ -137,15 +130,10 @@ async function reject(app, act) {
 
 async function profiles(query) {
   const { items, pagination } = await apiPage("/api/v1/admin/profiles", { ...query, page: query.page || 1 });
-  const toggle = async (profile) => {
+  const toggle = (profile) => {
     const action = profile.active ? "deactivate" : "reactivate";
-    try {
-      await api("POST", `/api/v1/admin/profiles/${profile.id}/${action}`);
-      notice(t(`profiles.${action}_done`, { name: profile.name }));
-      go(`#/profiles?${new URLSearchParams(query)}`);
-    } catch (error) {
-      notice(error.message, "error");
-    }
+    return perform(() => api("POST", `/api/v1/admin/profiles/${profile.id}/${action}`),
+      t(`profiles.${action}_done`, { name: profile.name }), `#/profiles?${new URLSearchParams(query)}`);
   };
   return h("section", {},
     h("h1", {}, t("profiles.title")),
@@ -206,15 +194,8 @@ async function deliveries(query) {
   const { items, pagination } = await apiPage("/api/v1/admin/mail/deliveries", {
     status: query.status, page: query.page || 1,
   });
-  const retry = async (delivery) => {
-    try {
-      await api("POST", `/api/v1/admin/mail/deliveries/${delivery.id}/retry`);
-      notice(t("mail.retried", { to: delivery.recipient }));
-      go(`#/mail?${new URLSearchParams(query)}`);
-    } catch (error) {
-      notice(error.message, "error");
-    }
-  };
+  const retry = (delivery) => perform(() => api("POST", `/api/v1/admin/mail/deliveries/${delivery.id}/retry`),
+    t("mail.retried", { to: delivery.recipient }), `#/mail?${new URLSearchParams(query)}`);
   return h("section", {},
     h("h1", {}, t("mail.title")),
     searchForm(query, "#/mail", [
@@ -347,11 +328,7 @@ function shell(path) {
     menu.push(["#/access", t("menu.access"), "access"]);
     if (!isModerator()) menu.push(["#/ledger", t("menu.ledger"), "ledger"]);
   }
-  document.getElementById("top").replaceChildren(header({
-    title: t("back.title"), menu, current: path.split("/")[1] || (isModerator() ? "queue" : "access"),
-  }));
-  document.getElementById("skip").textContent = t("skip");
-  document.getElementById("footer").textContent = t("footer");
+  drawShell({ title: t("back.title"), menu, current: path.split("/")[1] || (isModerator() ? "queue" : "access") });
 }
 
 const signedIn = { auth: true };

@@ -2,7 +2,7 @@
 // applications, credentials, data access) for partners.
 import {
   ApiError, FormError, Session, api, apiPage, badge, blobUrl, checkboxes, copyButton, definition, dialog, empty, errorPanel,
-  field, form, formatDate, go, h, header, language, notice, pager, startApp, t, table, tabs,
+  drawShell, field, form, formatDate, go, h, language, notice, pager, perform, startApp, t, table, tabs,
 } from "/assets/core.js";
 import { API_NAMES, CATEGORIES, apiLabel, categoryLabel, requestStateBadge } from "/assets/common.js";
 
@@ -426,13 +426,8 @@ async function archive(app) {
     buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "archive", primary: true }],
   });
   if (answer !== "archive") return;
-  try {
-    await api("POST", `/api/v1/partner/applications/${app.id}/archive`);
-    notice(t("apps.archived"));
-    go(`#/apps/${app.id}`);
-  } catch (error) {
-    notice(error.message, "error");
-  }
+  await perform(() => api("POST", `/api/v1/partner/applications/${app.id}/archive`), t("apps.archived"),
+    `#/apps/${app.id}`);
 }
 
 async function editApplication(applicationId) {
@@ -580,15 +575,13 @@ function shell(path) {
   const section = path.startsWith("/apps") ? "apps" : path.startsWith("/profile") ? "profile" : "home";
   const menu = [["#/", t("menu.partners"), "home"]];
   if (session.tokens) menu.push(["#/profile", t("menu.profile"), "profile"], ["#/apps", t("menu.apps"), "apps"]);
-  document.getElementById("top").replaceChildren(header({
+  drawShell({
     title: t("product"),
     menu,
     current: section,
     signInTarget: "#/profile",
     visitor: [h("a", { href: "#/register", class: "button" }, t("action.register"))],
-  }));
-  document.getElementById("skip").textContent = t("skip");
-  document.getElementById("footer").textContent = t("footer");
+  });
 }
 
 const partnerOnly = { auth: true };
