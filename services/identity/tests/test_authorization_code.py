@@ -210,3 +210,15 @@ def test_a_partner_link_from_the_partners_service_reaches_the_next_token(harness
     from portal_identity.service_layer.accounts import account
 
     assert account(harness.identity, person.id).partner_id is None
+
+
+def test_the_login_page_keeps_its_language_after_a_failed_attempt(harness):
+    active_partner(harness)
+    first = harness.client.get(authorize_url(pkce()[1]) + "&ui_locales=en")
+    page = harness.client.get(first.headers["Location"])  # /login?next=...&lang=en
+    assert 'action="/login?lang=en"' in page.get_data(as_text=True)
+    refused = harness.client.post(
+        "/login?lang=en",
+        data={"csrf": csrf_of(page), "email": "jan@agenda.example", "password": "wrong", "next": "/"},
+    )
+    assert refused.status_code == 401 and 'lang="en"' in refused.get_data(as_text=True)
