@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from portal_gateway.routes import GATEWAY_ERRORS, WEB_HEADERS, WEB_ROOT, RouteTable, route_table
+from portal_gateway.routes import GATEWAY_ERRORS, WEB_HEADERS, WEB_ROOT, WEB_TYPES, RouteTable, route_table
 
 RESPONSE_HEADERS = (
     "add_header X-Request-ID $portal_request_id always;",
@@ -85,11 +85,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         "http {",
         "    default_type application/octet-stream;",
         "    types {",
-        "        text/html html;",
-        "        text/css css;",
-        "        text/javascript js;",
-        "        image/svg+xml svg;",
-        "        image/png png;",
+        *(f"        {mimetype} {extension};" for extension, mimetype in WEB_TYPES.items()),
         "    }",
         "    server_tokens off;",
         "    sendfile on;",

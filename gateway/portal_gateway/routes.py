@@ -21,6 +21,14 @@ GATEWAY_ERRORS = {
 # Headers of the web UIs' files, from nginx and the dispatcher alike: scripts, styles and calls to the
 # portal's own origin only (a logo is a data URL while previewed, a blob URL when fetched with the token);
 # no framing.
+# The types of the web UIs' files, by extension: nginx's types block and the dispatcher both use it.
+WEB_TYPES = {
+    "html": "text/html",
+    "css": "text/css",
+    "js": "text/javascript",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
 WEB_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'",

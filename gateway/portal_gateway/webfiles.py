@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 
 from werkzeug.security import safe_join
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Response
 
-from portal_gateway.routes import WEB_HEADERS, WEB_ROOT
-
-TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".svg": "image/svg+xml"}
+from portal_gateway.routes import WEB_HEADERS, WEB_ROOT, WEB_TYPES
 
 
 class WebFiles:
@@ -25,7 +22,7 @@ class WebFiles:
             return None
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return Response(status=405, headers={"Allow": "GET, HEAD"})
-        mimetype = TYPES.get(Path(target).suffix) or mimetypes.guess_type(target)[0] or "application/octet-stream"
+        mimetype = WEB_TYPES.get(Path(target).suffix.lstrip("."), "application/octet-stream")  # as nginx does
         response = send_file(target, environ, mimetype=mimetype, conditional=True, max_age=None)
         response.headers.update(WEB_HEADERS)
         response.headers["X-Content-Type-Options"] = "nosniff"

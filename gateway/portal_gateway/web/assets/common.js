@@ -1,5 +1,5 @@
 // What the two UIs say alike about the portal's domain: the data APIs, the partner categories, states.
-import { h, t } from "./core.js";
+import { badge, empty, formatDate, go, h, t, table } from "./core.js";
 
 // The APIs a partner can ask access to (the apps service's DATA_APIS) and the partner categories
 // (the partners service's CATEGORIES); their labels live in texts.js.
@@ -11,3 +11,23 @@ export const CATEGORIES = [
 export const apiLabel = (name) => t(`api.${name}`);
 export const categoryLabel = (key) => t(`category.${key}`);
 export const requestStateBadge = (state) => h("span", { class: `badge badge-${state}` }, t(`request.${state}`));
+
+/** An application's status changes; the back-office also shows who made each. */
+export function statusHistory(history, { withAuthor = false } = {}) {
+  if (!history.length) return empty(t("history.empty"));
+  return table([
+    [t("history.when"), (change) => formatDate(change.changed_at)],
+    [t("history.change"), (change) => [change.from_status ? [badge(change.from_status), " → "] : "", badge(change.to_status)]],
+    ...(withAuthor ? [[t("history.by"), (change) => change.changed_by]] : []),
+    [t("history.reason"), (change) => change.reason || "—"],
+  ], history);
+}
+
+/** A search form whose values become the query of ``target`` (empty ones left out). */
+export function searchForm(target, fields) {
+  return h("form", { class: "search", role: "search", onsubmit: (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries([...new FormData(event.target)].filter(([, value]) => value !== ""));
+    go(`${target}?${new URLSearchParams(values)}`);
+  } }, fields, h("button", { type: "submit" }, t("action.search")));
+}

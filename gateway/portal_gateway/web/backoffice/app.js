@@ -5,7 +5,9 @@ import {
   ApiError, FormError, Session, api, apiPage, badge, checkboxes, definition, dialog, download, empty, errorPanel, field, form,
   drawShell, formatDate, go, h, notice, pager, perform, startApp, t, table,
 } from "/assets/core.js";
-import { API_NAMES, CATEGORIES, apiLabel, categoryLabel } from "/assets/common.js";
+import {
+  API_NAMES, CATEGORIES, apiLabel, categoryLabel, searchForm, statusHistory,
+} from "/assets/common.js";
 
 const session = new Session("portal-back-office", "/backoffice/");
 const roles = () => session.account?.roles || [];
@@ -41,19 +43,11 @@ async function queue(query) {
     pager(pagination, (next) => go(`#/queue?page=${next}`)));
 }
 
-function searchForm(query, target, fields) {
-  return h("form", { class: "search", role: "search", onsubmit: (event) => {
-    event.preventDefault();
-    const values = Object.fromEntries([...new FormData(event.target)].filter(([, value]) => value !== ""));
-    go(`${target}?${new URLSearchParams(values)}`);
-  } }, fields, h("button", { type: "submit" }, t("action.search")));
-}
-
 async function applications(query) {
   const { items, pagination } = await apiPage("/api/v1/admin/applications", { ...query, page: query.page || 1 });
   return h("section", {},
     h("h1", {}, t("search.apps_title")),
-    searchForm(query, "#/applications", [
+    searchForm("#/applications", [
       field({ label: t("search.text"), name: "q", type: "search", value: query.q || "" }),
       field({ label: t("apps.status"), name: "status", value: query.status || "",
         options: [["", t("search.any")], ...STATUSES.map((status) => [status, t(`status.${status}`)])] }),
@@ -98,14 +92,7 @@ async function applicationDetail(applicationId) {
         } }, t("apps.archive"))
         : null),
     h("h2", {}, t("history.title")),
-    history.length
-      ? table([
-        [t("history.when"), (change) => formatDate(change.changed_at)],
-        [t("history.change"), (change) => [change.from_status ? [badge(change.from_status), " → "] : "", badge(change.to_status)]],
-        [t("history.by"), (change) => change.changed_by],
-        [t("history.reason"), (change) => change.reason || "—"],
-      ], history)
-      : empty(t("history.empty")));
+    statusHistory(history, { withAuthor: true }));
 }
 
 async function reject(app, act) {
@@ -137,7 +124,7 @@ async function profiles(query) {
   };
   return h("section", {},
     h("h1", {}, t("profiles.title")),
-    searchForm(query, "#/profiles", [
+    searchForm("#/profiles", [
       field({ label: t("search.text"), name: "q", type: "search", value: query.q || "" }),
       field({ label: t("profile.category"), name: "category", value: query.category || "",
         options: [["", t("search.any")], ...CATEGORIES.map((key) => [key, categoryLabel(key)])] }),
@@ -167,7 +154,7 @@ async function ledger(query) {
       h("button", { type: "button", onclick: () => download("/api/v1/admin/grants/export.csv", filters, "toestemmingen.csv")
         .catch((error) => notice(error.message, "error")) }, t("ledger.export"))),
     h("p", {}, isModerator() ? t("ledger.intro_moderator") : t("ledger.intro_admin")),
-    searchForm(query, "#/ledger", [
+    searchForm("#/ledger", [
       field({ label: t("search.text"), name: "q", type: "search", value: query.q || "" }),
       field({ label: t("access.institution"), name: "institution_number", value: query.institution_number || "" }),
       field({ label: t("apps.api_access"), name: "api", value: query.api || "",
@@ -198,7 +185,7 @@ async function deliveries(query) {
     t("mail.retried", { to: delivery.recipient }), `#/mail?${new URLSearchParams(query)}`);
   return h("section", {},
     h("h1", {}, t("mail.title")),
-    searchForm(query, "#/mail", [
+    searchForm("#/mail", [
       field({ label: t("mail.status"), name: "status", value: query.status || "",
         options: [["", t("search.any")], ...["pending", "sent", "failed"].map((state) => [state, t(`mail.${state}`)])] }),
     ]),

@@ -4,7 +4,9 @@ import {
   ApiError, FormError, Session, api, apiPage, badge, blobUrl, checkboxes, copyButton, definition, dialog, empty, errorPanel,
   drawShell, field, form, formatDate, go, h, language, notice, pager, perform, startApp, t, table, tabs,
 } from "/assets/core.js";
-import { API_NAMES, CATEGORIES, apiLabel, categoryLabel, requestStateBadge } from "/assets/common.js";
+import {
+  API_NAMES, CATEGORIES, apiLabel, categoryLabel, requestStateBadge, searchForm, statusHistory,
+} from "/assets/common.js";
 
 const session = new Session("portal-front-office", "/");
 const LOGO_MAX_BYTES = 1024 * 1024;
@@ -12,15 +14,11 @@ const LOGO_MAX_BYTES = 1024 * 1024;
 // ------------------------------------------------------------------------------------------ visitors
 async function landing(query) {
   const page = Number(query.page || 1);
-  const search = h("form", { class: "search", role: "search", onsubmit: (event) => {
-    event.preventDefault();
-    const values = new URLSearchParams({ q: event.target.q.value, category: event.target.category.value });
-    go(`#/?${values}`);
-  } },
-  field({ label: t("directory.search"), name: "q", type: "search", value: query.q || "" }),
-  field({ label: t("directory.category"), name: "category", value: query.category || "",
-    options: [["", t("directory.all_categories")], ...CATEGORIES.map((key) => [key, categoryLabel(key)])] }),
-  h("button", { type: "submit" }, t("action.search")));
+  const search = searchForm("#/", [
+    field({ label: t("directory.search"), name: "q", type: "search", value: query.q || "" }),
+    field({ label: t("directory.category"), name: "category", value: query.category || "",
+      options: [["", t("directory.all_categories")], ...CATEGORIES.map((key) => [key, categoryLabel(key)])] }),
+  ]);
   const { items, pagination } = await apiPage("/api/v1/public/partners", {
     q: query.q, category: query.category, page, page_size: 12,
   });
@@ -406,17 +404,7 @@ async function propertiesTab(app) {
       app.status === "archived" ? null : h("a", { class: "button", href: `#/apps/${app.id}/edit` }, t("action.edit")),
       archivable ? h("button", { type: "button", class: "danger", onclick: () => archive(app) }, t("apps.archive")) : null),
     h("h2", {}, t("history.title")),
-    historyTable(history));
-}
-
-function historyTable(history) {
-  return history.length
-    ? table([
-      [t("history.when"), (change) => formatDate(change.changed_at)],
-      [t("history.change"), (change) => [change.from_status ? [badge(change.from_status), " → "] : "", badge(change.to_status)]],
-      [t("history.reason"), (change) => change.reason || "—"],
-    ], history)
-    : empty(t("history.empty"));
+    statusHistory(history));
 }
 
 async function archive(app) {

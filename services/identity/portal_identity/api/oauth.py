@@ -25,6 +25,7 @@ from portal_identity.api.pages import page_texts
 from portal_identity.service_layer import accounts, tokens
 from portal_identity.service_layer.context import Identity
 from portalkit.auth import fetch_jwks_over_http
+from portalkit.i18n import SUPPORTED_LANGUAGES
 from portalkit.logs import request_id_var
 from portalkit.web import access_log, request_id_of
 
@@ -185,7 +186,7 @@ def authorize():
     person = signed_in_account()
     if person is None:
         language = request.args.get("ui_locales", "").split(" ")[0]  # OpenID's hint for the login page
-        query = {"next": request.full_path, **({"lang": language} if language in ("nl", "en") else {})}
+        query = {"next": request.full_path, **({"lang": language} if language in SUPPORTED_LANGUAGES else {})}
         return redirect("/login?" + urlencode(query))
     try:
         grant = _server().get_consent_grant(end_user=person)
