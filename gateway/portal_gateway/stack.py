@@ -1,5 +1,5 @@
-"""``make stack``: every service as its own gunicorn process and worker, real nginx in front, PostgreSQL
-(one database per service) and RabbitMQ from this machine, and an SMTP sink.
+"""``make stack``: every service as its own web process (``portalctl serve``) and worker, real nginx in
+front, PostgreSQL (one database per service) and RabbitMQ from this machine, and an SMTP sink.
 
 The system tests drive the same :class:`Stack` on other ports, databases and broker namespace, and use
 it to stop and restart single processes.
@@ -36,7 +36,7 @@ class StackSettings:
     smtp_port: int = 8025
     run_dir: Path = Path("var/stack")
     web_workers: int = 2
-    web_threads: int = 4
+    web_threads: int = 2
     extra_env: dict[str, str] = dataclasses.field(default_factory=dict)
     # The services' shared secret for internal calls; a fresh one per stack unless given.
     internal_token: str = dataclasses.field(default_factory=lambda: secrets.token_urlsafe(32))
@@ -50,6 +50,7 @@ class StackSettings:
             broker_url=env.get("AMQP_URL", cls.broker_url),
             smtp_port=int(env.get("SMTP_PORT", 8025)),
             web_workers=int(env.get("WEB_WORKERS", 2)),
+            web_threads=int(env.get("WEB_THREADS", 2)),
         )
 
 
@@ -83,6 +84,7 @@ class Stack:
             "PUBLIC_URL": self.url,
             "SMTP_PORT": str(settings.smtp_port),
             "LOG_FORMAT": "json",
+            "PROXY_HOPS": "1",  # nginx
             "INTERNAL_TOKEN": settings.internal_token,
             "IDENTITY_URL": f"http://127.0.0.1:{self.service_port('identity')}",  # internal calls skip nginx
             **settings.extra_env,
@@ -149,25 +151,9 @@ class Stack:
         self.start_process(
             f"{service}-web",
             [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                f"portal_{service}.entrypoints.wsgi:app",
-                "--bind",
-                f"127.0.0.1:{self.service_port(service)}",
-                "--workers",
-                str(settings.web_workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(settings.web_threads),
-                "--keep-alive",
-                "75",
-                "--reuse-port",  # the kernel spreads connections over the workers evenly
-                "--graceful-timeout",
-                "10",
-                "--log-level",
-                "warning",
+                *(sys.executable, "-m", "portalkit.cli", "serve", service),
+                *("--host", "127.0.0.1", "--port", str(self.service_port(service))),
+                *("--workers", str(settings.web_workers), "--threads", str(settings.web_threads)),
             ],
             self.env(service),
         )

@@ -26,9 +26,17 @@ def test_each_service_has_a_web_and_a_worker_container():
         assert web["environment"]["DATABASE_URL"].endswith(f"/portal_{service}")
         assert web["depends_on"]["postgres"]["condition"] == "service_healthy"
         assert web["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
+        assert (
+            f"portalctl serve {service} --host 0.0.0.0 --port 8000" in (ROOT / web["build"]["dockerfile"]).read_text()
+        )
         assert worker["image"] == web["image"]
         assert worker["command"] == ["portalctl", "worker", service]
         assert SERVICES["nginx"]["depends_on"][service]["condition"] == "service_healthy"
+
+
+def test_services_trust_the_one_proxy_in_front():
+    """nginx appends the client to X-Forwarded-For; the login lockout per address needs it."""
+    assert COMPOSE["x-service-env"]["PROXY_HOPS"] == "1"
 
 
 def test_one_database_per_service_is_created():

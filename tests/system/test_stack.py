@@ -1,4 +1,4 @@
-"""The services as an operator runs them: gunicorn per service, workers, real nginx, PostgreSQL,
+"""The services as an operator runs them: a web server (granian) per service, workers, real nginx, PostgreSQL,
 RabbitMQ and an SMTP sink. Everything goes over HTTP through the gateway, and the test reads the
 mails that were really sent, also while the broker is stopped and a worker is killed.
 """
@@ -6,6 +6,7 @@ mails that were really sent, also while the broker is stopped and a worker is ki
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import os
 import shutil
@@ -227,6 +228,16 @@ def test_a_killed_worker_loses_nothing(stack):
     assert mails_about(stack, "While Down") == []
     stack.start_worker("notifier")
     assert len(wait_for_mails(stack, "While Down", len(MODERATORS))) == len(MODERATORS)
+
+
+def test_a_killed_web_worker_is_replaced(stack):
+    server = stack.processes["identity-web"]
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    before = set(children.read_text().split())
+    killed = sorted(before)[0]
+    os.kill(int(killed), signal.SIGKILL)
+    wait_for(lambda: (now := set(children.read_text().split())) and killed not in now and len(now) == len(before))
+    assert wait_for(lambda: requests.get(f"{stack.url}/.well-known/jwks.json", timeout=5).ok)
 
 
 def test_two_notifier_workers_send_each_mail_once(stack):
@@ -569,6 +580,26 @@ def test_nginx_rate_limits_the_login_page_with_a_json_429(stack):
     assert limited[0].headers["Content-Type"] == "application/problem+json"
     assert limited[0].json()["status"] == 429
     assert all(answer.headers.get("X-Content-Type-Options") == "nosniff" for answer in answers)
+
+
+def test_the_services_see_the_client_address_not_nginx(stack):
+    """Failed logins are counted per address: behind nginx that must be the client's, and not one it claims."""
+    for method, path, body in (("GET", "/.well-known/jwks.json", None), ("POST", "/oauth/token", "grant_type=x")):
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", stack.settings.port, timeout=10, source_address=("127.0.0.9", 0)
+        )
+        headers = {"X-Forwarded-For": "203.0.113.66", "Content-Type": "application/x-www-form-urlencoded"}
+        connection.request(method, path, body=body, headers=headers)
+        assert connection.getresponse().status in (200, 400)
+        connection.close()
+    log = stack.run_dir / "logs" / "identity-web.log"
+
+    def logged(line_start: str) -> list[str]:
+        return [line for line in log.read_text().splitlines() if f'"message": "{line_start}' in line]
+
+    assert wait_for(lambda: logged("127.0.0.9 GET /.well-known/jwks.json 200"))
+    assert wait_for(lambda: logged("127.0.0.9 POST /oauth/token 400"))
+    assert "203.0.113.66" not in log.read_text()
 
 
 def register_and_sign_in(stack: Stack, email: str, password: str) -> dict:

@@ -1,6 +1,6 @@
 """``portalctl``: the operators' command line, one tool for every service.
 
-Generic commands (migrations, workers) work on any installed service; each service adds its own
+Generic commands (migrations, serving, workers) work on any installed service; each service adds its own
 command groups (``users``, ``keys``, ``clients``, ``schools``, ...) through its definition.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from portalkit.service import installed_services
+from portalkit.web import serve as serve_service
 from portalkit.worker import run_worker
 
 
@@ -57,6 +58,25 @@ def db_upgrade(services: tuple[str, ...]) -> None:
         definition.prepare(runtime)
         runtime.close()
         click.echo(f"{definition.name}: up to date")
+
+
+@main.command("serve")
+@click.argument("service")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 in a container).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1), envvar="WEB_WORKERS")
+@click.option(
+    "--threads",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1),
+    envvar="WEB_THREADS",
+    help="Threads per worker calling the app: I/O waits overlap, but more threads lengthen the tail of "
+    "CPU-bound requests, which take turns at the GIL.",
+)
+def serve(service: str, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve SERVICE's HTTP API (stateless: run as many as needed)."""
+    serve_service(_chosen((service,))[0], host, port, workers, threads)
 
 
 @main.command("worker")

@@ -2,7 +2,7 @@
 
 Every setting ``X`` of service ``S`` is read from ``S_X`` first, then ``X``, then the default. The
 prefixed form lets the embedded mode run five services in one process with five databases; the plain
-form is what a container or a gunicorn process of one service gets.
+form is what a container or a web process of one service gets.
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ class Settings:
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.5
     max_content_length: int = 2 * 1024 * 1024
+    # Proxies in front that append the client to X-Forwarded-For (nginx in the stack and compose: 1). Zero
+    # trusts no such header: the embedded gateway hands the real peer over itself.
+    proxy_hops: int = 0
     # Shared secret of the portal's services for their few synchronous internal calls (never routed).
     internal_token: str = ""
     default_language: str = "nl"

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/%2F"
-ISSUER = "http://portal.test"
+ISSUER = "https://portal.test"
 AUDIENCE = "portal"
 
 

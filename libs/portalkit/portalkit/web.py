@@ -7,13 +7,14 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import marshmallow as ma
 from flask import Flask, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.utils import prepare_response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portalkit.auth import JwksCache, TokenVerifier, fetch_jwks_over_http
 from portalkit.i18n import SHARED, Catalogue
@@ -73,7 +74,8 @@ def _finish_request(response):
     response.headers["X-Request-ID"] = g.get("request_id", "-")
     if "request_started" in g:
         access_log.info(
-            "%s %s %s %.1fms",
+            "%s %s %s %s %.1fms",
+            request.remote_addr,  # the client's, behind nginx too (``proxy_hops``)
             request.method,
             request.path,  # never the query string: it may carry one-time tokens
             response.status_code,
@@ -127,7 +129,9 @@ def create_service_app(
     blueprints: Iterable[Blueprint],
     texts: dict | None = None,
     verifier: TokenVerifier | None = None,
+    middleware: Iterable[Callable] = (),
 ) -> Flask:
+    """``middleware``: ``(app, wsgi_app) -> wsgi_app`` wrappers of the service's own, inside the proxy fix."""
     settings = current.settings
     app = Flask(import_name)
     app.config.update(
@@ -158,16 +162,61 @@ def create_service_app(
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.extensions["portal.api"] = api
+    for wrap in middleware:
+        app.wsgi_app = wrap(app, app.wsgi_app)
+    if settings.proxy_hops:
+        # Behind nginx the peer is always nginx; the client is the last address it appended.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
     return app
 
 
 def wsgi_app(definition) -> Flask:
-    """The app gunicorn serves for one service: settings and logging from the environment."""
+    """The app ``portalctl serve`` runs in each web worker: settings and logging from the environment."""
     from portalkit.logs import configure_logging
 
     settings = definition.settings()
     configure_logging(definition.name, settings.log_level, settings.log_format)
     return definition.create_app(settings)
+
+
+def serve(definition, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve one service's API with granian: worker processes of Rust HTTP handling, each calling the WSGI
+    app from ``threads`` threads. Chosen over gunicorn for the token endpoint: on 2 cores +70 % tokens/s
+    through nginx and a lower p99 (README, "Benchmarks")."""
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces
+    from granian.log import LogLevels
+
+    from portalkit.logs import JsonFormatter, RequestContextFilter, TextFormatter
+
+    settings = definition.settings()
+    formatter = JsonFormatter if settings.log_format == "json" else TextFormatter
+    Granian(
+        f"{definition.package}.entrypoints.wsgi:app",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        http=HTTPModes.http1,  # nginx speaks HTTP/1.1 to its upstreams
+        websockets=False,
+        workers=workers,
+        blocking_threads=threads,
+        respawn_failed_workers=True,
+        workers_kill_timeout=10,
+        log_level=LogLevels(settings.log_level.lower()),
+        log_dictconfig={
+            "formatters": {"portal": {"()": formatter, "service": definition.name}},
+            "filters": {"context": {"()": RequestContextFilter}},
+            "handlers": {
+                "console": {
+                    "class": "logging.StreamHandler",
+                    "formatter": "portal",
+                    "filters": ["context"],
+                    "stream": "ext://sys.stderr",
+                }
+            },
+            "loggers": {"_granian": {"handlers": ["console"], "propagate": False}},
+        },
+    ).serve()
 
 
 def one_page(pagination_parameters, search):

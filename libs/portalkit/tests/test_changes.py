@@ -58,7 +58,7 @@ def test_a_committed_change_is_heard_and_a_rolled_back_one_is_not(database_url, 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_another_process_hears_it_on_postgresql(database_url, feeds):
-    """Two feeds on two engines stand for two gunicorn workers: the reader never saw the writer's session."""
+    """Two feeds on two engines stand for two web workers: the reader never saw the writer's session."""
     writer = ChangeFeed(Database(database_url), "test_changes_2")
     heard = collect(ChangeFeed(Database(database_url), "test_changes_2"), feeds)
     time.sleep(0.3)

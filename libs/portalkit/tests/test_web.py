@@ -1,8 +1,11 @@
 """Problems, request ids, health and bearer tokens, through a real Flask app on both databases."""
 
+import logging
+
 import pytest
 
 from portalkit.problems import PROBLEM_MEDIA_TYPE
+from portalkit_demo import DEMO
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -130,3 +133,26 @@ class TestBearerTokens:
     def test_garbage_is_401_not_500(self, demo_app):
         for value in ("Bearer x.y.z", "Bearer ....", "Bearer ünïcode", "Basic abc"):
             assert demo_app.test_client().get("/notes/secure", headers={"Authorization": value}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("hops", "forwarded", "client"),
+    [
+        (0, "198.51.100.7", "127.0.0.1"),  # no proxy trusted: the header is anybody's claim
+        (1, "198.51.100.7", "198.51.100.7"),  # what nginx appended
+        (1, "203.0.113.66, 198.51.100.7", "198.51.100.7"),  # a client's own claim in front is ignored
+    ],
+)
+def test_the_client_address_is_the_one_the_trusted_proxy_saw(database_url, caplog, hops, forwarded, client):
+    settings = DEMO.settings({}, database_url=database_url, broker_url="memory://proxy", proxy_hops=hops)
+    current = DEMO.runtime(settings)
+    try:
+        app = DEMO.create_app(runtime=current)
+        with caplog.at_level(logging.INFO, logger="portalkit.access"):
+            response = app.test_client().get(
+                "/healthz", headers={"X-Forwarded-For": forwarded}, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+            )
+        assert response.status_code == 200
+        assert caplog.records[-1].getMessage().startswith(f"{client} GET /healthz 200 ")
+    finally:
+        current.close()

@@ -1,4 +1,4 @@
-"""What the apps service is, for everything that runs it (gunicorn, worker, CLI, embedded mode)."""
+"""What the apps service is, for everything that runs it (web server, worker, CLI, embedded mode)."""
 
 from portal_apps.adapters.orm import metadata
 from portal_apps.app import create_app

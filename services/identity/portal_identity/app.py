@@ -25,6 +25,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         title="Identity",
         blueprints=[wellknown.blp, accounts.blp, clients.blp, clients.internal],
         texts=TEXTS,
+        middleware=[oauth.TokenShortcut],
     )
     settings = runtime.settings
     app.config.update(
@@ -40,5 +41,4 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
     app.register_blueprint(pages.blp)
     app.register_blueprint(oauth.blp)
     oauth.config_oauth(app, identity)
-    app.wsgi_app = oauth.TokenShortcut(app, app.wsgi_app)
     return app

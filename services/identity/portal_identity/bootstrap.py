@@ -1,4 +1,4 @@
-"""What the identity service is, for everything that runs it (gunicorn, worker, CLI, embedded mode)."""
+"""What the identity service is, for everything that runs it (web server, worker, CLI, embedded mode)."""
 
 import datetime as dt
 

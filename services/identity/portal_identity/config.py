@@ -2,7 +2,9 @@
 
 import dataclasses
 
-from portalkit.config import Settings
+from authlib.common.security import is_secure_transport
+
+from portalkit.config import ConfigError, Settings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,3 +30,11 @@ class IdentitySettings(Settings):
     # The portal's own browser UIs (public clients, authorization code + PKCE).
     front_office_path: str = "/"
     back_office_path: str = "/backoffice/"
+
+    def __post_init__(self):
+        super().__post_init__()
+        if not is_secure_transport(self.public_url):
+            raise ConfigError(
+                f"PUBLIC_URL {self.public_url!r}: OAuth 2 needs TLS, so it must start with https:// "
+                "(plain http only on a loopback address, for local use)"
+            )

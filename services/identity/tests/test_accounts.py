@@ -32,7 +32,7 @@ def test_registration_stores_a_pending_account_and_announces_the_activation_link
     assert body["email"] == "jan.peeters@agenda.example" and body["status"] == "pending"
     assert body["roles"] == ["partner"] and "password" not in body
     [event] = outbox(harness, "identity.account.registered")
-    assert event["data"]["activation_url"].startswith("http://portal.test/login/activate?token=")
+    assert event["data"]["activation_url"].startswith("https://portal.test/login/activate?token=")
     from portal_identity.adapters.repositories import Accounts
 
     with harness.runtime.unit_of_work() as uow:

@@ -297,3 +297,18 @@ def test_basic_header_garbage_is_invalid_client_not_500(harness):
         )
         assert response.status_code in (400, 401)
         assert response.get_json()["error"] == "invalid_client"
+
+
+def test_a_client_remembers_a_bounded_number_of_worked_out_scopes(harness):
+    """The cached client keeps the scopes it worked out, but a client inventing scope strings cannot grow it."""
+    from portal_identity.adapters.oauth import OAuthClient
+
+    client_id, secret = harness.approved_client(grants=GRANTS)
+    for _ in range(2):
+        assert harness.token(client_id, secret, scope="leerlingen:067890").get_json()["scope"] == "leerlingen:067890"
+    snapshot = harness.app.extensions["oauth_server"].query_client(client_id)
+    assert isinstance(snapshot, OAuthClient) and "leerlingen:067890" in snapshot._scopes  # the one tokens use
+    for n in range(50):
+        assert harness.token(client_id, secret, scope=f"leerlingen:{n:06d}").status_code == 400
+    assert len(snapshot._scopes) == 32
+    assert snapshot.granted("personeel") == ("personeel", {"personeel": ["012345"]})

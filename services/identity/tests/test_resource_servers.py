@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from portal_identity.bootstrap import SERVICE
 from portal_identity.service_layer import clients
+from portalkit.config import ConfigError
 from portalkit.testing import start_service
 
 GRANTS = [("leerlingen", "012345"), ("personeel", "012345")]
@@ -95,8 +96,8 @@ def test_resource_servers_get_no_tokens(harness, resource_server):
 def test_discovery_lists_what_is_supported(harness):
     for path in ("/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"):
         metadata = harness.client.get(path).get_json()
-        assert metadata["issuer"] == "http://portal.test"
-        assert metadata["token_endpoint"] == "http://portal.test/oauth/token"
+        assert metadata["issuer"] == "https://portal.test"
+        assert metadata["token_endpoint"] == "https://portal.test/oauth/token"
         assert set(metadata["grant_types_supported"]) == {"authorization_code", "refresh_token", "client_credentials"}
         assert metadata["code_challenge_methods_supported"] == ["S256"]
         assert "private_key_jwt" in metadata["token_endpoint_auth_methods_supported"]
@@ -140,3 +141,33 @@ def test_referee_an_independent_client_and_verifier_agree(database_url, tokens):
             assert pyjwt.get_unverified_header(token["access_token"])["typ"] == "at+jwt"
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_behind_a_proxy_that_ends_tls_the_public_address_counts(database_url, tokens):
+    """nginx passes plain HTTP under the public host name; clients used https, which the PUBLIC_URL says.
+    Authlib judges the TLS rule on the public address, not on the last hop (that was a 500)."""
+    from identity_harness import IdentityHarness
+
+    public = "https://portal.example.org"
+    app, runtime = start_service(SERVICE, database_url, tokens, public_url=public, token_issuer=public)
+    harness = IdentityHarness(app, runtime)
+    client_id, secret = harness.approved_client(grants=GRANTS)
+    server, server_secret = clients.create_resource_server(harness.identity, "Leerlingen-API")
+    hop = {"base_url": "http://portal.example.org"}
+    answer = harness.client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret), **hop
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    token = answer.get_json()["access_token"]
+    introspected = harness.client.post(
+        "/oauth/introspect", data={"token": token}, auth=(server.client_id, server_secret), **hop
+    )
+    assert introspected.status_code == 200 and introspected.get_json()["active"] is True
+
+
+def test_a_public_url_without_tls_is_refused_at_start():
+    with pytest.raises(ConfigError, match="https://"):
+        SERVICE.settings({"PUBLIC_URL": "http://portal.example.org"})
+    for fine in ("https://portal.example.org", "http://127.0.0.1:8080", "http://localhost:8080"):
+        assert SERVICE.settings({"PUBLIC_URL": fine}).public_url == fine

@@ -1,4 +1,4 @@
-"""What the notifier is, for everything that runs it (gunicorn, worker, CLI, embedded mode)."""
+"""What the notifier is, for everything that runs it (web server, worker, CLI, embedded mode)."""
 
 from portal_notifier.adapters.orm import metadata
 from portal_notifier.app import create_app

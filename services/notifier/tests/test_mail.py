@@ -92,7 +92,7 @@ def test_an_application_request_mails_every_moderator_once(service, sink):
     assert mail["X-Portal-Event"] == envelope.id
     assert "leerlingen, rekeningen" in text_of(mail)
     assert f"{runtime.settings.public_url}/backoffice/#/applications/app-1" in text_of(mail)
-    assert 'href="http://portal.test/backoffice/#/applications/app-1"' in html_of(mail)
+    assert 'href="https://portal.test/backoffice/#/applications/app-1"' in html_of(mail)
 
 
 def test_activation_mail_in_the_registrants_language(service, sink):
@@ -106,7 +106,7 @@ def test_activation_mail_in_the_registrants_language(service, sink):
                     "account_id": "a1",
                     "email": f"{language}@agenda.example",
                     "language": language,
-                    "activation_url": "http://portal.test/login/activate?token=abc",
+                    "activation_url": "https://portal.test/login/activate?token=abc",
                     "expires_at": "2026-11-26T12:00:00+00:00",
                 },
             ),
@@ -115,7 +115,7 @@ def test_activation_mail_in_the_registrants_language(service, sink):
     [dutch] = mails_to(sink, "nl@agenda.example")
     [english] = mails_to(sink, "en@agenda.example")
     assert dutch["Subject"] == "Activeer je partneraccount" and english["Subject"] == "Activate your partner account"
-    assert "http://portal.test/login/activate?token=abc" in text_of(dutch)
+    assert "https://portal.test/login/activate?token=abc" in text_of(dutch)
     assert "2026-11-26 12:00" in text_of(english)
 
 
@@ -129,14 +129,14 @@ def test_password_reset_mail(service, sink):
                 "account_id": "a1",
                 "email": "jan@agenda.example",
                 "language": "nl",
-                "reset_url": "http://portal.test/login/reset?token=xyz",
+                "reset_url": "https://portal.test/login/reset?token=xyz",
                 "expires_at": "2026-11-23T14:00:00+00:00",
             },
         ),
     )
     send(runtime)
     [mail] = mails_to(sink, "jan@agenda.example")
-    assert "wachtwoord" in mail["Subject"] and "http://portal.test/login/reset?token=xyz" in text_of(mail)
+    assert "wachtwoord" in mail["Subject"] and "https://portal.test/login/reset?token=xyz" in text_of(mail)
 
 
 def test_approval_and_rejection_reach_the_partner_and_the_app_contact(service, sink):
@@ -203,7 +203,7 @@ def test_access_request_mail_to_the_school_admin(service, sink):
                 "partner_name": "Agenda BV",
                 "email": "directie@school.example",
                 "apis": ["leerlingen"],
-                "url": "http://portal.test/backoffice/#/requests/r1?token=t",
+                "url": "https://portal.test/backoffice/#/requests/r1?token=t",
                 "expires_at": "2026-12-23T12:00:00+00:00",
             },
         ),
@@ -211,7 +211,7 @@ def test_access_request_mail_to_the_school_admin(service, sink):
     send(runtime)
     [mail] = mails_to(sink, "directie@school.example")
     assert mail["Subject"] == "Datatoegang voor applicatie Agenda Plus"
-    assert "http://portal.test/backoffice/#/requests/r1?token=t" in text_of(mail) and "2026-12-23" in text_of(mail)
+    assert "https://portal.test/backoffice/#/requests/r1?token=t" in text_of(mail) and "2026-12-23" in text_of(mail)
 
 
 def test_added_and_removed_grants_are_mailed(service, sink):

@@ -1,4 +1,4 @@
-"""What the partners service is, for everything that runs it (gunicorn, worker, CLI, embedded mode)."""
+"""What the partners service is, for everything that runs it (web server, worker, CLI, embedded mode)."""
 
 from portal_partners.adapters.orm import metadata
 from portal_partners.app import create_app

@@ -1,4 +1,4 @@
-"""What the scopes service is, for everything that runs it (gunicorn, worker, CLI, embedded mode)."""
+"""What the scopes service is, for everything that runs it (web server, worker, CLI, embedded mode)."""
 
 from portal_scopes.adapters.orm import metadata
 from portal_scopes.app import create_app

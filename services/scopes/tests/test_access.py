@@ -114,7 +114,7 @@ def test_each_address_once_gets_its_own_one_month_link(service, tokens):
     sent = outbox(runtime, "scopes.access.requested")
     assert sorted(e["email"] for e in sent) == ["Directie@school.example", "zorg@school.example"]
     assert sent[0]["application_name"] == "Agenda Plus" and sent[0]["partner_name"] == "Agenda BV"
-    assert sent[0]["url"].startswith("http://portal.test/backoffice/#/requests/")
+    assert sent[0]["url"].startswith("https://portal.test/backoffice/#/requests/")
     expires = dt.datetime.fromisoformat(sent[0]["expires_at"])
     assert dt.timedelta(days=30) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(days=31)
     listed = client.get(f"/api/v1/partner/access-requests?application_id={APP}", headers=partner(tokens)).get_json()

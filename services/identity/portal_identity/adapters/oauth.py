@@ -20,13 +20,14 @@ import time
 from collections.abc import Callable
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
-from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError
+from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Payload, FlaskOAuth2Request
+from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError, OAuth2Request
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from flask import request as flask_request
 from joserfc.jwk import ECKey, KeySet
 from werkzeug.wrappers import Request
 
@@ -48,6 +49,9 @@ class OAuthClient(ClientMixin):
     jwks: dict | None
     jwks_uri: str | None
     hasher: SecretHasher = dataclasses.field(compare=False, repr=False)
+    # Scopes worked out per requested scope string; lives as long as this cached copy of the client,
+    # which a change of its grants replaces. Bounded: a client choosing new strings cannot grow it.
+    _scopes: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, client: Client, hasher: SecretHasher) -> OAuthClient:
@@ -77,8 +81,17 @@ class OAuthClient(ClientMixin):
     def get_allowed_scope(self, scope):
         if self.public:
             return ""  # people's tokens carry roles, not API scopes
-        allowed = granted_scope(self.grants, scope)
+        allowed = self.granted(scope)
         return None if allowed is None else allowed[0]
+
+    def granted(self, scope: str | None) -> tuple[str, dict[str, list[str]]] | None:
+        """:func:`granted_scope` of this client's grants, remembered per scope string."""
+        if scope not in self._scopes:
+            allowed = granted_scope(self.grants, scope)
+            if len(self._scopes) >= 32:
+                return allowed
+            self._scopes[scope] = allowed
+        return self._scopes[scope]
 
     def check_redirect_uri(self, redirect_uri):
         return redirect_uri in self.redirect_uris
@@ -217,7 +230,7 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):
     def get_extra_claims(self, client, grant_type, user, scope):
         if user is not None:
             return self.user_claims(user)
-        allowed = granted_scope(client.grants, scope)
+        allowed = client.granted(scope)
         return {"grants": allowed[1] if allowed else {}}
 
     def access_token_generator(self, client, grant_type, user, scope):
@@ -266,12 +279,25 @@ class PrivateKeyJwt(JWTBearerClientAssertion):
         raise InvalidClientError(description=CLIENT_AUTH_FAILED)
 
 
+class PublicOAuth2Request(FlaskOAuth2Request):
+    """Authlib's request, addressed as clients reach it: at the portal's public URL. Behind nginx the hop
+    to this service is plain HTTP under the public host name, which Authlib's TLS rule (RFC 6749 section
+    1.6) would refuse although TLS ended in front; the public URL is what that rule must judge."""
+
+    def __init__(self, request: Request, public_url: str):
+        OAuth2Request.__init__(
+            self, request.method, public_url + request.full_path.rstrip("?"), headers=request.headers
+        )
+        self._request = request
+        self.payload = FlaskOAuth2Payload(request)
+
+
 class PortalAuthorizationServer(AuthorizationServer):
+    public_url = ""  # the portal's, set by config_oauth
+
     def create_oauth2_request(self, request):
         """The given request when there is one (the token shortcut has no Flask request context)."""
-        if isinstance(request, Request):
-            return FlaskOAuth2Request(request)
-        return super().create_oauth2_request(request)
+        return PublicOAuth2Request(request if isinstance(request, Request) else flask_request, self.public_url)
 
     def authenticate_client(self, request, methods, endpoint="token"):
         try:

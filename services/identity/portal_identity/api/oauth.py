@@ -114,6 +114,7 @@ class Revocation(RevocationEndpoint):
 def config_oauth(app: Flask, identity: Identity) -> PortalAuthorizationServer:
     settings = identity.settings
     server = PortalAuthorizationServer(app, query_client=identity.clients.active, save_token=_save_token)
+    server.public_url = identity.public_url
 
     def remember_jti(client_id: str, jti: str, expires: int) -> bool:
         return tokens.remember_assertion(identity, client_id, jti, expires)
@@ -251,5 +252,10 @@ class TokenShortcut:
             log.exception("token endpoint failed")
             response = _oauth_error(500, "server_error", f"request id {request_id}")
         response.headers["X-Request-ID"] = request_id
-        access_log.info("POST /oauth/token %s %.1fms", response.status_code, (time.perf_counter() - started) * 1000)
+        access_log.info(
+            "%s POST /oauth/token %s %.1fms",
+            environ.get("REMOTE_ADDR"),
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
         return response(environ, start_response)
