@@ -285,9 +285,10 @@ class PublicOAuth2Request(FlaskOAuth2Request):
     1.6) would refuse although TLS ended in front; the public URL is what that rule must judge."""
 
     def __init__(self, request: Request, public_url: str):
-        OAuth2Request.__init__(
-            self, request.method, public_url + request.full_path.rstrip("?"), headers=request.headers
-        )
+        OAuth2Request.__init__(self, request.method, public_url + request.full_path.rstrip("?"))
+        # Given to the constructor, the headers would be counted (``headers or {}``): a walk over the whole
+        # WSGI environ, which granian fills with the process environment, on every token.
+        self.headers = request.headers
         self._request = request
         self.payload = FlaskOAuth2Payload(request)
 
