@@ -269,6 +269,7 @@ def test_validation_errors_appear_beside_their_fields(people, portal):
     # the moderator must give a reason to reject
     fill_profile(page, "Leeg BV")
     page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name="Mijn profiel")).to_be_visible()  # saved: it then shows the profile
     request_application(page, "Leeg App")
     moderator = people()
     back = moderator.open("/backoffice/#/queue")
