@@ -49,8 +49,8 @@ class StackSettings:
             postgres_url=env.get("POSTGRES_URL", cls.postgres_url),
             broker_url=env.get("AMQP_URL", cls.broker_url),
             smtp_port=int(env.get("SMTP_PORT", 8025)),
-            web_workers=int(env.get("WEB_WORKERS", 2)),
-            web_threads=int(env.get("WEB_THREADS", 2)),
+            web_workers=int(env.get("WEB_WORKERS", cls.web_workers)),
+            web_threads=int(env.get("WEB_THREADS", cls.web_threads)),
         )
 
 

@@ -58,13 +58,18 @@ class TextFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
-def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> None:
-    """Root logging for one process; called once by each entrypoint, never at import."""
+def stderr_handler(service: str, fmt: str = "json") -> logging.Handler:
+    """The portal's one log handler: a line per record on stderr, with the request id, secrets redacted."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestContextFilter())
     handler.setFormatter(JsonFormatter(service) if fmt == "json" else TextFormatter(service))
+    return handler
+
+
+def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> None:
+    """Root logging for one process; called once by each entrypoint, never at import."""
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [stderr_handler(service, fmt)]
     root.setLevel(level.upper())
     for noisy in ("pika", "mail.log", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -70,17 +70,16 @@ def _start_request() -> None:
     request_id_var.set(g.request_id)
 
 
+def log_access(client: str | None, method: str, path: str, status: int, started: float) -> None:
+    """One access log line. ``client``: the client's address, behind nginx too (``proxy_hops``); ``path``
+    never with the query string, which may carry one-time tokens."""
+    access_log.info("%s %s %s %s %.1fms", client, method, path, status, (time.perf_counter() - started) * 1000)
+
+
 def _finish_request(response):
     response.headers["X-Request-ID"] = g.get("request_id", "-")
     if "request_started" in g:
-        access_log.info(
-            "%s %s %s %s %.1fms",
-            request.remote_addr,  # the client's, behind nginx too (``proxy_hops``)
-            request.method,
-            request.path,  # never the query string: it may carry one-time tokens
-            response.status_code,
-            (time.perf_counter() - g.request_started) * 1000,
-        )
+        log_access(request.remote_addr, request.method, request.path, response.status_code, g.request_started)
     return response
 
 
@@ -187,10 +186,9 @@ def serve(definition, host: str, port: int, workers: int, threads: int) -> None:
     from granian.constants import HTTPModes, Interfaces
     from granian.log import LogLevels
 
-    from portalkit.logs import JsonFormatter, RequestContextFilter, TextFormatter
+    from portalkit.logs import stderr_handler
 
     settings = definition.settings()
-    formatter = JsonFormatter if settings.log_format == "json" else TextFormatter
     Granian(
         f"{definition.package}.entrypoints.wsgi:app",
         address=host,
@@ -204,17 +202,8 @@ def serve(definition, host: str, port: int, workers: int, threads: int) -> None:
         workers_kill_timeout=10,
         log_level=LogLevels(settings.log_level.lower()),
         log_dictconfig={
-            "formatters": {"portal": {"()": formatter, "service": definition.name}},
-            "filters": {"context": {"()": RequestContextFilter}},
-            "handlers": {
-                "console": {
-                    "class": "logging.StreamHandler",
-                    "formatter": "portal",
-                    "filters": ["context"],
-                    "stream": "ext://sys.stderr",
-                }
-            },
-            "loggers": {"_granian": {"handlers": ["console"], "propagate": False}},
+            "handlers": {"portal": {"()": stderr_handler, "service": definition.name, "fmt": settings.log_format}},
+            "loggers": {"_granian": {"handlers": ["portal"], "propagate": False}},
         },
     ).serve()
 

@@ -294,7 +294,9 @@ class PublicOAuth2Request(FlaskOAuth2Request):
 
 
 class PortalAuthorizationServer(AuthorizationServer):
-    public_url = ""  # the portal's, set by config_oauth
+    def __init__(self, app, public_url: str, **kwargs):
+        self.public_url = public_url  # the portal's: what clients reach, whatever the last hop was
+        super().__init__(app, **kwargs)
 
     def create_oauth2_request(self, request):
         """The given request when there is one (the token shortcut has no Flask request context)."""

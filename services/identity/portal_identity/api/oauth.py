@@ -27,7 +27,7 @@ from portal_identity.service_layer.context import Identity
 from portalkit.auth import fetch_jwks_over_http
 from portalkit.i18n import SUPPORTED_LANGUAGES
 from portalkit.logs import request_id_var
-from portalkit.web import access_log, request_id_of
+from portalkit.web import log_access, request_id_of
 
 log = logging.getLogger("portal_identity.oauth")
 
@@ -113,8 +113,9 @@ class Revocation(RevocationEndpoint):
 
 def config_oauth(app: Flask, identity: Identity) -> PortalAuthorizationServer:
     settings = identity.settings
-    server = PortalAuthorizationServer(app, query_client=identity.clients.active, save_token=_save_token)
-    server.public_url = identity.public_url
+    server = PortalAuthorizationServer(
+        app, identity.public_url, query_client=identity.clients.active, save_token=_save_token
+    )
 
     def remember_jti(client_id: str, jti: str, expires: int) -> bool:
         return tokens.remember_assertion(identity, client_id, jti, expires)
@@ -252,10 +253,5 @@ class TokenShortcut:
             log.exception("token endpoint failed")
             response = _oauth_error(500, "server_error", f"request id {request_id}")
         response.headers["X-Request-ID"] = request_id
-        access_log.info(
-            "%s POST /oauth/token %s %.1fms",
-            environ.get("REMOTE_ADDR"),
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
+        log_access(environ.get("REMOTE_ADDR"), "POST", "/oauth/token", response.status_code, started)
         return response(environ, start_response)
