@@ -64,6 +64,6 @@ def test_every_consumed_event_has_a_schema_and_a_producer():
 @pytest.mark.parametrize("service", sorted(installed_services()))
 def test_every_handler_is_bound_to_its_queue(service, tmp_path):
     definition = installed_services()[service]
-    handled = set(definition.handlers(prepared_runtime(definition, f"sqlite:///{tmp_path}/x.db")))
+    handled = set(prepared_runtime(definition, f"sqlite:///{tmp_path}/x.db").handlers())
     assert handled <= set(CONSUMERS.get(service, [])), "a handler whose events never reach the queue"
     assert set(CONSUMERS.get(service, [])) <= handled, "a binding with no handler: events would be dropped"

@@ -125,6 +125,8 @@ def authenticate() -> Principal:
     verifier: TokenVerifier = current_app.extensions["portal.verifier"]
     try:
         principal = verifier.verify(token)
+        if current_app.extensions["portal.runtime"].trust.revoked(principal.claims):
+            raise TokenError("revoked")
     except TokenError as error:
         current_app.logger.info("rejected bearer token: %s", error)
         raise Problem(

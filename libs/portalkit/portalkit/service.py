@@ -24,6 +24,7 @@ from portalkit.events.consumer import EventConsumer, Handler
 from portalkit.events.contracts import EventContracts
 from portalkit.events.relay import OutboxRelay
 from portalkit.events.transport import Subscription, Transport, load_subscriptions, make_transport
+from portalkit.trust import Trust
 from portalkit.uow import UnitOfWork
 
 log = logging.getLogger("portalkit.service")
@@ -63,6 +64,7 @@ class ServiceRuntime:
         self.contracts = EventContracts(f"{settings.contracts_dir}/events") if settings.validate_events else None
         self.outbox = definition.metadata.tables["outbox"]
         self.inbox = definition.metadata.tables["inbox"]
+        self.trust = Trust(self.database, definition.metadata)
         self.relay_wakeup = threading.Event()
         # A committed outbox row wakes the relay at once, in this process or (PostgreSQL) the worker's.
         self.outbox_feed = ChangeFeed(self.database, f"outbox_{definition.name}")
@@ -100,7 +102,20 @@ class ServiceRuntime:
         )
 
     def consumer(self) -> EventConsumer:
-        return EventConsumer(self.unit_of_work, self.inbox, self.definition.handlers(self), self.contracts)
+        return EventConsumer(self.unit_of_work, self.inbox, self.handlers(), self.contracts)
+
+    def handlers(self) -> dict[str, Handler]:
+        """The service's own handlers, and those keeping its revocations and memberships
+        (:mod:`portalkit.trust`) for the events it is bound to; where both handle an event, both run in
+        its transaction."""
+        merged = dict(self.definition.handlers(self))
+        bound = set(self.subscription.bindings) if self.subscription is not None else set()
+        for event_type, keep in self.trust.handlers().items():
+            if event_type not in bound:
+                continue
+            own = merged.get(event_type)
+            merged[event_type] = keep if own is None else _both(keep, own)
+        return merged
 
     def start_background(self, stop: threading.Event) -> list[threading.Thread]:
         """The relay, the consumer if this service consumes anything, and its own loops, as daemon threads."""
@@ -142,6 +157,14 @@ class ServiceRuntime:
             close()
         self.transport.close()
         self.database.dispose()
+
+
+def _both(first: Handler, second: Handler) -> Handler:
+    def handle(uow, envelope) -> None:
+        first(uow, envelope)
+        second(uow, envelope)
+
+    return handle
 
 
 def installed_services() -> dict[str, ServiceDefinition]:

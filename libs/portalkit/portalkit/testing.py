@@ -128,6 +128,7 @@ class TokenFactory:
     def __init__(self):
         self.key = ECKey.generate_key("P-256", parameters={"kid": uuid.uuid4().hex, "use": "sig", "alg": "ES256"})
         self.key_set = KeySet([self.key])
+        self.services: list = []  # runtimes started with this factory (start_service)
 
     def jwks(self) -> dict:
         return self.key_set.as_dict(private=False)
@@ -145,6 +146,15 @@ class TokenFactory:
         }
         signer = key or self.key
         return jwt.encode({"alg": "ES256", "kid": signer.kid, "typ": "at+jwt"}, payload, signer)
+
+    def partner_token(self, subject: str, partner_id: str, **claims) -> str:
+        """A partner user's token, with the membership behind it recorded in every service started with
+        this factory, as the partners service's ``partners.user.linked`` would have."""
+        for runtime in self.services:
+            with runtime.database.session() as session:
+                runtime.trust.record_membership(session, subject, partner_id, dt.datetime.now(dt.UTC))
+                session.commit()
+        return self.token(subject, roles=["partner"], partner_id=partner_id, **claims)
 
 
 @pytest.fixture
@@ -182,11 +192,21 @@ def _close_runtimes():
         _open_runtimes.pop().close()
 
 
+def deliver(runtime, event_type: str, data: dict, event_id: str | None = None) -> None:
+    """An event of another service, consumed by ``runtime`` as its worker would, occurring now."""
+    from portalkit.events.envelope import Envelope, utcnow  # noqa: PLC0415
+
+    occurred = utcnow().isoformat().replace("+00:00", "Z")
+    envelope = Envelope(event_id or str(uuid.uuid4()), event_type, occurred, 1, data)
+    assert runtime.consumer()(envelope.to_json()).value == "ack"
+
+
 def start_service(definition, database_url: str, tokens: TokenFactory, **overrides):
     """A service on ``database_url`` trusting ``tokens``' key; returns (flask app, runtime)."""
     from portalkit.auth import JwksCache, TokenVerifier  # noqa: PLC0415
 
     runtime = prepared_runtime(definition, database_url, **overrides)
+    tokens.services.append(runtime)
     app = definition.create_app(runtime=runtime)
     app.extensions["portal.verifier"] = TokenVerifier(JwksCache(tokens.jwks), ISSUER, AUDIENCE)
     return app, runtime

@@ -15,10 +15,12 @@ from portalkit.events.envelope import Envelope
 from portalkit.events.outbox import define_messaging_tables
 from portalkit.problems import Problem
 from portalkit.service import ServiceDefinition
+from portalkit.trust import define_trust_tables
 from portalkit.web import create_service_app, runtime
 
 metadata = new_metadata()
 define_messaging_tables(metadata)
+define_trust_tables(metadata)
 notes = sa.Table(
     "notes",
     metadata,

@@ -5,9 +5,10 @@ import json
 
 import pytest
 import sqlalchemy as sa
+from joserfc import jwt
 
 from portal_apps.bootstrap import SERVICE
-from portalkit.testing import start_service
+from portalkit.testing import deliver, start_service
 
 VALID = {
     "name": "Agenda Plus",
@@ -24,7 +25,7 @@ def service(database_url, tokens):
 
 
 def partner(tokens, partner_id="partner-a", sub="user-a"):
-    return {"Authorization": f"Bearer {tokens.token(sub, roles=['partner'], partner_id=partner_id)}"}
+    return {"Authorization": f"Bearer {tokens.partner_token(sub, partner_id)}"}
 
 
 def moderator(tokens, partner_id=None):
@@ -303,3 +304,49 @@ def test_moderators_find_applications_by_the_partners_name(service, tokens):
     assert runtime.consumer()(envelope.to_json()).value == "ack"
     found = app.test_client().get("/api/v1/admin/applications?q=software", headers=moderator(tokens)).get_json()
     assert [(a["id"], a["partner_name"]) for a in found] == [(application_id, "Agenda Software BV")]
+
+
+def test_a_colleague_removed_from_the_profile_is_refused_at_once(service, tokens):
+    app, runtime = service
+    client, headers = app.test_client(), partner(tokens)
+    assert client.get("/api/v1/partner/applications", headers=headers).status_code == 200
+    deliver(runtime, "partners.user.unlinked", {"partner_id": "partner-a", "account_id": "user-a", "removed_by": "b"})
+    assert client.get("/api/v1/partner/applications", headers=headers).status_code == 403
+    assert client.post("/api/v1/partner/applications", json=VALID, headers=headers).status_code == 403
+
+
+def test_the_members_of_a_deactivated_profile_act_nowhere_until_it_is_active_again(service, tokens):
+    app, runtime = service
+    client, headers = app.test_client(), partner(tokens)
+    deliver(runtime, "partners.profile.deactivated", {"partner_id": "partner-a", "changed_by": "mod-1"})
+    assert client.get("/api/v1/partner/applications", headers=headers).status_code == 403
+    deliver(runtime, "partners.profile.reactivated", {"partner_id": "partner-a", "changed_by": "mod-1"})
+    assert client.get("/api/v1/partner/applications", headers=headers).status_code == 200
+
+
+def test_the_token_claim_alone_makes_nobody_a_member(service, tokens):
+    app, _ = service
+    forged = {"Authorization": f"Bearer {tokens.token('user-x', roles=['partner'], partner_id='partner-a')}"}
+    assert app.test_client().get("/api/v1/partner/applications", headers=forged).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["token", "session"])
+def test_a_revoked_token_or_login_session_is_refused_at_once(service, tokens, kind):
+    app, runtime = service
+    token = tokens.partner_token("user-a", "partner-a", sid="session-1")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert app.test_client().get("/api/v1/partner/applications", headers=headers).status_code == 200
+    revoked_id = jwt.decode(token, tokens.key_set).claims["jti"] if kind == "token" else "session-1"
+    deliver(
+        runtime,
+        "identity.access.revoked",
+        {
+            "kind": kind,
+            "id": revoked_id,
+            "revoked_at": "2026-11-25T10:00:00+00:00",
+            "expires_at": "2099-01-01T00:00:00+00:00",
+            "reason": "signed_out",
+        },
+    )
+    refused = app.test_client().get("/api/v1/partner/applications", headers=headers)
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].endswith('error="invalid_token"')

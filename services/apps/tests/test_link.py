@@ -61,7 +61,7 @@ def apps(database_url, tokens, identity_url):
 
 def partner(tokens, partner_id="partner-a"):
     return {
-        "Authorization": f"Bearer {tokens.token('user-a', roles=['partner'], partner_id=partner_id)}",
+        "Authorization": f"Bearer {tokens.partner_token('user-a', partner_id)}",
         "Accept-Language": "en",
     }
 

@@ -34,7 +34,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=pages.SESSION_SECONDS),
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=settings.login_session_hours),
         PORTAL_OAUTH_PREFIXES=("/oauth/token", "/oauth/introspect", "/oauth/revoke"),
     )
     app.extensions["identity"] = identity

@@ -9,7 +9,11 @@ from portalkit.config import ConfigError, Settings
 
 @dataclasses.dataclass(frozen=True)
 class IdentitySettings(Settings):
-    access_token_seconds: int = 900
+    access_token_seconds: int = 900  # API consumers' tokens (client credentials)
+    # People's tokens live shorter: a right taken away is also refused by every service at once
+    # (revocation events), this only bounds what a missed event could cost.
+    person_access_token_seconds: int = 300
+    login_session_hours: int = 8
     # Who API consumers' tokens are for (the data APIs); people's tokens are for the portal (TOKEN_AUDIENCE).
     api_audience: str = "data-apis"
     # Changes reach every process at once (PostgreSQL NOTIFY); the lifetime is only a safety net.

@@ -1,11 +1,16 @@
 """The identity tests' harness: the service on a test database, clients made the way events make them."""
 
 import base64
+import hashlib
+import secrets
 import uuid
+from urllib.parse import parse_qs, urlparse
 
-from portal_identity.service_layer import clients
+from portal_identity.adapters.repositories import Accounts
+from portal_identity.bootstrap import FRONT_OFFICE_CLIENT
+from portal_identity.service_layer import accounts, clients
 from portal_identity.service_layer.context import build_identity
-from portalkit.events.envelope import Envelope
+from portalkit.testing import ISSUER, deliver
 
 INTERNAL_TOKEN = "internal-test-token"
 
@@ -18,8 +23,7 @@ class IdentityHarness:
         self.client = app.test_client()
 
     def deliver(self, event_type: str, data: dict) -> None:
-        envelope = Envelope(str(uuid.uuid4()), event_type, "2026-11-23T12:00:00Z", 1, data)
-        assert self.runtime.consumer()(envelope.to_json()).value == "ack"
+        deliver(self.runtime, event_type, data)
 
     def approved_client(self, partner_id="partner-1", grants=()) -> tuple[str, str]:
         """An application approved by a moderator, with a secret, and the given (api, institution) grants."""
@@ -72,3 +76,67 @@ class IdentityHarness:
         else:
             data.update(client_id=client_id, client_secret=secret)
         return self.client.post("/oauth/token", data=data, headers=headers)
+
+
+# -- the portal UIs' sign-in: authorization code + PKCE through the hosted login page -----------------
+REDIRECT = f"{ISSUER}/"
+PASSWORD = "Geheim-123!"
+
+
+def pkce():
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def active_partner(harness, email="jan@agenda.example"):
+    account = accounts.register(harness.identity, email=email, password=PASSWORD, accept_terms=True, language="nl")
+    with harness.runtime.unit_of_work() as uow:
+        Accounts(uow.session).get(account.id).activate(account.created_at)
+        uow.commit()
+    return account
+
+
+def csrf_of(response) -> str:
+    html = response.get_data(as_text=True)
+    return html.split('name="csrf" value="')[1].split('"')[0]
+
+
+def log_in(harness, email, password=PASSWORD, next_url="/"):
+    form = harness.client.get("/login")
+    return harness.client.post(
+        "/login", data={"csrf": csrf_of(form), "email": email, "password": password, "next": next_url}
+    )
+
+
+def authorize_url(challenge, method="S256", state="xyz"):
+    return (
+        f"/oauth/authorize?response_type=code&client_id={FRONT_OFFICE_CLIENT}&redirect_uri={REDIRECT}"
+        f"&code_challenge={challenge}&code_challenge_method={method}&state={state}"
+    )
+
+
+def code_flow(harness, email):
+    verifier, challenge = pkce()
+    first = harness.client.get(authorize_url(challenge))
+    assert first.status_code == 302 and first.headers["Location"].startswith("/login?next=")
+    logged_in = log_in(harness, email, next_url=parse_qs(urlparse(first.headers["Location"]).query)["next"][0])
+    assert logged_in.status_code == 302
+    back = harness.client.get(logged_in.headers["Location"])
+    assert back.status_code == 302 and back.headers["Location"].startswith(REDIRECT)
+    query = parse_qs(urlparse(back.headers["Location"]).query)
+    assert query["state"] == ["xyz"]
+    return query["code"][0], verifier
+
+
+def exchange(harness, code, verifier):
+    return harness.client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "client_id": FRONT_OFFICE_CLIENT,
+            "code_verifier": verifier,
+        },
+    )

@@ -1,81 +1,22 @@
 """The portal's UIs log people in with the authorization code grant and PKCE (S256), then refresh."""
 
-import base64
-import hashlib
-import secrets
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from identity_harness import (
+    PASSWORD,
+    REDIRECT,
+    active_partner,
+    authorize_url,
+    code_flow,
+    csrf_of,
+    exchange,
+    log_in,
+    pkce,
+)
 from portal_identity.bootstrap import FRONT_OFFICE_CLIENT
 from portal_identity.service_layer import accounts
-from portalkit.testing import ISSUER
-
-REDIRECT = f"{ISSUER}/"
-PASSWORD = "Geheim-123!"
-
-
-def pkce():
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return verifier, challenge
-
-
-def active_partner(harness, email="jan@agenda.example"):
-    account = accounts.register(harness.identity, email=email, password=PASSWORD, accept_terms=True, language="nl")
-    with harness.runtime.unit_of_work() as uow:
-        from portal_identity.adapters.repositories import Accounts
-
-        Accounts(uow.session).get(account.id).activate(account.created_at)
-        uow.commit()
-    return account
-
-
-def csrf_of(response) -> str:
-    html = response.get_data(as_text=True)
-    return html.split('name="csrf" value="')[1].split('"')[0]
-
-
-def log_in(harness, email, password=PASSWORD, next_url="/"):
-    form = harness.client.get("/login")
-    return harness.client.post(
-        "/login", data={"csrf": csrf_of(form), "email": email, "password": password, "next": next_url}
-    )
-
-
-def authorize_url(challenge, method="S256", state="xyz"):
-    return (
-        f"/oauth/authorize?response_type=code&client_id={FRONT_OFFICE_CLIENT}&redirect_uri={REDIRECT}"
-        f"&code_challenge={challenge}&code_challenge_method={method}&state={state}"
-    )
-
-
-def code_flow(harness, email):
-    verifier, challenge = pkce()
-    first = harness.client.get(authorize_url(challenge))
-    assert first.status_code == 302 and first.headers["Location"].startswith("/login?next=")
-    logged_in = log_in(harness, email, next_url=parse_qs(urlparse(first.headers["Location"]).query)["next"][0])
-    assert logged_in.status_code == 302
-    back = harness.client.get(logged_in.headers["Location"])
-    assert back.status_code == 302 and back.headers["Location"].startswith(REDIRECT)
-    query = parse_qs(urlparse(back.headers["Location"]).query)
-    assert query["state"] == ["xyz"]
-    return query["code"][0], verifier
-
-
-def exchange(harness, code, verifier):
-    return harness.client.post(
-        "/oauth/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": REDIRECT,
-            "client_id": FRONT_OFFICE_CLIENT,
-            "code_verifier": verifier,
-        },
-    )
 
 
 def test_the_whole_login_gives_tokens_for_the_person(harness):

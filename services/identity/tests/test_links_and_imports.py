@@ -178,8 +178,8 @@ def test_the_link_endpoint_is_for_the_portals_services_only(harness, tokens):
 
 def test_partners_rotate_their_own_clients_secret_only(harness, tokens):
     client_id, old = harness.approved_client(partner_id="partner-1")
-    mine = {"Authorization": f"Bearer {tokens.token('u', roles=['partner'], partner_id='partner-1')}"}
-    theirs = {"Authorization": f"Bearer {tokens.token('v', roles=['partner'], partner_id='partner-2')}"}
+    mine = {"Authorization": f"Bearer {tokens.partner_token('u', 'partner-1')}"}
+    theirs = {"Authorization": f"Bearer {tokens.partner_token('v', 'partner-2')}"}
     assert harness.client.post(f"/api/v1/partner/clients/{client_id}/secret", headers=theirs).status_code == 404
     response = harness.client.post(f"/api/v1/partner/clients/{client_id}/secret", headers=mine)
     assert response.status_code == 201 and response.headers["Cache-Control"] == "no-store"
@@ -191,3 +191,12 @@ def test_partners_rotate_their_own_clients_secret_only(harness, tokens):
     )
     assert harness.token(client_id, old).status_code == 200
     assert harness.token(client_id, body["client_secret"]).status_code == 200
+
+
+def test_a_colleague_removed_from_the_profile_gets_no_secret(harness, tokens):
+    client_id, _ = harness.approved_client(partner_id="partner-1")
+    headers = {"Authorization": f"Bearer {tokens.partner_token('u', 'partner-1')}"}
+    assert harness.client.get(f"/api/v1/partner/clients/{client_id}", headers=headers).status_code == 200
+    harness.deliver("partners.user.unlinked", {"partner_id": "partner-1", "account_id": "u", "removed_by": "v"})
+    assert harness.client.post(f"/api/v1/partner/clients/{client_id}/secret", headers=headers).status_code == 403
+    assert harness.client.get(f"/api/v1/partner/clients/{client_id}", headers=headers).status_code == 403

@@ -12,8 +12,7 @@ import sqlalchemy as sa
 
 from portal_scopes.bootstrap import SERVICE
 from portal_scopes.service_layer.handlers import import_schools
-from portalkit.events.envelope import Envelope
-from portalkit.testing import start_service
+from portalkit.testing import deliver, start_service
 
 APP = "app-1"
 SCHOOLS = "institution_number,name\n012345,Sint-Jozef\n067890,Atheneum\n011111,Elders\n"
@@ -44,11 +43,6 @@ def service(database_url, tokens):
     return app.test_client(), runtime
 
 
-def deliver(runtime, event_type, data, event_id=None):
-    envelope = Envelope(event_id or str(uuid.uuid4()), event_type, "2026-11-23T12:00:00Z", 1, data)
-    assert runtime.consumer()(envelope.to_json()).value == "ack"
-
-
 def approve(runtime):
     deliver(
         runtime,
@@ -64,7 +58,7 @@ def approve(runtime):
 
 
 def partner(tokens, partner_id="p1"):
-    return {"Authorization": f"Bearer {tokens.token('u', roles=['partner'], partner_id=partner_id)}"}
+    return {"Authorization": f"Bearer {tokens.partner_token('u', partner_id)}"}
 
 
 def admin(tokens, *institutions, sub="admin-1"):
@@ -309,3 +303,16 @@ def test_the_ledger_per_role_and_its_csv(service, tokens):
     ]
     partner_try = client.get("/api/v1/admin/grants", headers=partner(tokens))
     assert partner_try.status_code == 403
+
+
+def test_a_colleague_removed_from_the_profile_can_ask_no_school(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    headers = partner(tokens)
+    assert client.get(f"/api/v1/partner/access-requests?application_id={APP}", headers=headers).status_code == 200
+    deliver(runtime, "partners.user.unlinked", {"partner_id": "p1", "account_id": "u", "removed_by": "v"})
+    response = client.post(
+        "/api/v1/partner/access-requests", json={"application_id": APP, "emails": "d@school.example"}, headers=headers
+    )
+    assert response.status_code == 403 and response.get_json()["code"] == "requests.no_profile"
+    assert client.get(f"/api/v1/partner/access-requests?application_id={APP}", headers=headers).status_code == 403

@@ -6,10 +6,12 @@ from sqlalchemy.orm import registry, relationship
 from portal_apps.domain.model import Application, StatusChange
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
+from portalkit.trust import define_trust_tables
 
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
 define_messaging_tables(metadata)
+define_trust_tables(metadata)
 
 applications = sa.Table(
     "applications",

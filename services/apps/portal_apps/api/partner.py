@@ -15,7 +15,7 @@ from portal_apps.api.schemas import (
 )
 from portal_apps.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.problems import Problem
+from portalkit.trust import acting_partner_id
 from portalkit.web import one_page, runtime
 
 blp = Blueprint(
@@ -24,10 +24,7 @@ blp = Blueprint(
 
 
 def _partner_id() -> str:
-    partner_id = current_principal().claims.get("partner_id")
-    if not partner_id:
-        raise Problem(403, "apps.no_profile")
-    return str(partner_id)
+    return acting_partner_id("apps.no_profile")
 
 
 def _identity() -> IdentityClient:

@@ -209,15 +209,16 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):
         keys: SigningKeyRing,
         api_audience: str,
         portal_audience: str,
-        lifetime: int,
+        lifetimes: dict[str, int],
         refresh_token_generator,
         user_claims: Callable[[object], dict],
     ):
+        """``lifetimes``: seconds for ``client_credentials`` tokens and for ``people``'s."""
         super().__init__(
             issuer,
             alg="ES256",
             refresh_token_generator=refresh_token_generator,
-            expires_generator=lambda client, grant_type: lifetime,
+            expires_generator=lambda client, grant_type: lifetimes.get(grant_type, lifetimes["people"]),
         )
         self.keys = keys
         self.api_audience = api_audience

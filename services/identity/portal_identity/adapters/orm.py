@@ -7,13 +7,15 @@ from portal_identity.domain.accounts import Account, AccountToken
 from portal_identity.domain.clients import Client, ClientSecret, ScopeGrant
 from portal_identity.domain.keys import SigningKey
 from portal_identity.domain.throttle import LoginThrottle
-from portal_identity.domain.tokens import AuthorizationCode, RefreshToken
+from portal_identity.domain.tokens import AuthorizationCode, LoginSession, RefreshToken
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
+from portalkit.trust import define_trust_tables
 
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
 define_messaging_tables(metadata)
+define_trust_tables(metadata)
 
 signing_keys = sa.Table(
     "signing_keys",
@@ -116,6 +118,7 @@ authorization_codes = sa.Table(
     sa.Column("code_challenge_method", sa.String(10), nullable=False),
     sa.Column("nonce", sa.String(200)),
     sa.Column("auth_time", sa.Integer, nullable=False),
+    sa.Column("session_id", sa.String(36)),
     sa.Column("expires_at", UtcDateTime(), nullable=False),
 )
 
@@ -131,13 +134,17 @@ refresh_tokens = sa.Table(
     sa.Column("expires_at", UtcDateTime(), nullable=False),
     sa.Column("rotated_at", UtcDateTime()),
     sa.Column("revoked_at", UtcDateTime()),
+    sa.Column("session_id", sa.String(36), index=True),
 )
 
-revoked_access_tokens = sa.Table(
-    "revoked_access_tokens",
+login_sessions = sa.Table(
+    "login_sessions",
     metadata,
-    sa.Column("jti", sa.String(64), primary_key=True),
-    sa.Column("expires_at", UtcDateTime(), nullable=False, index=True),
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("account_id", sa.String(36), nullable=False, index=True),
+    sa.Column("started_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("ended_at", UtcDateTime()),
 )
 
 assertion_jtis = sa.Table(
@@ -167,3 +174,4 @@ mapper_registry.map_imperatively(
 
 mapper_registry.map_imperatively(AuthorizationCode, authorization_codes)
 mapper_registry.map_imperatively(RefreshToken, refresh_tokens)
+mapper_registry.map_imperatively(LoginSession, login_sessions)

@@ -9,8 +9,9 @@ from flask_smorest import Blueprint
 from portal_identity.api.schemas import ClientSchema, LinkRequestSchema, SecretSchema
 from portal_identity.domain.accounts import Role
 from portal_identity.service_layer import clients
-from portalkit.auth import current_principal, requires
+from portalkit.auth import requires
 from portalkit.problems import Problem
+from portalkit.trust import acting_partner_id
 from portalkit.web import runtime
 
 blp = Blueprint("partner_clients", __name__, url_prefix="/api/v1/partner/clients", description="A partner's clients")
@@ -27,10 +28,7 @@ def _identity():
 
 
 def _partner_id() -> str:
-    partner_id = current_principal().claims.get("partner_id")
-    if not partner_id:
-        raise Problem(403, "clients.no_profile")
-    return str(partner_id)
+    return acting_partner_id("clients.no_profile")
 
 
 @blp.route("/<client_id>")

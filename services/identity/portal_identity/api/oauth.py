@@ -21,8 +21,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from portal_identity.adapters.oauth import AccessTokenGenerator, PortalAuthorizationServer, PrivateKeyJwt
-from portal_identity.api.pages import page_texts
-from portal_identity.service_layer import accounts, tokens
+from portal_identity.api.pages import LOGIN_SESSION, page_texts
+from portal_identity.service_layer import sessions, tokens
 from portal_identity.service_layer.context import Identity
 from portalkit.auth import fetch_jwks_over_http
 from portalkit.i18n import SUPPORTED_LANGUAGES
@@ -69,8 +69,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         """Already deleted when it was read: a code works once."""
 
     def authenticate_user(self, authorization_code):
-        person = accounts.account(_identity(), authorization_code.account_id)
-        return person if person is not None and person.active else None
+        return sessions.signed_in(_identity(), authorization_code.session_id)
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
@@ -81,8 +80,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         return tokens.find_refresh_token(_identity(), refresh_token)
 
     def authenticate_user(self, refresh_token):
-        person = accounts.account(_identity(), refresh_token.account_id)
-        return person if person is not None and person.active else None
+        return sessions.signed_in(_identity(), refresh_token.session_id)
 
     def revoke_old_credential(self, refresh_token):
         tokens.rotate_refresh_token(_identity(), refresh_token)
@@ -133,7 +131,10 @@ def config_oauth(app: Flask, identity: Identity) -> PortalAuthorizationServer:
             keys=identity.keys,
             api_audience=settings.api_audience,
             portal_audience=settings.token_audience,
-            lifetime=settings.access_token_seconds,
+            lifetimes={
+                "client_credentials": settings.access_token_seconds,
+                "people": settings.person_access_token_seconds,
+            },
             refresh_token_generator=tokens.new_refresh_token,
             user_claims=lambda person: person.claims(),
         ),
@@ -155,7 +156,7 @@ def _save_token(token, request):
             _identity(),
             token,
             request.client.client_id,
-            request.user.id,
+            request.user,
             previous.family_id if previous is not None else None,
         )
 
@@ -202,7 +203,9 @@ def authorize():
 
 @blp.route("/logout", methods=["GET", "POST"])
 def logout():
-    """Ends the login session; returns only to a redirect URI of one of the portal's own clients."""
+    """Ends the login session everywhere (its refresh and access tokens too); returns only to a redirect
+    URI of one of the portal's own clients."""
+    sessions.end(_identity(), session.get(LOGIN_SESSION))
     session.clear()
     target = request.values.get("post_logout_redirect_uri", "")
     client = _identity().clients.active(request.values.get("client_id", ""))
@@ -212,12 +215,8 @@ def logout():
 
 
 def signed_in_account():
-    """The person of the login session, if the session is still valid and the account active."""
-    account_id = session.get("account_id")
-    if not account_id or session.get("expires_at", 0) < time.time():
-        return None
-    person = accounts.account(_identity(), account_id)
-    return person if person is not None and person.active else None
+    """The person of the cookie's login session, if the server still holds it live and the account active."""
+    return sessions.signed_in(_identity(), session.get(LOGIN_SESSION))
 
 
 def _oauth_error(status: int, error: str, description: str) -> Response:

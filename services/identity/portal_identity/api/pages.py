@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, redirect, render_template, request, session
 
 from portal_identity.domain.accounts import InvalidAccount
-from portal_identity.service_layer import accounts
+from portal_identity.service_layer import accounts, sessions
 from portalkit.problems import current_language
 
 blp = Blueprint("pages", __name__, url_prefix="/login", template_folder="../templates")
-SESSION_SECONDS = 8 * 3600
+LOGIN_SESSION = "login_session"  # the cookie names the server-side session; it holds nothing else of worth
 
 
 def page_texts() -> dict:
@@ -86,8 +86,7 @@ def login():
         return _render("login.html", 401, next=next_url, email=email, message=texts[key])
     session.clear()  # a new session id for the signed-in person (no session fixation)
     session.permanent = True
-    session["account_id"] = person.id
-    session["expires_at"] = time.time() + SESSION_SECONDS
+    session[LOGIN_SESSION] = sessions.start(_identity(), person).id
     return redirect(next_url)
 
 

@@ -56,3 +56,16 @@ class ClientLinked(DomainEvent):
     application_id: str
     partner_id: str
     grants: list[dict]
+
+
+@dataclasses.dataclass(frozen=True)
+class AccessRevoked(DomainEvent):
+    """Every service refuses the tokens it names from now on (``portalkit.trust``)."""
+
+    type = "identity.access.revoked"
+
+    kind: str
+    id: str
+    revoked_at: str
+    expires_at: str
+    reason: str

@@ -1,4 +1,5 @@
-"""Authorization codes and refresh tokens as Authlib sees them; only hashes of the values are stored."""
+"""Login sessions, authorization codes and refresh tokens as Authlib sees them; only hashes of the code and
+token values are stored."""
 
 from __future__ import annotations
 
@@ -6,6 +7,52 @@ import dataclasses
 import datetime as dt
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, TokenMixin
+
+from portal_identity.domain.accounts import Account
+
+
+@dataclasses.dataclass
+class LoginSession:
+    """A person signed in at the hosted login page; the browser's cookie names only its id.
+
+    Everything issued in the session (codes, refresh tokens, access tokens through their ``sid`` claim)
+    ends with it: sign-out, a password reset or a deactivated account end it on the server, so a cookie
+    replayed afterwards gets nothing.
+    """
+
+    id: str
+    account_id: str
+    started_at: dt.datetime
+    expires_at: dt.datetime
+    ended_at: dt.datetime | None = None
+
+    def live(self, now: dt.datetime) -> bool:
+        return self.ended_at is None and now < self.expires_at
+
+    def end(self, now: dt.datetime) -> bool:
+        """True when this call ended it (it was live)."""
+        if not self.live(now):
+            return False
+        self.ended_at = now
+        return True
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionPerson:
+    """The resource owner Authlib hands around: an account in one login session."""
+
+    account: Account
+    session_id: str
+
+    @property
+    def id(self) -> str:
+        return self.account.id
+
+    def get_user_id(self) -> str:
+        return self.account.id
+
+    def claims(self) -> dict:
+        return {**self.account.claims(), "sid": self.session_id}
 
 
 @dataclasses.dataclass
@@ -19,6 +66,7 @@ class AuthorizationCode(AuthorizationCodeMixin):
     code_challenge_method: str
     auth_time: int
     expires_at: dt.datetime
+    session_id: str | None = None
     nonce: str | None = None
 
     def get_redirect_uri(self):
@@ -48,6 +96,7 @@ class RefreshToken(TokenMixin):
     scope: str
     issued_at: dt.datetime
     expires_at: dt.datetime
+    session_id: str | None = None
     rotated_at: dt.datetime | None = None
     revoked_at: dt.datetime | None = None
 

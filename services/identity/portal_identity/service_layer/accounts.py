@@ -21,6 +21,7 @@ from portal_identity.domain.accounts import (
     validated_email,
 )
 from portal_identity.domain.throttle import LoginThrottle
+from portal_identity.service_layer import sessions
 from portal_identity.service_layer.context import Identity
 from portalkit.events.envelope import utcnow
 
@@ -136,6 +137,7 @@ def reset_password(identity: Identity, plain_token: str, password: str) -> Accou
         if was_pending:
             uow.publish(events.AccountActivated(account.id, account.email))
         Throttles(uow.session).clear(f"account:{account.email}")
+        sessions.end_all(identity, uow, account.id, "password_reset")  # whoever knew the old one is out
         uow.commit()
         return account
 

@@ -14,6 +14,7 @@ from portal_identity.domain.keys import signing_key
 from portalkit.changes import ChangeFeed
 from portalkit.events.envelope import utcnow
 from portalkit.service import ServiceRuntime
+from portalkit.trust import Trust
 from portalkit.uow import UnitOfWork
 
 SERVER_SECRETS = ("secret_pepper", "session_secret")
@@ -28,6 +29,7 @@ class Identity:
     clients: ClientDirectory
     keys: SigningKeyRing
     client_changes: ChangeFeed
+    trust: Trust
 
     @property
     def public_url(self) -> str:
@@ -84,6 +86,7 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
         clients=directory,
         keys=SigningKeyRing(load_signing_key),
         client_changes=changes,
+        trust=runtime.trust,
     )
     runtime.extensions["identity"] = identity
     return identity

@@ -16,9 +16,11 @@ from portal_identity.adapters.hashing import token_hash
 from portal_identity.adapters.repositories import Accounts, Clients, SigningKeys
 from portal_identity.domain.clients import granted_scope
 from portal_identity.domain.keys import published_keys
-from portal_identity.domain.tokens import AuthorizationCode, RefreshToken
+from portal_identity.domain.tokens import AuthorizationCode, LoginSession, RefreshToken, SessionPerson
+from portal_identity.service_layer import sessions
 from portal_identity.service_layer.context import Identity
 from portalkit.events.envelope import utcnow
+from portalkit.trust import Revocation, RevocationKind
 
 
 def save_authorization_code(identity: Identity, code: str, client_id: str, account_id: str, request) -> None:
@@ -35,6 +37,7 @@ def save_authorization_code(identity: Identity, code: str, client_id: str, accou
                 code_challenge_method=payload.data.get("code_challenge_method") or "S256",
                 nonce=payload.data.get("nonce"),
                 auth_time=int(utcnow().timestamp()),
+                session_id=request.user.session_id,
                 expires_at=utcnow() + dt.timedelta(seconds=identity.settings.authorization_code_seconds),
             )
         )
@@ -54,7 +57,7 @@ def take_authorization_code(identity: Identity, code: str, client_id: str) -> Au
     return found
 
 
-def save_refresh_token(identity: Identity, token: dict, client_id: str, account_id: str, family_id: str | None):
+def save_refresh_token(identity: Identity, token: dict, client_id: str, person: SessionPerson, family_id: str | None):
     now = utcnow()
     with identity.unit_of_work() as uow:
         uow.session.add(
@@ -62,17 +65,19 @@ def save_refresh_token(identity: Identity, token: dict, client_id: str, account_
                 token_hash=token_hash(token["refresh_token"]),
                 family_id=family_id or str(uuid.uuid4()),
                 client_id=client_id,
-                account_id=account_id,
+                account_id=person.id,
                 scope=token.get("scope") or "",
                 issued_at=now,
                 expires_at=now + dt.timedelta(days=identity.settings.refresh_token_days),
+                session_id=person.session_id,
             )
         )
         uow.commit()
 
 
 def find_refresh_token(identity: Identity, value: str) -> RefreshToken | None:
-    """A current refresh token; a rotated one presented again is theft: its whole family is revoked."""
+    """A current refresh token of a live login session; a rotated one presented again is theft: its whole
+    family is revoked."""
     with identity.unit_of_work() as uow:
         found = uow.session.get(RefreshToken, token_hash(value or ""))
         if found is None:
@@ -81,7 +86,10 @@ def find_refresh_token(identity: Identity, value: str) -> RefreshToken | None:
             revoke_family(uow.session, found.family_id)
             uow.commit()
             return None
-        return None if found.is_revoked() or found.is_expired() else found
+        if found.is_revoked() or found.is_expired():
+            return None
+        login = uow.session.get(LoginSession, found.session_id) if found.session_id else None
+        return found if login is not None and login.live(utcnow()) else None
 
 
 def rotate_refresh_token(identity: Identity, refresh: RefreshToken) -> None:
@@ -131,12 +139,9 @@ def verify_access_token(identity: Identity, value: str) -> AccessToken | None:
             )
         except (JoseError, ValueError, UnicodeError):
             return None
-        if decoded.header.get("typ") != "at+jwt" or decoded.claims.get("iss") != identity.settings.token_issuer:
-            return None
-        revoked = uow.session.scalar(
-            sa.select(sa.literal(1)).where(orm.revoked_access_tokens.c.jti == decoded.claims.get("jti"))
-        )
-        return AccessToken(decoded.claims, bool(revoked))
+    if decoded.header.get("typ") != "at+jwt" or decoded.claims.get("iss") != identity.settings.token_issuer:
+        return None
+    return AccessToken(decoded.claims, identity.trust.revoked(decoded.claims))
 
 
 def find_token(identity: Identity, value: str, hint: str | None):
@@ -150,19 +155,14 @@ def find_token(identity: Identity, value: str, hint: str | None):
 
 
 def revoke(identity: Identity, token) -> None:
+    """RFC 7009: a refresh token's family ends here; an access token is refused by every service."""
     with identity.unit_of_work() as uow:
         if isinstance(token, AccessToken):
-            if not token.revoked:
-                uow.session.execute(
-                    sa.insert(orm.revoked_access_tokens).values(
-                        jti=token.claims["jti"], expires_at=dt.datetime.fromtimestamp(token.claims["exp"], dt.UTC)
-                    )
-                )
+            expires = dt.datetime.fromtimestamp(token.claims["exp"], dt.UTC) + sessions.VERIFIER_LEEWAY
+            revocation = Revocation(RevocationKind.TOKEN, token.claims["jti"], utcnow(), expires)
+            sessions.revoke(identity, uow, revocation, "token_revoked")
         else:
             revoke_family(uow.session, token.family_id)
-        uow.session.execute(
-            sa.delete(orm.revoked_access_tokens).where(orm.revoked_access_tokens.c.expires_at < utcnow())
-        )
         uow.commit()
 
 

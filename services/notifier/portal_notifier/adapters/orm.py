@@ -6,10 +6,12 @@ from sqlalchemy.orm import registry
 from portal_notifier.domain.mail import ApplicationContact, Delivery, PartnerContact
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
+from portalkit.trust import define_trust_tables
 
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
 define_messaging_tables(metadata)
+define_trust_tables(metadata)
 
 deliveries = sa.Table(
     "deliveries",

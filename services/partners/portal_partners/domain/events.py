@@ -47,3 +47,21 @@ class UserUnlinked(DomainEvent):
     partner_id: str
     account_id: str
     removed_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfileDeactivated(DomainEvent):
+    """Its members may no longer act for it in any service."""
+
+    type = "partners.profile.deactivated"
+
+    partner_id: str
+    changed_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfileReactivated(DomainEvent):
+    type = "partners.profile.reactivated"
+
+    partner_id: str
+    changed_by: str

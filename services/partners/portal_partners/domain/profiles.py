@@ -259,4 +259,5 @@ class Profile:
         entry = AuditEntry(self.id, by, now, "active", str(self.active), str(active))
         self.active, self.updated_at = active, now
         self.events.append(events.ProfileChanged(self.id, self.name, self.email, ["active"], by, self.language))
+        self.events.append((events.ProfileReactivated if active else events.ProfileDeactivated)(self.id, by))
         return entry

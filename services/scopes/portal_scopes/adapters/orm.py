@@ -7,10 +7,12 @@ from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, Scope
 from portal_scopes.domain.schools import School
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
+from portalkit.trust import define_trust_tables
 
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
 define_messaging_tables(metadata)
+define_trust_tables(metadata)
 
 schools = sa.Table(
     "schools",

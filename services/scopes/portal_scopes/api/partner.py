@@ -7,17 +7,14 @@ from portal_scopes.api.problems import answered_as_problems
 from portal_scopes.api.schemas import AccessRequestInputSchema, AccessRequestSchema, RequestListQuerySchema
 from portal_scopes.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.problems import Problem
+from portalkit.trust import acting_partner_id
 from portalkit.web import runtime
 
 blp = Blueprint("partner_access", __name__, url_prefix="/api/v1/partner/access-requests", description="Access requests")
 
 
 def _partner_id() -> str:
-    partner_id = current_principal().claims.get("partner_id")
-    if not partner_id:
-        raise Problem(403, "requests.no_profile")
-    return str(partner_id)
+    return acting_partner_id("requests.no_profile")
 
 
 @blp.route("")

@@ -1,0 +1,77 @@
+"""The rules by which every service refuses what was taken away (portalkit.trust)."""
+
+import datetime as dt
+
+import pytest
+
+from portalkit.db import Database, new_metadata
+from portalkit.trust import Revocation, RevocationKind, Trust, define_trust_tables, refuses, revocation_keys
+
+T = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.UTC)
+LATER = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+
+
+def test_a_token_is_looked_up_by_its_jti_its_session_and_its_subject():
+    assert revocation_keys({"sub": "a", "jti": "j", "sid": "s"}) == ["account:a", "token:j", "session:s"]
+    assert revocation_keys({"sub": "client-1", "jti": "j"}) == ["account:client-1", "token:j"]
+
+
+def test_a_token_or_session_revocation_covers_tokens_of_any_age():
+    claims = {"iat": int(T.timestamp()) + 3600}
+    assert refuses(claims, {"token:j": T}) and refuses(claims, {"session:s": T})
+    assert not refuses(claims, {})
+
+
+def test_an_account_revocation_covers_the_tokens_issued_up_to_its_second():
+    found = {"account:a": T + dt.timedelta(milliseconds=400)}
+    assert refuses({"iat": int(T.timestamp()) - 10}, found)
+    assert refuses({"iat": int(T.timestamp())}, found)  # the same second: issued before or after, unknown
+    assert not refuses({"iat": int(T.timestamp()) + 1}, found)
+
+
+@pytest.fixture
+def trust(tmp_path):
+    metadata = new_metadata()
+    define_trust_tables(metadata)
+    database = Database(f"sqlite:///{tmp_path / 'trust.db'}")
+    metadata.create_all(database.engine)
+    yield Trust(database, metadata)
+    database.dispose()
+
+
+def record(trust, method, *args):
+    with trust.database.session() as session:
+        getattr(trust, method)(session, *args)
+        session.commit()
+
+
+def test_a_late_linked_event_cannot_undo_a_newer_unlink(trust):
+    record(trust, "record_membership", "a", None, T)
+    record(trust, "record_membership", "a", "p1", T - dt.timedelta(seconds=1))
+    assert trust.partner_of("a") is None
+    record(trust, "record_membership", "a", "p2", T + dt.timedelta(seconds=1))
+    assert trust.partner_of("a") == "p2"
+
+
+def test_a_member_of_a_deactivated_profile_acts_for_nobody(trust):
+    record(trust, "record_membership", "a", "p1", T)
+    record(trust, "record_partner_state", "p1", False, T)
+    assert trust.partner_of("a") is None
+    record(trust, "record_partner_state", "p1", True, T + dt.timedelta(seconds=1))
+    assert trust.partner_of("a") == "p1"
+
+
+def test_revocations_are_kept_until_no_token_they_cover_is_valid(trust):
+    record(trust, "record_revocation", Revocation(RevocationKind.TOKEN, "old", T, T + dt.timedelta(seconds=1)))
+    record(trust, "record_revocation", Revocation(RevocationKind.SESSION, "s", T, LATER))
+    assert trust.revoked({"sub": "a", "jti": "j", "sid": "s", "iat": 0})
+    assert not trust.revoked({"sub": "a", "jti": "old", "iat": 0})  # expired: gone at the next write
+    with trust.database.session() as session:
+        keys = session.execute(trust.revocations.select()).all()
+    assert [row.key for row in keys] == ["session:s"]
+
+
+def test_the_same_revocation_twice_keeps_the_later_moment(trust):
+    record(trust, "record_revocation", Revocation(RevocationKind.ACCOUNT, "a", T, LATER))
+    record(trust, "record_revocation", Revocation(RevocationKind.ACCOUNT, "a", T + dt.timedelta(hours=1), LATER))
+    assert trust.revoked({"sub": "a", "iat": int(T.timestamp()) + 60})

@@ -1,0 +1,22 @@
+"""Revocations and partner memberships as this service knows them (portalkit.trust).
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+from alembic import op
+
+from portalkit.trust import create_trust_tables, drop_trust_tables
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_trust_tables(op)
+
+
+def downgrade() -> None:
+    drop_trust_tables(op)
