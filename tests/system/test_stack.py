@@ -23,15 +23,17 @@ import sqlalchemy as sa
 from joserfc import jwt as jose_jwt
 from joserfc.jwk import ECKey
 
-from portal_gateway.mailsink import MailSink
 from portal_gateway.routes import WEB_HEADERS, WEB_ROOT
-from portal_gateway.stack import Stack, StackSettings
-from portalkit.testing import delete_broker_namespace
+from portal_gateway.stack import Stack
+from portalkit.db import Database
+from portalkit.events.envelope import utcnow
+from portalkit.service import installed_services
+from portalkit.trust import Trust
 from tests.contracts_tool import OPENAPI_DIR
+from tests.system.conftest import MODERATORS
 
 pytestmark = pytest.mark.system
 
-MODERATORS = ("moderator1@partnerportaal.test", "moderator2@partnerportaal.test")
 PROFILE = {
     "description": "Wij synchroniseren lesroosters.",
     "contact_person": "Jan Peeters",
@@ -50,48 +52,6 @@ APPLICATION = {
 }
 
 
-def _require(tool: str) -> None:
-    if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{tool} is missing: .ci/run installs it", pytrace=False)
-        pytest.skip(f"{tool} is not installed")
-
-
-@pytest.fixture(scope="module")
-def stack(postgres_server, amqp_server, tmp_path_factory):
-    _require("nginx")
-    run_dir = tmp_path_factory.mktemp("stack")
-    namespace = f"systest-{uuid.uuid4().hex[:8]}"
-    settings = StackSettings(
-        port=18080,
-        port_offset=10000,
-        postgres_url=postgres_server,
-        database_prefix=f"systest_{uuid.uuid4().hex[:6]}_",
-        broker_url=amqp_server,
-        broker_namespace=namespace,
-        smtp_port=18025,
-        run_dir=run_dir,
-        web_workers=1,
-        extra_env={
-            "MODERATOR_EMAILS": ",".join(MODERATORS),
-            "MAIL_RETRY_BASE_SECONDS": "0.5",
-            "CONSUMER_RETRY_BASE_SECONDS": "0.2",
-            "SECRET_ROTATION_SECONDS": "3",
-        },
-    )
-    sink = MailSink(run_dir / "mail", port=settings.smtp_port).start()
-    stack = Stack(settings, with_mail_sink=False)
-    stack.sink = sink
-    try:
-        stack.start()
-        yield stack
-    finally:
-        stack.stop()
-        sink.stop()
-        stack.drop_databases()
-        delete_broker_namespace(amqp_server, namespace, ["notifier"])
-
-
 def signing_key(stack: Stack) -> ECKey:
     """The identity service's current key, read from its database, to sign test users' tokens."""
     engine = sa.create_engine(stack.database_url("identity"))
@@ -101,13 +61,26 @@ def signing_key(stack: Stack) -> ECKey:
     return ECKey.import_key(jwk if isinstance(jwk, dict) else json.loads(jwk))
 
 
+def member_of(stack: Stack, account_id: str, partner_id: str) -> None:
+    """Record the membership in every service that checks it, as ``partners.user.linked`` would."""
+    for service in ("identity", "apps", "scopes"):
+        definition = installed_services()[service]
+        database = Database(stack.database_url(service))
+        with database.session() as session:
+            Trust(database, definition.metadata).record_membership(session, account_id, partner_id, utcnow())
+            session.commit()
+        database.dispose()
+
+
 def partner_headers(stack: Stack, partner_id: str = "partner-1") -> dict:
     key = signing_key(stack)
+    account_id = f"user-of-{partner_id}"
+    member_of(stack, account_id, partner_id)
     now = int(dt.datetime.now(dt.UTC).timestamp())
     claims = {
         "iss": stack.url,
         "aud": "portal",
-        "sub": "user-1",
+        "sub": account_id,
         "iat": now,
         "exp": now + 900,
         "roles": ["partner"],
@@ -252,8 +225,11 @@ def test_two_notifier_workers_send_each_mail_once(stack):
         stack.stop_process("notifier-worker-2")
 
 
-def browser_login(stack: Stack, email: str, password: str, client_id: str, redirect_uri: str) -> dict:
-    """What a portal UI does: authorization code with PKCE through nginx, the hosted login page between."""
+def browser_login(
+    stack: Stack, email: str, password: str, client_id: str, redirect_uri: str, browser: requests.Session | None = None
+) -> dict:
+    """What a portal UI does: authorization code with PKCE through nginx, the hosted login page between.
+    ``browser`` keeps the login cookie for the caller."""
     import base64
     import hashlib
     import secrets
@@ -261,7 +237,7 @@ def browser_login(stack: Stack, email: str, password: str, client_id: str, redir
 
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    browser = requests.Session()
+    browser = browser if browser is not None else requests.Session()
     query = urlencode(
         {
             "response_type": "code",
@@ -602,7 +578,7 @@ def test_the_services_see_the_client_address_not_nginx(stack):
     assert "203.0.113.66" not in log.read_text()
 
 
-def register_and_sign_in(stack: Stack, email: str, password: str) -> dict:
+def register_and_sign_in(stack: Stack, email: str, password: str, browser: requests.Session | None = None) -> dict:
     """Journey step 1: register, activate from the mail that was really sent, sign in with PKCE."""
     registered = requests.post(
         f"{stack.url}/api/v1/accounts", json={"email": email, "password": password, "accept_terms": True}, timeout=10
@@ -611,7 +587,7 @@ def register_and_sign_in(stack: Stack, email: str, password: str) -> dict:
     [mail] = wait_for_to(stack, email, 1)
     token = next(line for line in text_of(mail).splitlines() if "token=" in line).split("token=")[1].strip()
     assert requests.post(f"{stack.url}/api/v1/accounts/activation", json={"token": token}, timeout=10).ok
-    return browser_login(stack, email, password, "portal-front-office", f"{stack.url}/")
+    return browser_login(stack, email, password, "portal-front-office", f"{stack.url}/", browser)
 
 
 def refreshed(stack: Stack, session: dict) -> dict:
@@ -631,7 +607,10 @@ def refreshed(stack: Stack, session: dict) -> dict:
         return jwt.decode(answer["access_token"], options={"verify_signature": False}).get("partner_id")
 
     wait_for(with_partner)
-    return {"Authorization": f"Bearer {session['access_token']}"}
+    headers = {"Authorization": f"Bearer {session['access_token']}"}
+    # The apps and scopes services learn the link from the same event, maybe a moment later.
+    wait_for(lambda: requests.get(f"{stack.url}/api/v1/partner/applications", headers=headers, timeout=10).ok)
+    return headers
 
 
 def test_the_whole_partner_journey(stack):

@@ -57,7 +57,10 @@ export class ApiError extends Error {
 
 let session = null; // the UI's Session, set by startApp
 
-async function call(method, path, { body, query, headers = {} } = {}) {
+const MEMBERSHIP_WAITS = 20; // x 250 ms
+
+async function call(method, path, options = {}, waited = 0) {
+  const { body, query, headers = {} } = options;
   const url = new URL(path, location.origin);
   for (const [name, value] of Object.entries(query || {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
@@ -74,6 +77,12 @@ async function call(method, path, { body, query, headers = {} } = {}) {
   }
   if (response.ok) return response;
   const problem = await response.json().catch(() => ({}));
+  if (response.status === 403 && problem.code?.endsWith(".no_profile") && session?.claims.partner_id
+      && waited < MEMBERSHIP_WAITS) {
+    // A new link to a profile reaches each service as an event, a moment after the token names it.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    return call(method, path, options, waited + 1);
+  }
   if (response.status === 401 && session?.signedIn) session.expired();
   throw new ApiError(response.status, {
     ...problem,
