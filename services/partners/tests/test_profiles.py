@@ -302,3 +302,18 @@ def test_the_profile_keeps_the_creators_language_for_its_mails(service, tokens):
     english = {"Authorization": f"Bearer {tokens.token('acc-en', roles=['partner'], email='e@x.example', locale='en')}"}
     app.test_client().post("/api/v1/partner/profile", json=VALID, headers=english)
     assert events(runtime, "partners.profile.created")[0]["language"] == "en"
+
+
+def test_an_unlinked_member_cannot_rejoin_with_a_code_he_made(service, tokens):
+    """Issue 14, failure 2: his codes die with his membership, so he cannot come back and invite others."""
+    app, _ = service
+    client = app.test_client()
+    create(client, tokens)
+    colleague = user(tokens, "acc-2", "an@agenda.example")
+    code = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()["code"]
+    client.post("/api/v1/partner/profile/link", json={"code": code}, headers=colleague)
+    own_code = client.post("/api/v1/partner/profile/invitations", headers=colleague).get_json()["code"]
+    assert client.delete("/api/v1/partner/profile/users/acc-2", headers=user(tokens)).status_code == 204
+    rejoined = client.post("/api/v1/partner/profile/link", json={"code": own_code}, headers=colleague)
+    assert rejoined.status_code == 400 and rejoined.get_json()["code"] == "invitation.withdrawn"
+    assert client.post("/api/v1/partner/profile/invitations", headers=colleague).status_code == 404
