@@ -317,3 +317,58 @@ def test_an_unlinked_member_cannot_rejoin_with_a_code_he_made(service, tokens):
     rejoined = client.post("/api/v1/partner/profile/link", json={"code": own_code}, headers=colleague)
     assert rejoined.status_code == 400 and rejoined.get_json()["code"] == "invitation.withdrawn"
     assert client.post("/api/v1/partner/profile/invitations", headers=colleague).status_code == 404
+    assert client.get("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json() == []
+    audit = client.get("/api/v1/partner/profile/audit", headers=user(tokens)).get_json()
+    withdrawn = [entry for entry in audit if entry["field"] == "invitations" and entry["new_value"] is None]
+    assert [(entry["account_id"], entry["old_value"]) for entry in withdrawn] == [("acc-1", f"…{own_code[-4:]}")]
+
+
+def test_members_see_the_open_codes_and_any_of_them_withdraws_one(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    create(client, tokens)
+    colleague = user(tokens, "acc-2", "an@agenda.example")
+    used = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()
+    client.post("/api/v1/partner/profile/link", json={"code": used["code"]}, headers=colleague)
+    his = client.post("/api/v1/partner/profile/invitations", headers=colleague).get_json()
+    mine = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()
+    expired = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()
+    with runtime.database.session() as session:
+        session.execute(
+            sa.text("UPDATE invitations SET expires_at = :past WHERE id = :id"),
+            {"past": dt.datetime(2020, 1, 1), "id": expired["id"]},
+        )
+        session.commit()
+    listed = client.get("/api/v1/partner/profile/invitations", headers=colleague).get_json()
+    assert [(i["id"], i["created_by"], i["created_by_email"]) for i in listed] == [
+        (his["id"], "acc-2", "an@agenda.example"),
+        (mine["id"], "acc-1", "jan@agenda.example"),
+    ]
+    assert listed[1]["hint"] == mine["code"][-4:] and listed[1]["expires_at"] == mine["expires_at"]
+    assert "code" not in listed[0] and "code_hash" not in listed[0]
+
+    stranger = user(tokens, "acc-9", "x@other.example")
+    create(client, tokens, account_id="acc-9", name="Ander Bedrijf")
+    assert client.get("/api/v1/partner/profile/invitations", headers=stranger).get_json() == []
+    foreign = client.delete(f"/api/v1/partner/profile/invitations/{mine['id']}", headers=stranger)
+    assert foreign.status_code == 404
+
+    assert client.delete(f"/api/v1/partner/profile/invitations/{mine['id']}", headers=colleague).status_code == 204
+    assert [i["id"] for i in client.get("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()] == [
+        his["id"]
+    ]
+    refused = client.post("/api/v1/partner/profile/link", json={"code": mine["code"]}, headers=user(tokens, "acc-3"))
+    assert refused.status_code == 400
+    assert refused.get_json()["detail"].startswith("Deze uitnodigingscode is ingetrokken.")
+    for closed in (mine, used, expired):
+        again = client.delete(f"/api/v1/partner/profile/invitations/{closed['id']}", headers=colleague)
+        assert again.status_code == 409 and again.get_json()["code"] == "invitation.not_open"
+    english = client.delete(f"/api/v1/partner/profile/invitations/{mine['id']}?lang=en", headers=colleague)
+    assert english.get_json()["detail"].startswith("This invitation code has been used, has expired or was withdrawn")
+
+    audit = client.get("/api/v1/partner/profile/audit", headers=user(tokens)).get_json()
+    codes = [(e["account_id"], e["old_value"], e["new_value"]) for e in audit if e["field"] == "invitations"]
+    label = f"…{mine['code'][-4:]}"
+    assert codes[0] == ("acc-2", label, None)  # newest first: the withdrawal, by the colleague
+    assert ("acc-1", None, label) in codes and ("acc-2", None, f"…{his['code'][-4:]}") in codes
+    assert mine["code"] not in json.dumps(audit)
