@@ -8,9 +8,12 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from portal_partners.adapters import orm
 from portal_partners.bootstrap import SERVICE
+from portal_partners.domain.invitations import code_hash
 from portal_partners.domain.profiles import enterprise_number
 from portalkit.events.envelope import Envelope
+from portalkit.migrations import upgrade
 from portalkit.testing import start_service
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -372,3 +375,44 @@ def test_members_see_the_open_codes_and_any_of_them_withdraws_one(service, token
     assert codes[0] == ("acc-2", label, None)  # newest first: the withdrawal, by the colleague
     assert ("acc-1", None, label) in codes and ("acc-2", None, f"…{his['code'][-4:]}") in codes
     assert mine["code"] not in json.dumps(audit)
+
+
+def test_the_migration_withdraws_open_codes_of_makers_who_left(database_url, tokens):
+    """Codes made before issue 14 by someone no longer a member stop working; the others get their maker's e-mail."""
+    upgrade(database_url, "portal_partners", "0003")
+    engine = sa.create_engine(database_url)
+    now, later = dt.datetime.now(dt.UTC), dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
+    codes = {"member": "MEMBE-RSCOD", "left": "LEFTS-CODEX", "used": "USEDC-ODEXX"}
+    with engine.begin() as connection:
+        fields = {key: value for key, value in VALID.items() if key not in ("logo", "enterprise_number")}
+        connection.execute(
+            orm.profiles.insert().values(
+                **fields, id="p-1", name_key="agenda plus", email="jan@agenda.example", logo=PNG, logo_type="image/png",
+                active=True, created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        connection.execute(
+            orm.memberships.insert().values(
+                account_id="acc-1", partner_id="p-1", email="jan@agenda.example", linked_at=now
+            )
+        )
+        for maker, code in (("acc-1", codes["member"]), ("acc-2", codes["left"]), ("acc-2", codes["used"])):
+            used_at = now if code == codes["used"] else None
+            connection.execute(
+                orm.invitations.insert().values(
+                    code_hash=code_hash(code), partner_id="p-1", created_by=maker, created_at=now, expires_at=later,
+                    used_at=used_at,
+                )
+            )  # fmt: skip
+    engine.dispose()
+    app, _ = start_service(SERVICE, database_url, tokens)
+    client = app.test_client()
+    [listed] = client.get("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()
+    assert (listed["created_by"], listed["created_by_email"], listed["hint"]) == ("acc-1", "jan@agenda.example", None)
+    returning = user(tokens, "acc-2", "an@agenda.example")
+    refused = client.post("/api/v1/partner/profile/link", json={"code": codes["left"]}, headers=returning)
+    assert refused.get_json()["code"] == "invitation.withdrawn"
+    used = client.post("/api/v1/partner/profile/link", json={"code": codes["used"]}, headers=returning)
+    assert used.get_json()["code"] == "invitation.used"  # left as it was
+    joined = client.post("/api/v1/partner/profile/link", json={"code": codes["member"]}, headers=returning)
+    assert joined.status_code == 200
