@@ -91,7 +91,7 @@ class Invitations:
     def get(self, code_hash: str) -> Invitation | None:
         return self.session.get(Invitation, code_hash, with_for_update=True)
 
-    def of_partner(self, partner_id: str, invitation_id: str) -> Invitation | None:
+    def by_id(self, partner_id: str, invitation_id: str) -> Invitation | None:
         query = sa.select(Invitation).where(Invitation.partner_id == partner_id, Invitation.id == invitation_id)
         return self.session.scalar(query.with_for_update())
 

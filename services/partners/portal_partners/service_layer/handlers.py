@@ -140,7 +140,7 @@ def open_invitations(unit_of_work: UnitOfWorkFactory, account_id: str) -> list[I
 def withdraw_invitation(unit_of_work: UnitOfWorkFactory, account_id: str, invitation_id: str) -> None:
     """Any member may withdraw any open code of the profile, e.g. one sent to the wrong person."""
     with unit_of_work() as uow:
-        invitation = Invitations(uow.session).of_partner(_membership(uow, account_id).partner_id, invitation_id)
+        invitation = Invitations(uow.session).by_id(_membership(uow, account_id).partner_id, invitation_id)
         if invitation is None:
             raise NotFound(invitation_id)
         AuditLog(uow.session).add([invitation.withdraw(account_id, utcnow())])
