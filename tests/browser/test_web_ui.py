@@ -330,3 +330,41 @@ def test_a_partner_edits_and_is_asked_before_access_goes_and_a_moderator_exports
     rows = download.value.path().read_text().splitlines()
     assert rows[0] == ",".join(LEDGER_COLUMNS)  # what the scopes service exports, through the browser
     assert download.value.suggested_filename == "toestemmingen.csv"
+
+
+def test_a_partner_sees_the_open_invitation_codes_and_withdraws_one(people, portal):
+    partner, newcomer = people(), people()
+    page = new_partner_with_profile(partner, "jo@codes.example", "Codes BV")
+    expect(page.get_by_text("Er zijn geen open uitnodigingscodes.")).to_be_visible()
+    codes = []
+    for _ in range(2):
+        page.get_by_role("button", name="Gebruiker koppelen").click()
+        invitation = page.get_by_role("dialog")
+        codes.append(invitation.locator("code").inner_text())
+        invitation.get_by_role("button", name="Sluiten").click()
+    listed = page.locator("table").filter(has_text="Gemaakt door")
+    expect(listed.locator("tbody tr")).to_have_count(2)
+    expect(listed.locator("tbody tr").first).to_contain_text(f"…{codes[0][-4:]}")
+    expect(listed.locator("tbody tr").first).to_contain_text("jo@codes.example")
+
+    withdraw = page.get_by_role("button", name=f"Code …{codes[0][-4:]} intrekken")
+    expect(withdraw).to_have_class("danger")
+    withdraw.click()
+    page.get_by_role("dialog").get_by_role("button", name="Annuleren").click()
+    expect(listed.locator("tbody tr")).to_have_count(2)
+    withdraw.click()
+    confirm = page.get_by_role("dialog")
+    expect(confirm.get_by_role("heading", name=f"Code …{codes[0][-4:]} intrekken?")).to_be_visible()
+    partner.shot("front-withdraw-invitation-code")
+    confirm.get_by_role("button", name="Intrekken").click()
+    expect(page.get_by_text("De uitnodigingscode is ingetrokken.")).to_be_visible()
+    expect(listed.locator("tbody tr")).to_have_count(1)
+    expect(listed).to_contain_text(f"…{codes[1][-4:]}")
+    expect(page.locator("table").filter(has_text="Veld").get_by_text("Uitnodigingscodes").first).to_be_visible()
+
+    register_and_activate(newcomer, "kim@codes.example")
+    joining = sign_in_to_front_office(newcomer, "kim@codes.example")
+    joining.get_by_role("link", name=re.compile("Met bestaand profiel koppelen")).click()
+    joining.get_by_label("Uitnodigingscode").fill(codes[0])
+    joining.get_by_role("button", name="Koppelen", exact=True).click()
+    expect(joining.locator('[data-field="code"] .field-error')).to_contain_text("Deze uitnodigingscode is ingetrokken.")

@@ -28,6 +28,14 @@ TEXTS = {
         "nl": "Deze uitnodigingscode is al gebruikt. Vraag een nieuwe aan je collega.",
         "en": "This invitation code has been used already. Ask your colleague for a new one.",
     },
+    "invitation.withdrawn": {
+        "nl": "Deze uitnodigingscode is ingetrokken. Vraag een nieuwe aan een gebruiker van het profiel.",
+        "en": "This invitation code has been withdrawn. Ask a user of the profile for a new one.",
+    },
+    "invitation.not_open": {
+        "nl": "Deze uitnodigingscode is al gebruikt, verlopen of ingetrokken: er valt niets meer in te trekken.",
+        "en": "This invitation code has been used, has expired or was withdrawn already: nothing is left to withdraw.",
+    },
     "invitation.too_many": {
         "nl": "Te veel foute codes. Probeer het over een kwartier opnieuw.",
         "en": "Too many wrong codes. Try again in a quarter of an hour.",

@@ -8,9 +8,12 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from portal_partners.adapters import orm
 from portal_partners.bootstrap import SERVICE
+from portal_partners.domain.invitations import code_hash
 from portal_partners.domain.profiles import enterprise_number
 from portalkit.events.envelope import Envelope
+from portalkit.migrations import upgrade
 from portalkit.testing import start_service
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -302,3 +305,114 @@ def test_the_profile_keeps_the_creators_language_for_its_mails(service, tokens):
     english = {"Authorization": f"Bearer {tokens.token('acc-en', roles=['partner'], email='e@x.example', locale='en')}"}
     app.test_client().post("/api/v1/partner/profile", json=VALID, headers=english)
     assert events(runtime, "partners.profile.created")[0]["language"] == "en"
+
+
+def test_an_unlinked_member_cannot_rejoin_with_a_code_he_made(service, tokens):
+    """Issue 14, failure 2: his codes die with his membership, so he cannot come back and invite others."""
+    app, _ = service
+    client = app.test_client()
+    create(client, tokens)
+    colleague = user(tokens, "acc-2", "an@agenda.example")
+    code = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()["code"]
+    client.post("/api/v1/partner/profile/link", json={"code": code}, headers=colleague)
+    own_code = client.post("/api/v1/partner/profile/invitations", headers=colleague).get_json()["code"]
+    assert client.delete("/api/v1/partner/profile/users/acc-2", headers=user(tokens)).status_code == 204
+    rejoined = client.post("/api/v1/partner/profile/link", json={"code": own_code}, headers=colleague)
+    assert rejoined.status_code == 400 and rejoined.get_json()["code"] == "invitation.withdrawn"
+    assert client.post("/api/v1/partner/profile/invitations", headers=colleague).status_code == 404
+    assert client.get("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json() == []
+    audit = client.get("/api/v1/partner/profile/audit", headers=user(tokens)).get_json()
+    withdrawn = [entry for entry in audit if entry["field"] == "invitations" and entry["new_value"] is None]
+    assert [(entry["account_id"], entry["old_value"]) for entry in withdrawn] == [("acc-1", f"…{own_code[-4:]}")]
+
+
+def test_members_see_the_open_codes_and_any_of_them_withdraws_one(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    create(client, tokens)
+    colleague = user(tokens, "acc-2", "an@agenda.example")
+    used = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()
+    client.post("/api/v1/partner/profile/link", json={"code": used["code"]}, headers=colleague)
+    his = client.post("/api/v1/partner/profile/invitations", headers=colleague).get_json()
+    mine = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()
+    expired = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()
+    with runtime.database.session() as session:
+        session.execute(
+            sa.text("UPDATE invitations SET expires_at = :past WHERE id = :id"),
+            {"past": dt.datetime(2020, 1, 1), "id": expired["id"]},
+        )
+        session.commit()
+    listed = client.get("/api/v1/partner/profile/invitations", headers=colleague).get_json()
+    assert [(i["id"], i["created_by"], i["created_by_email"]) for i in listed] == [
+        (his["id"], "acc-2", "an@agenda.example"),
+        (mine["id"], "acc-1", "jan@agenda.example"),
+    ]
+    assert listed[1]["hint"] == mine["code"][-4:] and listed[1]["expires_at"] == mine["expires_at"]
+    assert "code" not in listed[0] and "code_hash" not in listed[0]
+
+    stranger = user(tokens, "acc-9", "x@other.example")
+    create(client, tokens, account_id="acc-9", name="Ander Bedrijf")
+    assert client.get("/api/v1/partner/profile/invitations", headers=stranger).get_json() == []
+    foreign = client.delete(f"/api/v1/partner/profile/invitations/{mine['id']}", headers=stranger)
+    assert foreign.status_code == 404
+
+    assert client.delete(f"/api/v1/partner/profile/invitations/{mine['id']}", headers=colleague).status_code == 204
+    assert [i["id"] for i in client.get("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()] == [
+        his["id"]
+    ]
+    refused = client.post("/api/v1/partner/profile/link", json={"code": mine["code"]}, headers=user(tokens, "acc-3"))
+    assert refused.status_code == 400
+    assert refused.get_json()["detail"].startswith("Deze uitnodigingscode is ingetrokken.")
+    for closed in (mine, used, expired):
+        again = client.delete(f"/api/v1/partner/profile/invitations/{closed['id']}", headers=colleague)
+        assert again.status_code == 409 and again.get_json()["code"] == "invitation.not_open"
+    english = client.delete(f"/api/v1/partner/profile/invitations/{mine['id']}?lang=en", headers=colleague)
+    assert english.get_json()["detail"].startswith("This invitation code has been used, has expired or was withdrawn")
+
+    audit = client.get("/api/v1/partner/profile/audit", headers=user(tokens)).get_json()
+    codes = [(e["account_id"], e["old_value"], e["new_value"]) for e in audit if e["field"] == "invitations"]
+    label = f"…{mine['code'][-4:]}"
+    assert codes[0] == ("acc-2", label, None)  # newest first: the withdrawal, by the colleague
+    assert ("acc-1", None, label) in codes and ("acc-2", None, f"…{his['code'][-4:]}") in codes
+    assert mine["code"] not in json.dumps(audit)
+
+
+def test_the_migration_withdraws_open_codes_of_makers_who_left(database_url, tokens):
+    """Codes made before issue 14 by someone no longer a member stop working; the others get their maker's e-mail."""
+    upgrade(database_url, "portal_partners", "0003")
+    engine = sa.create_engine(database_url)
+    now, later = dt.datetime.now(dt.UTC), dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
+    codes = {"member": "MEMBE-RSCOD", "left": "LEFTS-CODEX", "used": "USEDC-ODEXX"}
+    with engine.begin() as connection:
+        fields = {key: value for key, value in VALID.items() if key not in ("logo", "enterprise_number")}
+        connection.execute(
+            orm.profiles.insert().values(
+                **fields, id="p-1", name_key="agenda plus", email="jan@agenda.example", logo=PNG, logo_type="image/png",
+                active=True, created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        connection.execute(
+            orm.memberships.insert().values(
+                account_id="acc-1", partner_id="p-1", email="jan@agenda.example", linked_at=now
+            )
+        )
+        for maker, code in (("acc-1", codes["member"]), ("acc-2", codes["left"]), ("acc-2", codes["used"])):
+            used_at = now if code == codes["used"] else None
+            connection.execute(
+                orm.invitations.insert().values(
+                    code_hash=code_hash(code), partner_id="p-1", created_by=maker, created_at=now, expires_at=later,
+                    used_at=used_at,
+                )
+            )  # fmt: skip
+    engine.dispose()
+    app, _ = start_service(SERVICE, database_url, tokens)
+    client = app.test_client()
+    [listed] = client.get("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()
+    assert (listed["created_by"], listed["created_by_email"], listed["hint"]) == ("acc-1", "jan@agenda.example", None)
+    returning = user(tokens, "acc-2", "an@agenda.example")
+    refused = client.post("/api/v1/partner/profile/link", json={"code": codes["left"]}, headers=returning)
+    assert refused.get_json()["code"] == "invitation.withdrawn"
+    used = client.post("/api/v1/partner/profile/link", json={"code": codes["used"]}, headers=returning)
+    assert used.get_json()["code"] == "invitation.used"  # left as it was
+    joined = client.post("/api/v1/partner/profile/link", json={"code": codes["member"]}, headers=returning)
+    assert joined.status_code == 200

@@ -102,8 +102,9 @@ async function currentProfile() {
 async function profilePage() {
   const profile = await currentProfile();
   if (!profile) return welcome();
-  const [users, audit] = await Promise.all([
+  const [users, invitations, audit] = await Promise.all([
     api("GET", "/api/v1/partner/profile/users"),
+    api("GET", "/api/v1/partner/profile/invitations"),
     apiPage("/api/v1/partner/profile/audit", { page_size: 20 }),
   ]);
   const emailOf = Object.fromEntries(users.map((user) => [user.account_id, user.email]));
@@ -134,6 +135,17 @@ async function profilePage() {
       [t("users.linked_at"), (user) => formatDate(user.linked_at)],
     ], users),
     h("button", { type: "button", onclick: invite }, t("users.invite")),
+    h("h2", {}, t("invitations.title")),
+    h("p", {}, t("invitations.intro")),
+    invitations.length
+      ? table([
+        [t("invitations.code"), (invitation) => codeLabel(invitation)],
+        [t("invitations.made_by"), (invitation) => invitation.created_by_email || invitation.created_by],
+        [t("invitations.expires_at"), (invitation) => formatDate(invitation.expires_at)],
+        ["", (invitation) => h("button", { type: "button", class: "danger", onclick: () => withdraw(invitation),
+          "aria-label": t("invitations.withdraw_code", { code: codeLabel(invitation) }) }, t("invitations.withdraw"))],
+      ], invitations)
+      : empty(t("invitations.empty")),
     h("h2", {}, t("audit.title")),
     audit.items.length
       ? table([
@@ -159,6 +171,22 @@ async function invite() {
       h("p", { class: "hint" }, t("users.invite_valid_until", { when: formatDate(invitation.expires_at) }))),
     buttons: [{ label: t("action.close"), value: "close", primary: true }],
   });
+  go("#/profile"); // the new code joins the list of open codes
+}
+
+const codeLabel = (invitation) => (invitation.hint ? `…${invitation.hint}` : "—");
+
+async function withdraw(invitation) {
+  const answer = await dialog({
+    title: t("invitations.withdraw_title", { code: codeLabel(invitation) }),
+    body: h("p", {}, t("invitations.withdraw_warning", {
+      who: invitation.created_by_email || invitation.created_by, when: formatDate(invitation.expires_at) })),
+    buttons: [{ label: t("action.cancel"), value: "" },
+      { label: t("invitations.withdraw"), value: "withdraw", primary: true }],
+  });
+  if (answer !== "withdraw") return;
+  await perform(() => api("DELETE", `/api/v1/partner/profile/invitations/${encodeURIComponent(invitation.id)}`),
+    t("invitations.withdrawn"), "#/profile");
 }
 
 function welcome() {

@@ -52,12 +52,19 @@ invitations = sa.Table(
     "invitations",
     metadata,
     sa.Column("code_hash", sa.String(64), primary_key=True),
-    sa.Column("partner_id", sa.String(36), sa.ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("id", sa.String(36), nullable=False, unique=True),
+    sa.Column(
+        "partner_id", sa.String(36), sa.ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("created_by", sa.String(36), nullable=False),
+    sa.Column("created_by_email", sa.String(320)),
+    sa.Column("hint", sa.String(8)),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("expires_at", UtcDateTime(), nullable=False),
     sa.Column("used_by", sa.String(36)),
     sa.Column("used_at", UtcDateTime()),
+    sa.Column("withdrawn_by", sa.String(36)),
+    sa.Column("withdrawn_at", UtcDateTime()),
 )
 
 redeem_failures = sa.Table(

@@ -91,6 +91,21 @@ class Invitations:
     def get(self, code_hash: str) -> Invitation | None:
         return self.session.get(Invitation, code_hash, with_for_update=True)
 
+    def by_id(self, partner_id: str, invitation_id: str) -> Invitation | None:
+        query = sa.select(Invitation).where(Invitation.partner_id == partner_id, Invitation.id == invitation_id)
+        return self.session.scalar(query.with_for_update())
+
+    def open_of_partner(self, partner_id: str, now: dt.datetime, *, for_update: bool = False) -> list[Invitation]:
+        query = sa.select(Invitation).where(
+            Invitation.partner_id == partner_id,
+            Invitation.used_at.is_(None),
+            Invitation.withdrawn_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        if for_update:
+            query = query.with_for_update()
+        return list(self.session.scalars(query.order_by(Invitation.expires_at, Invitation.id)))
+
     def failures_since(self, account_id: str, since: dt.datetime) -> int:
         table = orm.redeem_failures
         return self.session.scalar(

@@ -9,6 +9,7 @@ from portal_partners.api.schemas import (
     AuditEntrySchema,
     InvitationSchema,
     MembershipSchema,
+    OpenInvitationSchema,
     ProfileFieldsSchema,
     ProfileSchema,
     RedeemSchema,
@@ -87,11 +88,29 @@ class Redeem(MethodView):
 @blp.route("/invitations")
 class Invitations(MethodView):
     @requires("partner")
+    @blp.response(200, OpenInvitationSchema(many=True))
+    def get(self):
+        """The profile's open codes (not used, withdrawn or expired), who made them and until when they work."""
+        with answered_as_problems():
+            return handlers.open_invitations(runtime().unit_of_work, _account()[0])
+
+    @requires("partner")
     @blp.response(201, InvitationSchema)
     def post(self):
-        """A code for a colleague ("Gebruiker koppelen"): valid 5 days, usable once."""
+        """A code for a colleague ("Gebruiker koppelen"): valid 5 days, usable once. Logged in the audit log."""
         with answered_as_problems():
             return handlers.invite(runtime().unit_of_work, _account()[0])
+
+
+@blp.route("/invitations/<invitation_id>")
+class Invitation(MethodView):
+    @requires("partner")
+    @blp.response(204)
+    @blp.alt_response(409, description="The code was used, has expired or was withdrawn already")
+    def delete(self, invitation_id):
+        """Withdraw an open code of the profile, whoever made it. Logged in the audit log."""
+        with answered_as_problems():
+            handlers.withdraw_invitation(runtime().unit_of_work, _account()[0], invitation_id)
 
 
 @blp.route("/users")

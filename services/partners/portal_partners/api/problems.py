@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+from portal_partners.domain.invitations import InvitationInvalid, InvitationNotOpen
 from portal_partners.domain.profiles import InvalidProfile
 from portal_partners.service_layer import handlers
 from portalkit.problems import Problem, field_problem
@@ -24,8 +25,10 @@ def answered_as_problems():
         raise Problem(
             409, "profile.name_taken", name=error.name, errors=[{"field": "name", "pointer": "#/name"}]
         ) from None
-    except handlers.InvitationInvalid as error:
+    except InvitationInvalid as error:
         raise Problem(400, f"invitation.{error.reason}", errors=[{"field": "code", "pointer": "#/code"}]) from None
+    except InvitationNotOpen:
+        raise Problem(409, "invitation.not_open") from None
     except handlers.TooManyGuesses:
         raise Problem(429, "invitation.too_many", headers={"Retry-After": "900"}) from None
     except handlers.NotFound:

@@ -74,9 +74,19 @@ class ProfileSearchSchema(DirectorySearchSchema):
     active = ma.fields.Boolean(load_default=None)
 
 
-class InvitationSchema(ma.Schema):
-    code = ma.fields.String(metadata={"description": "Give it to the colleague; it works once"})
+class OpenInvitationSchema(ma.Schema):
+    """A code as the profile's members see it: never the code itself, only its last characters."""
+
+    id = ma.fields.String()
+    hint = ma.fields.String(allow_none=True, metadata={"description": "The code's last 4 characters"})
+    created_by = ma.fields.String(metadata={"description": "The account that made it"})
+    created_by_email = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
     expires_at = ma.fields.DateTime()
+
+
+class InvitationSchema(OpenInvitationSchema):
+    code = ma.fields.String(metadata={"description": "Give it to the colleague; it works once"})
 
 
 class RedeemSchema(ma.Schema):

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
 from portal_partners.adapters.repositories import ApprovedApplications, AuditLog, Invitations, Memberships, Profiles
 from portal_partners.domain import events
-from portal_partners.domain.invitations import VALID_FOR, Invitation, new_code, normalize_code
+from portal_partners.domain.invitations import Invitation, InvitationInvalid, code_hash, withdraw_made_by
 from portal_partners.domain.profiles import AuditEntry, Membership, Profile, name_key
 from portalkit.events.envelope import Envelope, utcnow
 from portalkit.uow import UnitOfWork
@@ -35,22 +33,12 @@ class NameTaken(Exception):
         self.name = name
 
 
-class InvitationInvalid(Exception):
-    def __init__(self, reason: str):  # "unknown", "expired", "used"
-        super().__init__(reason)
-        self.reason = reason
-
-
 class TooManyGuesses(Exception):
     pass
 
 
 class NotFound(LookupError):
     pass
-
-
-def _hash(code: str) -> str:
-    return hashlib.sha256(normalize_code(code).encode()).hexdigest()
 
 
 def _publish(uow: UnitOfWork, profile: Profile) -> None:
@@ -131,20 +119,32 @@ def logo(unit_of_work: UnitOfWorkFactory, partner_id: str, *, public: bool) -> t
         return profile.logo, profile.logo_type, profile.updated_at
 
 
-@dataclasses.dataclass(frozen=True)
-class IssuedInvitation:
-    code: str
-    expires_at: dt.datetime
-
-
-def invite(unit_of_work: UnitOfWorkFactory, account_id: str) -> IssuedInvitation:
-    now = utcnow()
-    code = new_code()
+def invite(unit_of_work: UnitOfWorkFactory, account_id: str) -> Invitation:
+    """A new code; the answer is the only place its plain text ever appears."""
     with unit_of_work() as uow:
-        partner_id = _membership(uow, account_id).partner_id
-        Invitations(uow.session).add(Invitation(_hash(code), partner_id, account_id, now, now + VALID_FOR))
+        membership = _membership(uow, account_id)
+        invitation = Invitation.issue(
+            partner_id=membership.partner_id, by=account_id, by_email=membership.email, now=utcnow()
+        )
+        Invitations(uow.session).add(invitation)
+        AuditLog(uow.session).add([invitation.created_entry()])
         uow.commit()
-    return IssuedInvitation(code, now + VALID_FOR)
+        return invitation
+
+
+def open_invitations(unit_of_work: UnitOfWorkFactory, account_id: str) -> list[Invitation]:
+    with unit_of_work() as uow:
+        return Invitations(uow.session).open_of_partner(_membership(uow, account_id).partner_id, utcnow())
+
+
+def withdraw_invitation(unit_of_work: UnitOfWorkFactory, account_id: str, invitation_id: str) -> None:
+    """Any member may withdraw any open code of the profile, e.g. one sent to the wrong person."""
+    with unit_of_work() as uow:
+        invitation = Invitations(uow.session).by_id(_membership(uow, account_id).partner_id, invitation_id)
+        if invitation is None:
+            raise NotFound(invitation_id)
+        AuditLog(uow.session).add([invitation.withdraw(account_id, utcnow())])
+        uow.commit()
 
 
 def redeem(unit_of_work: UnitOfWorkFactory, *, account_id: str, email: str, code: str) -> Profile:
@@ -156,17 +156,13 @@ def redeem(unit_of_work: UnitOfWorkFactory, *, account_id: str, email: str, code
             raise TooManyGuesses(account_id)
         if Memberships(uow.session).of_account(account_id) is not None:
             raise AlreadyLinked(account_id)
-        invitation = invitations.get(_hash(code))
-        problem = (
-            None
-            if invitation and invitation.usable(now)
-            else ("unknown" if invitation is None else "used" if invitation.used_at else "expired")
-        )
-        if problem:
+        invitation = invitations.get(code_hash(code))
+        reason = "unknown" if invitation is None else invitation.closed_because(now)
+        if reason:
             invitations.record_failure(account_id, now)
             uow.commit()
-            raise InvitationInvalid(problem)
-        invitation.used_by, invitation.used_at = account_id, now
+            raise InvitationInvalid(reason)
+        invitation.redeem(account_id, now)
         Memberships(uow.session).add(Membership(account_id, invitation.partner_id, email, now))
         AuditLog(uow.session).add([AuditEntry(invitation.partner_id, account_id, now, "users", None, email)])
         uow.publish(events.UserLinked(invitation.partner_id, account_id))
@@ -180,7 +176,11 @@ def users(unit_of_work: UnitOfWorkFactory, account_id: str) -> list[Membership]:
 
 
 def unlink(unit_of_work: UnitOfWorkFactory, account_id: str, user_account_id: str) -> None:
-    """A user leaves, or removes a colleague (the manual has no unlinking yet; the portal offers it)."""
+    """A user leaves, or removes a colleague (the manual has no unlinking yet; the portal offers it).
+
+    The open codes he made are withdrawn in the same transaction, so he cannot come back with one.
+    """
+    now = utcnow()
     with unit_of_work() as uow:
         partner_id = _membership(uow, account_id).partner_id
         memberships = Memberships(uow.session)
@@ -188,7 +188,11 @@ def unlink(unit_of_work: UnitOfWorkFactory, account_id: str, user_account_id: st
         if target is None or target.partner_id != partner_id:
             raise NotFound(user_account_id)
         memberships.remove(target)
-        AuditLog(uow.session).add([AuditEntry(partner_id, account_id, utcnow(), "users", target.email, None)])
+        pending = Invitations(uow.session).open_of_partner(partner_id, now, for_update=True)
+        AuditLog(uow.session).add(
+            [AuditEntry(partner_id, account_id, now, "users", target.email, None)]
+            + withdraw_made_by(pending, user_account_id, account_id, now)
+        )
         uow.publish(events.UserUnlinked(partner_id, user_account_id, account_id))
         uow.commit()
 
