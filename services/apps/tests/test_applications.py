@@ -303,3 +303,31 @@ def test_moderators_find_applications_by_the_partners_name(service, tokens):
     assert runtime.consumer()(envelope.to_json()).value == "ack"
     found = app.test_client().get("/api/v1/admin/applications?q=software", headers=moderator(tokens)).get_json()
     assert [(a["id"], a["partner_name"]) for a in found] == [(application_id, "Agenda Software BV")]
+
+
+def approved(app, tokens, **changes):
+    application_id = create(app, tokens, **changes)
+    response = app.test_client().post(f"/api/v1/admin/applications/{application_id}/approve", headers=moderator(tokens))
+    assert response.status_code == 200, response.get_json()
+    return application_id
+
+
+def test_renaming_and_adding_apis_to_an_approved_application_waits_for_a_moderator(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    application_id = approved(app, tokens)
+    response = client.patch(
+        f"/api/v1/partner/applications/{application_id}",
+        json={"name": "Agenda Plus Smartschool Official", "apis": ["leerlingen", "personeel", "rekeningen"]},
+        headers=partner(tokens),
+    )
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["status"], body["name"], body["apis"]) == ("approved", "Agenda Plus", ["leerlingen", "personeel"])
+    assert body["pending_change"]["name"] == "Agenda Plus Smartschool Official"
+    assert body["pending_change"]["apis_added"] == ["rekeningen"]
+    assert events(runtime, "apps.application.changed") == []  # nothing reaches the scopes service
+    [requested] = events(runtime, "apps.application.change_requested")
+    assert requested["apis_added"] == ["rekeningen"] and requested["requested_by"] == "user-a"
+    history = client.get(f"/api/v1/partner/applications/{application_id}/history", headers=partner(tokens)).get_json()
+    assert history[-1]["kind"] == "change_requested" and history[-1]["changed_by"] == "user-a"
