@@ -98,11 +98,13 @@ def test_rejection_needs_a_reason_and_an_edit_sends_it_back(service, tokens):
     assert edited.status_code == 200 and edited.get_json()["status"] == "new"
     assert len(events(runtime, "apps.application.requested")) == 2  # evaluated again
     history = client.get(f"/api/v1/partner/applications/{application_id}/history", headers=partner(tokens)).get_json()
-    assert [(h["from_status"], h["to_status"]) for h in history] == [
-        (None, "new"),
-        ("new", "rejected"),
-        ("rejected", "new"),
+    assert [(h["kind"], h["from_status"], h["to_status"]) for h in history] == [
+        ("status", None, "new"),
+        ("status", "new", "rejected"),
+        ("edited", "rejected", "rejected"),
+        ("status", "rejected", "new"),
     ]
+    assert history[2]["details"] == {"fields": ["description"]} and history[2]["changed_by"] == "user-a"
     assert history[1]["reason"] == "Beschrijving is te vaag" and history[1]["changed_by"] == "mod-1"
 
 
