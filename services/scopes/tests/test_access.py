@@ -309,3 +309,33 @@ def test_the_ledger_per_role_and_its_csv(service, tokens):
     ]
     partner_try = client.get("/api/v1/admin/grants", headers=partner(tokens))
     assert partner_try.status_code == 403
+
+
+def test_an_added_api_is_grantable_only_once_a_moderator_approved_the_change(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request = link_of(runtime)
+    pending = grant(client, tokens, {"012345": ["rekeningen"]}, request)
+    assert pending.status_code == 422  # apps keeps a pending API to itself: it is not the application's yet
+    deliver(
+        runtime,
+        "apps.application.change_approved",
+        {
+            "application_id": APP,
+            "partner_id": "p1",
+            "change_id": "change-1",
+            "name": "Agenda Pro",
+            "previous_name": "Agenda Plus",
+            "contact_email": "dev@a.example",
+            "apis": ["leerlingen", "personeel", "rekeningen"],
+            "apis_added": ["rekeningen"],
+            "approved_by": "m",
+        },
+    )
+    granted = grant(client, tokens, {"012345": ["rekeningen"]}, request)
+    assert granted.status_code == 200, granted.get_json()
+    assert granted.get_json()["name"] == "Agenda Pro"
+    assert outbox(runtime, "scopes.grants.changed")[-1]["added"] == [
+        {"api": "rekeningen", "institution_number": "012345"}
+    ]
