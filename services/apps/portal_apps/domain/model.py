@@ -99,6 +99,7 @@ class PendingChange:
     requested_at: dt.datetime
 
     def diff(self, current_name: str) -> dict:
+        """The change as history details, so the history keeps what was asked after the change is gone."""
         details: dict = {"apis_added": list(self.apis_added)} if self.apis_added else {}
         if self.name is not None:
             details["name"] = [current_name, self.name]
