@@ -352,6 +352,8 @@ def test_a_moderator_approves_a_pending_change_of_an_approved_application_with_i
     expect(pending).to_contain_text("Rooster App → Rooster App Smartschool Official")
     expect(pending).to_contain_text("Rekeningen")
     partner.shot("front-change-pending")
+    page.get_by_role("link", name="Applicaties", exact=True).click()
+    expect(page.locator("tr", has_text="Rooster App")).to_contain_text("Wijziging wacht")
 
     # the moderator finds it in the queue with its diff, and approves it
     back = moderator.page
@@ -372,7 +374,7 @@ def test_a_moderator_approves_a_pending_change_of_an_approved_application_with_i
     moderator.shot("back-change-approved")
 
     # the partner sees the new name and API; the history says who asked and who approved
-    page.reload()
+    page.goto(f"{portal}/#/apps/{application_id}")
     expect(page.get_by_role("heading", name="Rooster App Smartschool Official")).to_be_visible()
     expect(page.get_by_role("definition").filter(has_text="Rekeningen")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Wijziging gevraagd"))).to_be_visible()

@@ -12,6 +12,10 @@ export const apiLabel = (name) => t(`api.${name}`);
 export const categoryLabel = (key) => t(`category.${key}`);
 export const requestStateBadge = (state) => h("span", { class: `badge badge-${state}` }, t(`request.${state}`));
 
+/** An application's status, and whether a change of it waits for the moderator. */
+export const statusBadges = (app) => [badge(app.status),
+  app.pending_change ? [" ", h("span", { class: "badge badge-pending" }, t("change.pending_badge"))] : null];
+
 /** What a change of an approved application asks for: a new name (old → new) and the APIs it adds. */
 export function changeDiff({ name, apis_added: added }, currentName) {
   return definition([

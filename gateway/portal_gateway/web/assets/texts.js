@@ -217,6 +217,7 @@ const nl = {
   "change.name": "Naam",
   "change.apis_added": "API's erbij",
   "change.pending_title": "Wijziging wacht op goedkeuring",
+  "change.pending_badge": "Wijziging wacht",
   "change.pending_intro":
     "Deze wijziging wacht op de moderator. Tot ze goedgekeurd is, blijven de goedgekeurde naam en API's gelden en kunnen scholen enkel toegang geven tot die API's.",
   "change.edit_hint":
@@ -557,6 +558,7 @@ const en = {
   "change.name": "Name",
   "change.apis_added": "APIs added",
   "change.pending_title": "Change awaiting approval",
+  "change.pending_badge": "Change waiting",
   "change.pending_intro":
     "This change waits for the moderator. Until it is approved, the approved name and APIs stay in force and schools can only give access to those APIs.",
   "change.edit_hint":

@@ -6,7 +6,7 @@ import {
   drawShell, formatDate, go, h, notice, pager, perform, startApp, t, table,
 } from "/assets/core.js";
 import {
-  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, searchForm, statusHistory,
+  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, searchForm, statusBadges, statusHistory,
 } from "/assets/common.js";
 
 const session = new Session("portal-back-office", "/backoffice/");
@@ -26,7 +26,7 @@ function applicationTable(items) {
   return table([
     [t("apps.name"), (app) => h("a", { href: `#/applications/${app.id}` }, app.name)],
     [t("back.partner"), (app) => app.partner_name || "—"],
-    [t("apps.status"), (app) => badge(app.status)],
+    [t("apps.status"), statusBadges],
     [t("apps.apis"), (app) => app.apis.map(apiLabel).join(", ")],
     [t("apps.created_at"), (app) => formatDate(app.created_at)],
   ], items);

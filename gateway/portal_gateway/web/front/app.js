@@ -5,7 +5,7 @@ import {
   drawShell, field, form, formatDate, go, h, language, notice, pager, perform, startApp, t, table, tabs,
 } from "/assets/core.js";
 import {
-  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, requestStateBadge, searchForm, statusHistory,
+  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, requestStateBadge, searchForm, statusBadges, statusHistory,
 } from "/assets/common.js";
 
 const session = new Session("portal-front-office", "/");
@@ -289,7 +289,7 @@ async function applicationsPage(query) {
     items.length
       ? table([
         [t("apps.name"), (app) => h("a", { href: `#/apps/${app.id}` }, app.name)],
-        [t("apps.status"), (app) => badge(app.status)],
+        [t("apps.status"), statusBadges],
         [t("apps.client_id"), (app) => (app.client_id ? h("code", {}, app.client_id) : "—")],
         [t("apps.apis"), (app) => app.apis.map(apiLabel).join(", ")],
         [t("apps.created_at"), (app) => formatDate(app.created_at, false)],
