@@ -368,3 +368,53 @@ def test_a_partner_sees_the_open_invitation_codes_and_withdraws_one(people, port
     joining.get_by_label("Uitnodigingscode").fill(codes[0])
     joining.get_by_role("button", name="Koppelen", exact=True).click()
     expect(joining.locator('[data-field="code"] .field-error')).to_contain_text("Deze uitnodigingscode is ingetrokken.")
+
+
+def test_a_moderator_approves_a_pending_change_of_an_approved_application_with_its_diff(people, portal):
+    partner = people()
+    page = new_partner_with_profile(partner, "info@rooster.example", "Rooster BV")
+    application_id = request_application(page, "Rooster App")
+    moderator = moderator_approves(people, "Rooster App")
+
+    # the partner renames the approved application and adds an API: both wait, the approved values stay
+    page.goto(f"{portal}/#/apps/{application_id}")
+    page.get_by_role("link", name="Bewerken").click()
+    expect(page.get_by_text("Een nieuwe naam of extra API's gelden pas na goedkeuring")).to_be_visible()
+    page.get_by_label("Naam").fill("Rooster App Smartschool Official")
+    page.get_by_label("Rekeningen", exact=True).check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Opgeslagen. De nieuwe naam of extra API's wachten")).to_be_visible()
+    expect(page.get_by_role("heading", name="Rooster App", exact=True)).to_be_visible()
+    pending = page.locator(".pending-change")
+    expect(pending.get_by_role("heading", name="Wijziging wacht op goedkeuring")).to_be_visible()
+    expect(pending).to_contain_text("Rooster App → Rooster App Smartschool Official")
+    expect(pending).to_contain_text("Rekeningen")
+    partner.shot("front-change-pending")
+    page.get_by_role("link", name="Applicaties", exact=True).click()
+    expect(page.locator("tr", has_text="Rooster App")).to_contain_text("Wijziging wacht")
+
+    # the moderator finds it in the queue with its diff, and approves it
+    back = moderator.page
+    back.get_by_role("link", name="Nieuwe aanvragen", exact=True).click()
+    expect(back.get_by_role("heading", name="Wijzigingen van goedgekeurde applicaties")).to_be_visible()
+    listed = back.locator("tr", has_text="Rooster BV")
+    expect(listed).to_contain_text("Rooster App Smartschool Official")
+    expect(listed).to_contain_text("Rekeningen")
+    moderator.shot("back-change-queue")
+    listed.get_by_role("link", name="Rooster App").click()
+    diff = back.locator(".pending-change")
+    expect(diff).to_contain_text("Rooster App → Rooster App Smartschool Official")
+    expect(diff).to_contain_text("API's erbij")
+    diff.get_by_role("button", name="Wijziging goedkeuren").click()
+    expect(back.get_by_role("heading", name="Rooster App Smartschool Official")).to_be_visible()
+    expect(back.locator(".pending-change")).to_have_count(0)
+    expect(back.get_by_role("row", name=re.compile("Wijziging goedgekeurd"))).to_contain_text("Rekeningen")
+    moderator.shot("back-change-approved")
+
+    # the partner sees the new name and API; the history says who asked and who approved
+    page.goto(f"{portal}/#/apps/{application_id}")
+    expect(page.get_by_role("heading", name="Rooster App Smartschool Official")).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text="Rekeningen")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Wijziging gevraagd"))).to_be_visible()
+    mailed = mail_links(portal, "dev@agenda.example", "De wijziging van Rooster App is goedgekeurd")
+    assert f"{portal}/#/apps/{application_id}" in mailed

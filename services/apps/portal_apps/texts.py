@@ -27,6 +27,12 @@ TEXTS = {
         "Bevestig om verder te gaan.",
         "en": "Unchecking {apis} removes the access schools gave the application for it. Confirm to go on.",
     },
+    "apps.change_not_pending": {
+        "nl": "Deze wijziging wacht niet meer op een beoordeling: de partner heeft ze vervangen of ingetrokken, "
+        "of ze is al beoordeeld. Bekijk de applicatie opnieuw.",
+        "en": "This change no longer awaits a decision: the partner replaced or withdrew it, or it was already "
+        "judged. Look at the application again.",
+    },
     "apps.self_moderation": {
         "nl": "Je kan geen applicatie van je eigen partner beoordelen.",
         "en": "You cannot judge an application of your own partner.",

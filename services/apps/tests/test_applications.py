@@ -99,11 +99,13 @@ def test_rejection_needs_a_reason_and_an_edit_sends_it_back(service, tokens):
     assert edited.status_code == 200 and edited.get_json()["status"] == "new"
     assert len(events(runtime, "apps.application.requested")) == 2  # evaluated again
     history = client.get(f"/api/v1/partner/applications/{application_id}/history", headers=partner(tokens)).get_json()
-    assert [(h["from_status"], h["to_status"]) for h in history] == [
-        (None, "new"),
-        ("new", "rejected"),
-        ("rejected", "new"),
+    assert [(h["kind"], h["from_status"], h["to_status"]) for h in history] == [
+        ("status", None, "new"),
+        ("status", "new", "rejected"),
+        ("edited", "rejected", "rejected"),
+        ("status", "rejected", "new"),
     ]
+    assert history[2]["details"] == {"fields": ["description"]} and history[2]["changed_by"] == "user-a"
     assert history[1]["reason"] == "Beschrijving is te vaag" and history[1]["changed_by"] == "mod-1"
 
 
@@ -350,3 +352,140 @@ def test_a_revoked_token_or_login_session_is_refused_at_once(service, tokens, ki
     )
     refused = app.test_client().get("/api/v1/partner/applications", headers=headers)
     assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].endswith('error="invalid_token"')
+
+
+def approved(app, tokens, **changes):
+    application_id = create(app, tokens, **changes)
+    response = app.test_client().post(f"/api/v1/admin/applications/{application_id}/approve", headers=moderator(tokens))
+    assert response.status_code == 200, response.get_json()
+    return application_id
+
+
+def test_renaming_and_adding_apis_to_an_approved_application_waits_for_a_moderator(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    application_id = approved(app, tokens)
+    response = client.patch(
+        f"/api/v1/partner/applications/{application_id}",
+        json={"name": "Agenda Plus Smartschool Official", "apis": ["leerlingen", "personeel", "rekeningen"]},
+        headers=partner(tokens),
+    )
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["status"], body["name"], body["apis"]) == ("approved", "Agenda Plus", ["leerlingen", "personeel"])
+    assert body["pending_change"]["name"] == "Agenda Plus Smartschool Official"
+    assert body["pending_change"]["apis_added"] == ["rekeningen"]
+    assert events(runtime, "apps.application.changed") == []  # nothing reaches the scopes service
+    [requested] = events(runtime, "apps.application.change_requested")
+    assert requested["apis_added"] == ["rekeningen"] and requested["requested_by"] == "user-a"
+    history = client.get(f"/api/v1/partner/applications/{application_id}/history", headers=partner(tokens)).get_json()
+    assert history[-1]["kind"] == "change_requested" and history[-1]["changed_by"] == "user-a"
+
+
+def ask_change(app, tokens, application_id, **changes):
+    response = app.test_client().patch(
+        f"/api/v1/partner/applications/{application_id}", json=changes, headers=partner(tokens)
+    )
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["pending_change"]
+
+
+def test_the_moderator_sees_the_change_in_the_queue_and_approves_it(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    waiting = approved(app, tokens, name="Eerste")
+    untouched = approved(app, tokens, name="Ongewijzigd")
+    change = ask_change(app, tokens, waiting, name="Eerste Official", apis=["leerlingen", "personeel", "rekeningen"])
+    queue = client.get("/api/v1/admin/applications/changes", headers=moderator(tokens))
+    assert queue.status_code == 200 and '"total": 1' in queue.headers["X-Pagination"]
+    [listed] = queue.get_json()
+    assert (listed["id"], listed["name"], listed["apis"]) == (waiting, "Eerste", ["leerlingen", "personeel"])
+    assert listed["pending_change"] == {**change, "name": "Eerste Official", "apis_added": ["rekeningen"]}
+    assert untouched not in [a["id"] for a in queue.get_json()]
+    assert client.get("/api/v1/admin/applications/changes", headers=partner(tokens)).status_code == 403
+    response = client.post(
+        f"/api/v1/admin/applications/{waiting}/changes/{change['id']}/approve", headers=moderator(tokens)
+    )
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["name"], body["apis"], body["pending_change"]) == (
+        "Eerste Official",
+        ["leerlingen", "personeel", "rekeningen"],
+        None,
+    )
+    [approved_change] = events(runtime, "apps.application.change_approved")
+    assert approved_change["apis"] == ["leerlingen", "personeel", "rekeningen"]
+    assert approved_change["approved_by"] == "mod-1" and approved_change["previous_name"] == "Eerste"
+    assert client.get("/api/v1/admin/applications/changes", headers=moderator(tokens)).get_json() == []
+    history = client.get(f"/api/v1/admin/applications/{waiting}/history", headers=moderator(tokens)).get_json()
+    assert [(h["kind"], h["changed_by"]) for h in history[-2:]] == [
+        ("change_requested", "user-a"),
+        ("change_approved", "mod-1"),
+    ]
+    assert history[-1]["details"] == {"name": ["Eerste", "Eerste Official"], "apis_added": ["rekeningen"]}
+
+
+def test_a_rejected_change_needs_a_reason_and_leaves_the_approved_values(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    application_id = approved(app, tokens)
+    change = ask_change(app, tokens, application_id, name="Agenda Plus Smartschool Official")
+    url = f"/api/v1/admin/applications/{application_id}/changes/{change['id']}/reject"
+    no_reason = client.post(url, json={"reason": ""}, headers=moderator(tokens))
+    assert no_reason.status_code == 422 and no_reason.get_json()["errors"][0]["field"] == "reason"
+    rejected = client.post(url, json={"reason": "Misleidende naam"}, headers=moderator(tokens))
+    assert rejected.status_code == 200
+    assert (rejected.get_json()["name"], rejected.get_json()["pending_change"]) == ("Agenda Plus", None)
+    [event] = events(runtime, "apps.application.change_rejected")
+    assert (event["reason"], event["proposed_name"], event["rejected_by"]) == (
+        "Misleidende naam",
+        "Agenda Plus Smartschool Official",
+        "mod-1",
+    )
+    history = client.get(f"/api/v1/partner/applications/{application_id}/history", headers=partner(tokens)).get_json()
+    assert (history[-1]["kind"], history[-1]["reason"]) == ("change_rejected", "Misleidende naam")
+    again = client.post(url, json={"reason": "nog eens"}, headers=moderator(tokens))
+    assert again.status_code == 409 and again.get_json()["code"] == "apps.change_not_pending"
+
+
+def test_a_replaced_change_cannot_be_approved_by_its_old_id(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    application_id = approved(app, tokens)
+    first = ask_change(app, tokens, application_id, name="Agenda Pro")
+    second = ask_change(app, tokens, application_id, apis=["leerlingen", "personeel", "internen"])
+    assert (second["name"], second["apis_added"]) == ("Agenda Pro", ["internen"])
+    stale = client.post(
+        f"/api/v1/admin/applications/{application_id}/changes/{first['id']}/approve",
+        headers={**moderator(tokens), "Accept-Language": "en"},
+    )
+    assert stale.status_code == 409 and stale.content_type == "application/problem+json"
+    assert "no longer awaits" in stale.get_json()["detail"]
+    assert events(runtime, "apps.application.change_approved") == []
+    assert len(events(runtime, "apps.application.change_requested")) == 2
+
+
+def test_a_moderator_of_the_same_partner_may_not_judge_its_change(service, tokens):
+    app, _ = service
+    application_id = approved(app, tokens)
+    change = ask_change(app, tokens, application_id, name="Agenda Pro")
+    response = app.test_client().post(
+        f"/api/v1/admin/applications/{application_id}/changes/{change['id']}/approve",
+        headers=moderator(tokens, partner_id="partner-a"),
+    )
+    assert response.status_code == 403
+
+
+def test_the_partner_sees_the_pending_change_and_other_fields_change_at_once(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    application_id = approved(app, tokens)
+    ask_change(app, tokens, application_id, name="Agenda Pro", description="Ook rekeningen.")
+    body = client.get(f"/api/v1/partner/applications/{application_id}", headers=partner(tokens)).get_json()
+    assert (body["name"], body["description"], body["pending_change"]["name"]) == (
+        "Agenda Plus",
+        "Ook rekeningen.",
+        "Agenda Pro",
+    )
+    [changed] = events(runtime, "apps.application.changed")
+    assert (changed["changed_fields"], changed["name"]) == (["description"], "Agenda Plus")

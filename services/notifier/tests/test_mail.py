@@ -320,3 +320,67 @@ def test_mails_about_an_english_speaking_partner_are_in_english(service, sink):
     assert subjects == ["Partner profile Agenda BV changed", "Your application Agenda Plus is approved"]
     [contact] = mails_to(sink, "dev@agenda.example")
     assert contact["Subject"] == "Your application Agenda Plus is approved" and contact["Content-Language"] == "en"
+
+
+CHANGE = {**APP, "change_id": "c1", "apis_added": ["rekeningen"]}
+
+
+def test_a_change_to_an_approved_application_asks_every_moderator(service, sink):
+    _, runtime = service
+    deliver(
+        runtime,
+        ("apps.application.change_requested", {**CHANGE, "proposed_name": "Agenda Official", "requested_by": "u1"}),
+    )
+    send(runtime)
+    assert sorted(mail["To"] for mail in sink.messages()) == sorted(MODERATORS)
+    mail = mails_to(sink, MODERATORS[0])[0]
+    assert mail["Subject"] == "Wijziging van Agenda Plus wacht op goedkeuring"
+    assert "Naam: Agenda Plus → Agenda Official" in text_of(mail) and "API's erbij: rekeningen" in text_of(mail)
+    assert 'href="https://portal.test/backoffice/#/applications/app-1"' in html_of(mail)
+
+
+def test_the_decision_on_a_change_reaches_the_partner_and_the_app_contact(service, sink):
+    _, runtime = service
+    deliver(
+        runtime,
+        PROFILE,
+        (
+            "apps.application.change_rejected",
+            {**CHANGE, "proposed_name": None, "reason": "Niet <nodig>", "rejected_by": "m"},
+        ),
+        (
+            "apps.application.change_approved",
+            {
+                **CHANGE,
+                "name": "Agenda Official",
+                "previous_name": "Agenda Plus",
+                "apis": ["leerlingen", "rekeningen"],
+                "approved_by": "m",
+            },
+        ),
+    )
+    send(runtime)
+    for recipient in ("info@agenda.example", "dev@agenda.example"):
+        subjects = sorted(mail["Subject"] for mail in mails_to(sink, recipient))
+        assert subjects == ["De wijziging van Agenda Plus is afgewezen", "De wijziging van Agenda Plus is goedgekeurd"]
+    approved = next(m for m in mails_to(sink, "dev@agenda.example") if "goedgekeurd" in m["Subject"])
+    assert 'heet nu "Agenda Official"' in text_of(approved) and "toegang geven tot: rekeningen" in text_of(approved)
+    rejected = next(m for m in mails_to(sink, "dev@agenda.example") if "afgewezen" in m["Subject"])
+    assert "Niet <nodig>" in text_of(rejected) and "Niet &lt;nodig&gt;" in html_of(rejected)
+    assert "Gevraagde naam" not in text_of(rejected) and "Gevraagde API's: rekeningen" in text_of(rejected)
+
+
+def test_the_decision_on_a_change_is_in_english_for_an_english_speaking_partner(service, sink):
+    _, runtime = service
+    deliver(
+        runtime,
+        ("partners.profile.created", {**PROFILE[1], "language": "en"}),
+        (
+            "apps.application.change_approved",
+            {**CHANGE, "previous_name": "Agenda Plus", "apis": ["leerlingen", "rekeningen"], "approved_by": "m"},
+        ),
+    )
+    send(runtime)
+    [mail] = mails_to(sink, "dev@agenda.example")
+    assert mail["Subject"] == "The change of Agenda Plus is approved" and mail["Content-Language"] == "en"
+    assert "now called" not in text_of(mail) and "also give access to: rekeningen" in text_of(mail)

@@ -316,3 +316,33 @@ def test_a_colleague_removed_from_the_profile_can_ask_no_school(service, tokens)
     )
     assert response.status_code == 403 and response.get_json()["code"] == "requests.no_profile"
     assert client.get(f"/api/v1/partner/access-requests?application_id={APP}", headers=headers).status_code == 403
+
+
+def test_an_added_api_is_grantable_only_once_a_moderator_approved_the_change(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request = link_of(runtime)
+    pending = grant(client, tokens, {"012345": ["rekeningen"]}, request)
+    assert pending.status_code == 422  # apps keeps a pending API to itself: it is not the application's yet
+    deliver(
+        runtime,
+        "apps.application.change_approved",
+        {
+            "application_id": APP,
+            "partner_id": "p1",
+            "change_id": "change-1",
+            "name": "Agenda Pro",
+            "previous_name": "Agenda Plus",
+            "contact_email": "dev@a.example",
+            "apis": ["leerlingen", "personeel", "rekeningen"],
+            "apis_added": ["rekeningen"],
+            "approved_by": "m",
+        },
+    )
+    granted = grant(client, tokens, {"012345": ["rekeningen"]}, request)
+    assert granted.status_code == 200, granted.get_json()
+    assert granted.get_json()["name"] == "Agenda Pro"
+    assert outbox(runtime, "scopes.grants.changed")[-1]["added"] == [
+        {"api": "rekeningen", "institution_number": "012345"}
+    ]

@@ -1,5 +1,5 @@
 // What the two UIs say alike about the portal's domain: the data APIs, the partner categories, states.
-import { badge, empty, formatDate, go, h, t, table } from "./core.js";
+import { badge, definition, empty, formatDate, go, h, t, table } from "./core.js";
 
 // The APIs a partner can ask access to (the apps service's DATA_APIS) and the partner categories
 // (the partners service's CATEGORIES); their labels live in texts.js.
@@ -12,12 +12,38 @@ export const apiLabel = (name) => t(`api.${name}`);
 export const categoryLabel = (key) => t(`category.${key}`);
 export const requestStateBadge = (state) => h("span", { class: `badge badge-${state}` }, t(`request.${state}`));
 
-/** An application's status changes; the back-office also shows who made each. */
+/** An application's status, and whether a change of it waits for the moderator. */
+export const statusBadges = (app) => [badge(app.status),
+  app.pending_change ? [" ", h("span", { class: "badge badge-pending" }, t("change.pending_badge"))] : null];
+
+/** What a change of an approved application asks for: a new name (old → new) and the APIs it adds. */
+export function changeDiff({ name, apis_added: added }, currentName) {
+  return definition([
+    ...(name ? [[t("change.name"), h("span", {}, h("del", {}, currentName), " → ", h("ins", {}, name))]] : []),
+    ...(added.length ? [[t("change.apis_added"), added.map(apiLabel).join(", ")]] : []),
+  ]);
+}
+
+/** One history entry: a status transition as badges, anything else as what happened and its details. */
+function historyChange(change) {
+  if (change.kind === "status") {
+    return [change.from_status ? [badge(change.from_status), " → "] : "", badge(change.to_status)];
+  }
+  const details = change.details || {};
+  const parts = [
+    ...(details.fields ? [details.fields.map((name) => t(`apps.${name === "apis" ? "api_access" : name}`)).join(", ")] : []),
+    ...(details.name ? [`${t("change.name")}: ${details.name[0]} → ${details.name[1]}`] : []),
+    ...(details.apis_added ? [`${t("change.apis_added")}: ${details.apis_added.map(apiLabel).join(", ")}`] : []),
+  ];
+  return [h("strong", {}, t(`history.kind_${change.kind}`)), parts.length ? ` (${parts.join("; ")})` : ""];
+}
+
+/** An application's status changes, edits and decisions on changes; the back-office also shows who made each. */
 export function statusHistory(history, { withAuthor = false } = {}) {
   if (!history.length) return empty(t("history.empty"));
   return table([
     [t("history.when"), (change) => formatDate(change.changed_at)],
-    [t("history.change"), (change) => [change.from_status ? [badge(change.from_status), " → "] : "", badge(change.to_status)]],
+    [t("history.change"), historyChange],
     ...(withAuthor ? [[t("history.by"), (change) => change.changed_by]] : []),
     [t("history.reason"), (change) => change.reason || "—"],
   ], history);

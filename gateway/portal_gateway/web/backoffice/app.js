@@ -6,7 +6,7 @@ import {
   drawShell, formatDate, go, h, notice, pager, perform, startApp, t, table,
 } from "/assets/core.js";
 import {
-  API_NAMES, CATEGORIES, apiLabel, categoryLabel, searchForm, statusHistory,
+  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, searchForm, statusBadges, statusHistory,
 } from "/assets/common.js";
 
 const session = new Session("portal-back-office", "/backoffice/");
@@ -26,21 +26,33 @@ function applicationTable(items) {
   return table([
     [t("apps.name"), (app) => h("a", { href: `#/applications/${app.id}` }, app.name)],
     [t("back.partner"), (app) => app.partner_name || "—"],
-    [t("apps.status"), (app) => badge(app.status)],
+    [t("apps.status"), statusBadges],
     [t("apps.apis"), (app) => app.apis.map(apiLabel).join(", ")],
     [t("apps.created_at"), (app) => formatDate(app.created_at)],
   ], items);
 }
 
 async function queue(query) {
-  const { items, pagination } = await apiPage("/api/v1/admin/applications", {
-    status: "new", oldest_first: true, page: query.page || 1,
-  });
+  const [{ items, pagination }, changes] = await Promise.all([
+    apiPage("/api/v1/admin/applications", { status: "new", oldest_first: true, page: query.page || 1 }),
+    apiPage("/api/v1/admin/applications/changes", { page: query.changes || 1 }),
+  ]);
   return h("section", {},
     h("h1", {}, t("queue.title")),
     h("p", {}, t("queue.intro")),
     items.length ? applicationTable(items) : empty(t("queue.empty")),
-    pager(pagination, (next) => go(`#/queue?page=${next}`)));
+    pager(pagination, (next) => go(`#/queue?${new URLSearchParams({ ...query, page: next })}`)),
+    h("h2", {}, t("change.queue_title")),
+    h("p", {}, t("change.queue_intro")),
+    changes.items.length
+      ? table([
+        [t("apps.name"), (app) => h("a", { href: `#/applications/${app.id}` }, app.name)],
+        [t("back.partner"), (app) => app.partner_name || "—"],
+        [t("change.pending_title"), (app) => changeDiff(app.pending_change, app.name)],
+        [t("change.requested"), (app) => formatDate(app.pending_change.requested_at)],
+      ], changes.items)
+      : empty(t("change.queue_empty")),
+    pager(changes.pagination, (next) => go(`#/queue?${new URLSearchParams({ ...query, changes: next })}`)));
 }
 
 async function applications(query) {
@@ -66,6 +78,10 @@ async function applicationDetail(applicationId) {
   ]);
   const act = (action, body) => perform(() => api("POST", `/api/v1/admin/applications/${id}/${action}`, { body }),
     t(`moderate.${action}_done`, { name: app.name }), `#/applications/${app.id}`);
+  const change = app.pending_change;
+  const judge = (decision, body) => perform(
+    () => api("POST", `/api/v1/admin/applications/${id}/changes/${encodeURIComponent(change.id)}/${decision}`, { body }),
+    t(`change.${decision}_done`, { name: app.name }), `#/applications/${app.id}`);
   return h("section", {},
     h("p", {}, h("a", { href: "#/queue" }, t("queue.back"))),
     h("div", { class: "title-row" }, h("h1", {}, app.name), badge(app.status)),
@@ -81,7 +97,10 @@ async function applicationDetail(applicationId) {
     h("div", { class: "actions" },
       app.status === "new" ? [
         h("button", { type: "button", class: "primary", onclick: () => act("approve") }, t("moderate.approve")),
-        h("button", { type: "button", class: "danger", onclick: () => reject(app, act) }, t("moderate.reject")),
+        h("button", { type: "button", class: "danger", onclick: async () => {
+          const reason = await askReason(t("moderate.reject_title", { name: app.name }));
+          if (reason) await act("reject", { reason });
+        } }, t("moderate.reject")),
       ] : null,
       app.status === "approved"
         ? h("button", { type: "button", class: "danger", onclick: async () => {
@@ -91,14 +110,25 @@ async function applicationDetail(applicationId) {
           if (answer === "go") await act("archive");
         } }, t("apps.archive"))
         : null),
+    change ? h("section", { class: "pending-change", "aria-labelledby": "pending-change" },
+      h("h2", { id: "pending-change" }, t("change.pending_title")),
+      h("p", {}, `${t("change.requested")}: ${formatDate(change.requested_at)} · ${change.requested_by}`),
+      changeDiff(change, app.name),
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "primary", onclick: () => judge("approve") }, t("change.approve")),
+        h("button", { type: "button", class: "danger", onclick: async () => {
+          const reason = await askReason(t("change.reject_title", { name: app.name }));
+          if (reason) await judge("reject", { reason });
+        } }, t("change.reject")))) : null,
     h("h2", {}, t("history.title")),
     statusHistory(history, { withAuthor: true }));
 }
 
-async function reject(app, act) {
+/** A rejection's reason, asked in a dialog titled ``title``; null when the moderator cancels. */
+async function askReason(title) {
   let reason = null;
   const rejectForm = form({
-    label: t("moderate.reject_title", { name: app.name }),
+    label: title,
     submit: t("moderate.reject"),
     children: [field({ label: t("moderate.reason"), name: "reason", rows: 4, required: true, maxlength: 2000,
       hint: t("moderate.reason_hint") })],
@@ -110,9 +140,8 @@ async function reject(app, act) {
       rejectForm.closest("dialog").close("reject");
     },
   });
-  await dialog({ title: t("moderate.reject_title", { name: app.name }), body: rejectForm,
-    buttons: [{ label: t("action.cancel"), value: "" }] });
-  if (reason) await act("reject", { reason });
+  await dialog({ title, body: rejectForm, buttons: [{ label: t("action.cancel"), value: "" }] });
+  return reason;
 }
 
 async function profiles(query) {

@@ -5,7 +5,7 @@ import {
   drawShell, field, form, formatDate, go, h, language, notice, pager, perform, startApp, t, table, tabs,
 } from "/assets/core.js";
 import {
-  API_NAMES, CATEGORIES, apiLabel, categoryLabel, requestStateBadge, searchForm, statusHistory,
+  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, requestStateBadge, searchForm, statusBadges, statusHistory,
 } from "/assets/common.js";
 
 const session = new Session("portal-front-office", "/");
@@ -317,7 +317,7 @@ async function applicationsPage(query) {
     items.length
       ? table([
         [t("apps.name"), (app) => h("a", { href: `#/apps/${app.id}` }, app.name)],
-        [t("apps.status"), (app) => badge(app.status)],
+        [t("apps.status"), statusBadges],
         [t("apps.client_id"), (app) => (app.client_id ? h("code", {}, app.client_id) : "—")],
         [t("apps.apis"), (app) => app.apis.map(apiLabel).join(", ")],
         [t("apps.created_at"), (app) => formatDate(app.created_at, false)],
@@ -428,6 +428,10 @@ async function propertiesTab(app) {
       [t("apps.status"), badge(app.status)],
       [t("apps.client_id"), app.client_id ? h("code", {}, app.client_id) : t("apps.no_client")],
     ]),
+    app.pending_change ? h("section", { class: "notice pending-change", "aria-labelledby": "pending-change" },
+      h("h2", { id: "pending-change" }, t("change.pending_title")),
+      h("p", {}, t("change.pending_intro")),
+      changeDiff(app.pending_change, app.name)) : null,
     h("div", { class: "actions" },
       app.status === "archived" ? null : h("a", { class: "button", href: `#/apps/${app.id}/edit` }, t("action.edit")),
       archivable ? h("button", { type: "button", class: "danger", onclick: () => archive(app) }, t("apps.archive")) : null),
@@ -448,14 +452,18 @@ async function archive(app) {
 
 async function editApplication(applicationId) {
   const app = await api("GET", `/api/v1/partner/applications/${encodeURIComponent(applicationId)}`);
+  // The form shows what the partner asked for, so saving another field keeps a pending change as it is.
+  const pending = app.pending_change;
+  const wanted = { ...app, name: pending?.name || app.name, apis: [...app.apis, ...(pending?.apis_added || [])] };
   return h("section", {},
     h("h1", {}, t("apps.edit_title", { name: app.name })),
     app.status === "rejected" ? h("p", { class: "notice" }, t("apps.edit_rejected")) : null,
+    app.status === "approved" ? h("p", { class: "notice" }, t("change.edit_hint")) : null,
     form({
       label: t("apps.edit_title", { name: app.name }),
       submit: t("action.save"),
       actions: [h("a", { class: "button", href: `#/apps/${app.id}` }, t("action.cancel"))],
-      children: [...applicationFields(app), apiChoices(app.apis)],
+      children: [...applicationFields(wanted), apiChoices(wanted.apis)],
       onSubmit: async (values) => {
         const removed = app.apis.filter((name) => !values.apis.includes(name));
         if (removed.length && app.client_id) {
@@ -468,8 +476,8 @@ async function editApplication(applicationId) {
           if (answer !== "remove") return;
           values.confirm_removal = true;
         }
-        await api("PATCH", `/api/v1/partner/applications/${app.id}`, { body: values });
-        notice(t("apps.saved"));
+        const saved = await api("PATCH", `/api/v1/partner/applications/${app.id}`, { body: values });
+        notice(saved.pending_change ? t("change.saved_pending") : t("apps.saved"));
         go(`#/apps/${app.id}`);
       },
     }));

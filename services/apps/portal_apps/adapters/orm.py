@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import registry, relationship
 
-from portal_apps.domain.model import Application, StatusChange
+from portal_apps.domain.model import Application, PendingChange, StatusChange
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
 from portalkit.trust import define_trust_tables
@@ -45,6 +45,20 @@ status_changes = sa.Table(
     sa.Column("changed_by", sa.String(36), nullable=False),
     sa.Column("changed_at", UtcDateTime(), nullable=False),
     sa.Column("reason", sa.Text),
+    sa.Column("kind", sa.String(24), nullable=False, server_default="status"),
+    sa.Column("details", sa.JSON),
+)
+
+# One row at most per application: the change waiting for a moderator.
+pending_changes = sa.Table(
+    "pending_changes",
+    metadata,
+    sa.Column("application_id", sa.String(36), sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("id", sa.String(36), nullable=False, unique=True),
+    sa.Column("name", sa.String(200)),
+    sa.Column("apis_added", sa.JSON, nullable=False),
+    sa.Column("requested_by", sa.String(36), nullable=False),
+    sa.Column("requested_at", UtcDateTime(), nullable=False, index=True),
 )
 
 partner_names = sa.Table(
@@ -55,13 +69,15 @@ partner_names = sa.Table(
 )
 
 mapper_registry.map_imperatively(StatusChange, status_changes)
+mapper_registry.map_imperatively(PendingChange, pending_changes)
 mapper_registry.map_imperatively(
     Application,
     applications,
     properties={
         "history": relationship(
             StatusChange, cascade="all, delete-orphan", lazy="selectin", order_by=status_changes.c.id
-        )
+        ),
+        "pending_change": relationship(PendingChange, uselist=False, cascade="all, delete-orphan", lazy="selectin"),
     },
 )
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal_apps.adapters import orm
-from portal_apps.domain.model import Application, Status
+from portal_apps.domain.model import Application, PendingChange, Status
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +45,25 @@ class Applications:
         self.session.execute(sa.delete(table).where(table.c.partner_id == partner_id))
         self.session.execute(sa.insert(table).values(partner_id=partner_id, name=name))
 
+    def _page(self, query, offset: int, limit: int) -> tuple[list[Application], int]:
+        """One page of (application, partner name) rows, and how many there are in all."""
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        found = []
+        for application, partner_name in self.session.execute(query.offset(offset).limit(limit)):
+            application.partner_name = partner_name
+            found.append(application)
+        return found, total
+
+    def with_pending_change(self, offset: int, limit: int) -> tuple[list[Application], int]:
+        """The moderators' queue of changes: the longest waiting first."""
+        names = orm.partner_names
+        query = (
+            sa.select(Application, names.c.name)
+            .join(PendingChange, PendingChange.application_id == Application.id)
+            .outerjoin(names, names.c.partner_id == Application.partner_id)
+        )
+        return self._page(query.order_by(PendingChange.requested_at, Application.id), offset, limit)
+
     def search(self, where: ApplicationFilter, offset: int, limit: int) -> tuple[list[Application], int]:
         names = orm.partner_names
         query = sa.select(Application, names.c.name).outerjoin(names, names.c.partner_id == Application.partner_id)
@@ -67,14 +86,8 @@ class Applications:
             query = query.where(Application.created_at >= where.created_from)
         if where.created_to:
             query = query.where(Application.created_at < where.created_to)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         order = Application.created_at.asc() if where.oldest_first else Application.created_at.desc()
-        page = query.order_by(order, Application.id).offset(offset).limit(limit)
-        found = []
-        for application, partner_name in self.session.execute(page):
-            application.partner_name = partner_name
-            found.append(application)
-        return found, total
+        return self._page(query.order_by(order, Application.id), offset, limit)
 
 
 QUEUE = ApplicationFilter(status=Status.NEW, oldest_first=True)

@@ -47,6 +47,19 @@ class Applications(MethodView):
         )
 
 
+@blp.route("/changes")
+class PendingChanges(MethodView):
+    @requires("moderator")
+    @blp.response(200, ApplicationSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """The queue of changes: approved applications with a pending change, the longest waiting first."""
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: handlers.pending_changes(runtime().unit_of_work, offset, limit),
+        )
+
+
 @blp.route("/<application_id>")
 class Application(MethodView):
     @requires("moderator")
@@ -80,6 +93,33 @@ class Rejection(MethodView):
             return handlers.reject(runtime().unit_of_work, application_id, moderator, partner_id, body["reason"])
 
 
+@blp.route("/<application_id>/changes/<change_id>/approve")
+class ChangeApproval(MethodView):
+    @requires("moderator")
+    @blp.response(200, ApplicationSchema)
+    @blp.alt_response(409, description="The change was replaced, withdrawn or judged meanwhile")
+    def post(self, application_id, change_id):
+        """Approve the pending change: the new name and APIs take effect, the added APIs become grantable."""
+        moderator, partner_id = _moderator()
+        with answered_as_problems():
+            return handlers.approve_change(runtime().unit_of_work, application_id, change_id, moderator, partner_id)
+
+
+@blp.route("/<application_id>/changes/<change_id>/reject")
+class ChangeRejection(MethodView):
+    @requires("moderator")
+    @blp.arguments(RejectionSchema)
+    @blp.response(200, ApplicationSchema)
+    @blp.alt_response(409, description="The change was replaced, withdrawn or judged meanwhile")
+    def post(self, body, application_id, change_id):
+        """Reject the pending change with a reason: the application keeps its approved name and APIs."""
+        moderator, partner_id = _moderator()
+        with answered_as_problems():
+            return handlers.reject_change(
+                runtime().unit_of_work, application_id, change_id, moderator, partner_id, body["reason"]
+            )
+
+
 @blp.route("/<application_id>/archive")
 class Archive(MethodView):
     @requires("moderator")
@@ -95,6 +135,6 @@ class History(MethodView):
     @requires("moderator")
     @blp.response(200, StatusChangeSchema(many=True))
     def get(self, application_id):
-        """Every status change of the application."""
+        """Every status change, edit and decision on a change of the application."""
         with answered_as_problems():
             return handlers.application(runtime().unit_of_work, application_id).history

@@ -105,7 +105,10 @@ class PartnerApplication(MethodView):
     @blp.alt_response(409, description="Unchecked APIs need confirm_removal, or the status forbids the change")
     def patch(self, body, application_id):
         """Change fields. A rejected application goes back to the moderator; unchecking an API needs
-        ``confirm_removal`` and then removes the schools' grants for it."""
+        ``confirm_removal`` and then removes the schools' grants for it. On an approved application a new
+        name and added APIs become ``pending_change`` for a moderator, while the approved ones stay in force;
+        a later edit of them replaces the pending change, and an edit back to the approved values withdraws
+        it."""
         confirm = body.pop("confirm_removal")
         with answered_as_problems():
             return handlers.edit_application(
@@ -136,6 +139,6 @@ class PartnerHistory(MethodView):
     @requires("partner")
     @blp.response(200, StatusChangeSchema(many=True))
     def get(self, application_id):
-        """Every status change: who, when, and the reason of a rejection."""
+        """Every status change, edit and decision on a change: who, when, and the reason of a rejection."""
         with answered_as_problems():
             return handlers.application_of_partner(runtime().unit_of_work, _partner_id(), application_id).history

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from portal_apps.adapters import identity
-from portal_apps.domain.model import InvalidApplication, RemovalNotConfirmed, TransitionRefused
+from portal_apps.domain.model import ChangeNotPending, InvalidApplication, RemovalNotConfirmed, TransitionRefused
 from portal_apps.service_layer import handlers
 from portalkit.problems import Problem, field_problem
 
@@ -24,6 +24,8 @@ def answered_as_problems():
         raise Problem(
             409, "apps.removal_unconfirmed", apis=", ".join(error.apis), extra={"removed_apis": error.apis}
         ) from None
+    except ChangeNotPending:
+        raise Problem(409, "apps.change_not_pending") from None
     except handlers.SelfModeration:
         raise Problem(403, "apps.self_moderation") from None
     except identity.InvalidClientCredentials:

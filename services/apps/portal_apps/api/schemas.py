@@ -35,6 +35,14 @@ class ApplicationEditSchema(ma.Schema):
     )
 
 
+class PendingChangeSchema(ma.Schema):
+    id = ma.fields.String()
+    name = ma.fields.String(allow_none=True, metadata={"description": "The new name asked for; null: unchanged"})
+    apis_added = ma.fields.List(ma.fields.String())
+    requested_by = ma.fields.String()
+    requested_at = ma.fields.DateTime()
+
+
 class ApplicationSchema(ma.Schema):
     id = ma.fields.String()
     partner_id = ma.fields.String()
@@ -46,6 +54,11 @@ class ApplicationSchema(ma.Schema):
     apis = ma.fields.List(ma.fields.String())
     status = ma.fields.String()
     client_id = ma.fields.String(allow_none=True)
+    pending_change = ma.fields.Nested(
+        PendingChangeSchema,
+        allow_none=True,
+        metadata={"description": "A new name or added APIs waiting for a moderator; name and apis stay in force"},
+    )
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
 
@@ -56,6 +69,15 @@ class StatusChangeSchema(ma.Schema):
     changed_by = ma.fields.String()
     changed_at = ma.fields.DateTime()
     reason = ma.fields.String(allow_none=True)
+    kind = ma.fields.String(
+        metadata={
+            "description": "status, edited, change_requested, change_withdrawn, change_approved or change_rejected"
+        }
+    )
+    details = ma.fields.Dict(
+        allow_none=True,
+        metadata={"description": "fields (edited); name as [old, new] and apis_added (changes)"},
+    )
 
 
 class RejectionSchema(ma.Schema):

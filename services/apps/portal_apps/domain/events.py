@@ -89,3 +89,52 @@ class ApisUnchecked(DomainEvent):
     application_id: str
     partner_id: str
     apis: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class ApplicationChangeRequested(DomainEvent):
+    """An approved application's partner asks for a new name or more APIs; the approved values stay until a
+    moderator approves. Not for the scopes service: a pending API must not become grantable."""
+
+    type = "apps.application.change_requested"
+
+    application_id: str
+    partner_id: str
+    change_id: str
+    name: str
+    contact_email: str
+    proposed_name: str | None
+    apis_added: list[str]
+    requested_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ApplicationChangeApproved(DomainEvent):
+    """The new name and APIs are the application's now: the added APIs become grantable."""
+
+    type = "apps.application.change_approved"
+
+    application_id: str
+    partner_id: str
+    change_id: str
+    name: str
+    previous_name: str
+    contact_email: str
+    apis: list[str]
+    apis_added: list[str]
+    approved_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ApplicationChangeRejected(DomainEvent):
+    type = "apps.application.change_rejected"
+
+    application_id: str
+    partner_id: str
+    change_id: str
+    name: str
+    contact_email: str
+    proposed_name: str | None
+    apis_added: list[str]
+    reason: str
+    rejected_by: str

@@ -155,6 +155,20 @@ def reject(unit_of_work: UnitOfWorkFactory, application_id: str, by: str, by_par
     return _moderate(unit_of_work, application_id, by_partner, lambda app: app.reject(by, reason, utcnow()))
 
 
+def approve_change(
+    unit_of_work: UnitOfWorkFactory, application_id: str, change_id: str, by: str, by_partner: str | None
+) -> Application:
+    return _moderate(unit_of_work, application_id, by_partner, lambda app: app.approve_change(change_id, by, utcnow()))
+
+
+def reject_change(
+    unit_of_work: UnitOfWorkFactory, application_id: str, change_id: str, by: str, by_partner: str | None, reason: str
+) -> Application:
+    return _moderate(
+        unit_of_work, application_id, by_partner, lambda app: app.reject_change(change_id, by, reason, utcnow())
+    )
+
+
 def archive_by_moderator(unit_of_work: UnitOfWorkFactory, application_id: str, by: str) -> Application:
     return _change(unit_of_work, application_id, None, lambda app: app.archive(by, utcnow()))
 
@@ -178,6 +192,11 @@ def application(unit_of_work: UnitOfWorkFactory, application_id: str) -> Applica
 def search(unit_of_work: UnitOfWorkFactory, where: ApplicationFilter | None, offset: int, limit: int):
     with unit_of_work() as uow:
         return Applications(uow.session).search(where or QUEUE, offset, limit)
+
+
+def pending_changes(unit_of_work: UnitOfWorkFactory, offset: int, limit: int) -> tuple[list[Application], int]:
+    with unit_of_work() as uow:
+        return Applications(uow.session).with_pending_change(offset, limit)
 
 
 def client_issued(uow: UnitOfWork, envelope: Envelope) -> None:

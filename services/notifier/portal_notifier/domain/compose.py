@@ -69,6 +69,36 @@ def application_decided(data: dict, partner: PartnerContact | None, context: Con
     return _to_partner_and_contact(template, partner, data["contact_email"], context, values)
 
 
+def _change_values(data: dict, context: Context, path: str) -> dict:
+    """What a change of an approved application asks for: a new name (or None) and the APIs added."""
+    return {
+        "name": data.get("previous_name", data["name"]),
+        "new_name": data["name"] if "previous_name" in data else data["proposed_name"],
+        "apis_added": ", ".join(data["apis_added"]),
+        "reason": data.get("reason"),
+        "product": context.product,
+        "link": context.link(path),
+    }
+
+
+def application_change_requested(data: dict, context: Context) -> list[Letter]:
+    """Like a new application: every moderator is asked to judge it."""
+    values = _change_values(data, context, f"/backoffice/#/applications/{data['application_id']}")
+    return [
+        Letter(moderator, "application_change_requested", context.language, values) for moderator in context.moderators
+    ]
+
+
+def application_change_decided(
+    data: dict, partner: PartnerContact | None, context: Context, approved: bool
+) -> list[Letter]:
+    values = _change_values(data, context, f"/#/apps/{data['application_id']}")
+    if approved and values["new_name"] == values["name"]:
+        values["new_name"] = None  # only APIs were added
+    template = "application_change_approved" if approved else "application_change_rejected"
+    return _to_partner_and_contact(template, partner, data["contact_email"], context, values)
+
+
 def application_changed(data: dict, context: Context) -> list[Letter]:
     values = {
         "name": data["name"],

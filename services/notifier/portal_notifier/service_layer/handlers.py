@@ -92,6 +92,17 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
 
         return letters
 
+    def change_requested(uow, data):
+        application_seen(uow, data)
+        return compose.application_change_requested(data, context)
+
+    def change_decided(approved):
+        def letters(uow, data):
+            application_seen(uow, data)
+            return compose.application_change_decided(data, partner_of(uow, data["partner_id"]), context, approved)
+
+        return letters
+
     def changed(uow, data):
         application_seen(uow, data)
         return compose.application_changed(data, context)
@@ -113,6 +124,9 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
         "apps.application.rejected": mailing(decided(False)),
         "apps.application.changed": mailing(changed),
         "apps.application.linked": mailing(linked),
+        "apps.application.change_requested": mailing(change_requested),
+        "apps.application.change_approved": mailing(change_decided(True)),
+        "apps.application.change_rejected": mailing(change_decided(False)),
         "partners.profile.created": mailing(keep_profile),
         "partners.profile.changed": mailing(profile_changed),
         "scopes.grants.changed": mailing(grants_changed),

@@ -295,6 +295,11 @@ def on_changed(uow: UnitOfWork, envelope: Envelope) -> None:
     _keep(uow, envelope.data)
 
 
+def on_change_approved(uow: UnitOfWork, envelope: Envelope) -> None:
+    """A moderator approved an approved application's new name or added APIs: only now are they grantable."""
+    _keep(uow, envelope.data)
+
+
 def on_archived(uow: UnitOfWork, envelope: Envelope) -> None:
     """Archiving revokes every grant of the application."""
     application = _keep(uow, envelope.data, "archived")
@@ -340,6 +345,7 @@ EVENT_HANDLERS = {
     "apps.application.approved": on_approved,
     "apps.application.linked": on_linked,
     "apps.application.changed": on_changed,
+    "apps.application.change_approved": on_change_approved,
     "apps.application.rejected": on_rejected,
     "apps.application.archived": on_archived,
     "apps.application.apis_unchecked": on_apis_unchecked,
