@@ -35,7 +35,7 @@ class IdentityHarness:
             },
         )
         client_id = self.client_of(application_id)
-        secret = clients.rotate_secret(self.identity, client_id, partner_id).client_secret
+        secret = clients.rotate_secret(self.identity, client_id, partner_id, "user-1").client_secret
         if grants:
             self.grant(application_id, grants, version=1)
         return client_id, secret

@@ -56,3 +56,18 @@ class ClientLinked(DomainEvent):
     application_id: str
     partner_id: str
     grants: list[dict]
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientSecretsRevoked(DomainEvent):
+    """A moderator ended every secret of a client at once; the notifier tells the partner why."""
+
+    type = "identity.client.secrets_revoked"
+
+    client_id: str
+    application_id: str
+    partner_id: str
+    revoked_count: int
+    revoked_by: str
+    reason: str
+    revoked_at: str
