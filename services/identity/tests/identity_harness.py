@@ -1,7 +1,10 @@
 """The identity tests' harness: the service on a test database, clients made the way events make them."""
 
 import base64
+import json
 import uuid
+
+import sqlalchemy as sa
 
 from portal_identity.service_layer import clients
 from portal_identity.service_layer.context import build_identity
@@ -20,6 +23,12 @@ class IdentityHarness:
     def deliver(self, event_type: str, data: dict) -> None:
         envelope = Envelope(str(uuid.uuid4()), event_type, "2026-11-23T12:00:00Z", 1, data)
         assert self.runtime.consumer()(envelope.to_json()).value == "ack"
+
+    def published(self, event_type: str) -> list[dict]:
+        """The events of ``event_type`` in the outbox, oldest first."""
+        with self.runtime.database.session() as session:
+            payloads = [json.loads(p) for p in session.execute(sa.select(self.runtime.outbox.c.payload)).scalars()]
+        return [payload for payload in payloads if payload["type"] == event_type]
 
     def approved_client(self, partner_id="partner-1", grants=()) -> tuple[str, str]:
         """An application approved by a moderator, with a secret, and the given (api, institution) grants."""
