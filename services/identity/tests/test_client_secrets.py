@@ -159,6 +159,8 @@ def test_a_moderator_revokes_every_secret_and_the_partner_is_told_why(harness, a
     assert event["data"]["application_id"] == harness.application_of(client_id)
     assert (event["data"]["partner_id"], event["data"]["revoked_by"]) == ("partner-1", "mod-1")
     assert (event["data"]["reason"], event["data"]["revoked_count"]) == ("Secret op GitHub gezet", 2)
+    assert revoke_all(harness, client_id, as_moderator).get_json()["revoked"] == 0
+    assert len(harness.published("identity.client.secrets_revoked")) == 1  # nothing new to tell
     assert harness.token(client_id, rotate(harness, client_id, as_partner())).status_code == 200  # a new start
 
 

@@ -154,7 +154,7 @@ def revoke_all_secrets(identity: Identity, client_id: str, moderator_id: str, re
             raise UnknownClient(client_id)
         revoked = client.revoke_all_secrets(now, moderator_id, reason)
         identity.client_changed(uow.session, client_id)
-        if client.application_id and client.partner_id:
+        if revoked and client.application_id and client.partner_id:  # a second click mails nobody again
             uow.publish(
                 events.ClientSecretsRevoked(
                     client_id,
