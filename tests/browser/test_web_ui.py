@@ -418,3 +418,61 @@ def test_a_moderator_approves_a_pending_change_of_an_approved_application_with_i
     expect(page.get_by_role("row", name=re.compile("Wijziging gevraagd"))).to_be_visible()
     mailed = mail_links(portal, "dev@agenda.example", "De wijziging van Rooster App is goedgekeurd")
     assert f"{portal}/#/apps/{application_id}" in mailed
+
+
+def test_a_partner_revokes_one_leaked_secret_and_a_moderator_revokes_all(people, portal):
+    partner = people()
+    email = "lek@agenda.example"
+    page = new_partner_with_profile(partner, email, "Lek BV")
+    application_id = request_application(page, "Lek Sync", apis=("Leerlingen",))
+    moderator = moderator_approves(people, "Lek Sync")
+
+    def token(secret):
+        return requests.post(
+            f"{portal}/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret), timeout=10
+        )
+
+    # two secrets: the first one leaks after the rotation
+    page.goto(f"{portal}/#/apps/{application_id}/credentials")
+    expect(page.get_by_role("heading", name="Lek Sync")).to_be_visible()
+    client_id = page.locator("dl code").inner_text()
+    secrets = []
+    for action in ("Secret genereren", "Nieuw secret genereren"):
+        page.get_by_role("button", name=action).click()
+        if secrets:
+            page.get_by_role("dialog").get_by_role("button", name=action).click()  # the rotation's confirmation
+        shown = page.get_by_role("dialog").filter(has=page.locator("[data-secret]"))
+        secrets.append(shown.locator("[data-secret]").inner_text())
+        shown.get_by_role("button", name="Ik heb het secret bewaard").click()
+    leaked, kept = secrets
+    leaked_row = page.get_by_role("row", name=re.compile(re.escape(f"…{leaked[-4:]}")))
+    expect(leaked_row).to_contain_text(email)
+    expect(page.get_by_role("row", name=re.compile(re.escape(f"…{kept[-4:]}")))).to_contain_text("Geen einddatum")
+    assert token(leaked).status_code == 200  # the rotation window
+
+    # the partner revokes the leaked one, after a confirmation
+    leaked_row.get_by_role("button", name=f"Secret …{leaked[-4:]} intrekken").click()
+    confirm = page.get_by_role("dialog")
+    expect(confirm).to_contain_text("Het secret werkt meteen niet meer")
+    partner.shot("front-secret-revoke-confirm")
+    confirm.get_by_role("button", name="Intrekken").click()
+    expect(page.get_by_text(f"Secret …{leaked[-4:]} is ingetrokken.")).to_be_visible()
+    expect(leaked_row).to_have_count(0)
+    partner.shot("front-secrets-after-revocation")
+    assert token(leaked).json()["error"] == "invalid_client"
+    assert token(kept).status_code == 200
+
+    # the moderator's emergency stop: a reason is required, then every secret ends and the partner is mailed
+    moderator.page.reload()
+    moderator.page.get_by_role("button", name="Alle secrets intrekken").click()
+    stop = moderator.page.get_by_role("dialog")
+    stop.get_by_role("button", name="Alle secrets intrekken").click()
+    expect(stop.get_by_text("Een noodstop vraagt een reden.")).to_be_visible()
+    stop.get_by_label("Reden").fill("Het secret staat in een publieke repository.")
+    stop.get_by_role("button", name="Alle secrets intrekken").click()
+    expect(moderator.page.get_by_text("De secrets van Lek Sync zijn ingetrokken (1)")).to_be_visible()
+    assert token(kept).json()["error"] == "invalid_client"
+    assert any(
+        f"/#/apps/{application_id}/credentials" in link
+        for link in mail_links(portal, "dev@agenda.example", "Alle secrets van Lek Sync")
+    )

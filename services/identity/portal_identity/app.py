@@ -23,7 +23,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         runtime,
         import_name=__name__,
         title="Identity",
-        blueprints=[wellknown.blp, accounts.blp, clients.blp, clients.internal],
+        blueprints=[wellknown.blp, accounts.blp, clients.blp, clients.admin, clients.internal],
         texts=TEXTS,
         middleware=[oauth.TokenShortcut],
     )

@@ -13,6 +13,14 @@ TEXTS = {
     },
     "accounts.not_found": {"nl": "Dit account bestaat niet.", "en": "This account does not exist."},
     "clients.not_found": {"nl": "Deze client bestaat niet.", "en": "This client does not exist."},
+    "clients.secret_not_found": {
+        "nl": "Dit secret bestaat niet of werkt al niet meer.",
+        "en": "This secret does not exist or no longer works.",
+    },
+    "clients.reason_missing": {
+        "nl": "Geef een reden: de partner krijgt ze in de mail.",
+        "en": "Give a reason: the partner gets it in the mail.",
+    },
     "clients.no_profile": {
         "nl": "Maak eerst een partnerprofiel aan of koppel je aan een bestaand profiel.",
         "en": "Create a partner profile first, or link to an existing one.",
@@ -42,6 +50,7 @@ TEXTS = {
         "nl": "Aanvaard de gebruiksvoorwaarden en het privacybeleid.",
         "en": "Accept the terms of use and the privacy policy.",
     },
+    "reason.required": {"nl": "Vul een reden in.", "en": "Fill in a reason."},
     "role.invalid": {"nl": "Kies een van deze rollen: {roles}.", "en": "Choose one of these roles: {roles}."},
     "institutions.required": {
         "nl": "Een schoolbeheerder beheert minstens één instelling.",

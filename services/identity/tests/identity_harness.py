@@ -2,9 +2,12 @@
 
 import base64
 import hashlib
+import json
 import secrets
 import uuid
 from urllib.parse import parse_qs, urlparse
+
+import sqlalchemy as sa
 
 from portal_identity.adapters.repositories import Accounts
 from portal_identity.bootstrap import FRONT_OFFICE_CLIENT
@@ -25,6 +28,12 @@ class IdentityHarness:
     def deliver(self, event_type: str, data: dict) -> None:
         deliver(self.runtime, event_type, data)
 
+    def published(self, event_type: str) -> list[dict]:
+        """The events of ``event_type`` in the outbox, oldest first."""
+        with self.runtime.database.session() as session:
+            payloads = [json.loads(p) for p in session.execute(sa.select(self.runtime.outbox.c.payload)).scalars()]
+        return [payload for payload in payloads if payload["type"] == event_type]
+
     def approved_client(self, partner_id="partner-1", grants=()) -> tuple[str, str]:
         """An application approved by a moderator, with a secret, and the given (api, institution) grants."""
         application_id = str(uuid.uuid4())
@@ -39,7 +48,7 @@ class IdentityHarness:
             },
         )
         client_id = self.client_of(application_id)
-        secret = clients.rotate_secret(self.identity, client_id, partner_id).client_secret
+        secret = clients.rotate_secret(self.identity, client_id, partner_id, "user-1").client_secret
         if grants:
             self.grant(application_id, grants, version=1)
         return client_id, secret

@@ -113,7 +113,7 @@ def test_rotation_keeps_the_old_secret_until_its_expiry(harness):
     from portal_identity.service_layer import clients
 
     client_id, old = harness.approved_client()
-    issued = clients.rotate_secret(harness.identity, client_id, "partner-1")
+    issued = clients.rotate_secret(harness.identity, client_id, "partner-1", "user-1")
     assert issued.previous_expires_at is not None
     assert harness.token(client_id, old).status_code == 200
     assert harness.token(client_id, issued.client_secret).status_code == 200

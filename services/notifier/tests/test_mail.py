@@ -384,3 +384,27 @@ def test_the_decision_on_a_change_is_in_english_for_an_english_speaking_partner(
     [mail] = mails_to(sink, "dev@agenda.example")
     assert mail["Subject"] == "The change of Agenda Plus is approved" and mail["Content-Language"] == "en"
     assert "now called" not in text_of(mail) and "also give access to: rekeningen" in text_of(mail)
+
+
+def test_an_emergency_revocation_of_all_secrets_reaches_the_partner_and_the_app_contact(service, sink):
+    _, runtime = service
+    english = ("partners.profile.created", {**PROFILE[1], "language": "en"})
+    revoked = {
+        "client_id": "c-1",
+        "application_id": "app-1",
+        "partner_id": "p1",
+        "revoked_count": 2,
+        "revoked_by": "m",
+        "reason": "Secret <b>op GitHub</b>",
+        "revoked_at": "2026-11-25T14:03:00+00:00",
+    }
+    deliver(runtime, PROFILE, REQUESTED, ("identity.client.secrets_revoked", revoked))
+    deliver(runtime, english, ("identity.client.secrets_revoked", revoked))  # another event: mailed again
+    send(runtime)
+    dutch, english_mail = sorted(mails_to(sink, "info@agenda.example"), key=lambda m: m["Content-Language"] != "nl")
+    assert dutch["Subject"] == "Alle secrets van Agenda Plus zijn ingetrokken"
+    assert "Secret <b>op GitHub</b>" in text_of(dutch) and "2026-11-25 14:03" in text_of(dutch)
+    assert "Secret &lt;b&gt;op GitHub&lt;/b&gt;" in html_of(dutch)
+    assert "/#/apps/app-1/credentials" in text_of(dutch)
+    assert english_mail["Subject"] == "All secrets of Agenda Plus were revoked"
+    assert len(mails_to(sink, "dev@agenda.example")) == 2

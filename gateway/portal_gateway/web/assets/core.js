@@ -409,8 +409,9 @@ export function dialog({ title, body, buttons }) {
   const element = h("dialog", { "aria-labelledby": titleId },
     h("h2", { id: titleId }, title),
     body,
-    h("div", { class: "actions" }, buttons.map(({ label, value, primary }) =>
-      h("button", { type: "button", class: primary ? "primary" : "", onclick: () => element.close(value) }, label))));
+    h("div", { class: "actions" }, buttons.map(({ label, value, primary, danger }) =>
+      h("button", { type: "button", class: primary ? "primary" : danger ? "danger" : "", onclick: () => element.close(value) },
+        label))));
   const opener = document.activeElement;
   document.body.append(element);
   element.showModal();

@@ -109,6 +109,9 @@ async function applicationDetail(applicationId) {
             buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "go", primary: true }] });
           if (answer === "go") await act("archive");
         } }, t("apps.archive"))
+        : null,
+      app.client_id && isModerator()
+        ? h("button", { type: "button", class: "danger", onclick: () => revokeAllSecrets(app) }, t("secrets.revoke_all"))
         : null),
     change ? h("section", { class: "pending-change", "aria-labelledby": "pending-change" },
       h("h2", { id: "pending-change" }, t("change.pending_title")),
@@ -122,6 +125,29 @@ async function applicationDetail(applicationId) {
         } }, t("change.reject")))) : null,
     h("h2", {}, t("history.title")),
     statusHistory(history, { withAuthor: true }));
+}
+
+/** The emergency stop for a leaked secret the partner cannot be reached about: every secret of the client ends now. */
+async function revokeAllSecrets(app) {
+  let revoked = null;
+  const revokeForm = form({
+    label: t("secrets.revoke_all_title", { name: app.name }),
+    submit: t("secrets.revoke_all"),
+    children: [field({ label: t("moderate.reason"), name: "reason", rows: 4, required: true, maxlength: 2000,
+      hint: t("secrets.reason_hint") })],
+    onSubmit: async (values) => {
+      if (!values.reason.trim()) {
+        throw new FormError(t("moderate.reason_missing"), [{ field: "reason", detail: t("secrets.reason_required") }]);
+      }
+      revoked = await api("POST", `/api/v1/admin/clients/${encodeURIComponent(app.client_id)}/revoke-secrets`,
+        { body: { reason: values.reason.trim() } });
+      revokeForm.closest("dialog").close("revoked");
+    },
+  });
+  await dialog({ title: t("secrets.revoke_all_title", { name: app.name }),
+    body: h("div", {}, h("p", { class: "notice warning" }, t("secrets.revoke_all_warning")), revokeForm),
+    buttons: [{ label: t("action.cancel"), value: "" }] });
+  if (revoked) notice(t("secrets.revoke_all_done", { name: app.name, count: revoked.revoked }));
 }
 
 /** A rejection's reason, asked in a dialog titled ``title``; null when the moderator cancels. */

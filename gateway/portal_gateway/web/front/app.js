@@ -552,7 +552,13 @@ async function credentialsTab(app) {
     client.secrets.length
       ? table([
         [t("credentials.created_at"), (secret) => formatDate(secret.created_at)],
+        [t("credentials.created_by"), (secret) => secret.created_by_email
+          || (secret.created_by ? h("code", {}, secret.created_by) : t("credentials.by_import"))],
+        [t("credentials.last4"), (secret) => (secret.last4 ? h("code", {}, `…${secret.last4}`) : t("credentials.last4_unknown"))],
         [t("credentials.expires_at"), (secret) => (secret.expires_at ? formatDate(secret.expires_at) : t("credentials.no_expiry"))],
+        [t("credentials.actions"), (secret) => h("button", { type: "button", class: "danger",
+          "aria-label": t("credentials.revoke_label", { secret: secretName(secret) }),
+          onclick: () => revokeSecret(app, client, secret) }, t("credentials.revoke"))],
       ], client.secrets)
       : empty(t("credentials.no_secret")),
     h("p", { class: "hint" }, t("credentials.not_stored")),
@@ -561,6 +567,20 @@ async function credentialsTab(app) {
         client.secrets.length ? t("credentials.rotate") : t("credentials.generate"))
       : null,
     holder);
+}
+
+const secretName = (secret) => (secret.last4 ? `…${secret.last4}` : formatDate(secret.created_at));
+
+async function revokeSecret(app, client, secret) {
+  const answer = await dialog({
+    title: t("credentials.revoke_title", { secret: secretName(secret) }),
+    body: h("p", {}, t("credentials.revoke_warning")),
+    buttons: [{ label: t("action.cancel"), value: "" }, { label: t("credentials.revoke"), value: "go", danger: true }],
+  });
+  if (answer !== "go") return;
+  await perform(
+    () => api("DELETE", `/api/v1/partner/clients/${encodeURIComponent(client.client_id)}/secrets/${secret.id}`),
+    t("credentials.revoked", { secret: secretName(secret) }), `#/apps/${app.id}/credentials`);
 }
 
 async function newSecret(app, client, holder) {

@@ -59,7 +59,7 @@ class OAuthClient(ClientMixin):
             client_id=client.client_id,
             kind=client.kind,
             active=client.active,
-            secrets=tuple((secret.secret_hash, secret.expires_at) for secret in client.secrets),
+            secrets=tuple((s.secret_hash, s.expires_at) for s in client.secrets if s.revoked_at is None),
             grants=frozenset((grant.api, grant.institution) for grant in client.grants),
             redirect_uris=tuple(client.redirect_uris),
             auth_methods=client.auth_methods,

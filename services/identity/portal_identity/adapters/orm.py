@@ -96,6 +96,10 @@ client_secrets = sa.Table(
     sa.Column("secret_hash", sa.String(200), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("expires_at", UtcDateTime()),
+    sa.Column("created_by", sa.String(36)),
+    sa.Column("last4", sa.String(4)),
+    sa.Column("revoked_at", UtcDateTime()),
+    sa.Column("revoked_by", sa.String(36)),
 )
 
 client_grants = sa.Table(

@@ -6,15 +6,24 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from portal_identity.api.schemas import ClientSchema, LinkRequestSchema, SecretSchema
+from portal_identity.api.schemas import (
+    ClientSchema,
+    ClientSecretInfoSchema,
+    LinkRequestSchema,
+    RevokeAllSecretsSchema,
+    SecretSchema,
+    SecretsRevokedSchema,
+)
 from portal_identity.domain.accounts import Role
+from portal_identity.domain.clients import ReasonRequired, UnknownSecret
 from portal_identity.service_layer import clients
-from portalkit.auth import requires
-from portalkit.problems import Problem
+from portalkit.auth import current_principal, requires
+from portalkit.problems import Problem, field_problem
 from portalkit.trust import acting_partner_id
 from portalkit.web import runtime
 
 blp = Blueprint("partner_clients", __name__, url_prefix="/api/v1/partner/clients", description="A partner's clients")
+admin = Blueprint("admin_clients", __name__, url_prefix="/api/v1/admin/clients", description="Clients, for moderators")
 internal = Blueprint(
     "internal_clients",
     __name__,
@@ -50,10 +59,52 @@ class ClientSecret(MethodView):
     def post(self, client_id):
         """A new secret, shown once. The previous one keeps working until ``previous_secret_expires_at``."""
         try:
-            issued = clients.rotate_secret(_identity(), client_id, _partner_id())
+            issued = clients.rotate_secret(_identity(), client_id, _partner_id(), current_principal().subject)
         except clients.UnknownClient:
             raise Problem(404, "clients.not_found") from None
         return issued, 201, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@blp.route("/<client_id>/secrets")
+class ClientSecrets(MethodView):
+    @requires(Role.PARTNER)
+    @blp.response(200, ClientSecretInfoSchema(many=True))
+    def get(self, client_id):
+        """The live secrets: made when and by whom, last 4 characters (null when imported as a hash), expiry."""
+        try:
+            return clients.client_of_partner(_identity(), client_id, _partner_id()).secrets
+        except clients.UnknownClient:
+            raise Problem(404, "clients.not_found") from None
+
+
+@blp.route("/<client_id>/secrets/<int:secret_id>")
+class ClientSecretRevocation(MethodView):
+    @requires(Role.PARTNER)
+    @blp.response(204)
+    def delete(self, client_id, secret_id):
+        """Revoke one secret now (it leaked): ``invalid_client`` on every replica within a second."""
+        try:
+            clients.revoke_secret(_identity(), client_id, secret_id, _partner_id(), current_principal().subject)
+        except clients.UnknownClient:
+            raise Problem(404, "clients.not_found") from None
+        except UnknownSecret:
+            raise Problem(404, "clients.secret_not_found") from None
+
+
+@admin.route("/<client_id>/revoke-secrets")
+class EmergencyRevocation(MethodView):
+    @requires(Role.MODERATOR)
+    @admin.arguments(RevokeAllSecretsSchema)
+    @admin.response(200, SecretsRevokedSchema)
+    def post(self, body, client_id):
+        """Emergency: end every secret of the client now; the partner is mailed with the reason."""
+        try:
+            revoked = clients.revoke_all_secrets(_identity(), client_id, current_principal().subject, body["reason"])
+        except clients.UnknownClient:
+            raise Problem(404, "clients.not_found") from None
+        except ReasonRequired:
+            raise field_problem("clients.reason_missing", [("reason", "reason.required", {})]) from None
+        return {"client_id": client_id, "revoked": revoked}
 
 
 def _require_internal_caller() -> None:

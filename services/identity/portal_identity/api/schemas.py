@@ -60,8 +60,24 @@ class SecretSchema(ma.Schema):
 
 
 class ClientSecretInfoSchema(ma.Schema):
+    id = ma.fields.Integer()
     created_at = ma.fields.DateTime()
+    created_by = ma.fields.String(allow_none=True, metadata={"description": "The account that made it."})
+    created_by_email = ma.fields.String(allow_none=True)
+    last4 = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "The secret's last 4 characters; null for a secret imported as a hash."},
+    )
     expires_at = ma.fields.DateTime(allow_none=True)
+
+
+class RevokeAllSecretsSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class SecretsRevokedSchema(ma.Schema):
+    client_id = ma.fields.String()
+    revoked = ma.fields.Integer(metadata={"description": "How many live secrets were ended."})
 
 
 class GrantSchema(ma.Schema):
@@ -73,7 +89,7 @@ class ClientSchema(ma.Schema):
     client_id = ma.fields.String()
     application_id = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean()
-    secrets = ma.fields.List(ma.fields.Nested(ClientSecretInfoSchema))
+    secrets = ma.fields.List(ma.fields.Nested(ClientSecretInfoSchema), metadata={"description": "The live ones."})
     grants = ma.fields.List(ma.fields.Nested(GrantSchema))
 
 

@@ -23,16 +23,38 @@ class ClientKind:
     RESOURCE_SERVER = "resource-server"  # a data API: introspects tokens, gets none
 
 
+REASON_MAX = 2000
+
+
+class UnknownSecret(LookupError):
+    """No live secret with this id: never made, expired or revoked already."""
+
+
+class ReasonRequired(ValueError):
+    """An emergency revocation tells the partner why; an empty reason would leave them guessing."""
+
+
 @dataclasses.dataclass
 class ClientSecret:
+    """One secret of a client. Only its hash is kept, and its last 4 characters so a partner can tell
+    which one leaked (unknown for secrets imported as a hash)."""
+
     client_id: str
     secret_hash: str
     created_at: dt.datetime
     expires_at: dt.datetime | None = None
     id: int | None = None
+    created_by: str | None = None
+    last4: str | None = None
+    revoked_at: dt.datetime | None = None
+    revoked_by: str | None = None
 
     def valid(self, now: dt.datetime) -> bool:
-        return self.expires_at is None or now < self.expires_at
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+    def revoke(self, now: dt.datetime, by: str) -> None:
+        self.revoked_at = now
+        self.revoked_by = by
 
 
 @dataclasses.dataclass
@@ -77,15 +99,40 @@ class Client:
         methods = ("client_secret_basic", "client_secret_post")
         return (*methods, "private_key_jwt") if (self.jwks or self.jwks_uri) else methods
 
-    def rotate_secret(self, secret_hash, now: dt.datetime, window: dt.timedelta) -> str:
-        """A new secret, shown once; secrets still valid now stop working after ``window``."""
+    def live_secrets(self, now: dt.datetime) -> list[ClientSecret]:
+        return [secret for secret in self.secrets if secret.valid(now)]
+
+    def rotate_secret(self, secret_hash, now: dt.datetime, window: dt.timedelta, created_by: str | None) -> str:
+        """A new secret, shown once; secrets still valid now stop working after ``window``.
+
+        Expired secrets are forgotten; revoked ones stay as the record of who ended them and when.
+        """
         plain = new_secret()
-        self.secrets = [secret for secret in self.secrets if secret.valid(now)]
-        for secret in self.secrets:
+        self.secrets = [s for s in self.secrets if s.revoked_at is not None or s.valid(now)]
+        for secret in self.live_secrets(now):
             if secret.expires_at is None or secret.expires_at > now + window:
                 secret.expires_at = now + window
-        self.secrets.append(ClientSecret(self.client_id, secret_hash(plain), now))
+        self.secrets.append(
+            ClientSecret(self.client_id, secret_hash(plain), now, created_by=created_by, last4=plain[-4:])
+        )
         return plain
+
+    def revoke_secret(self, secret_id: int, now: dt.datetime, by: str) -> ClientSecret:
+        """End one live secret now (a leak); the others keep working."""
+        for secret in self.live_secrets(now):
+            if secret.id == secret_id:
+                secret.revoke(now, by)
+                return secret
+        raise UnknownSecret(secret_id)
+
+    def revoke_all_secrets(self, now: dt.datetime, by: str, reason: str) -> int:
+        """End every live secret now (an emergency); returns how many were live."""
+        if not reason.strip():
+            raise ReasonRequired
+        live = self.live_secrets(now)
+        for secret in live:
+            secret.revoke(now, by)
+        return len(live)
 
     def replace_grants(self, grants: Iterable[tuple[str, str]], version: int) -> bool:
         """Take the full set of (api, institution) grants unless an equal or newer set was applied."""

@@ -69,3 +69,17 @@ class AccessRevoked(DomainEvent):
     revoked_at: str
     expires_at: str
     reason: str
+
+
+class ClientSecretsRevoked(DomainEvent):
+    """A moderator ended every secret of a client at once; the notifier tells the partner why."""
+
+    type = "identity.client.secrets_revoked"
+
+    client_id: str
+    application_id: str
+    partner_id: str
+    revoked_count: int
+    revoked_by: str
+    reason: str
+    revoked_at: str

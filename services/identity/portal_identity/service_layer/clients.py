@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy.exc import IntegrityError
 
-from portal_identity.adapters.repositories import Clients
+from portal_identity.adapters.repositories import Accounts, Clients
 from portal_identity.domain import events
 from portal_identity.domain.clients import Client, ClientKind, ClientSecret, ScopeGrant, new_client_id
 from portal_identity.service_layer.context import Identity
@@ -70,32 +70,109 @@ class SecretIssued:
     previous_expires_at: dt.datetime | None
 
 
-def rotate_secret(identity: Identity, client_id: str, partner_id: str) -> SecretIssued:
+def rotate_secret(identity: Identity, client_id: str, partner_id: str, account_id: str) -> SecretIssued:
     """A new secret for a partner's own client; the old one keeps working for the rotation window."""
     now = utcnow()
     window = dt.timedelta(seconds=identity.settings.secret_rotation_seconds)
     with identity.unit_of_work() as uow:
-        client = Clients(uow.session).get(client_id, for_update=True)
-        if client is None or client.partner_id != partner_id or not client.active:
+        client = _partners_client(uow, client_id, partner_id, for_update=True)
+        if not client.active:
             raise UnknownClient(client_id)
-        plain = client.rotate_secret(identity.secret_hasher.hash, now, window)
-        previous = [secret.expires_at for secret in client.secrets if secret.expires_at is not None]
+        plain = client.rotate_secret(identity.secret_hasher.hash, now, window, account_id)
+        previous = [secret.expires_at for secret in client.live_secrets(now) if secret.expires_at is not None]
         identity.client_changed(uow.session, client_id)
         uow.commit()
     return SecretIssued(client_id, plain, now, max(previous) if previous else None)
 
 
-def client_of_partner(identity: Identity, client_id: str, partner_id: str) -> Client:
+@dataclasses.dataclass(frozen=True)
+class SecretView:
+    """A live secret as its partner sees it: never the secret, only its last 4 characters when known."""
+
+    id: int
+    created_at: dt.datetime
+    created_by: str | None
+    created_by_email: str | None
+    last4: str | None
+    expires_at: dt.datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientView:
+    client_id: str
+    application_id: str | None
+    active: bool
+    secrets: list[SecretView]
+    grants: list[ScopeGrant]
+
+
+def _view(uow: UnitOfWork, client: Client) -> ClientView:
+    live = client.live_secrets(utcnow())
+    accounts = Accounts(uow.session)
+    emails = {
+        account_id: account.email
+        for account_id in {secret.created_by for secret in live if secret.created_by}
+        if (account := accounts.get(account_id)) is not None
+    }
+    secrets = [
+        SecretView(s.id, s.created_at, s.created_by, emails.get(s.created_by), s.last4, s.expires_at) for s in live
+    ]
+    return ClientView(client.client_id, client.application_id, client.active, secrets, list(client.grants))
+
+
+def _partners_client(uow: UnitOfWork, client_id: str, partner_id: str, *, for_update: bool = False) -> Client:
+    client = Clients(uow.session).get(client_id, for_update=for_update)
+    if client is None or client.partner_id != partner_id:
+        raise UnknownClient(client_id)
+    return client
+
+
+def client_of_partner(identity: Identity, client_id: str, partner_id: str) -> ClientView:
     with identity.unit_of_work() as uow:
-        client = Clients(uow.session).get(client_id)
-        if client is None or client.partner_id != partner_id:
+        return _view(uow, _partners_client(uow, client_id, partner_id))
+
+
+def revoke_secret(identity: Identity, client_id: str, secret_id: int, partner_id: str, account_id: str) -> None:
+    """One secret ends now (it leaked), on every replica at commit; the client's other secrets keep working."""
+    with identity.unit_of_work() as uow:
+        client = _partners_client(uow, client_id, partner_id, for_update=True)
+        client.revoke_secret(secret_id, utcnow(), account_id)
+        identity.client_changed(uow.session, client_id)
+        uow.commit()
+
+
+def revoke_all_secrets(identity: Identity, client_id: str, moderator_id: str, reason: str) -> int:
+    """A moderator's emergency stop: every secret of the client ends now and its partner is mailed.
+
+    Key pairs (``private_key_jwt``) are not secrets and keep working; deactivating the client is what
+    archiving the application does.
+    """
+    now = utcnow()
+    with identity.unit_of_work() as uow:
+        client = Clients(uow.session).get(client_id, for_update=True)
+        if client is None:
             raise UnknownClient(client_id)
-        return client
+        revoked = client.revoke_all_secrets(now, moderator_id, reason)
+        identity.client_changed(uow.session, client_id)
+        if revoked and client.application_id and client.partner_id:  # a second click mails nobody again
+            uow.publish(
+                events.ClientSecretsRevoked(
+                    client_id,
+                    client.application_id,
+                    client.partner_id,
+                    revoked,
+                    moderator_id,
+                    reason.strip(),
+                    now.isoformat(),
+                )
+            )
+        uow.commit()
+    return revoked
 
 
 def link_client(
     identity: Identity, *, client_id: str, client_secret: str, application_id: str, partner_id: str
-) -> Client:
+) -> ClientView:
     """The real-time check of an existing client id and secret, and the link to one application.
 
     Idempotent for the same application; the unique application id makes two concurrent links of one
@@ -121,10 +198,11 @@ def link_client(
                     )
                 )
                 identity.client_changed(uow.session, client_id)
+            view = _view(uow, client)
             uow.commit()
     except IntegrityError:
         raise ClientAlreadyLinked(client_id) from None
-    return client
+    return view
 
 
 # -- operators --------------------------------------------------------------------------------------
@@ -145,7 +223,7 @@ def create_resource_server(identity: Identity, name: str) -> tuple[Client, str]:
     """A confidential client for a data API that introspects tokens."""
     now = utcnow()
     client = Client(new_client_id(), name, ClientKind.RESOURCE_SERVER, True, now)
-    plain = client.rotate_secret(identity.secret_hasher.hash, now, dt.timedelta(0))
+    plain = client.rotate_secret(identity.secret_hasher.hash, now, dt.timedelta(0), None)
     with identity.unit_of_work() as uow:
         Clients(uow.session).add(client)
         identity.client_changed(uow.session, client.client_id)
@@ -184,7 +262,8 @@ def import_clients(identity: Identity, entries: list[dict]) -> ImportResult:
                 identity.secret_hasher.hash(entry["client_secret"]) if entry.get("client_secret") else None
             )
             if secret_hash and all(secret.secret_hash != secret_hash for secret in client.secrets):
-                client.secrets = [*client.secrets, ClientSecret(client.client_id, secret_hash, now)]
+                last4 = entry["client_secret"][-4:] if entry.get("client_secret") else None  # unknown for a hash
+                client.secrets = [*client.secrets, ClientSecret(client.client_id, secret_hash, now, last4=last4)]
             client.grants = [
                 ScopeGrant(client.client_id, grant["api"], str(grant["institution_number"]))
                 for grant in {(g["api"], str(g["institution_number"])): g for g in entry.get("grants", [])}.values()

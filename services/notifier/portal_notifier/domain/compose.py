@@ -145,3 +145,21 @@ def access_requested(data: dict, context: Context) -> list[Letter]:
         "product": context.product,
     }
     return [Letter(data["email"], "access_requested", context.language, values)]
+
+
+def client_secrets_revoked(
+    data: dict, application: ApplicationContact | None, partner: PartnerContact | None, context: Context
+) -> list[Letter]:
+    """A moderator's emergency revocation: the partner must act (make a new secret), so it is never dropped,
+    even when the application is not known here (then the client id names it)."""
+    values = {
+        "name": application.name if application else data["client_id"],
+        "client_id": data["client_id"],
+        "count": data["revoked_count"],
+        "reason": data["reason"],
+        "when": expiry(data["revoked_at"]),
+        "product": context.product,
+        "link": context.link(f"/#/apps/{data['application_id']}/credentials"),
+    }
+    contact = application.contact_email if application else ""
+    return _to_partner_and_contact("client_secrets_revoked", partner, contact, context, values)

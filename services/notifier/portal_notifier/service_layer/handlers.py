@@ -116,9 +116,14 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
         partner = partner_of(uow, application.partner_id) if application else None
         return compose.grants_changed(data, application, partner, context)
 
+    def secrets_revoked(uow, data):
+        application = Contacts(uow.session).application(data["application_id"])
+        return compose.client_secrets_revoked(data, application, partner_of(uow, data["partner_id"]), context)
+
     return {
         "identity.account.registered": mailing(lambda uow, data: compose.account_registered(data, context)),
         "identity.password_reset.requested": mailing(lambda uow, data: compose.password_reset_requested(data, context)),
+        "identity.client.secrets_revoked": mailing(secrets_revoked),
         "apps.application.requested": mailing(requested),
         "apps.application.approved": mailing(decided(True)),
         "apps.application.rejected": mailing(decided(False)),

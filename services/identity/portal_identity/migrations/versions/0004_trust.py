@@ -1,8 +1,8 @@
 """Server-side login sessions; revocations and partner memberships as the identity service keeps them
 (portalkit.trust), replacing the list of revoked access tokens.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 from portalkit.db import UtcDateTime
 from portalkit.trust import create_trust_tables, drop_trust_tables
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
