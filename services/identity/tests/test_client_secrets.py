@@ -17,7 +17,7 @@ def as_partner(tokens):
     """Auth headers of a partner user (the one way this module builds them)."""
 
     def headers(partner_id="partner-1", subject="user-1", language="nl"):
-        token = tokens.token(subject, roles=["partner"], partner_id=partner_id)
+        token = tokens.partner_token(subject, partner_id)
         return {"Authorization": f"Bearer {token}", "Accept-Language": language}
 
     return headers

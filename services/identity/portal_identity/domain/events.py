@@ -71,6 +71,7 @@ class AccessRevoked(DomainEvent):
     reason: str
 
 
+@dataclasses.dataclass(frozen=True)
 class ClientSecretsRevoked(DomainEvent):
     """A moderator ended every secret of a client at once; the notifier tells the partner why."""
 
