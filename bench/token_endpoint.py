@@ -17,11 +17,10 @@ import shutil
 import subprocess
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from portal_gateway.stack import Stack, StackSettings
-from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, delete_broker_namespace
+from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, RUN
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 32))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
@@ -87,15 +86,16 @@ def wrk(url: str, script: Path, close: bool) -> dict:
 def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    namespace = f"bench-{uuid.uuid4().hex[:6]}"
     amqp = os.environ.get("TEST_AMQP_URL", DEFAULT_AMQP)
+    postgres = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    namespace = RUN.broker_namespace(amqp, "bench")
     run_dir = Path(tempfile.mkdtemp(prefix="bench-stack-"))
     stack = Stack(
         StackSettings(
             port=28080,
             port_offset=20000,
-            postgres_url=os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES),
-            database_prefix=f"bench_{uuid.uuid4().hex[:6]}_",
+            postgres_url=postgres,
+            database_prefix=RUN.database_name(postgres, "bench") + "_",
             broker_url=amqp,
             broker_namespace=namespace,
             smtp_port=28025,
@@ -140,8 +140,10 @@ def main() -> None:
     finally:
         stack.stop()
         stack.drop_databases()
-        delete_broker_namespace(amqp, namespace, [])
+        RUN.delete_broker_namespace(namespace)
         shutil.rmtree(run_dir, ignore_errors=True)
+        if RUN.leftovers():
+            raise SystemExit(f"left behind: {', '.join(RUN.leftovers())}")
 
 
 if __name__ == "__main__":

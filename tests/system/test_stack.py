@@ -26,7 +26,7 @@ from joserfc.jwk import ECKey
 from portal_gateway.mailsink import MailSink
 from portal_gateway.routes import WEB_HEADERS, WEB_ROOT
 from portal_gateway.stack import Stack, StackSettings
-from portalkit.testing import delete_broker_namespace
+from portalkit.testing import RUN
 from tests.contracts_tool import OPENAPI_DIR
 
 pytestmark = pytest.mark.system
@@ -61,12 +61,12 @@ def _require(tool: str) -> None:
 def stack(postgres_server, amqp_server, tmp_path_factory):
     _require("nginx")
     run_dir = tmp_path_factory.mktemp("stack")
-    namespace = f"systest-{uuid.uuid4().hex[:8]}"
+    namespace = RUN.broker_namespace(amqp_server, "systest")
     settings = StackSettings(
         port=18080,
         port_offset=10000,
         postgres_url=postgres_server,
-        database_prefix=f"systest_{uuid.uuid4().hex[:6]}_",
+        database_prefix=RUN.database_name(postgres_server, "systest") + "_",
         broker_url=amqp_server,
         broker_namespace=namespace,
         smtp_port=18025,
@@ -89,7 +89,7 @@ def stack(postgres_server, amqp_server, tmp_path_factory):
         stack.stop()
         sink.stop()
         stack.drop_databases()
-        delete_broker_namespace(amqp_server, namespace, ["notifier"])
+        RUN.delete_broker_namespace(namespace)
 
 
 def signing_key(stack: Stack) -> ECKey:
