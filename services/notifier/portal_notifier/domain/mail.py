@@ -40,7 +40,7 @@ def message_id(event_id: str, recipient: str, domain: str) -> str:
 
 @dataclasses.dataclass
 class Delivery:
-    """One mail caused by one event for one recipient; unique on (event, recipient), so never twice."""
+    """One mail caused by one event for one recipient: recorded once (unique on both), sent at least once."""
 
     event_id: str
     event_type: str
