@@ -80,9 +80,9 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
     run = site.run_dir.rstrip("/")
     lines = [
         "# Generated from gateway/portal_gateway/routes.toml by portal_gateway.nginx: do not edit.",
+        *([f"user {site.user};"] if site.user else []),
         # One worker proxies many times what the Python services behind it answer; a second one only takes
         # CPU from them (2 cores, 32 keep-alive connections: p99 of a token 30 ms with two, 12 ms with one).
-        *([f"user {site.user};"] if site.user else []),
         "worker_processes 1;",
         f"pid {run}/nginx.pid;",
         f"error_log {site.error_log} warn;",
