@@ -14,7 +14,6 @@ import os
 import platform
 import threading
 import time
-import uuid
 from pathlib import Path
 
 from portal_apps.bootstrap import SERVICE
@@ -22,7 +21,7 @@ from portal_apps.service_layer.handlers import request_application
 from portalkit.events.consumer import EventConsumer
 from portalkit.events.rabbitmq import RabbitTransport
 from portalkit.events.transport import Subscription
-from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, PostgresDatabases, delete_broker_namespace
+from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, RUN, PostgresDatabases
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", 3000))
 
@@ -37,9 +36,9 @@ def main() -> None:
     postgres = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     amqp = os.environ.get("TEST_AMQP_URL", DEFAULT_AMQP)
     databases = PostgresDatabases(postgres)
-    namespace = f"bench-{uuid.uuid4().hex[:6]}"
-    transport = RabbitTransport(amqp, namespace)
     subscription = Subscription("bench", ("apps.application.requested",), prefetch=200)
+    namespace = RUN.broker_namespace(amqp, "bench", (subscription.queue,))
+    transport = RabbitTransport(amqp, namespace)
     try:
         settings = SERVICE.settings({}, database_url=databases.create("bench"), validate_events=True)
         runtime = SERVICE.runtime(settings, transport)
@@ -95,8 +94,10 @@ def main() -> None:
         print(f"consumer (inbox + commit) : {consume_rate:8.0f} /s (one consumer, prefetch {subscription.prefetch})")
     finally:
         transport.close()
-        delete_broker_namespace(amqp, namespace, ["bench"])
+        RUN.delete_broker_namespace(namespace)
         databases.drop_all()
+        if RUN.leftovers():
+            raise SystemExit(f"left behind: {', '.join(RUN.leftovers())}")
 
 
 if __name__ == "__main__":

@@ -17,11 +17,10 @@ import shutil
 import subprocess
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from portal_gateway.stack import Stack, StackSettings
-from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, delete_broker_namespace
+from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, RUN
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 32))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
@@ -87,21 +86,24 @@ def wrk(url: str, script: Path, close: bool) -> dict:
 def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    namespace = f"bench-{uuid.uuid4().hex[:6]}"
     amqp = os.environ.get("TEST_AMQP_URL", DEFAULT_AMQP)
+    postgres = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    namespace = RUN.broker_namespace(amqp, "bench")
     run_dir = Path(tempfile.mkdtemp(prefix="bench-stack-"))
     stack = Stack(
         StackSettings(
             port=28080,
             port_offset=20000,
-            postgres_url=os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES),
-            database_prefix=f"bench_{uuid.uuid4().hex[:6]}_",
+            postgres_url=postgres,
+            database_prefix=RUN.database_name(postgres, "bench") + "_",
             broker_url=amqp,
             broker_namespace=namespace,
             smtp_port=28025,
             run_dir=run_dir,
             web_workers=WEB_WORKERS,
             web_threads=WEB_THREADS,
+            # wrk asks from one address: far above the real per-address limit (20/s), which would measure 429s.
+            nginx_limits={"token_rate": "100000r/s", "token_burst": 100000},
             extra_env={"LOG_LEVEL": "WARNING"},
         )
     )
@@ -140,8 +142,10 @@ def main() -> None:
     finally:
         stack.stop()
         stack.drop_databases()
-        delete_broker_namespace(amqp, namespace, [])
+        RUN.delete_broker_namespace(namespace)
         shutil.rmtree(run_dir, ignore_errors=True)
+        if RUN.leftovers():
+            raise SystemExit(f"left behind: {', '.join(RUN.leftovers())}")
 
 
 if __name__ == "__main__":

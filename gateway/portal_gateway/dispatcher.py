@@ -43,7 +43,7 @@ class Dispatcher:
                 return self._problem(start_response, 404, request_id)
             return response(environ, start_response)
         route = self.table.match(path)
-        if route is None:
+        if route is None or not route.serves(path):
             return self._problem(start_response, 404, request_id)
         if int(environ.get("CONTENT_LENGTH") or 0) > self.max_body:
             return self._problem(start_response, 413, request_id)

@@ -19,20 +19,26 @@ RESPONSE_HEADERS = (
     "add_header X-Frame-Options DENY always;",
     "add_header Referrer-Policy no-referrer always;",
 )
-RATE_LIMITED = {"/oauth/": "token", "/login": "login"}
+TOKEN_PATH = "/oauth/token"
+LOGIN_PREFIX = "/login"
 
 
 @dataclasses.dataclass(frozen=True)
 class NginxSite:
     listen: str
-    upstreams: dict[str, str]  # service -> host:port
+    upstreams: dict[str, tuple[str, ...]]  # service -> its replicas' host:port
     run_dir: str
     access_log: str
     error_log: str
     web_root: str = str(WEB_ROOT)
     max_body: str = "2m"
-    token_rate: str = "20000r/s"
-    login_rate: str = "10r/s"
+    # Per client address: far above what an integration (a token lives 15 minutes) or a person signing in
+    # needs, far below what a script guessing secrets or passwords sends. docs/operations.md has them.
+    token_rate: str = "20r/s"
+    token_burst: int = 200
+    login_rate: str = "5r/s"
+    login_burst: int = 20
+    user: str | None = None  # the workers' user and group when nginx starts as root (who can read web_root)
 
 
 def _problem_body(status: int, title: str, detail: str) -> str:
@@ -74,6 +80,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
     run = site.run_dir.rstrip("/")
     lines = [
         "# Generated from gateway/portal_gateway/routes.toml by portal_gateway.nginx: do not edit.",
+        *([f"user {site.user};"] if site.user else []),
         # One worker proxies many times what the Python services behind it answer; a second one only takes
         # CPU from them (2 cores, 32 keep-alive connections: p99 of a token 30 ms with two, 12 ms with one).
         "worker_processes 1;",
@@ -127,7 +134,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
     for service in table.services:
         lines += [
             f"    upstream {service} {{",
-            f"        server {site.upstreams[service]};",
+            *(f"        server {address};" for address in site.upstreams[service]),
             "        keepalive 64;",
             "        keepalive_timeout 20s;  # below the services' 30 s idle limit: never reuse a closed one",
             "    }",
@@ -149,6 +156,11 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         "        proxy_connect_timeout 5s;",
         "        proxy_send_timeout 30s;",
         "        proxy_read_timeout 30s;",
+        # A request that cannot reach a replica (it died, or restarts) goes to another, in bounds. nginx never
+        # sends a POST or PATCH again once it reached a replica, except where said (tokens change no state).
+        "        proxy_next_upstream error timeout;",
+        "        proxy_next_upstream_tries 2;",
+        "        proxy_next_upstream_timeout 10s;",
         "",
     ]
     for status in GATEWAY_ERRORS:
@@ -157,13 +169,31 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
     for route in sorted(table.routes, key=lambda r: r.prefix):
         target = f"http://{route.service}/" if route.strip else f"http://{route.service}"
         lines.append(f"        location ^~ {route.prefix} {{  # {route.side}")
-        if route.side == "internal":
+        if route.side == "internal" or route.only:
             lines += ["            return 404;", "        }", ""]
+            lines += [
+                line
+                for path in route.only
+                for line in (
+                    f"        location = {route.prefix}{path} {{",
+                    f"            proxy_pass {target}{path};",
+                    "        }",
+                    "",
+                )
+            ]
             continue
-        zone = RATE_LIMITED.get(route.prefix)
-        if zone:
-            lines.append(f"            limit_req zone={zone} burst={'2000' if zone == 'token' else '20'} nodelay;")
+        if route.prefix == LOGIN_PREFIX:
+            lines.append(f"            limit_req zone=login burst={site.login_burst} nodelay;")
         lines += [f"            proxy_pass {target};", "        }", ""]
+        if TOKEN_PATH.startswith(route.prefix) and route.prefix != TOKEN_PATH:
+            lines += [
+                f"        location = {TOKEN_PATH} {{  # {route.side}",
+                f"            limit_req zone=token burst={site.token_burst} nodelay;",
+                "            proxy_next_upstream error timeout non_idempotent;",
+                f"            proxy_pass {target};",
+                "        }",
+                "",
+            ]
     lines += _web_locations(site, table)
     lines += [
         "        location / {",
@@ -190,7 +220,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
 
 COMPOSE_SITE = NginxSite(
     listen="8080",
-    upstreams={service: f"{service}:8000" for service in route_table().services},
+    upstreams={service: (f"{service}:8000",) for service in route_table().services},
     run_dir="/tmp",
     access_log="/dev/stdout",
     error_log="/dev/stderr",

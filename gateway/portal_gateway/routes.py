@@ -42,9 +42,13 @@ class Route:
     service: str
     side: str
     strip: bool = False
+    only: tuple[str, ...] = ()  # when given, the only paths under the prefix that answer
 
     def upstream_path(self, path: str) -> str:
         return "/" + path[len(self.prefix) :] if self.strip else path
+
+    def serves(self, path: str) -> bool:
+        return not self.only or path[len(self.prefix) :] in self.only
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,9 +95,16 @@ class RouteTable:
 @functools.cache
 def route_table() -> RouteTable:
     document = tomllib.loads(resources.files("portal_gateway").joinpath("routes.toml").read_text())
+    operations = document["operations"]
     return RouteTable(
         services=dict(document["services"]),
-        routes=tuple(Route(**route) for route in document["routes"]),
+        routes=(
+            *(Route(**route) for route in document["routes"]),
+            *(
+                Route(f"{operations['prefix']}{service}/", service, "operations", True, tuple(operations["paths"]))
+                for service in document["services"]
+            ),
+        ),
         web=WebUi(document["web"]["index"], tuple(document["web"]["prefixes"])),
     )
 

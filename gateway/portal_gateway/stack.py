@@ -8,7 +8,9 @@ it to stop and restart single processes.
 from __future__ import annotations
 
 import dataclasses
+import grp
 import os
+import pwd
 import secrets
 import shutil
 import signal
@@ -22,7 +24,7 @@ import requests
 from sqlalchemy.engine import make_url
 
 from portal_gateway.nginx import NginxSite, render
-from portal_gateway.routes import route_table
+from portal_gateway.routes import WEB_ROOT, route_table
 
 
 @dataclasses.dataclass
@@ -37,6 +39,9 @@ class StackSettings:
     run_dir: Path = Path("var/stack")
     web_workers: int = 2
     web_threads: int = 2
+    web_processes: dict[str, int] = dataclasses.field(default_factory=dict)  # service -> web processes (1)
+    nginx_limits: dict[str, object] = dataclasses.field(default_factory=dict)  # NginxSite's limits, changed
+    web_root: Path = WEB_ROOT
     extra_env: dict[str, str] = dataclasses.field(default_factory=dict)
     # The services' shared secret for internal calls; a fresh one per stack unless given.
     internal_token: str = dataclasses.field(default_factory=lambda: secrets.token_urlsafe(32))
@@ -67,8 +72,12 @@ class Stack:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.settings.port}"
 
-    def service_port(self, service: str) -> int:
-        return route_table().services[service] + self.settings.port_offset
+    def service_port(self, service: str, replica: int = 1) -> int:
+        """The route table's port for the first web process of a service; 100 higher for each further one."""
+        return route_table().services[service] + self.settings.port_offset + 100 * (replica - 1)
+
+    def web_replicas(self, service: str) -> range:
+        return range(1, self.settings.web_processes.get(service, 1) + 1)
 
     def database_url(self, service: str) -> str:
         url = make_url(self.settings.postgres_url)
@@ -140,19 +149,20 @@ class Stack:
                 os.environ.copy(),
             )
         for service in self.services:
-            self.start_web(service)
+            for replica in self.web_replicas(service):
+                self.start_web(service, replica)
             self.start_worker(service)
         self.start_nginx()
         self.wait_ready()
         return self
 
-    def start_web(self, service: str) -> None:
+    def start_web(self, service: str, replica: int = 1) -> None:
         settings = self.settings
         self.start_process(
-            f"{service}-web",
+            f"{service}-web" if replica == 1 else f"{service}-web-{replica}",
             [
                 *(sys.executable, "-m", "portalkit.cli", "serve", service),
-                *("--host", "127.0.0.1", "--port", str(self.service_port(service))),
+                *("--host", "127.0.0.1", "--port", str(self.service_port(service, replica))),
                 *("--workers", str(settings.web_workers), "--threads", str(settings.web_threads)),
             ],
             self.env(service),
@@ -167,10 +177,18 @@ class Stack:
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         site = NginxSite(
             listen=f"127.0.0.1:{self.settings.port}",
-            upstreams={service: f"127.0.0.1:{self.service_port(service)}" for service in self.services},
+            upstreams={
+                service: tuple(f"127.0.0.1:{self.service_port(service, n)}" for n in self.web_replicas(service))
+                for service in self.services
+            },
             run_dir=str(self.run_dir),
             access_log=str(self.run_dir / "logs" / "nginx-access.log"),
             error_log=str(self.run_dir / "logs" / "nginx-error.log"),
+            web_root=str(self.settings.web_root),
+            # Started as root, nginx hands its workers to "nobody" unless told: they could not read a checkout
+            # under a folder only its owner may enter (a clone in /root or in a 0700 temporary folder).
+            user=_owner(self.settings.web_root) if os.geteuid() == 0 else None,
+            **self.settings.nginx_limits,
         )
         config = self.run_dir / "nginx.conf"
         config.write_text(render(site))
@@ -219,6 +237,12 @@ class Stack:
                 os.killpg(process.pid, signal.SIGTERM)
         for name in list(self.processes):
             self.stop_process(name)
+
+
+def _owner(path: Path) -> str:
+    """nginx's ``user`` value (user and group) for the owner of ``path``."""
+    status = path.stat()
+    return f"{pwd.getpwuid(status.st_uid).pw_name} {grp.getgrgid(status.st_gid).gr_name}"
 
 
 def main() -> None:

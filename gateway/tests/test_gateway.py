@@ -7,7 +7,7 @@ import pytest
 
 from portal_gateway.dispatcher import Dispatcher
 from portal_gateway.nginx import COMPOSE_CONF, COMPOSE_SITE, NginxSite, render
-from portal_gateway.routes import WEB_HEADERS, Route, RouteTable, WebUi, route_table
+from portal_gateway.routes import WEB_HEADERS, WEB_ROOT, Route, RouteTable, WebUi, route_table
 
 
 def test_longest_prefix_wins():
@@ -26,16 +26,51 @@ def test_the_table_refuses_unknown_services_and_duplicates():
         RouteTable({"a": 1}, (Route("/x", "a", "f"), Route("/x", "a", "f")))
 
 
+def block(config: str, location: str) -> str:
+    return config.split(f"location {location} {{")[1].split("}")[0]
+
+
 def test_every_route_has_an_nginx_location():
     config = render(COMPOSE_SITE)
     for route in route_table().routes:
         target = f"http://{route.service}/" if route.strip else f"http://{route.service}"
         assert f"location ^~ {route.prefix} {{" in config
-        if route.side == "internal":  # never exposed through nginx
-            block = config.split(f"location ^~ {route.prefix} {{")[1].split("}")[0]
-            assert "return 404;" in block and "proxy_pass" not in block
+        if route.side == "internal" or route.only:  # never exposed through nginx, or only some paths
+            assert "return 404;" in block(config, f"^~ {route.prefix}")
+            assert "proxy_pass" not in block(config, f"^~ {route.prefix}")
+            for path in route.only:
+                assert f"proxy_pass {target}{path};" in block(config, f"= {route.prefix}{path}")
         else:
             assert f"proxy_pass {target};" in config
+
+
+def test_under_the_operations_prefix_only_health_and_the_contract_answer(dispatcher):
+    config = render(COMPOSE_SITE)
+    for service in route_table().services:
+        for path in ("healthz", "readyz", "openapi.json"):
+            assert call(dispatcher, f"/_/{service}/{path}", HTTP_X_REQUEST_ID="r")[0] == "200 OK"
+            assert f"location = /_/{service}/{path} {{" in config
+        for path in ("internal/v1/clients/link", "login", "oauth/token", "api/v1/admin/mail/deliveries", "", "x"):
+            assert call(dispatcher, f"/_/{service}/{path}")[0].startswith("404"), path
+        assert block(config, f"^~ /_/{service}/").strip().endswith("return 404;")
+
+
+def test_tokens_and_the_login_page_are_limited_per_address():
+    config = render(COMPOSE_SITE)
+    assert "limit_req_zone $binary_remote_addr zone=token:10m rate=20r/s;" in config
+    assert "limit_req_zone $binary_remote_addr zone=login:10m rate=5r/s;" in config
+    assert "limit_req zone=token burst=200 nodelay;" in block(config, "= /oauth/token")
+    assert "limit_req zone=login burst=20 nodelay;" in block(config, "^~ /login")
+    assert "limit_req" not in block(config, "^~ /oauth/")  # introspection: resource servers call it often
+
+
+def test_requests_safe_to_repeat_go_to_another_replica_within_bounds():
+    config = render(COMPOSE_SITE)
+    server = config.split("    server {")[1]
+    assert "proxy_next_upstream error timeout;" in server  # never a POST that reached a replica...
+    assert "proxy_next_upstream_tries 2;" in server and "proxy_next_upstream_timeout 10s;" in server
+    # ...except a token request, which changes no state
+    assert "proxy_next_upstream error timeout non_idempotent;" in block(config, "= /oauth/token")
 
 
 def test_committed_compose_config_is_current():
@@ -46,7 +81,10 @@ def test_committed_compose_config_is_current():
 def test_nginx_accepts_the_configuration(tmp_path):
     site = NginxSite(
         listen="127.0.0.1:18999",
-        upstreams={service: f"127.0.0.1:{port}" for service, port in route_table().services.items()},
+        upstreams={
+            service: (f"127.0.0.1:{port}", f"127.0.0.1:{port + 100}")
+            for service, port in route_table().services.items()
+        },
         run_dir=str(tmp_path),
         access_log=str(tmp_path / "access.log"),
         error_log=str(tmp_path / "error.log"),
@@ -83,9 +121,10 @@ def call(dispatcher, path, **environ):
 
 def test_dispatcher_routes_like_nginx(dispatcher):
     for route in route_table().routes:
-        status, _, body = call(dispatcher, route.prefix + "x", HTTP_X_REQUEST_ID="r1")
+        path = route.prefix + (route.only[0] if route.only else "x")
+        status, _, body = call(dispatcher, path, HTTP_X_REQUEST_ID="r1")
         assert status == "200 OK"
-        assert body.decode() == f"{route.service} {route.upstream_path(route.prefix + 'x')} r1"
+        assert body.decode() == f"{route.service} {route.upstream_path(path)} r1"
 
 
 def test_dispatcher_answers_its_own_errors_as_problems(dispatcher):
@@ -168,3 +207,36 @@ def test_nginx_serves_the_web_uis_from_the_same_folders():
         block = config.split(f"location ^~ {prefix} {{  # web UI")[1].split("}")[0]
         assert f"root {COMPOSE_SITE.web_root};" in block
         assert "Content-Security-Policy" in block and "X-Frame-Options" in block
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (.ci/run installs it)")
+def test_the_stacks_nginx_serves_a_checkout_in_a_folder_only_its_owner_may_enter(tmp_path):
+    import socket
+    import time
+
+    import requests
+
+    from portal_gateway.stack import Stack, StackSettings
+
+    private = tmp_path / "private"
+    web_root = private / "checkout" / "web"
+    shutil.copytree(WEB_ROOT, web_root)
+    private.chmod(0o700)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    stack = Stack(StackSettings(port=port, run_dir=private / "checkout" / "var", web_root=web_root))
+    (stack.run_dir / "logs").mkdir(parents=True)
+    stack.start_nginx()
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                front = requests.get(f"{stack.url}/", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, (stack.run_dir / "logs" / "nginx.log").read_text()
+                time.sleep(0.1)
+        assert front.status_code == 200 and front.content == (web_root / "front" / "index.html").read_bytes()
+    finally:
+        stack.stop()

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
 
 from portal_gateway.mailsink import MailSink
 from portal_gateway.stack import Stack, StackSettings
-from portalkit.testing import delete_broker_namespace
+from portalkit.testing import RUN
 
 MODERATORS = ("moderator1@partnerportaal.test", "moderator2@partnerportaal.test")
 
@@ -28,17 +27,20 @@ def _require(tool: str) -> None:
 def stack(postgres_server, amqp_server, tmp_path_factory):
     _require("nginx")
     run_dir = tmp_path_factory.mktemp("stack")
-    namespace = f"systest-{uuid.uuid4().hex[:8]}"
+    namespace = RUN.broker_namespace(amqp_server, "systest")
     settings = StackSettings(
         port=18080,
         port_offset=10000,
         postgres_url=postgres_server,
-        database_prefix=f"systest_{uuid.uuid4().hex[:6]}_",
+        database_prefix=RUN.database_name(postgres_server, "systest") + "_",
         broker_url=amqp_server,
         broker_namespace=namespace,
         smtp_port=18025,
         run_dir=run_dir,
         web_workers=1,
+        web_processes={"identity": 2},  # nginx retries on the other one when one dies
+        # Token requests in a loop from one address (the test's) stay under this; the real limit is 20/s.
+        nginx_limits={"token_rate": "2000r/s", "token_burst": 2000},
         extra_env={
             "MODERATOR_EMAILS": ",".join(MODERATORS),
             "MAIL_RETRY_BASE_SECONDS": "0.5",
@@ -56,4 +58,4 @@ def stack(postgres_server, amqp_server, tmp_path_factory):
         stack.stop()
         sink.stop()
         stack.drop_databases()
-        delete_broker_namespace(amqp_server, namespace, ["notifier"])
+        RUN.delete_broker_namespace(namespace)

@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -143,6 +144,14 @@ def test_nginx_serves_the_web_uis_as_they_are_in_the_repository(stack):
     assert script.content == (WEB_ROOT / "assets" / "core.js").read_bytes()
     missing = requests.get(f"{stack.url}/assets/missing.js", timeout=5)
     assert missing.status_code == 404 and missing.headers["Content-Type"] == "application/problem+json"
+
+
+def test_under_the_operations_prefix_nginx_serves_only_health_and_the_contract(stack):
+    link = requests.post(f"{stack.url}/_/identity/internal/v1/clients/link", json={}, timeout=5)
+    assert link.status_code == 404 and link.headers["Content-Type"] == "application/problem+json"
+    for path in ("/_/identity/login", "/_/identity/oauth/token", "/_/notifier/api/v1/admin/mail/deliveries"):
+        assert requests.get(f"{stack.url}{path}", timeout=5).status_code == 404, path
+    assert requests.post(f"{stack.url}/_/identity/oauth/token", timeout=5).status_code == 404
 
 
 def test_the_gateway_serves_the_committed_contracts(stack):
@@ -351,6 +360,55 @@ def test_an_imported_client_gets_tokens_through_nginx_and_introspection_agrees(s
         timeout=10,
     ).json()
     assert introspected["active"] is True and introspected["grants"] == {"leerlingen": ["012345"]}
+
+
+def test_killing_one_of_two_identity_web_processes_fails_no_token_request(stack, tmp_path):
+    import_client(stack, tmp_path, "kill-sys", "Kill-secret-123", "leerlingen", "012345")
+    answers: list[tuple[str, int]] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        session = requests.Session()  # keep-alive, as API clients' pools do
+        while not stop.is_set():
+            for kind, send in (
+                (
+                    "token",
+                    lambda: session.post(
+                        f"{stack.url}/oauth/token",
+                        data={"grant_type": "client_credentials"},
+                        auth=("kill-sys", "Kill-secret-123"),
+                        timeout=10,
+                    ),
+                ),
+                ("jwks", lambda: session.get(f"{stack.url}/.well-known/jwks.json", timeout=10)),
+            ):
+                try:
+                    answers.append((kind, send().status_code))
+                except requests.RequestException:
+                    answers.append((kind, 0))
+
+    clients = [threading.Thread(target=client) for _ in range(6)]
+    for thread in clients:
+        thread.start()
+    try:
+        time.sleep(2)
+        served_before = len(answers)
+        web = stack.processes["identity-web-2"]
+        os.killpg(web.pid, signal.SIGSTOP)  # it hangs with requests in flight, then dies (as under the OOM killer)
+        time.sleep(0.5)
+        stack.stop_process("identity-web-2", sig=signal.SIGKILL)  # the granian server and its worker
+        time.sleep(3)
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join()
+        stack.start_web("identity", 2)
+    failed = [answer for answer in answers if answer[1] != 200]
+    errors = (stack.run_dir / "logs" / "nginx-error.log").read_text()
+    in_flight = errors.count("while reading response header from upstream")
+    print(f"{len(answers)} requests ({served_before} before the kill), {in_flight} cut off in flight, failed: {failed}")
+    assert " POST /oauth/token 200 " in (stack.run_dir / "logs" / "identity-web-2.log").read_text()  # it served
+    assert len([a for a in answers if a[0] == "token"]) > 100 and failed == []
 
 
 def moderator_token(stack: Stack) -> str:
@@ -568,14 +626,15 @@ def test_the_services_see_the_client_address_not_nginx(stack):
         connection.request(method, path, body=body, headers=headers)
         assert connection.getresponse().status in (200, 400)
         connection.close()
-    log = stack.run_dir / "logs" / "identity-web.log"
+    logs = [stack.run_dir / "logs" / name for name in ("identity-web.log", "identity-web-2.log")]
 
     def logged(line_start: str) -> list[str]:
-        return [line for line in log.read_text().splitlines() if f'"message": "{line_start}' in line]
+        lines = [line for log in logs for line in log.read_text().splitlines()]
+        return [line for line in lines if f'"message": "{line_start}' in line]
 
     assert wait_for(lambda: logged("127.0.0.9 GET /.well-known/jwks.json 200"))
     assert wait_for(lambda: logged("127.0.0.9 POST /oauth/token 400"))
-    assert "203.0.113.66" not in log.read_text()
+    assert all("203.0.113.66" not in log.read_text() for log in logs)
 
 
 def register_and_sign_in(stack: Stack, email: str, password: str, browser: requests.Session | None = None) -> dict:

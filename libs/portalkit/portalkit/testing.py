@@ -3,12 +3,19 @@
 Servers come from ``TEST_POSTGRES_URL`` / ``TEST_AMQP_URL`` (defaults: this machine's), else from
 testcontainers where a Docker engine exists. Under ``CI=true`` a missing server fails the test run;
 elsewhere the tests that need it are skipped with the reason.
+
+Every database and broker namespace a run creates carries the run's id (:data:`RUN`); each test deletes
+its own, and at the end of the session a check fails the run when any of them is still there. Other runs
+on the same servers are never looked at.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import shutil
+import subprocess
 import uuid
 
 import pika
@@ -17,6 +24,9 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet
 from sqlalchemy.engine import make_url
+
+from portalkit.config import find_contracts_dir
+from portalkit.events.transport import load_subscriptions
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/%2F"
@@ -72,6 +82,62 @@ def amqp_server() -> str:
     return url
 
 
+def _admin_connection(server_url: str):
+    admin = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return psycopg.connect(admin, autocommit=True)
+
+
+class RunResources:
+    """What this run (tests or a benchmark) creates on the shared servers: names carry the run's id."""
+
+    def __init__(self):
+        self.id = uuid.uuid4().hex[:8]
+        self.postgres_servers: set[str] = set()
+        self.namespaces: dict[str, tuple[str, tuple[str, ...]]] = {}  # namespace -> (broker URL, own queues)
+
+    def database_name(self, postgres_url: str, label: str) -> str:
+        """A name (or prefix) for databases of this run on ``postgres_url``."""
+        self.postgres_servers.add(postgres_url)
+        return f"{label}_{self.id}_{uuid.uuid4().hex[:6]}"
+
+    def broker_namespace(self, amqp_url: str, label: str, queues: tuple[str, ...] = ()) -> str:
+        """A namespace of this run; ``queues``: consuming queues beyond the services' (a test's own)."""
+        namespace = f"{label}-{self.id}-{uuid.uuid4().hex[:6]}"
+        self.namespaces[namespace] = (amqp_url, tuple(queues))
+        return namespace
+
+    def delete_broker_namespace(self, namespace: str) -> None:
+        """Delete every queue and exchange of one of this run's namespaces, whichever process declared them."""
+        amqp_url, queues = self.namespaces[namespace]
+        queue_names, exchange_names = _broker_names(namespace, queues)
+        connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+        try:
+            channel = connection.channel()
+            for name in queue_names:
+                channel.queue_delete(name)
+            for name in exchange_names:
+                channel.exchange_delete(name)
+        finally:
+            connection.close()
+
+    def leftovers(self) -> list[str]:
+        """Every database and broker name of this run that still exists."""
+        found = []
+        for server in self.postgres_servers:
+            with _admin_connection(server) as connection:
+                rows = connection.execute("SELECT datname FROM pg_database WHERE strpos(datname, %s) > 0", (self.id,))
+                found += [f"database {name}" for (name,) in rows]
+        broker = {
+            name for namespace, (url, queues) in self.namespaces.items() for name in _existing(url, namespace, queues)
+        }
+        if self.namespaces:
+            broker.update(_listed_broker_names(self.id))
+        return found + [f"broker {name}" for name in sorted(broker)]
+
+
+RUN = RunResources()
+
+
 class PostgresDatabases:
     """Creates throw-away databases on the test server and drops them afterwards."""
 
@@ -79,19 +145,15 @@ class PostgresDatabases:
         self.server_url = server_url
         self.created: list[str] = []
 
-    def _admin(self):
-        admin = make_url(self.server_url).set(drivername="postgresql").render_as_string(hide_password=False)
-        return psycopg.connect(admin, autocommit=True)
-
     def create(self, label: str) -> str:
-        name = f"test_{label}_{uuid.uuid4().hex[:10]}"
-        with self._admin() as connection:
+        name = RUN.database_name(self.server_url, f"test_{label}")
+        with _admin_connection(self.server_url) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         self.created.append(name)
         return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
-        with self._admin() as connection:
+        with _admin_connection(self.server_url) as connection:
             for name in self.created:
                 connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -111,15 +173,51 @@ def database_url(request, tmp_path) -> str:
     return request.getfixturevalue("postgres_databases").create(request.node.name[:20].lower().replace("[", "_"))
 
 
-def delete_broker_namespace(amqp_url: str, namespace: str, services) -> None:
+def _broker_names(namespace: str, queues: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The queues and exchanges of a namespace: every consuming service's (every process declares them all)
+    and ``queues``, each with its retry and dead-letter queue."""
+    services = tuple(load_subscriptions(find_contracts_dir())) + tuple(queues)
+    names = [f"{namespace}.{queue}{suffix}" for queue in dict.fromkeys(services) for suffix in ("", ".retry", ".dead")]
+    return names, [f"{namespace}.events", f"{namespace}.events.dead"]
+
+
+def _existing(amqp_url: str, namespace: str, queues: tuple[str, ...]) -> list[str]:
+    queue_names, exchange_names = _broker_names(namespace, queues)
+    found = []
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    channel = connection.channel()
-    for service in services:
-        for suffix in ("", ".retry", ".dead"):
-            channel.queue_delete(f"{namespace}.{service}{suffix}")
-    channel.exchange_delete(f"{namespace}.events")
-    channel.exchange_delete(f"{namespace}.events.dead")
-    connection.close()
+    try:
+        checks = [(name, "queue_declare") for name in queue_names]
+        checks += [(name, "exchange_declare") for name in exchange_names]
+        for name, declare in checks:
+            channel = connection.channel()  # a passive declare of a missing name closes its channel (404)
+            with contextlib.suppress(pika.exceptions.ChannelClosedByBroker):
+                getattr(channel, declare)(name, passive=True)
+                found.append(name)
+                channel.close()
+    finally:
+        connection.close()
+    return found
+
+
+def _listed_broker_names(run_id: str) -> list[str]:
+    """Queues and exchanges named with the run's id, as ``rabbitmqctl`` lists them where it can (a broker on
+    this machine): it also finds queues no test registered; elsewhere the known names are checked one by one."""
+    if shutil.which("rabbitmqctl") is None:
+        return []
+    found = []
+    for command in ("list_queues", "list_exchanges"):
+        listed = subprocess.run(["rabbitmqctl", command, "-q", "name"], capture_output=True, text=True, check=False)
+        found += [name for name in listed.stdout.split() if f"-{run_id}-" in name]
+    return found
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Fail the run when it left a database or broker name of its own behind (after every fixture ended)."""
+    leftovers = RUN.leftovers()
+    if leftovers:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(f"this test run left behind on the shared servers: {', '.join(leftovers)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 class TokenFactory:

@@ -1,6 +1,7 @@
 """Outbox, relay, inbox and retries on both databases, through the in-process transport."""
 
 import json
+import logging
 import threading
 import time
 import uuid
@@ -149,7 +150,11 @@ def run_consumer_until(runtime, consumer, condition, timeout=5.0):
     thread.join()
 
 
-def test_transient_failures_are_retried_until_they_pass(demo_runtime):
+def warnings_and_errors(caplog):
+    return [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_transient_failures_are_retried_until_they_pass(demo_runtime, caplog):
     attempts = []
 
     def flaky(uow, envelope):
@@ -163,9 +168,12 @@ def test_transient_failures_are_retried_until_they_pass(demo_runtime):
     run_consumer_until(demo_runtime, consumer_of(demo_runtime, flaky), lambda: count(demo_runtime, notes) == 1)
     assert len(attempts) == 3
     assert demo_runtime.transport.dead_letters("demo") == []
+    logged = warnings_and_errors(caplog)
+    assert [level for level, _ in logged] == ["WARNING", "WARNING"]  # retries: warnings with the reason
+    assert all("ConnectionError: not yet" in message for _, message in logged)
 
 
-def test_a_handler_that_always_fails_is_parked_after_max_attempts(demo_runtime):
+def test_a_handler_that_always_fails_is_parked_after_max_attempts(demo_runtime, caplog):
     attempts = []
 
     def broken(uow, envelope):
@@ -181,6 +189,9 @@ def test_a_handler_that_always_fails_is_parked_after_max_attempts(demo_runtime):
     [(body, reason)] = demo_runtime.transport.dead_letters("demo")
     assert json.loads(body)["data"]["application_id"] == "n1"
     assert reason == "failed 3 times"
+    logged = warnings_and_errors(caplog)
+    assert [level for level, _ in logged] == ["WARNING"] * 3 + ["ERROR"]  # only the parking is an error
+    assert "ValueError: bug" in logged[0][1] and "failed 3 times" in logged[-1][1]
 
 
 def test_the_whole_loop_through_the_background_threads(demo_runtime):

@@ -5,7 +5,6 @@ import shutil
 import subprocess
 import threading
 import time
-import uuid
 
 import pika
 import pytest
@@ -14,7 +13,7 @@ import sqlalchemy as sa
 from portalkit.events.consumer import EventConsumer
 from portalkit.events.rabbitmq import RabbitTransport
 from portalkit.events.transport import Subscription
-from portalkit.testing import delete_broker_namespace
+from portalkit.testing import RUN
 from portalkit_demo import DEMO, metadata, notes, requested_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)]
@@ -24,12 +23,14 @@ SUBSCRIPTION = Subscription("demo", ("apps.application.*",), prefetch=10, max_at
 
 @pytest.fixture
 def rabbit(amqp_server):
-    namespace = f"test-{uuid.uuid4().hex[:8]}"
+    namespace = RUN.broker_namespace(amqp_server, "test", (SUBSCRIPTION.queue,))
     transport = RabbitTransport(amqp_server, namespace)
-    transport.declare([SUBSCRIPTION])
-    yield transport
-    transport.close()
-    delete_broker_namespace(amqp_server, namespace, ["demo"])
+    try:
+        transport.declare([SUBSCRIPTION])
+        yield transport
+    finally:
+        transport.close()
+        RUN.delete_broker_namespace(namespace)
 
 
 @pytest.fixture

@@ -1,1 +1,1 @@
-"""Notifier service: turns domain events into real e-mails, exactly once."""
+"""Notifier service: turns domain events into real e-mails, at least once, with a stable Message-ID."""

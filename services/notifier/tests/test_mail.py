@@ -1,15 +1,21 @@
-"""Every notification of domain.md section 8 as a real mail over SMTP, once, with retries."""
+"""Every notification of domain.md section 8 as a real mail over SMTP, with retries; a copy sent again
+after a crash is the same message (same Message-ID)."""
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 import uuid
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from portal_gateway.mailsink import MailSink
+from portal_gateway.mailsink import MaildirHandler, MailSink, read_maildir
 from portal_notifier.adapters.smtp import SmtpMailer
 from portal_notifier.bootstrap import SERVICE
+from portal_notifier.domain.mail import message_id
 from portal_notifier.service_layer.handlers import send_due
 from portalkit.events.envelope import Envelope
 from portalkit.events.transport import Outcome
@@ -408,3 +414,114 @@ def test_an_emergency_revocation_of_all_secrets_reaches_the_partner_and_the_app_
     assert "/#/apps/app-1/credentials" in text_of(dutch)
     assert english_mail["Subject"] == "All secrets of Agenda Plus were revoked"
     assert len(mails_to(sink, "dev@agenda.example")) == 2
+
+
+def test_a_message_id_names_the_event_and_the_recipient_and_nothing_else():
+    event_id = str(uuid.uuid4())
+    first = message_id(event_id, "Jan@Agenda.example", "partnerportaal.example")
+    assert first == message_id(event_id, "jan@agenda.example", "partnerportaal.example")
+    assert first.startswith("<") and first.endswith("@partnerportaal.example>")
+    assert first != message_id(event_id, "piet@agenda.example", "partnerportaal.example")
+    assert first != message_id(str(uuid.uuid4()), "jan@agenda.example", "partnerportaal.example")
+
+
+def test_every_mail_carries_the_message_id_of_its_event_and_recipient(service, sink):
+    _, runtime = service
+    envelope = event(*REQUESTED)
+    assert runtime.consumer()(envelope.to_json()) is Outcome.ACK
+    send(runtime)
+    ids = {mail["To"]: mail["Message-ID"] for mail in sink.messages()}
+    assert ids == {
+        moderator: message_id(envelope.id, moderator, "partnerportaal.localhost") for moderator in MODERATORS
+    }
+
+
+def start_sender(database_url: str, smtp_port: int, log_path) -> subprocess.Popen:
+    """A real notifier worker process (its mail sender) on the test database."""
+    env = {
+        **os.environ,
+        "NOTIFIER_DATABASE_URL": database_url,
+        "NOTIFIER_BROKER_URL": f"memory://{uuid.uuid4().hex}",
+        "NOTIFIER_SMTP_PORT": str(smtp_port),
+        "NOTIFIER_MAIL_POLL_SECONDS": "2",
+        "NOTIFIER_LOG_FORMAT": "text",
+    }
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "portalkit.cli", "worker", "notifier"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+
+def wait_for(condition, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+class CrashAfterAccept(MaildirHandler):
+    """Accepts the first mail, starts a standby sender, then SIGKILLs the first sender before it hears the
+    answer to QUIT: after the server accepted the mail, before the sender recorded it as sent."""
+
+    def __init__(self, folder, start_standby):
+        super().__init__(folder)
+        self.start_standby = start_standby
+        self.sender: subprocess.Popen | None = None
+        self.standby: subprocess.Popen | None = None
+        self.killed_at: float | None = None
+        self.arrivals: list[float] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.arrivals.append(time.monotonic())
+        if self.standby is None:
+            self.standby = self.start_standby()  # running while the first sender holds the mail's lock
+        return await super().handle_DATA(server, session, envelope)
+
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.killed_at is None:
+            os.kill(self.sender.pid, signal.SIGKILL)
+            self.killed_at = time.monotonic()
+        return "221 Bye"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_sender_killed_before_its_commit_is_replaced_within_seconds_by_the_same_message(
+    service, database_url, smtp_port, tmp_path
+):
+    _, runtime = service
+    handler = CrashAfterAccept(tmp_path / "mail", lambda: start_sender(database_url, smtp_port, tmp_path / "b.log"))
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    handler.sender = start_sender(database_url, smtp_port, tmp_path / "a.log")
+    try:
+        assert wait_for(lambda: "worker of notifier started" in (tmp_path / "a.log").read_text())
+        deliver(
+            runtime,
+            (
+                "identity.password_reset.requested",
+                {
+                    "account_id": "a1",
+                    "email": "jan@agenda.example",
+                    "language": "nl",
+                    "reset_url": "https://portal.test/login/reset?token=xyz",
+                    "expires_at": "2026-11-23T14:00:00+00:00",
+                },
+            ),
+        )
+        assert handler.sender.wait(30) == -signal.SIGKILL
+        assert wait_for(lambda: len(handler.arrivals) == 2, timeout=20), (tmp_path / "b.log").read_text()
+        first, again = read_maildir(tmp_path / "mail")
+        assert first["Message-ID"] == again["Message-ID"] and first["X-Portal-Event"] == again["X-Portal-Event"]
+        resent_after = handler.arrivals[1] - handler.killed_at
+        print(f"resent {resent_after:.2f}s after the sender was killed")
+        assert resent_after < 10
+        time.sleep(2.5)  # one more poll of the standby: sent, so not sent a third time
+        assert len(handler.arrivals) == 2
+    finally:
+        controller.stop()
+        for process in (handler.sender, handler.standby):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(15)

@@ -42,7 +42,7 @@ class EventConsumer:
                 self.contracts.validate(document)
             envelope = Envelope.from_dict(document)
         except (ValueError, KeyError, TypeError, ContractViolation) as error:
-            log.error("poison message: %s", error)
+            log.warning("poison message: %s", error)  # the transport logs the parking as the error
             return Outcome.DEAD
         handler = self.handlers.get(envelope.type)
         if handler is None:
@@ -53,15 +53,22 @@ class EventConsumer:
                     return Outcome.ACK
                 handler(uow, envelope)
                 uow.commit()
-        except IntegrityError:
+        except IntegrityError as error:
             if self._seen_now(envelope):
                 return Outcome.ACK  # another replica handled the same event at the same moment
-            log.exception("handler for %s %s failed", envelope.type, envelope.id)
-            return Outcome.RETRY
-        except Exception:  # noqa: BLE001 - any failure of a handler is retried, then dead-lettered
-            log.exception("handler for %s %s failed", envelope.type, envelope.id)
-            return Outcome.RETRY
+            return self._retry(envelope, error)
+        except Exception as error:  # noqa: BLE001 - any failure of a handler is retried, then dead-lettered
+            return self._retry(envelope, error)
         return Outcome.ACK
+
+    @staticmethod
+    def _retry(envelope: Envelope, error: Exception) -> Outcome:
+        """An expected, retried failure: a warning with the reason (the traceback at DEBUG)."""
+        log.warning(
+            "handler for %s %s failed, to be retried: %s: %s", envelope.type, envelope.id, type(error).__name__, error
+        )
+        log.debug("handler for %s %s failed", envelope.type, envelope.id, exc_info=error)
+        return Outcome.RETRY
 
     def _seen(self, session, envelope: Envelope) -> bool:
         """Claim the event: the inbox row is flushed first, so a concurrent twin blocks or fails here."""

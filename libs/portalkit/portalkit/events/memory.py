@@ -6,12 +6,13 @@ hop between processes is missing, because in the embedded mode all services shar
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
 from collections.abc import Sequence
 
 from portalkit.events.envelope import Envelope
-from portalkit.events.transport import Handle, Outcome, Subscription, matches
+from portalkit.events.transport import Handle, Outcome, Subscription, matches, park
 
 
 class InProcessTransport:
@@ -61,7 +62,7 @@ class InProcessTransport:
                 timer.daemon = True
                 timer.start()
             elif outcome is not Outcome.ACK:
-                reason = "rejected" if outcome is Outcome.DEAD else f"failed {attempt} times"
+                reason = park(subscription.queue, _message_id(body), outcome, attempt)
                 self._dead[subscription.queue].append((body, reason))
 
     def dead_letters(self, queue_name: str) -> list[tuple[bytes, str]]:
@@ -71,4 +72,12 @@ class InProcessTransport:
         return None
 
     def close(self) -> None:
+        return None
+
+
+def _message_id(body: bytes) -> str | None:
+    """The event id, as RabbitMQ's message id would give it; None for a body that is not an event."""
+    try:
+        return json.loads(body).get("id")
+    except (ValueError, AttributeError):
         return None

@@ -24,7 +24,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import AMQPError
 
 from portalkit.events.envelope import Envelope
-from portalkit.events.transport import Handle, Outcome, Subscription
+from portalkit.events.transport import Handle, Outcome, Subscription, park
 
 log = logging.getLogger("portalkit.rabbitmq")
 
@@ -160,15 +160,12 @@ class RabbitTransport:
                 _persistent(properties.message_id, properties.type, {ATTEMPT_HEADER: attempt + 1}, str(delay_ms)),
             )
         elif outcome is not Outcome.ACK:
-            reason = "rejected" if outcome is Outcome.DEAD else f"failed {attempt} times"
+            reason = park(subscription.queue, properties.message_id, outcome, attempt)
             channel.basic_publish(
                 self.dead_exchange,
                 subscription.queue,
                 body,
                 _persistent(properties.message_id, properties.type, {ATTEMPT_HEADER: attempt, REASON_HEADER: reason}),
-            )
-            log.error(
-                "parked message %s (%s) of %s: %s", properties.message_id, properties.type, subscription.queue, reason
             )
         # Acknowledge only after the handler committed, or after the copy for later is confirmed.
         channel.basic_ack(method.delivery_tag)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from portalkit.events.envelope import Envelope
+
+log = logging.getLogger("portalkit.transport")
 
 
 class Outcome(enum.Enum):
@@ -35,6 +38,13 @@ class Subscription:
 
 
 Handle = Callable[[bytes], Outcome]
+
+
+def park(queue: str, message_id: str | None, outcome: Outcome, attempt: int) -> str:
+    """The reason a message goes to the dead letters, logged as the one ERROR of its story."""
+    reason = "rejected" if outcome is Outcome.DEAD else f"failed {attempt} times"
+    log.error("parked message %s of %s: %s", message_id, queue, reason)
+    return reason
 
 
 class Transport(Protocol):

@@ -27,7 +27,6 @@ deliveries = sa.Table(
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("next_attempt_at", UtcDateTime(), index=True),
-    sa.Column("claimed_until", UtcDateTime()),
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", UtcDateTime(), nullable=False, index=True),
     sa.Column("sent_at", UtcDateTime()),

@@ -22,20 +22,16 @@ class Deliveries:
     def get(self, delivery_id: int) -> Delivery | None:
         return self.session.get(Delivery, delivery_id)
 
-    def due(self, now: dt.datetime, limit: int) -> list[Delivery]:
-        """Pending deliveries whose time has come and that no sender holds; locked against other senders."""
+    def next_due(self, due_by: dt.datetime) -> Delivery | None:
+        """The oldest pending delivery due by ``due_by`` that no other sender is sending, locked until commit."""
         query = (
             sa.select(Delivery)
-            .where(
-                Delivery.status == DeliveryStatus.PENDING,
-                Delivery.next_attempt_at <= now,
-                sa.or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
-            )
+            .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= due_by)
             .order_by(Delivery.next_attempt_at, Delivery.id)
-            .limit(limit)
+            .limit(1)
             .with_for_update(skip_locked=True)
         )
-        return list(self.session.scalars(query))
+        return self.session.scalar(query)
 
     def recent(self, status: str | None, offset: int, limit: int) -> tuple[list[Delivery], int]:
         query = sa.select(Delivery)

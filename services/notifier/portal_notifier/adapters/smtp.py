@@ -5,10 +5,10 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, parseaddr
 
 from portal_notifier.config import NotifierSettings
-from portal_notifier.domain.mail import Mail
+from portal_notifier.domain.mail import Mail, message_id
 
 
 class PermanentFailure(Exception):
@@ -18,6 +18,7 @@ class PermanentFailure(Exception):
 class SmtpMailer:
     def __init__(self, settings: NotifierSettings):
         self.settings = settings
+        self.domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "partnerportaal"
 
     def message(self, mail: Mail, event_id: str) -> EmailMessage:
         message = EmailMessage()
@@ -25,7 +26,7 @@ class SmtpMailer:
         message["To"] = mail.recipient
         message["Subject"] = mail.subject
         message["Date"] = formatdate(usegmt=True)
-        message["Message-ID"] = make_msgid(domain="partnerportaal")
+        message["Message-ID"] = message_id(event_id, mail.recipient, self.domain)  # a resend is the same mail
         message["X-Portal-Event"] = event_id
         message.set_content(mail.text)
         if mail.html:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import uuid
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -32,9 +33,14 @@ class Mail:
     language: str = "nl"
 
 
+def message_id(event_id: str, recipient: str, domain: str) -> str:
+    """The Message-ID of the mail an event causes for a recipient: the same for every copy ever sent."""
+    return f"<{uuid.uuid5(uuid.NAMESPACE_URL, f'{event_id}/{recipient.lower()}')}@{domain}>"
+
+
 @dataclasses.dataclass
 class Delivery:
-    """One mail caused by one event for one recipient; unique on (event, recipient), so never twice."""
+    """One mail caused by one event for one recipient: recorded once (unique on both), sent at least once."""
 
     event_id: str
     event_type: str
@@ -47,7 +53,6 @@ class Delivery:
     status: str = DeliveryStatus.PENDING
     attempts: int = 0
     next_attempt_at: dt.datetime | None = None
-    claimed_until: dt.datetime | None = None
     last_error: str | None = None
     sent_at: dt.datetime | None = None
     id: int | None = None
@@ -71,14 +76,13 @@ class Delivery:
         return Mail(self.recipient, self.subject, self.body, self.html, self.language)
 
     def sent(self, now: dt.datetime) -> None:
-        self.status, self.sent_at, self.claimed_until, self.last_error = DeliveryStatus.SENT, now, None, None
+        self.status, self.sent_at, self.last_error = DeliveryStatus.SENT, now, None
         self.attempts += 1
 
     def failed(self, now: dt.datetime, error: str, permanent: bool, max_attempts: int, base_seconds: float) -> None:
         """Transient failures wait an exponential back-off; permanent ones, or too many, stop for good."""
         self.attempts += 1
         self.last_error = error[:1000]
-        self.claimed_until = None
         if permanent or self.attempts >= max_attempts:
             self.status = DeliveryStatus.FAILED
             self.next_attempt_at = None
@@ -89,7 +93,7 @@ class Delivery:
         """An operator sends a failed mail again."""
         if self.status != DeliveryStatus.FAILED:
             return False
-        self.status, self.next_attempt_at, self.claimed_until = DeliveryStatus.PENDING, now, None
+        self.status, self.next_attempt_at = DeliveryStatus.PENDING, now
         return True
 
 

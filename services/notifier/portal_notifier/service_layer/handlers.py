@@ -1,13 +1,14 @@
 """Use cases of the notifier: record the mails an event causes, send what is due, list deliveries.
 
-Recording happens in the consumer's transaction (with the inbox row), sending afterwards, one claimed
-delivery at a time: a redelivered event finds its deliveries already recorded, and an SMTP outage only
-delays mail, it never loses it.
+Recording happens in the consumer's transaction (with the inbox row), sending afterwards, one delivery
+per transaction that holds its row lock while the SMTP server answers: a redelivered event finds its
+deliveries already recorded, an SMTP outage only delays mail, and a crashed sender's lock goes with its
+connection, so another sender sends the mail at once. Delivery is at least once: a sender that dies after
+the server accepted a mail but before the commit makes it send again, with the same Message-ID.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
@@ -23,7 +24,6 @@ from portalkit.service import ServiceRuntime
 from portalkit.uow import UnitOfWork
 
 log = logging.getLogger("portal_notifier")
-CLAIM = dt.timedelta(minutes=2)
 
 
 class NotFound(LookupError):
@@ -153,30 +153,28 @@ def retry_delivery(unit_of_work: Callable[[], UnitOfWork], delivery_id: int) -> 
 def send_due(
     unit_of_work: Callable[[], UnitOfWork], mailer: SmtpMailer, *, limit: int, max_attempts: int, base_seconds: float
 ) -> int:
-    """Claim up to ``limit`` due deliveries, send each and record how it went; return how many were tried."""
-    with unit_of_work() as uow:
-        now = utcnow()
-        claimed = Deliveries(uow.session).due(now, limit)
-        for delivery in claimed:
-            delivery.claimed_until = now + CLAIM
-        uow.commit()
-    for claimed_delivery in claimed:
-        error, permanent = None, False
-        try:
-            mailer.send(claimed_delivery.mail, claimed_delivery.event_id)
-        except PermanentFailure as failure:
-            error, permanent = str(failure), True
-        except Exception as failure:  # noqa: BLE001 - any other failure is transient: try later
-            error = f"{type(failure).__name__}: {failure}"
+    """Send up to ``limit`` deliveries due now, each locked by its own transaction; return how many were tried."""
+    started, tried = utcnow(), 0
+    while tried < limit:
         with unit_of_work() as uow:
-            delivery = Deliveries(uow.session).get(claimed_delivery.id)
+            delivery = Deliveries(uow.session).next_due(started)  # a failure is due again later than this
+            if delivery is None:
+                break
+            error, permanent = None, False
+            try:
+                mailer.send(delivery.mail, delivery.event_id)
+            except PermanentFailure as failure:
+                error, permanent = str(failure), True
+            except Exception as failure:  # noqa: BLE001 - any other failure is transient: try later
+                error = f"{type(failure).__name__}: {failure}"
             if error is None:
                 delivery.sent(utcnow())
             else:
                 delivery.failed(utcnow(), error, permanent, max_attempts, base_seconds)
                 log.warning("mail %s to event %s failed (%s)", delivery.id, delivery.event_id, error)
             uow.commit()
-    return len(claimed)
+        tried += 1
+    return tried
 
 
 def mail_sender(runtime: ServiceRuntime) -> Callable[[threading.Event], None]:

@@ -1,15 +1,15 @@
 """Revocations and partner memberships as this service knows them (portalkit.trust).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 from alembic import op
 
 from portalkit.trust import create_trust_tables, drop_trust_tables
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
