@@ -11,6 +11,10 @@ TEXTS = {
         "nl": "Deze link is ongeldig, al gebruikt of verlopen. Vraag een nieuwe aan via 'Wachtwoord vergeten'.",
         "en": "This link is invalid, already used or expired. Ask for a new one with 'Forgot password'.",
     },
+    "accounts.own_account": {
+        "nl": "Je kan je eigen account niet deactiveren.",
+        "en": "You cannot deactivate your own account.",
+    },
     "accounts.not_found": {"nl": "Dit account bestaat niet.", "en": "This account does not exist."},
     "clients.not_found": {"nl": "Deze client bestaat niet.", "en": "This client does not exist."},
     "clients.secret_not_found": {

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from identity_harness import REDIRECT, active_partner, authorize_url, code_flow, csrf_of, exchange, pkce
+from identity_harness import REDIRECT, active_partner, authorize_url, code_flow, csrf_of, exchange, log_in, pkce
 from portal_identity.bootstrap import FRONT_OFFICE_CLIENT
 from portal_identity.service_layer import accounts
 from portal_identity.service_layer.clients import create_resource_server
@@ -136,3 +136,32 @@ def test_signing_in_again_after_a_reset_works(harness):
 def _outbox(harness):
     with harness.runtime.database.session() as session:
         return list(session.execute(sa.select(harness.runtime.outbox.c.payload)).scalars())
+
+
+def test_a_deactivated_account_signs_in_nowhere_and_every_token_it_holds_is_refused(harness, tokens):
+    person, issued, cookie = signed_in(harness)
+    bearer = as_bearer(harness, tokens, issued["access_token"])
+    moderator = {"Authorization": f"Bearer {tokens.token('mod-1', roles=['moderator'])}"}
+    url = f"/api/v1/accounts/users/{person.id}"
+    assert harness.client.post(f"{url}/deactivate", headers=bearer).status_code == 403
+    deactivated = harness.client.post(f"{url}/deactivate", headers=moderator)
+    assert deactivated.status_code == 200 and deactivated.get_json()["status"] == "disabled"
+    assert harness.client.get("/api/v1/accounts/me", headers=bearer).status_code == 401
+    assert not gets_a_code(harness, cookie)
+    assert refresh(harness, issued["refresh_token"]).get_json()["error"] == "invalid_grant"
+    assert {(r["kind"], r["reason"]) for r in revocations(harness)} == {
+        ("session", "account_deactivated"),
+        ("account", "account_deactivated"),
+    }
+    harness.client.delete_cookie(COOKIE)
+    first = harness.client.get(authorize_url(pkce()[1]))
+    assert log_in(harness, person.email, next_url="/").status_code == 401
+    assert harness.client.post(f"{url}/reactivate", headers=moderator).get_json()["status"] == "active"
+    assert first.status_code == 302 and log_in(harness, person.email).status_code == 302
+
+
+def test_a_moderator_cannot_deactivate_their_own_account(harness, tokens):
+    moderator = {"Authorization": f"Bearer {tokens.token('mod-1', roles=['moderator'])}"}
+    response = harness.client.post("/api/v1/accounts/users/mod-1/deactivate", headers=moderator)
+    assert response.status_code == 409 and response.get_json()["code"] == "accounts.own_account"
+    assert harness.client.post("/api/v1/accounts/users/nobody/deactivate", headers=moderator).status_code == 404

@@ -2,6 +2,12 @@
 
 TEXTS = {
     "profile.invalid": {"nl": "Het profiel is niet geldig.", "en": "The profile is not valid."},
+    "profile.inactive": {
+        "nl": "Een moderator heeft dit partnerprofiel gedeactiveerd. Je kan het bekijken, maar niets wijzigen "
+        "tot het weer actief is.",
+        "en": "A moderator deactivated this partner profile. You can view it, but change nothing until it is "
+        "active again.",
+    },
     "profile.none": {
         "nl": "Je account hoort nog bij geen partnerprofiel. Maak een nieuw profiel aan, of koppel je aan een "
         "bestaand profiel met een uitnodigingscode van een collega.",

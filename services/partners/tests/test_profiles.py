@@ -416,3 +416,26 @@ def test_the_migration_withdraws_open_codes_of_makers_who_left(database_url, tok
     assert used.get_json()["code"] == "invitation.used"  # left as it was
     joined = client.post("/api/v1/partner/profile/link", json={"code": codes["member"]}, headers=returning)
     assert joined.status_code == 200
+
+
+def test_a_deactivated_profiles_members_may_read_it_but_change_nothing_and_nobody_joins(service, tokens):
+    app, runtime = service
+    client = app.test_client()
+    profile = create(client, tokens).get_json()
+    code = client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).get_json()["code"]
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    client.post(f"/api/v1/admin/profiles/{profile['id']}/deactivate", headers=moderator)
+    assert [e["partner_id"] for e in events(runtime, "partners.profile.deactivated")] == [profile["id"]]
+    assert client.get("/api/v1/partner/profile", headers=user(tokens)).status_code == 200
+    edit = client.patch("/api/v1/partner/profile", json={"description": "Nieuw."}, headers=user(tokens))
+    assert edit.status_code == 403 and edit.get_json()["code"] == "profile.inactive"
+    assert client.post("/api/v1/partner/profile/invitations", headers=user(tokens)).status_code == 403
+    joining = client.post(
+        "/api/v1/partner/profile/link", json={"code": code}, headers=user(tokens, "acc-2", "an@agenda.example")
+    )
+    assert joining.status_code == 403
+    client.post(f"/api/v1/admin/profiles/{profile['id']}/reactivate", headers=moderator)
+    assert [e["partner_id"] for e in events(runtime, "partners.profile.reactivated")] == [profile["id"]]
+    assert (
+        client.patch("/api/v1/partner/profile", json={"description": "Nieuw."}, headers=user(tokens)).status_code == 200
+    )

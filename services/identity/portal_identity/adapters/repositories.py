@@ -43,8 +43,8 @@ class Accounts:
     def add(self, account: Account) -> None:
         self.session.add(account)
 
-    def get(self, account_id: str) -> Account | None:
-        return self.session.get(Account, account_id)
+    def get(self, account_id: str, *, for_update: bool = False) -> Account | None:
+        return self.session.get(Account, account_id, with_for_update=for_update)
 
     def by_email(self, email: str) -> Account | None:
         return self.session.scalar(sa.select(Account).where(Account.email == email))

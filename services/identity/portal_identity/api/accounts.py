@@ -114,3 +114,31 @@ class BackOfficeUsers(MethodView):
             raise _invalid(error) from None
         except accounts.EmailTaken:
             raise Problem(409, "accounts.email_taken", errors=[{"field": "email", "pointer": "#/email"}]) from None
+
+
+@blp.route("/users/<account_id>/deactivate")
+class Deactivation(MethodView):
+    @requires(Role.MODERATOR)
+    @blp.response(200, AccountSchema)
+    def post(self, account_id):
+        """Deactivate an account (moderators): it signs in nowhere, and every token it holds is refused by
+        every service within a second."""
+        return _set_active(account_id, False)
+
+
+@blp.route("/users/<account_id>/reactivate")
+class Reactivation(MethodView):
+    @requires(Role.MODERATOR)
+    @blp.response(200, AccountSchema)
+    def post(self, account_id):
+        """Activate a deactivated account again (moderators)."""
+        return _set_active(account_id, True)
+
+
+def _set_active(account_id: str, active: bool):
+    try:
+        return accounts.set_account_active(_identity(), account_id, active, current_principal().subject)
+    except accounts.AccountNotFound:
+        raise Problem(404, "accounts.not_found") from None
+    except accounts.OwnAccount:
+        raise Problem(409, "accounts.own_account") from None

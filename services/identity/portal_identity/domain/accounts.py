@@ -152,6 +152,17 @@ class Account:
             self.status = AccountStatus.ACTIVE
             self.activated_at = now
 
+    def set_active(self, active: bool, now: dt.datetime) -> bool:
+        """A moderator (de)activates the account; True when that changed anything. A deactivated account
+        signs in nowhere and every token it holds is refused; reactivated, it is active even if it was
+        never activated (the moderator vouches for it)."""
+        if active == (self.status == AccountStatus.ACTIVE):
+            return False
+        self.status = AccountStatus.ACTIVE if active else AccountStatus.DISABLED
+        if active and self.activated_at is None:
+            self.activated_at = now
+        return True
+
     def change_password(self, password: str, password_hash, now: dt.datetime) -> None:
         """A reset proves the mailbox is the user's, so it also activates a pending account."""
         violations = password_violations(password)

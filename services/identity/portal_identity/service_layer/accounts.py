@@ -30,6 +30,10 @@ class EmailTaken(Exception):
     pass
 
 
+class AccountNotFound(LookupError):
+    pass
+
+
 class LinkInvalid(Exception):
     """Unknown, used or expired one-time link."""
 
@@ -208,3 +212,23 @@ def partner_unlinked(uow, envelope) -> None:
     person = Accounts(uow.session).get(envelope.data["account_id"])
     if person is not None and person.partner_id == envelope.data["partner_id"]:
         person.partner_id = None
+
+
+class OwnAccount(Exception):
+    """A moderator cannot deactivate their own account (the portal would be left without a way back)."""
+
+
+def set_account_active(identity: Identity, account_id: str, active: bool, by: str) -> Account:
+    """Deactivation ends every login session and refuses every token of the account in every service."""
+    if not active and account_id == by:
+        raise OwnAccount(account_id)
+    now = utcnow()
+    with identity.unit_of_work() as uow:
+        person = Accounts(uow.session).get(account_id, for_update=True)
+        if person is None:
+            raise AccountNotFound(account_id)
+        if person.set_active(active, now) and not active:
+            sessions.end_all(identity, uow, person.id, "account_deactivated")
+            sessions.revoke_account(identity, uow, person.id, now)
+        uow.commit()
+        return person

@@ -19,6 +19,8 @@ def answered_as_problems():
         raise field_problem("profile.invalid", error.violations, status=413 if too_large else 422) from None
     except handlers.NoProfile:
         raise Problem(404, "profile.none") from None
+    except handlers.ProfileInactive:
+        raise Problem(403, "profile.inactive") from None
     except handlers.AlreadyLinked:
         raise Problem(409, "profile.already_linked") from None
     except handlers.NameTaken as error:

@@ -27,6 +27,10 @@ class AlreadyLinked(Exception):
     pass
 
 
+class ProfileInactive(Exception):
+    """A moderator deactivated the profile: its members act for it nowhere until it is active again."""
+
+
 class NameTaken(Exception):
     def __init__(self, name: str):
         super().__init__(name)
@@ -51,6 +55,14 @@ def _membership(uow: UnitOfWork, account_id: str) -> Membership:
     membership = Memberships(uow.session).of_account(account_id)
     if membership is None:
         raise NoProfile(account_id)
+    return membership
+
+
+def _acting_membership(uow: UnitOfWork, account_id: str) -> Membership:
+    """A member who changes something: a deactivated profile's members may still read it, nothing more."""
+    membership = _membership(uow, account_id)
+    if not Profiles(uow.session).get(membership.partner_id).active:
+        raise ProfileInactive(membership.partner_id)
     return membership
 
 
@@ -97,7 +109,7 @@ def my_profile(unit_of_work: UnitOfWorkFactory, account_id: str) -> Profile:
 def edit_profile(unit_of_work: UnitOfWorkFactory, account_id: str, categories: Sequence[str], changes: dict) -> Profile:
     try:
         with unit_of_work() as uow:
-            partner_id = _membership(uow, account_id).partner_id
+            partner_id = _acting_membership(uow, account_id).partner_id
             profile = Profiles(uow.session).get(partner_id, for_update=True, with_logo=True)
             if "name" in changes and changes["name"]:
                 _check_name_free(uow, " ".join(changes["name"].split()), profile.id)
@@ -122,7 +134,7 @@ def logo(unit_of_work: UnitOfWorkFactory, partner_id: str, *, public: bool) -> t
 def invite(unit_of_work: UnitOfWorkFactory, account_id: str) -> Invitation:
     """A new code; the answer is the only place its plain text ever appears."""
     with unit_of_work() as uow:
-        membership = _membership(uow, account_id)
+        membership = _acting_membership(uow, account_id)
         invitation = Invitation.issue(
             partner_id=membership.partner_id, by=account_id, by_email=membership.email, now=utcnow()
         )
@@ -140,7 +152,7 @@ def open_invitations(unit_of_work: UnitOfWorkFactory, account_id: str) -> list[I
 def withdraw_invitation(unit_of_work: UnitOfWorkFactory, account_id: str, invitation_id: str) -> None:
     """Any member may withdraw any open code of the profile, e.g. one sent to the wrong person."""
     with unit_of_work() as uow:
-        invitation = Invitations(uow.session).by_id(_membership(uow, account_id).partner_id, invitation_id)
+        invitation = Invitations(uow.session).by_id(_acting_membership(uow, account_id).partner_id, invitation_id)
         if invitation is None:
             raise NotFound(invitation_id)
         AuditLog(uow.session).add([invitation.withdraw(account_id, utcnow())])
@@ -162,6 +174,8 @@ def redeem(unit_of_work: UnitOfWorkFactory, *, account_id: str, email: str, code
             invitations.record_failure(account_id, now)
             uow.commit()
             raise InvitationInvalid(reason)
+        if not Profiles(uow.session).get(invitation.partner_id).active:
+            raise ProfileInactive(invitation.partner_id)
         invitation.redeem(account_id, now)
         Memberships(uow.session).add(Membership(account_id, invitation.partner_id, email, now))
         AuditLog(uow.session).add([AuditEntry(invitation.partner_id, account_id, now, "users", None, email)])
@@ -182,7 +196,7 @@ def unlink(unit_of_work: UnitOfWorkFactory, account_id: str, user_account_id: st
     """
     now = utcnow()
     with unit_of_work() as uow:
-        partner_id = _membership(uow, account_id).partner_id
+        partner_id = _acting_membership(uow, account_id).partner_id
         memberships = Memberships(uow.session)
         target = memberships.of_account(user_account_id)
         if target is None or target.partner_id != partner_id:
