@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portalkit.auth import current_principal
-from portalkit.db import Database, UtcDateTime
+from portalkit.db import Database, UtcDateTime, new_metadata
 from portalkit.events.envelope import Envelope, utcnow
 from portalkit.problems import Problem
 
@@ -64,7 +64,7 @@ def define_trust_tables(metadata: sa.MetaData) -> None:
 
 def create_trust_tables(op) -> None:
     """Alembic ``upgrade`` step: the projections, version 1."""
-    metadata = sa.MetaData()
+    metadata = new_metadata()
     define_trust_tables(metadata)
     metadata.create_all(op.get_bind())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from portalkit.db import UtcDateTime
+from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.envelope import Envelope, utcnow
 
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite autoincrements INTEGER only
@@ -44,7 +44,7 @@ def define_messaging_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
 
 def create_messaging_tables(op) -> None:
     """Alembic ``upgrade`` step of a service's first migration: the messaging tables, version 1."""
-    metadata = sa.MetaData()
+    metadata = new_metadata()
     define_messaging_tables(metadata)
     metadata.create_all(op.get_bind())
 
