@@ -234,3 +234,55 @@ def test_a_revocation_holds_at_its_owner_while_the_broker_is_down_and_reaches_th
     finally:
         subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True)
     seconds_until_refused(probes, headers, time.monotonic(), timeout=90)
+
+
+def test_a_revoked_secret_is_invalid_client_on_every_identity_replica_within_a_second(partner):
+    stack = partner.stack
+    sign_in_again(partner)
+    clients = f"{stack.url}/api/v1/partner/clients/{partner.client_id}"
+    secret = requests.post(f"{clients}/secret", headers=partner.bearer(partner.jan), timeout=10).json()
+
+    def token():
+        return requests.post(
+            f"{stack.url}/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(partner.client_id, secret["client_secret"]),
+            timeout=10,
+        )
+
+    assert all(token().ok for _ in range(6))  # cached by every identity web process
+    [live] = [
+        s
+        for s in requests.get(f"{clients}/secrets", headers=partner.bearer(partner.jan)).json()
+        if s["last4"] == secret["client_secret"][-4:]
+    ]
+    revoked_at = time.monotonic()
+    revoked = requests.delete(f"{clients}/secrets/{live['id']}", headers=partner.bearer(partner.jan), timeout=10)
+    assert revoked.status_code == 204
+    wait_for(lambda: token().status_code == 401, timeout=5)
+    took = time.monotonic() - revoked_at
+    assert all(token().json()["error"] == "invalid_client" for _ in range(10))  # on both replicas
+    assert took < DEADLINE
+
+
+def test_renaming_an_approved_application_waits_for_the_moderator(partner):
+    stack = partner.stack
+    sign_in_again(partner)
+    url = f"{stack.url}/api/v1/partner/applications/{partner.application_id}"
+    before = requests.get(url, headers=partner.bearer(partner.jan), timeout=10).json()
+    changed = requests.patch(
+        url,
+        json={"name": f"{before['name']} Smartschool Official", "apis": [*before["apis"], "rekeningen"]},
+        headers=partner.bearer(partner.jan),
+        timeout=10,
+    ).json()
+    assert (changed["status"], changed["name"], changed["apis"]) == ("approved", before["name"], before["apis"])
+    moderator = {"Authorization": f"Bearer {moderator_token(stack)}"}
+    queue = requests.get(f"{stack.url}/api/v1/admin/applications/changes", headers=moderator, timeout=10).json()
+    [waiting] = [a for a in queue if a["id"] == partner.application_id]
+    approved = requests.post(
+        f"{url.replace('/partner/', '/admin/')}/changes/{waiting['pending_change']['id']}/approve",
+        headers=moderator,
+        timeout=10,
+    ).json()
+    assert approved["name"] == f"{before['name']} Smartschool Official" and "rekeningen" in approved["apis"]
