@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from tests.embedded import embedded_portal
+from tests.signin import browser_login
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,24 @@ def test_the_activation_mail_is_readable_on_the_mail_page(embedded):
             break
         time.sleep(0.2)
     assert f'<a href="{base}/login/activate?token=' in page
+
+
+def test_a_revoked_token_is_refused_by_every_service_at_once(embedded):
+    base, _ = embedded
+    issued = browser_login(
+        base, "moderator@partnerportaal.example", "Moderator-123!", "portal-back-office", f"{base}/backoffice/"
+    )
+    headers = {"Authorization": f"Bearer {issued['access_token']}"}
+    probes = [f"{base}/api/v1/admin/{path}" for path in ("applications", "profiles", "mail/deliveries", "schools")]
+    assert [requests.get(url, headers=headers, timeout=5).status_code for url in probes] == [200] * 4
+    revoked = requests.post(
+        f"{base}/oauth/revoke", data={"token": issued["access_token"], "client_id": "portal-back-office"}, timeout=5
+    )
+    assert revoked.ok
+    deadline = time.monotonic() + 0.5  # the in-process bus delivers as the revocation commits
+    while time.monotonic() < deadline and any(requests.get(url, headers=headers).ok for url in probes):
+        time.sleep(0.01)
+    assert [requests.get(url, headers=headers, timeout=5).status_code for url in probes] == [401] * 4
 
 
 def test_demo_logins_work_and_ctrl_c_stops_cleanly(embedded):

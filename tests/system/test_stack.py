@@ -31,6 +31,7 @@ from portalkit.events.envelope import utcnow
 from portalkit.service import installed_services
 from portalkit.trust import Trust
 from tests.contracts_tool import OPENAPI_DIR
+from tests.signin import browser_login
 from tests.system.conftest import MODERATORS
 
 pytestmark = pytest.mark.system
@@ -234,58 +235,6 @@ def test_two_notifier_workers_send_each_mail_once(stack):
         stack.stop_process("notifier-worker-2")
 
 
-def browser_login(
-    stack: Stack, email: str, password: str, client_id: str, redirect_uri: str, browser: requests.Session | None = None
-) -> dict:
-    """What a portal UI does: authorization code with PKCE through nginx, the hosted login page between.
-    ``browser`` keeps the login cookie for the caller."""
-    import base64
-    import hashlib
-    import secrets
-    from urllib.parse import parse_qs, urlencode, urlparse
-
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    browser = browser if browser is not None else requests.Session()
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "state": "s1",
-        }
-    )
-    to_login = browser.get(f"{stack.url}/oauth/authorize?{query}", allow_redirects=False, timeout=10)
-    assert to_login.status_code == 302, to_login.text
-    login_page = browser.get(stack.url + to_login.headers["Location"], timeout=10)
-    csrf = login_page.text.split('name="csrf" value="')[1].split('"')[0]
-    next_url = parse_qs(urlparse(to_login.headers["Location"]).query)["next"][0]
-    signed_in = browser.post(
-        f"{stack.url}/login",
-        data={"csrf": csrf, "email": email, "password": password, "next": next_url},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert signed_in.status_code == 302, signed_in.text
-    back = browser.get(stack.url + signed_in.headers["Location"], allow_redirects=False, timeout=10)
-    code = parse_qs(urlparse(back.headers["Location"]).query)["code"][0]
-    tokens = requests.post(
-        f"{stack.url}/oauth/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "client_id": client_id,
-            "code_verifier": verifier,
-        },
-        timeout=10,
-    )
-    assert tokens.status_code == 200, tokens.text
-    return tokens.json()
-
-
 def test_a_partner_registers_activates_from_the_mail_and_signs_in(stack):
     email, password = f"jan-{uuid.uuid4().hex[:6]}@agenda.example", "Geheim-123!"
     registered = requests.post(
@@ -299,7 +248,7 @@ def test_a_partner_registers_activates_from_the_mail_and_signs_in(stack):
     assert (
         requests.post(f"{stack.url}/api/v1/accounts/activation", json={"token": token}, timeout=10).status_code == 200
     )
-    issued = browser_login(stack, email, password, "portal-front-office", f"{stack.url}/")
+    issued = browser_login(stack.url, email, password, "portal-front-office", f"{stack.url}/")
     profile = requests.post(
         f"{stack.url}/api/v1/partner/profile",
         json=PROFILE | {"name": f"Partner {email}"},
@@ -424,7 +373,7 @@ def moderator_token(stack: Stack) -> str:
         "--password-stdin",
         input_text="Moderator-123!\n",
     )
-    return browser_login(stack, email, "Moderator-123!", "portal-back-office", f"{stack.url}/backoffice/")[
+    return browser_login(stack.url, email, "Moderator-123!", "portal-back-office", f"{stack.url}/backoffice/")[
         "access_token"
     ]
 
@@ -573,7 +522,7 @@ def test_a_school_admin_grants_and_revokes_and_tokens_follow(stack, tmp_path):
     request_id, token = link.split("/requests/")[1].split("?token=")
     admin = {
         "Authorization": "Bearer "
-        + browser_login(stack, admin_email, "Directie-123!", "portal-back-office", f"{stack.url}/backoffice/")[
+        + browser_login(stack.url, admin_email, "Directie-123!", "portal-back-office", f"{stack.url}/backoffice/")[
             "access_token"
         ]
     }
@@ -646,7 +595,7 @@ def register_and_sign_in(stack: Stack, email: str, password: str, browser: reque
     [mail] = wait_for_to(stack, email, 1)
     token = next(line for line in text_of(mail).splitlines() if "token=" in line).split("token=")[1].strip()
     assert requests.post(f"{stack.url}/api/v1/accounts/activation", json={"token": token}, timeout=10).ok
-    return browser_login(stack, email, password, "portal-front-office", f"{stack.url}/", browser)
+    return browser_login(stack.url, email, password, "portal-front-office", f"{stack.url}/", browser)
 
 
 def refreshed(stack: Stack, session: dict) -> dict:
@@ -768,7 +717,7 @@ def test_the_whole_partner_journey(stack):
     request_id, link_token = link.split("/requests/")[1].split("?token=")
     admin = {
         "Authorization": "Bearer "
-        + browser_login(stack, admin_email, "Directie-123!", "portal-back-office", f"{stack.url}/backoffice/")[
+        + browser_login(stack.url, admin_email, "Directie-123!", "portal-back-office", f"{stack.url}/backoffice/")[
             "access_token"
         ]
     }

@@ -13,10 +13,10 @@ import jwt
 import pytest
 import requests
 
+from tests.signin import browser_login
 from tests.system.test_stack import (
     APPLICATION,
     PROFILE,
-    browser_login,
     moderator_token,
     refreshed,
     register_and_sign_in,
@@ -194,7 +194,7 @@ def test_sign_out_ends_the_session_everywhere_and_its_cookie_gets_no_code(partne
 def sign_in_again(partner) -> None:
     partner.jan_browser = requests.Session()
     partner.jan = browser_login(
-        partner.stack, partner.jan_email, partner.jan_password, FRONT, f"{partner.stack.url}/", partner.jan_browser
+        partner.stack.url, partner.jan_email, partner.jan_password, FRONT, f"{partner.stack.url}/", partner.jan_browser
     )
     refreshed(partner.stack, partner.jan)
 
