@@ -24,6 +24,17 @@ from portalkit.testing import start_service
 MODERATORS = ("mod1@partnerportaal.example", "mod2@partnerportaal.example")
 APP = {"application_id": "app-1", "partner_id": "p1", "name": "Agenda Plus", "contact_email": "dev@agenda.example"}
 
+RESET_REQUESTED = (
+    "identity.password_reset.requested",
+    {
+        "account_id": "a1",
+        "email": "jan@agenda.example",
+        "language": "nl",
+        "reset_url": "https://portal.test/login/reset?token=xyz",
+        "expires_at": "2026-11-23T14:00:00+00:00",
+    },
+)
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -129,16 +140,7 @@ def test_password_reset_mail(service, sink):
     _, runtime = service
     deliver(
         runtime,
-        (
-            "identity.password_reset.requested",
-            {
-                "account_id": "a1",
-                "email": "jan@agenda.example",
-                "language": "nl",
-                "reset_url": "https://portal.test/login/reset?token=xyz",
-                "expires_at": "2026-11-23T14:00:00+00:00",
-            },
-        ),
+        RESET_REQUESTED,
     )
     send(runtime)
     [mail] = mails_to(sink, "jan@agenda.example")
@@ -499,16 +501,7 @@ def test_a_sender_killed_before_its_commit_is_replaced_within_seconds_by_the_sam
         assert wait_for(lambda: "worker of notifier started" in (tmp_path / "a.log").read_text())
         deliver(
             runtime,
-            (
-                "identity.password_reset.requested",
-                {
-                    "account_id": "a1",
-                    "email": "jan@agenda.example",
-                    "language": "nl",
-                    "reset_url": "https://portal.test/login/reset?token=xyz",
-                    "expires_at": "2026-11-23T14:00:00+00:00",
-                },
-            ),
+            RESET_REQUESTED,
         )
         assert handler.sender.wait(30) == -signal.SIGKILL
         assert wait_for(lambda: len(handler.arrivals) == 2, timeout=20), (tmp_path / "b.log").read_text()
