@@ -21,7 +21,7 @@ from portal_identity.service_layer.context import Identity
 from portalkit.events.envelope import utcnow
 from portalkit.trust import Revocation, RevocationKind
 
-# Verifiers accept a token up to 30 s past its exp: keep a revocation that much longer.
+# Verifiers accept a token up to 30 s past its exp; a revocation outlives that, with room for clock skew.
 VERIFIER_LEEWAY = dt.timedelta(seconds=60)
 
 
