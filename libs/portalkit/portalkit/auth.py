@@ -1,9 +1,10 @@
 """Bearer-JWT verification against the identity server's JWKS, and role checks for views.
 
 Every service verifies tokens itself: the gateway is not the only line of defence. A valid signature is
-not enough: a token revoked since it was issued (``portalkit.trust``) is refused like a forged one. The key set is
-cached and fetched again when a token names a key id the cache does not know (after a key rotation),
-at most once per ``refresh_floor`` seconds so a flood of forged kids cannot hammer the identity server.
+not enough: a token revoked since it was issued (``portalkit.trust``) is refused like a forged one. The
+key set is cached and fetched again when a token names a key id the cache does not know (after a key
+rotation), at most once per ``refresh_floor`` seconds so a flood of forged kids cannot hammer the
+identity server.
 """
 
 from __future__ import annotations
