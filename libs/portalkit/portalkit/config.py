@@ -96,10 +96,6 @@ class Settings:
         if not self.contracts_dir:
             object.__setattr__(self, "contracts_dir", str(find_contracts_dir()))
 
-    @property
-    def embedded_broker(self) -> bool:
-        return self.broker_url.startswith("memory:")
-
     @classmethod
     def from_env(cls, service: str, environ: Mapping[str, str] | None = None, **overrides):
         """Build settings for ``service`` from ``environ`` (default ``os.environ``) and overrides."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alembic import command, context
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import make_url
 
@@ -31,8 +32,12 @@ def downgrade(database_url: str, package: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url, package), revision)
 
 
-def revision(database_url: str, package: str, message: str) -> None:
-    command.revision(alembic_config(database_url, package), message=message, autogenerate=True)
+def revision(database_url: str, package: str, message: str) -> str:
+    """Autogenerate the next revision against a database at head, numbered after the head; its path."""
+    config = alembic_config(database_url, package)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    script = command.revision(config, message=message, autogenerate=True, rev_id=f"{int(head) + 1:04d}")
+    return script.path
 
 
 def run_env(target_metadata: MetaData) -> None:

@@ -1,8 +1,7 @@
 """pytest fixtures shared by every service's tests: real PostgreSQL and RabbitMQ, test tokens.
 
-Servers come from ``TEST_POSTGRES_URL`` / ``TEST_AMQP_URL`` (defaults: this machine's), else from
-testcontainers where a Docker engine exists. Under ``CI=true`` a missing server fails the test run;
-elsewhere the tests that need it are skipped with the reason.
+Servers come from ``TEST_POSTGRES_URL`` / ``TEST_AMQP_URL`` (defaults: this machine's). Under ``CI=true``
+a missing server fails the test run; elsewhere the tests that need it are skipped with the reason.
 
 Every database and broker namespace a run creates carries the run's id (:data:`RUN`); each test deletes
 its own, and at the end of the session a check fails the run when any of them is still there. Other runs
@@ -41,26 +40,6 @@ def _unavailable(what: str, error: Exception):
     pytest.skip(message)
 
 
-def _container_url(kind: str) -> str | None:
-    """A testcontainers server when Docker runs here; None otherwise."""
-    try:
-        import docker  # noqa: PLC0415
-
-        docker.from_env().ping()
-    except Exception:  # noqa: BLE001 - no engine: fall back to configured servers
-        return None
-    if kind == "postgres":
-        from testcontainers.postgres import PostgresContainer  # noqa: PLC0415
-
-        container = PostgresContainer("postgres:16", driver="psycopg").start()
-        return container.get_connection_url()
-    from testcontainers.rabbitmq import RabbitMqContainer  # noqa: PLC0415
-
-    container = RabbitMqContainer("rabbitmq:3.13").start()
-    params = container.get_connection_params()
-    return f"amqp://guest:guest@{params.host}:{params.port}/%2F"
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> str:
     url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
@@ -68,7 +47,7 @@ def postgres_server() -> str:
     try:
         psycopg.connect(admin, connect_timeout=3).close()
     except psycopg.Error as error:
-        url = _container_url("postgres") or _unavailable("postgres", error)
+        url = _unavailable("postgres", error)
     return url
 
 
@@ -78,7 +57,7 @@ def amqp_server() -> str:
     try:
         pika.BlockingConnection(pika.URLParameters(url)).close()
     except pika.exceptions.AMQPError as error:
-        url = _container_url("rabbitmq") or _unavailable("amqp", error)
+        url = _unavailable("amqp", error)
     return url
 
 

@@ -14,7 +14,7 @@ def test_service_prefix_wins_over_plain_name_and_default():
 def test_defaults_give_the_embedded_mode(tmp_path):
     settings = Settings.from_env("apps", {"DATA_DIR": str(tmp_path)})
     assert settings.database_url == f"sqlite:///{tmp_path / 'apps.db'}"
-    assert settings.embedded_broker
+    assert settings.broker_url.startswith("memory:")
     assert settings.jwks_url == "http://127.0.0.1:8080/.well-known/jwks.json"
     assert settings.token_issuer == "http://127.0.0.1:8080"
 

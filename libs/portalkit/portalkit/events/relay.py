@@ -73,9 +73,3 @@ class OutboxRelay:
             if relayed < self.batch_size:
                 self.wakeup.wait(self.poll_seconds)
                 self.wakeup.clear()
-
-    def pending(self) -> int:
-        with self.database.session() as session:
-            return session.scalar(
-                sa.select(sa.func.count()).select_from(self.outbox).where(self.outbox.c.sent_at.is_(None))
-            )
