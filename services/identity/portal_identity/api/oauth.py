@@ -56,8 +56,13 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = SECRET_METHODS
 
 
+# The portal's code and refresh clients are public ("none"); a confidential client that authenticates
+# with its secret is let in only to be told it may not use the grant (RFC 6749 5.2 unauthorized_client).
+PEOPLE_GRANT_AUTH_METHODS = ["none", "client_secret_basic", "client_secret_post"]
+
+
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["none"]
+    TOKEN_ENDPOINT_AUTH_METHODS = PEOPLE_GRANT_AUTH_METHODS
 
     def save_authorization_code(self, code, request):
         tokens.save_authorization_code(_identity(), code, request.client.client_id, request.user.id, request)
@@ -73,7 +78,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["none"]
+    TOKEN_ENDPOINT_AUTH_METHODS = PEOPLE_GRANT_AUTH_METHODS
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token):
