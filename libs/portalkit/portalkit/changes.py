@@ -3,8 +3,9 @@ process of the service right after the commit.
 
 On PostgreSQL the announcement is a ``NOTIFY`` (transactional: delivered only if the change commits) and
 each process ``LISTEN``s on its own connection; in the embedded mode (SQLite, one process) listeners in
-the same process are told after the commit. When the listening connection breaks, listeners are told
-"everything may have changed" (``None``), so a cache never misses a change silently.
+the same process are told after the commit. Each time the listening connection is (re)established, listeners are
+told "everything may have changed" (``None``), so a cache never keeps what changed before or between
+connections.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class ChangeFeed:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        # Set while this process listens (PostgreSQL); in the embedded mode it always does.
+        self.listening = threading.Event()
+        if database.is_sqlite:
+            self.listening.set()
 
     def announce(self, session: Session, key: str) -> None:
         """Inside the transaction that changes ``key``."""
@@ -70,15 +75,18 @@ class ChangeFeed:
                 with psycopg.connect(url, autocommit=True, connect_timeout=5) as connection:
                     connection.execute(f'LISTEN "{self.channel}"')
                     failures = 0
+                    # Anything may have changed before this connection listened (at start, or while it
+                    # was lost): what was cached until now is dropped.
+                    self._tell_local([None])
+                    self.listening.set()
                     while not self._stop.is_set():
                         for notice in connection.notifies(timeout=0.2):
                             self._tell_local([notice.payload])
                 return
             except psycopg.Error as error:
+                self.listening.clear()
                 failures += 1
                 log.warning("change feed %s lost its connection (%s)", self.channel, error)
-            for listener in list(self._listeners):
-                listener(None)  # anything may have changed while nobody listened
             self._stop.wait(min(0.5 * 2**failures, 15))
 
     def close(self) -> None:

@@ -40,8 +40,9 @@ def wait_for_key(heard, key, timeout=5.0):
 def test_a_committed_change_is_heard_and_a_rolled_back_one_is_not(database_url, feeds):
     database = Database(database_url)
     writer, reader = ChangeFeed(database, "test_changes"), ChangeFeed(Database(database_url), "test_changes")
-    heard = collect(reader, feeds) if not database.is_sqlite else collect(writer, feeds)
-    time.sleep(0.3)  # the listening connection is up
+    listener = writer if database.is_sqlite else reader
+    heard = collect(listener, feeds)
+    assert listener.listening.wait(5)
     with database.session() as session:
         writer.announce(session, "rolled-back")
         session.execute(sa.text("SELECT 1"))
@@ -60,9 +61,19 @@ def test_a_committed_change_is_heard_and_a_rolled_back_one_is_not(database_url, 
 def test_another_process_hears_it_on_postgresql(database_url, feeds):
     """Two feeds on two engines stand for two web workers: the reader never saw the writer's session."""
     writer = ChangeFeed(Database(database_url), "test_changes_2")
-    heard = collect(ChangeFeed(Database(database_url), "test_changes_2"), feeds)
-    time.sleep(0.3)
+    reader = ChangeFeed(Database(database_url), "test_changes_2")
+    heard = collect(reader, feeds)
+    assert reader.listening.wait(5)
     with writer.database.session() as session:
         writer.announce(session, "client-2")
         session.commit()
     assert wait_for_key(heard, "client-2")
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_cache_filled_before_the_feed_listened_is_dropped_once_it_listens(database_url, feeds):
+    """A change committed between a process filling its cache and its LISTEN would otherwise be missed."""
+    reader = ChangeFeed(Database(database_url), "test_changes_3")
+    heard = collect(reader, feeds)
+    assert reader.listening.wait(5)
+    assert heard.get(timeout=1) is None
