@@ -1,10 +1,13 @@
-"""client_credentials tokens per second and latency, on the local stack (PostgreSQL, granian, nginx).
+"""client_credentials tokens per second and latency, on the local stack (PostgreSQL, granian, nginx),
+against a peer measured in the same run: node-oidc-provider (``bench/peer``, pinned, installed there by
+npm) as a cluster of worker processes with one client and ES256 JWT access tokens of 900 s.
 
-Drives ``wrk`` (Debian) at 32 connections against the identity service directly and through nginx,
-with keep-alive and with a new connection per request. Starts its own stack on other ports, databases
-and broker namespace, imports one client, measures, and removes everything again.
+Drives ``wrk`` (Debian) at 32 keep-alive connections, alternating rounds of ours through nginx and the
+peer, and prints each figure, the medians, ranges and the ratio; then ours directly and through nginx
+with a new connection per request. Starts its own stack on other ports, databases and broker namespace,
+imports one client, measures, and removes everything again.
 
-Run: ``make bench-token`` (needs nginx, wrk, PostgreSQL and RabbitMQ on this machine).
+Run: ``make bench-token`` (needs nginx, wrk, node and npm, PostgreSQL and RabbitMQ on this machine).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import os
 import platform
 import re
 import shutil
+import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -26,6 +31,10 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 32))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 2))
 WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", 2))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
+PEER_WORKERS = int(os.environ.get("BENCH_PEER_WORKERS", 2))
+PEER_PORT = 28999
+PEER = Path(__file__).parent / "peer"
 CLIENT_ID, SECRET = "bench-client", "bench-Secret-0123456789-abcdefghij"
 LUA = """
 wrk.method = "POST"
@@ -83,9 +92,64 @@ def wrk(url: str, script: Path, close: bool) -> dict:
     }
 
 
+def start_peer() -> subprocess.Popen:
+    """node-oidc-provider at the version package-lock.json pins, installed into bench/peer/node_modules."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        raise SystemExit("node and npm are needed for the peer: apt-get install -y nodejs npm")
+    if not (PEER / "node_modules" / "oidc-provider").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=PEER, check=True)
+    peer = subprocess.Popen(
+        ["node", "server.mjs", str(PEER_PORT), str(PEER_WORKERS), CLIENT_ID, SECRET],
+        cwd=PEER,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", PEER_PORT), timeout=1):
+                return peer
+        except OSError:
+            time.sleep(0.2)
+    peer.terminate()
+    raise SystemExit("the peer did not start")
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):,.0f} ({min(values):,.0f}-{max(values):,.0f})"
+
+
+def compare_with_peer(ours: str, peer: str, script: Path) -> None:
+    """Alternating rounds in one run, so both meet the same machine state."""
+    results = {"ours": [], "peer": []}
+    for url in (ours, peer):
+        wrk(url, script, close=False)  # warm-up: caches, connection pools, JIT
+    print(f"{'round':6} {'server':28} {'tokens/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
+    for round_number in range(1, ROUNDS + 1):
+        for name, url in (("ours", ours), ("peer", peer)):
+            result = wrk(url, script, close=False)
+            results[name].append(result)
+            label = "identity through nginx" if name == "ours" else f"oidc-provider, {PEER_WORKERS} workers"
+            print(
+                f"{round_number:<6} {label:28} {result['rps']:9.0f} {result['p50']:7.2f} {result['p99']:7.2f} "
+                f"{result['errors']:8d} {result['socket_errors']}",
+                flush=True,
+            )
+    ours_rps = [r["rps"] for r in results["ours"]]
+    peer_rps = [r["rps"] for r in results["peer"]]
+    ratios = [o / p for o, p in zip(ours_rps, peer_rps, strict=True)]
+    print(f"tokens/s, median (range) of {ROUNDS} rounds: ours {spread(ours_rps)}, peer {spread(peer_rps)}")
+    print(
+        f"p99 ms, median: ours {statistics.median(r['p99'] for r in results['ours']):.1f}, "
+        f"peer {statistics.median(r['p99'] for r in results['peer']):.1f}"
+    )
+    print(f"ratio ours / peer: {statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})")
+
+
 def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    peer = start_peer()
     amqp = os.environ.get("TEST_AMQP_URL", DEFAULT_AMQP)
     postgres = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     namespace = RUN.broker_namespace(amqp, "bench")
@@ -126,9 +190,9 @@ def main() -> None:
             f"identity: portalctl serve (granian), {WEB_WORKERS} workers of {WEB_THREADS} threads; nginx 1 worker; "
             f"wrk -t2 -c{CONNECTIONS} -d{DURATION}"
         )
+        compare_with_peer(gateway, f"http://127.0.0.1:{PEER_PORT}/token", script)
         print(f"{'path':10} {'connection':12} {'tokens/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
         for name, url in (("direct", direct), ("gateway", gateway)):
-            wrk(url, script, close=False)  # warm-up: caches, connection pools
             for close in (False, True):
                 if close:
                     drain_time_wait()
@@ -140,6 +204,8 @@ def main() -> None:
                     flush=True,
                 )
     finally:
+        peer.terminate()
+        peer.wait(10)
         stack.stop()
         stack.drop_databases()
         RUN.delete_broker_namespace(namespace)
