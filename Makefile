@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PACKAGES := -e libs/portalkit -e services/identity -e services/partners -e services/apps \
             -e services/scopes -e services/notifier -e gateway
 
-.PHONY: run stack test test-fast contracts nginx-conf bench bench-token clean
+.PHONY: run stack test test-fast contracts nginx-conf bench bench-token bench-read clean
 
 $(BIN)/portalctl: libs/portalkit/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -39,9 +39,13 @@ nginx-conf: $(BIN)/portalctl
 bench: $(BIN)/portalctl
 	$(BIN)/python bench/events_throughput.py
 	$(BIN)/python bench/token_endpoint.py
+	$(BIN)/python bench/read_paths.py
 
 bench-token: $(BIN)/portalctl
 	$(BIN)/python bench/token_endpoint.py
+
+bench-read: $(BIN)/portalctl
+	$(BIN)/python bench/read_paths.py
 
 clean:
 	rm -rf $(VENV) var

@@ -71,8 +71,8 @@ def drain_time_wait(limit: int = 1000, timeout: float = 90) -> None:
         time.sleep(2)
 
 
-def wrk(url: str, script: Path, close: bool) -> dict:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", str(script), url]
+def wrk(url: str, script: Path, close: bool, connections: int = CONNECTIONS, duration: str = DURATION) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency", "-s", str(script), url]
     if close:
         command[1:1] = ["-H", "Connection: close"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout

@@ -1,0 +1,270 @@
+"""Read paths at scale: the public partner directory and the moderators' application search, through
+nginx on the local stack, with 20,000 partner profiles and 100,000 applications in PostgreSQL.
+
+Seeds the two databases straight through the services' tables (a realistic spread of names, categories,
+statuses and APIs), then drives ``wrk`` at 16 keep-alive connections per scenario (each request a
+different search of the scenario's kind) and prints p50/p99, followed by the query plans of the
+statements behind one request of each scenario (``EXPLAIN ANALYZE``), so an index or pagination change
+can be judged on its plan as well as its figure.
+
+Run: ``make bench-read`` (needs nginx, wrk, PostgreSQL and RabbitMQ on this machine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from joserfc import jwt
+from joserfc.jwk import ECKey
+from sqlalchemy.orm import Session
+from token_endpoint import machine, wrk
+
+from portal_apps.adapters.repositories import ApplicationFilter, Applications
+from portal_gateway.stack import Stack, StackSettings
+from portal_partners.adapters.repositories import Profiles
+from portalkit.service import installed_services
+from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, RUN
+
+PROFILES = int(os.environ.get("BENCH_PROFILES", 20_000))
+APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", 100_000))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CATEGORIES = ("administratie", "planning", "communicatie", "leerplatform", "financieel", "andere")
+APIS = ("leerlingen", "personeel", "internen", "voorinschrijvingen", "rekeningen")
+WORDS = (
+    "agenda",
+    "rooster",
+    "school",
+    "leerling",
+    "klas",
+    "les",
+    "toets",
+    "punten",
+    "rapport",
+    "ouder",
+    "contact",
+    "bericht",
+    "planning",
+    "examen",
+    "cursus",
+    "digitaal",
+    "platform",
+    "cloud",
+    "data",
+    "sync",
+    "portaal",
+    "kalender",
+    "taak",
+    "opdracht",
+    "evaluatie",
+    "administratie",
+    "boekhouding",
+    "factuur",
+    "betaling",
+    "inschrijving",
+    "aanwezigheid",
+    "maaltijd",
+    "bus",
+    "sport",
+)
+STATUSES = ("approved",) * 5 + ("new",) * 2 + ("rejected",) * 2 + ("archived",)
+LUA = """
+local paths = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1], {["Authorization"] = "%s"})
+end
+"""
+
+
+def phrase(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words))
+
+
+def seed(stack: Stack, rng: random.Random) -> None:
+    now = dt.datetime.now(dt.UTC)
+    partners = installed_services()["partners"].metadata.tables
+    apps = installed_services()["apps"].metadata.tables
+    profile_rows, approved_rows, name_rows, application_rows = [], [], [], []
+    for n in range(PROFILES):
+        partner_id = str(uuid.UUID(int=rng.getrandbits(128)))
+        name = f"{phrase(rng, 2).title()} {n}"
+        profile_rows.append(
+            {
+                "id": partner_id,
+                "name": name,
+                "name_key": name.lower(),
+                "description": phrase(rng, 25),
+                "email": f"info{n}@partner.example",
+                "contact_person": "Jan Peeters",
+                "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent"},
+                "public": rng.random() < 0.8,
+                "category": rng.choice(CATEGORIES),
+                "website": f"https://partner{n}.example",
+                "logo": b"\x89PNG\r\n\x1a\n",
+                "logo_type": "image/png",
+                "active": rng.random() < 0.95,
+                "language": "nl",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        name_rows.append({"partner_id": partner_id, "name": name})
+    for n in range(APPLICATIONS):
+        partner = rng.choice(profile_rows)
+        status = rng.choice(STATUSES)
+        application_id = str(uuid.UUID(int=rng.getrandbits(128)))
+        application_rows.append(
+            {
+                "id": application_id,
+                "partner_id": partner["id"],
+                "name": f"{phrase(rng, 2).title()} App {n}",
+                "description": phrase(rng, 20),
+                "technical_contact": "Jan Peeters",
+                "contact_email": f"dev{n}@partner.example",
+                "apis": sorted(rng.sample(APIS, rng.randint(1, 3))),
+                "status": status,
+                "client_id": uuid.UUID(int=rng.getrandbits(128)).hex if status == "approved" else None,
+                "created_at": now - dt.timedelta(minutes=n),
+                "updated_at": now,
+            }
+        )
+        if status == "approved":
+            approved_rows.append({"application_id": application_id, "partner_id": partner["id"]})
+    for service, inserts in (
+        ("partners", [(partners["profiles"], profile_rows), (partners["approved_applications"], approved_rows)]),
+        ("apps", [(apps["partner_names"], name_rows), (apps["applications"], application_rows)]),
+    ):
+        engine = sa.create_engine(stack.database_url(service))
+        with engine.begin() as connection:
+            for table, rows in inserts:
+                for start in range(0, len(rows), 5000):
+                    connection.execute(table.insert(), rows[start : start + 5000])
+            connection.execute(sa.text("ANALYZE"))
+        engine.dispose()
+
+
+def moderator_token(stack: Stack) -> str:
+    """Signed with the identity service's key, as a moderator's token is."""
+    engine = sa.create_engine(stack.database_url("identity"))
+    with engine.connect() as connection:
+        jwk = connection.execute(sa.text("SELECT private_jwk FROM signing_keys ORDER BY signs_from DESC")).scalar()
+    engine.dispose()
+    key = ECKey.import_key(jwk if isinstance(jwk, dict) else json.loads(jwk))
+    now = int(dt.datetime.now(dt.UTC).timestamp())
+    claims = {"iss": stack.url, "aud": "portal", "sub": "bench-moderator", "iat": now, "exp": now + 3600}
+    claims |= {"roles": ["moderator"], "jti": uuid.uuid4().hex}
+    return jwt.encode({"alg": "ES256", "kid": key.kid, "typ": "at+jwt"}, claims, key)
+
+
+def scenarios(rng: random.Random) -> dict[str, list[str]]:
+    """Per scenario, 200 different requests of its kind."""
+    directory, admin = "/api/v1/public/partners", "/api/v1/admin/applications"
+    pick = lambda: rng.choice(WORDS)  # noqa: E731
+    return {
+        "directory: first page": [f"{directory}?page_size=20" for _ in range(200)],
+        "directory: search": [f"{directory}?q={pick()}&page_size=20" for _ in range(200)],
+        "directory: category": [f"{directory}?category={rng.choice(CATEGORIES)}&page_size=20" for _ in range(200)],
+        "directory: deep page": [f"{directory}?page={rng.randint(100, 700)}&page_size=20" for _ in range(200)],
+        "moderator: text": [f"{admin}?q={pick()} {pick()}&page_size=20" for _ in range(200)],
+        "moderator: status + API": [
+            f"{admin}?status={rng.choice(STATUSES)}&api={rng.choice(APIS)}&page_size=20" for _ in range(200)
+        ],
+        "moderator: partner name": [f"{admin}?q={pick().title()} {pick().title()}&page_size=20" for _ in range(200)],
+        "moderator: deep page": [f"{admin}?page={rng.randint(100, 4000)}&page_size=20" for _ in range(200)],
+    }
+
+
+def explain(database_url: str, run) -> list[str]:
+    """The plans of the statements ``run(session)`` executes, as the service's repositories write them."""
+    engine = sa.create_engine(database_url)
+    captured = []
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def capture(_connection, _cursor, statement, parameters, _context, _many):
+        captured.append((statement, parameters))
+
+    with Session(engine) as session:
+        run(session)
+    sa.event.remove(engine, "before_cursor_execute", capture)
+    lines = []
+    with engine.connect() as connection:
+        for statement, parameters in captured:
+            plan = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, COSTS OFF) {statement}", parameters).scalars()
+            lines.extend(["", *plan])
+    engine.dispose()
+    return lines
+
+
+def plans(stack: Stack) -> dict[str, list[str]]:
+    partners, apps = stack.database_url("partners"), stack.database_url("apps")
+    return {
+        "directory: search 'rooster', page 1": explain(partners, lambda s: Profiles(s).listed("rooster", None, 0, 20)),
+        "directory: page 500": explain(partners, lambda s: Profiles(s).listed(None, None, 10_000, 20)),
+        "moderator: 'agenda' (names, descriptions, partner names)": explain(
+            apps, lambda s: Applications(s).search(ApplicationFilter(text="agenda"), 0, 20)
+        ),
+        "moderator: approved with leerlingen, page 2000": explain(
+            apps, lambda s: Applications(s).search(ApplicationFilter(status="approved", api="leerlingen"), 40_000, 20)
+        ),
+    }
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    amqp = os.environ.get("TEST_AMQP_URL", DEFAULT_AMQP)
+    postgres = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    namespace = RUN.broker_namespace(amqp, "benchread")
+    run_dir = Path(tempfile.mkdtemp(prefix="bench-read-"))
+    stack = Stack(
+        StackSettings(
+            port=38080,
+            port_offset=30000,
+            postgres_url=postgres,
+            database_prefix=RUN.database_name(postgres, "benchread") + "_",
+            broker_url=amqp,
+            broker_namespace=namespace,
+            smtp_port=38025,
+            run_dir=run_dir,
+            extra_env={"LOG_LEVEL": "WARNING"},
+        )
+    )
+    rng = random.Random(20261125)
+    try:
+        stack.start()
+        seed(stack, rng)
+        token = moderator_token(stack)
+        print(f"machine: {machine()}")
+        print(f"{PROFILES:,} profiles, {APPLICATIONS:,} applications; wrk -t2 -c{CONNECTIONS} -d{DURATION}, via nginx")
+        print(f"{'scenario':28} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
+        for name, paths in scenarios(rng).items():
+            script = run_dir / "paths.lua"
+            script.write_text(LUA % (", ".join(json.dumps(p.replace(" ", "%20")) for p in paths), f"Bearer {token}"))
+            result = wrk(f"{stack.url}/", script, close=False, connections=CONNECTIONS, duration=DURATION)
+            print(
+                f"{name:28} {result['rps']:7.0f} {result['p50']:7.2f} {result['p99']:7.2f} {result['errors']:8d}",
+                flush=True,
+            )
+        for name, plan in plans(stack).items():
+            print(f"\n== plan: {name}", *plan, sep="\n    ")
+    finally:
+        stack.stop()
+        stack.drop_databases()
+        RUN.delete_broker_namespace(namespace)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        if RUN.leftovers():
+            raise SystemExit(f"left behind: {', '.join(RUN.leftovers())}")
+
+
+if __name__ == "__main__":
+    main()
