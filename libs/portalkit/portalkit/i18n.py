@@ -102,6 +102,11 @@ SHARED = Catalogue(
             "nl": "Hiervoor heb je een van deze rollen nodig: {roles}.",
             "en": "This requires one of these roles: {roles}.",
         },
+        "problem.profile_inactive": {
+            "nl": "Een moderator heeft je partnerprofiel gedeactiveerd: je kan er niets mee doen tot het weer "
+            "actief is.",
+            "en": "A moderator deactivated your partner profile: you can do nothing with it until it is active again.",
+        },
         "problem.unavailable": {
             "nl": "Niet klaar: {failing}.",
             "en": "Not ready: {failing}.",

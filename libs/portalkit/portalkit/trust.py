@@ -2,7 +2,7 @@
 
 A bearer token's claims are hints with a lifetime. Two facts owned by other services decide whether its
 holder may still act: revocations (the identity service's: one token by ``jti``, a login session by
-``sid``, every token of an account issued up to a moment) and partner memberships (the partners
+``sid``, every token issued to an account or client up to a moment) and partner memberships (the partners
 service's: which profile an account belongs to, and whether that profile is active). Every service keeps
 both in its own database as projections of the owners' events and consults them on each request; the
 owner writes them in the transaction that changes the fact, so they hold there even while the broker is
@@ -16,6 +16,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from portalkit.auth import current_principal
 from portalkit.db import Database, UtcDateTime, new_metadata
@@ -34,10 +35,11 @@ MEMBERSHIP_EVENTS = (
 class RevocationKind:
     TOKEN = "token"  # one access token, by jti
     SESSION = "session"  # every token of one login session, by sid
-    ACCOUNT = "account"  # every token of an account issued up to ``revoked_at``, by sub
+    SUBJECT = "subject"  # every token issued up to ``revoked_at`` to a subject (account or client), by sub
 
 
-def define_trust_tables(metadata: sa.MetaData) -> None:
+def define_trust_tables(metadata: sa.MetaData, *, memberships: bool = True) -> None:
+    """``memberships``: the service acts for partners (apps, scopes, identity), so it keeps who belongs where."""
     sa.Table(
         "revocations",
         metadata,
@@ -46,6 +48,8 @@ def define_trust_tables(metadata: sa.MetaData) -> None:
         # No token it covers is still valid after this: the row can go.
         sa.Column("expires_at", UtcDateTime(), nullable=False, index=True),
     )
+    if not memberships:
+        return
     sa.Table(
         "partner_memberships",
         metadata,
@@ -62,15 +66,15 @@ def define_trust_tables(metadata: sa.MetaData) -> None:
     )
 
 
-def create_trust_tables(op) -> None:
+def create_trust_tables(op, *, memberships: bool = True) -> None:
     """Alembic ``upgrade`` step: the projections, version 1."""
     metadata = new_metadata()
-    define_trust_tables(metadata)
+    define_trust_tables(metadata, memberships=memberships)
     metadata.create_all(op.get_bind())
 
 
-def drop_trust_tables(op) -> None:
-    for name in ("partner_states", "partner_memberships", "revocations"):
+def drop_trust_tables(op, *, memberships: bool = True) -> None:
+    for name in ("partner_states", "partner_memberships")[: 2 if memberships else 0] + ("revocations",):
         op.drop_table(name)
 
 
@@ -105,7 +109,7 @@ class Revocation:
 
 
 def revocation_keys(claims: dict) -> list[str]:
-    keys = [f"{RevocationKind.ACCOUNT}:{claims.get('sub')}"]
+    keys = [f"{RevocationKind.SUBJECT}:{claims.get('sub')}"]
     if claims.get("jti"):
         keys.append(f"{RevocationKind.TOKEN}:{claims['jti']}")
     if claims.get("sid"):
@@ -116,11 +120,11 @@ def revocation_keys(claims: dict) -> list[str]:
 def refuses(claims: dict, found: dict[str, dt.datetime]) -> bool:
     """Whether the revocations ``found`` (key -> revoked_at) cover a token with these claims.
 
-    A token or session revocation covers the token whenever it was issued; an account revocation covers
+    A token or session revocation covers the token whenever it was issued; a subject revocation covers
     the tokens issued up to that moment (a JWT's ``iat`` has whole seconds: the same second counts).
     """
     for key, revoked_at in found.items():
-        if not key.startswith(f"{RevocationKind.ACCOUNT}:"):
+        if not key.startswith(f"{RevocationKind.SUBJECT}:"):
             return True
         if int(claims.get("iat", 0)) <= int(revoked_at.timestamp()):
             return True
@@ -133,8 +137,8 @@ class Trust:
     def __init__(self, database: Database, metadata: sa.MetaData):
         self.database = database
         self.revocations = metadata.tables["revocations"]
-        self.memberships = metadata.tables["partner_memberships"]
-        self.states = metadata.tables["partner_states"]
+        self.memberships = metadata.tables.get("partner_memberships")
+        self.states = metadata.tables.get("partner_states")
 
     # -- reading, per request ----------------------------------------------------------------------
     def revoked(self, claims: dict) -> bool:
@@ -147,39 +151,40 @@ class Trust:
             ).all()
         return refuses(claims, dict(rows))
 
-    def partner_of(self, account_id: str) -> str | None:
-        """The active profile the account belongs to now, or None."""
+    def membership(self, account_id: str) -> tuple[str, bool] | None:
+        """The profile the account belongs to now and whether that profile is active, or None."""
         members, states = self.memberships, self.states
         with self.database.session() as session:
-            return session.scalar(
-                sa.select(members.c.partner_id)
+            row = session.execute(
+                sa.select(members.c.partner_id, sa.func.coalesce(states.c.active, sa.true()))
                 .outerjoin(states, states.c.partner_id == members.c.partner_id)
-                .where(members.c.account_id == account_id, sa.func.coalesce(states.c.active, sa.true()))
-            )
+                .where(members.c.account_id == account_id, members.c.partner_id.is_not(None))
+            ).first()
+        return (row[0], bool(row[1])) if row else None
+
+    def partner_active(self, partner_id: str) -> bool:
+        """False once the partners service said the profile was deactivated (and not reactivated since)."""
+        with self.database.session() as session:
+            active = session.scalar(sa.select(self.states.c.active).where(self.states.c.partner_id == partner_id))
+        return active is not False
 
     # -- writing, in the caller's transaction ----------------------------------------------------
     def record_revocation(self, session, revocation: Revocation) -> None:
+        """Idempotent and safe against a concurrent writer of the same key: the later moment wins."""
         table = self.revocations
-        now = utcnow()
-        session.execute(sa.delete(table).where(table.c.expires_at < now))
-        current = session.execute(
-            sa.select(table.c.revoked_at, table.c.expires_at).where(table.c.key == revocation.key)
-        ).first()
-        if current is None:
-            session.execute(
-                sa.insert(table).values(
-                    key=revocation.key, revoked_at=revocation.revoked_at, expires_at=revocation.expires_at
-                )
+        session.execute(sa.delete(table).where(table.c.expires_at < utcnow()))
+        insert = _dialect_insert(session)(table).values(
+            key=revocation.key, revoked_at=revocation.revoked_at, expires_at=revocation.expires_at
+        )
+        session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={
+                    "revoked_at": _later(table.c.revoked_at, insert.excluded.revoked_at),
+                    "expires_at": _later(table.c.expires_at, insert.excluded.expires_at),
+                },
             )
-        else:
-            session.execute(
-                sa.update(table)
-                .where(table.c.key == revocation.key)
-                .values(
-                    revoked_at=max(current.revoked_at, revocation.revoked_at),
-                    expires_at=max(current.expires_at, revocation.expires_at),
-                )
-            )
+        )
 
     def record_membership(self, session, account_id: str, partner_id: str | None, at: dt.datetime) -> None:
         """Events may arrive out of order: only a newer fact replaces the one kept."""
@@ -190,12 +195,14 @@ class Trust:
 
     @staticmethod
     def _newer(session, table: sa.Table, key_column: str, key: str, values: dict, at: dt.datetime) -> None:
-        key_col = table.c[key_column]
-        kept = session.scalar(sa.select(table.c.changed_at).where(key_col == key))
-        if kept is None:
-            session.execute(sa.insert(table).values({key_column: key, **values, "changed_at": at}))
-        elif kept <= at:
-            session.execute(sa.update(table).where(key_col == key).values(**values, changed_at=at))
+        insert = _dialect_insert(session)(table).values({key_column: key, **values, "changed_at": at})
+        session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[table.c[key_column]],
+                set_={**values, "changed_at": at},
+                where=table.c.changed_at <= insert.excluded.changed_at,
+            )
+        )
 
     # -- the owners' events ----------------------------------------------------------------------
     def handlers(self) -> dict:
@@ -218,6 +225,15 @@ class Trust:
         self.record_partner_state(uow.session, event.data["partner_id"], active, _when(event))
 
 
+def _dialect_insert(session):
+    """INSERT with ON CONFLICT, in the session's dialect (both of ours have it)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _later(kept, offered):
+    return sa.case((offered > kept, offered), else_=kept)
+
+
 def _when(event: Envelope) -> dt.datetime:
     return dt.datetime.fromisoformat(event.occurred_at.replace("Z", "+00:00"))
 
@@ -225,11 +241,14 @@ def _when(event: Envelope) -> dt.datetime:
 def acting_partner_id(no_profile_text: str) -> str:
     """The profile the caller acts for: from the partners service's facts, never from the token alone.
 
-    The token's ``partner_id`` is only a hint: when it names no profile the account belongs to now
-    (unlinked, profile deactivated), the request is refused.
+    The token's ``partner_id`` is only a hint: an account that belongs to no profile now gets
+    ``no_profile_text``, a member of a deactivated profile ``problem.profile_inactive``.
     """
     principal = current_principal()
-    partner_id = current_app.extensions["portal.runtime"].trust.partner_of(principal.subject)
-    if not partner_id:
+    found = current_app.extensions["portal.runtime"].trust.membership(principal.subject)
+    if found is None:
         raise Problem(403, no_profile_text)
+    partner_id, active = found
+    if not active:
+        raise Problem(403, "problem.profile_inactive")
     return partner_id

@@ -35,6 +35,8 @@ def _handlers(runtime: ServiceRuntime) -> dict:
         "scopes.grants.changed": lambda uow, event: clients.grants_changed(identity, uow, event),
         "partners.user.linked": accounts.partner_linked,
         "partners.user.unlinked": accounts.partner_unlinked,
+        "partners.profile.deactivated": lambda uow, event: clients.partner_state_changed(identity, uow, event),
+        "partners.profile.reactivated": lambda uow, event: clients.partner_state_changed(identity, uow, event),
     }
 
 

@@ -3,6 +3,7 @@ the JWKS, and an independent client library and JWT verifier that agree with all
 
 import socket
 import threading
+import time
 
 import jwt as pyjwt
 import pytest
@@ -171,3 +172,28 @@ def test_a_public_url_without_tls_is_refused_at_start():
         SERVICE.settings({"PUBLIC_URL": "http://portal.example.org"})
     for fine in ("https://portal.example.org", "http://127.0.0.1:8080", "http://localhost:8080"):
         assert SERVICE.settings({"PUBLIC_URL": fine}).public_url == fine
+
+
+def test_a_deactivated_profiles_clients_get_no_token_and_their_tokens_go_inactive(harness, resource_server):
+    client_id, secret = harness.approved_client(partner_id="partner-1", grants=GRANTS)
+    token = harness.token(client_id, secret).get_json()["access_token"]
+    harness.deliver("partners.profile.deactivated", {"partner_id": "partner-1", "changed_by": "mod-1"})
+    assert harness.token(client_id, secret).get_json()["error"] == "invalid_client"
+    assert introspect(harness, token, resource_server) == {"active": False}
+    harness.deliver("partners.profile.reactivated", {"partner_id": "partner-1", "changed_by": "mod-1"})
+    time.sleep(1.01 - time.time() % 1)  # a token of the deactivation's own second counts as issued before it
+    fresh = harness.token(client_id, secret)
+    assert fresh.status_code == 200
+    assert introspect(harness, fresh.get_json()["access_token"], resource_server)["active"] is True
+    assert introspect(harness, token, resource_server) == {"active": False}  # issued before: stays revoked
+
+
+def test_an_emergency_stop_also_ends_the_tokens_the_leaked_secret_already_got(harness, resource_server, tokens):
+    client_id, secret = harness.approved_client(grants=GRANTS)
+    token = harness.token(client_id, secret).get_json()["access_token"]
+    moderator = {"Authorization": f"Bearer {tokens.token('mod-1', roles=['moderator'])}"}
+    stopped = harness.client.post(
+        f"/api/v1/admin/clients/{client_id}/revoke-secrets", json={"reason": "Gelekt"}, headers=moderator
+    )
+    assert stopped.status_code == 200
+    assert introspect(harness, token, resource_server) == {"active": False}

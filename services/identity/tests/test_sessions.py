@@ -151,7 +151,7 @@ def test_a_deactivated_account_signs_in_nowhere_and_every_token_it_holds_is_refu
     assert refresh(harness, issued["refresh_token"]).get_json()["error"] == "invalid_grant"
     assert {(r["kind"], r["reason"]) for r in revocations(harness)} == {
         ("session", "account_deactivated"),
-        ("account", "account_deactivated"),
+        ("subject", "account_deactivated"),
     }
     harness.client.delete_cookie(COOKIE)
     first = harness.client.get(authorize_url(pkce()[1]))

@@ -124,26 +124,41 @@ class OAuthClient(ClientMixin):
 
 
 class ClientDirectory:
-    """Client snapshots, cached per process for ``ttl`` seconds and dropped at once on local changes."""
+    """Client snapshots, cached per process for ``ttl`` seconds and dropped the moment a change commits.
 
-    def __init__(self, load: Callable[[str], Client | None], hasher: SecretHasher, ttl: float):
+    ``listening()`` says whether this process hears every change now (the change feed's connection is
+    up); while it does not, nothing is served from the cache. A load that overlaps an invalidation is
+    not cached, so a snapshot read before a change committed cannot outlive it.
+    """
+
+    def __init__(
+        self,
+        load: Callable[[str], Client | None],
+        hasher: SecretHasher,
+        ttl: float,
+        listening: Callable[[], bool] = lambda: True,
+    ):
         self._load = load
         self._hasher = hasher
         self._ttl = ttl
+        self._listening = listening
         self._cache: dict[str, tuple[float, OAuthClient | None]] = {}
+        self._generation = 0
         self._lock = threading.Lock()
 
     def get(self, client_id: str) -> OAuthClient | None:
         now = time.monotonic()
         cached = self._cache.get(client_id)
-        if cached is not None and now - cached[0] < self._ttl:
+        if cached is not None and now - cached[0] < self._ttl and self._listening():
             return cached[1]
+        generation = self._generation
         client = self._load(client_id)
         snapshot = OAuthClient.of(client, self._hasher) if client is not None else None
         with self._lock:
             if len(self._cache) > 100_000:  # unknown ids must not grow the cache without bound
                 self._cache.clear()
-            self._cache[client_id] = (now, snapshot)
+            if generation == self._generation:
+                self._cache[client_id] = (now, snapshot)
         return snapshot
 
     def active(self, client_id: str) -> OAuthClient | None:
@@ -152,6 +167,7 @@ class ClientDirectory:
 
     def invalidate(self, client_id: str | None = None) -> None:
         with self._lock:
+            self._generation += 1
             if client_id is None:
                 self._cache.clear()
             else:

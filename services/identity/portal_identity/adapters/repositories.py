@@ -97,6 +97,9 @@ class Clients:
     def by_application(self, application_id: str) -> Client | None:
         return self.session.scalar(sa.select(Client).where(Client.application_id == application_id))
 
+    def of_partner(self, partner_id: str) -> list[Client]:
+        return list(self.session.scalars(sa.select(Client).where(Client.partner_id == partner_id)))
+
     def remember_assertion(self, client_id: str, jti: str, expires_at: dt.datetime, now: dt.datetime) -> bool:
         """Record a private_key_jwt assertion id; False when it was seen before (a replay)."""
         table = orm.assertion_jtis

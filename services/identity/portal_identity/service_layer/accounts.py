@@ -229,6 +229,6 @@ def set_account_active(identity: Identity, account_id: str, active: bool, by: st
             raise AccountNotFound(account_id)
         if person.set_active(active, now) and not active:
             sessions.end_all(identity, uow, person.id, "account_deactivated")
-            sessions.revoke_account(identity, uow, person.id, now)
+            sessions.revoke_subject(identity, uow, person.id, now, "account_deactivated")
         uow.commit()
         return person

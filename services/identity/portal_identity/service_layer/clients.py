@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from portal_identity.adapters.repositories import Accounts, Clients
 from portal_identity.domain import events
 from portal_identity.domain.clients import Client, ClientKind, ClientSecret, ScopeGrant, new_client_id
+from portal_identity.service_layer import sessions
 from portal_identity.service_layer.context import Identity
 from portalkit.events.envelope import Envelope, utcnow
 from portalkit.uow import UnitOfWork
@@ -49,6 +50,16 @@ def application_deactivated(identity: Identity, uow: UnitOfWork, envelope: Envel
     if client is not None:
         client.active = False
         identity.client_changed(uow.session, client.client_id)
+
+
+def partner_state_changed(identity: Identity, uow: UnitOfWork, envelope: Envelope) -> None:
+    """A profile (de)activated: its clients' cached copies go (the token endpoint asks the projection that
+    ``portalkit.trust`` keeps of this event), and on deactivation every token they hold is refused."""
+    deactivated = envelope.type == "partners.profile.deactivated"
+    for client in Clients(uow.session).of_partner(envelope.data["partner_id"]):
+        identity.client_changed(uow.session, client.client_id)
+        if deactivated:
+            sessions.revoke_subject(identity, uow, client.client_id, utcnow(), "profile_deactivated")
 
 
 def grants_changed(identity: Identity, uow: UnitOfWork, envelope: Envelope) -> None:
@@ -154,6 +165,7 @@ def revoke_all_secrets(identity: Identity, client_id: str, moderator_id: str, re
             raise UnknownClient(client_id)
         revoked = client.revoke_all_secrets(now, moderator_id, reason)
         identity.client_changed(uow.session, client_id)
+        sessions.revoke_subject(identity, uow, client_id, now, "secrets_revoked")  # what the leak already got
         if revoked and client.application_id and client.partner_id:  # a second click mails nobody again
             uow.publish(
                 events.ClientSecretsRevoked(

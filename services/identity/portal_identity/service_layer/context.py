@@ -64,8 +64,12 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
     hasher = SecretHasher(pepper.encode())
 
     def load_client(client_id: str):
+        """A client of a profile the partners service deactivated is unknown to the token endpoint."""
         with runtime.unit_of_work() as uow:
-            return Clients(uow.session).get(client_id)
+            client = Clients(uow.session).get(client_id)
+        if client is not None and client.partner_id and not runtime.trust.partner_active(client.partner_id):
+            return None
+        return client
 
     def load_signing_key():
         with runtime.unit_of_work() as uow:
@@ -74,8 +78,8 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
                 raise RuntimeError("no signing key: run `portalctl db upgrade identity` or `portalctl keys rotate`")
             return key.private_jwk, key.retire_after
 
-    directory = ClientDirectory(load_client, hasher, settings.client_cache_seconds)
     changes = ChangeFeed(runtime.database, "identity_clients")
+    directory = ClientDirectory(load_client, hasher, settings.client_cache_seconds, changes.listening.is_set)
     changes.subscribe(directory.invalidate)  # a key drops one client; None (connection lost) drops all
     runtime.closers.append(changes.close)
     identity = Identity(

@@ -94,8 +94,8 @@ def revoke(identity: Identity, uow, revocation: Revocation, reason: str) -> None
     uow.publish(events.AccessRevoked(**revocation.event_data(reason)))
 
 
-def revoke_account(identity: Identity, uow, account_id: str, now: dt.datetime) -> None:
-    """Every token of the account issued up to now, also those no session names."""
+def revoke_subject(identity: Identity, uow, subject: str, now: dt.datetime, reason: str) -> None:
+    """Every token issued up to now to ``subject`` (an account, or a client), also those no session names."""
     longest = max(identity.settings.access_token_seconds, identity.settings.person_access_token_seconds)
     until = now + dt.timedelta(seconds=longest) + VERIFIER_LEEWAY
-    revoke(identity, uow, Revocation(RevocationKind.ACCOUNT, account_id, now, until), "account_deactivated")
+    revoke(identity, uow, Revocation(RevocationKind.SUBJECT, subject, now, until), reason)

@@ -196,6 +196,8 @@ def introspect(identity: Identity, token) -> dict:
         if client is None or not client.active:
             return {"active": False}
         current = {(grant.api, grant.institution) for grant in client.grants}
+    if client.partner_id and not identity.trust.partner_active(client.partner_id):
+        return {"active": False}
     still = [(api, inst) for api, insts in claims.get("grants", {}).items() for inst in insts if (api, inst) in current]
     allowed = granted_scope(still, None)
     answer["scope"] = " ".join(item for item in claims.get("scope", "").split() if item.partition(":")[0] in allowed[1])

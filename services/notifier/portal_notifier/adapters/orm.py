@@ -11,7 +11,7 @@ from portalkit.trust import define_trust_tables
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
 define_messaging_tables(metadata)
-define_trust_tables(metadata)
+define_trust_tables(metadata, memberships=False)  # revocations only: it acts for no partner
 
 deliveries = sa.Table(
     "deliveries",

@@ -12,7 +12,7 @@ from portalkit.trust import define_trust_tables
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
 define_messaging_tables(metadata)
-define_trust_tables(metadata)
+define_trust_tables(metadata, memberships=False)  # revocations only: it acts for no partner
 
 profiles = sa.Table(
     "profiles",

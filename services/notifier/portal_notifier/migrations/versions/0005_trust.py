@@ -1,4 +1,4 @@
-"""Revocations and partner memberships as this service knows them (portalkit.trust).
+"""Revocations as this service knows them (portalkit.trust).
 
 Revision ID: 0005
 Revises: 0004
@@ -15,8 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_trust_tables(op)
+    create_trust_tables(op, memberships=False)
 
 
 def downgrade() -> None:
-    drop_trust_tables(op)
+    drop_trust_tables(op, memberships=False)
