@@ -20,6 +20,8 @@ RESPONSE_HEADERS = (
     "add_header Referrer-Policy no-referrer always;",
 )
 TOKEN_PATH = "/oauth/token"
+# Revocation authenticates clients by their secret too: the token endpoint's per-address limit guards it.
+REVOKE_PATH = "/oauth/revoke"
 LOGIN_PREFIX = "/login"
 
 
@@ -157,7 +159,7 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         "        proxy_send_timeout 30s;",
         "        proxy_read_timeout 30s;",
         # A request that cannot reach a replica (it died, or restarts) goes to another, in bounds. nginx never
-        # sends a POST or PATCH again once it reached a replica, except where said (tokens change no state).
+        # sends a POST or PATCH again once it reached a replica, except token requests (see routes below).
         "        proxy_next_upstream error timeout;",
         "        proxy_next_upstream_tries 2;",
         "        proxy_next_upstream_timeout 10s;",
@@ -189,7 +191,14 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
             lines += [
                 f"        location = {TOKEN_PATH} {{  # {route.side}",
                 f"            limit_req zone=token burst={site.token_burst} nodelay;",
+                # client_credentials changes no state; a code or refresh exchange whose first try completed
+                # gets invalid_grant, and the UI signs in again through the still-live login session.
                 "            proxy_next_upstream error timeout non_idempotent;",
+                f"            proxy_pass {target};",
+                "        }",
+                "",
+                f"        location = {REVOKE_PATH} {{  # {route.side}",
+                f"            limit_req zone=token burst={site.token_burst} nodelay;",
                 f"            proxy_pass {target};",
                 "        }",
                 "",

@@ -69,8 +69,10 @@ def test_requests_safe_to_repeat_go_to_another_replica_within_bounds():
     server = config.split("    server {")[1]
     assert "proxy_next_upstream error timeout;" in server  # never a POST that reached a replica...
     assert "proxy_next_upstream_tries 2;" in server and "proxy_next_upstream_timeout 10s;" in server
-    # ...except a token request, which changes no state
+    # ...except a token request: a client_credentials token changes no state
     assert "proxy_next_upstream error timeout non_idempotent;" in block(config, "= /oauth/token")
+    assert "limit_req zone=token" in block(config, "= /oauth/revoke")  # it checks client secrets too
+    assert "non_idempotent" not in block(config, "= /oauth/revoke")
 
 
 def test_committed_compose_config_is_current():

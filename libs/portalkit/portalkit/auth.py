@@ -24,6 +24,7 @@ from joserfc.jwk import KeySet
 from portalkit.problems import Problem
 
 SIGNING_ALGORITHMS = ("ES256", "RS256", "EdDSA")
+LEEWAY = 30  # seconds of clock difference accepted on exp and iat
 
 
 class TokenError(Exception):
@@ -78,7 +79,7 @@ class Principal:
 
 
 class TokenVerifier:
-    def __init__(self, jwks: JwksCache, issuer: str, audience: str, leeway: int = 30):
+    def __init__(self, jwks: JwksCache, issuer: str, audience: str, leeway: int = LEEWAY):
         self._jwks = jwks
         self._registry = jwt.JWTClaimsRegistry(
             leeway=leeway,

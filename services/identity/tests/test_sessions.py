@@ -9,7 +9,8 @@ from joserfc.jwk import KeySet
 
 from identity_harness import REDIRECT, active_partner, authorize_url, code_flow, csrf_of, exchange, log_in, pkce
 from portal_identity.bootstrap import FRONT_OFFICE_CLIENT
-from portal_identity.service_layer import accounts
+from portal_identity.domain.tokens import LoginSession
+from portal_identity.service_layer import accounts, sessions
 from portal_identity.service_layer.clients import create_resource_server
 
 COOKIE = "portal_login"
@@ -124,8 +125,6 @@ def test_a_revoked_access_token_is_refused_by_the_identity_service_at_once(harne
 def test_signing_in_again_after_a_reset_works(harness):
     person, _, _ = signed_in(harness)
     with harness.runtime.unit_of_work() as uow:
-        from portal_identity.service_layer import sessions
-
         sessions.end_all(harness.identity, uow, person.id, "password_reset")
         uow.commit()
     harness.client.delete_cookie(COOKIE)
@@ -165,3 +164,26 @@ def test_a_moderator_cannot_deactivate_their_own_account(harness, tokens):
     response = harness.client.post("/api/v1/accounts/users/mod-1/deactivate", headers=moderator)
     assert response.status_code == 409 and response.get_json()["code"] == "accounts.own_account"
     assert harness.client.post("/api/v1/accounts/users/nobody/deactivate", headers=moderator).status_code == 404
+
+
+def test_a_login_whose_password_was_reset_meanwhile_gets_no_session(harness):
+    """The password was right when checked, but a reset committed before the session was made."""
+    person = active_partner(harness)
+    checked = accounts.authenticate(harness.identity, person.email, "Geheim-123!", "127.0.0.1")
+    with harness.runtime.unit_of_work() as uow:
+        from portal_identity.adapters.repositories import Accounts
+
+        Accounts(uow.session).get(person.id).password_hash = "argon2-of-the-new-password"
+        uow.commit()
+    assert sessions.start(harness.identity, checked) is None
+
+
+def test_signing_out_of_an_expired_session_still_ends_its_last_tokens(harness):
+    person, issued, _ = signed_in(harness)
+    sid = claims_of(harness, issued["access_token"])["sid"]
+    with harness.runtime.unit_of_work() as uow:
+        login = uow.session.get(LoginSession, sid)
+        login.expires_at = login.started_at  # the 8 hours are over, its last access token is not
+        uow.commit()
+    sessions.end(harness.identity, sid)
+    assert [(r["kind"], r["id"]) for r in revocations(harness)] == [("session", sid)]

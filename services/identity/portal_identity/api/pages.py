@@ -84,9 +84,12 @@ def login():
             return _render("login.html", 429, next=next_url, email=email, message=message)
         key = "login_not_activated" if refused.reason == "not_activated" else "login_invalid"
         return _render("login.html", 401, next=next_url, email=email, message=texts[key])
+    login = sessions.start(_identity(), person)
+    if login is None:  # the password was reset, or the account deactivated, a moment ago
+        return _render("login.html", 401, next=next_url, email=email, message=texts["login_invalid"])
     session.clear()  # a new session id for the signed-in person (no session fixation)
     session.permanent = True
-    session[LOGIN_SESSION] = sessions.start(_identity(), person).id
+    session[LOGIN_SESSION] = login.id
     return redirect(next_url)
 
 

@@ -93,7 +93,7 @@ def _use_link(uow, plain: str, purpose: str, now: dt.datetime) -> Account:
     if token is None or not token.usable(purpose, now):
         raise LinkInvalid()
     token.used_at = now
-    account = Accounts(uow.session).get(token.account_id)
+    account = Accounts(uow.session).get(token.account_id, for_update=True)  # serialises with a login
     if account is None or account.status == AccountStatus.DISABLED:
         raise LinkInvalid()
     return account

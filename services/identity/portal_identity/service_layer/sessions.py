@@ -18,19 +18,29 @@ from portal_identity.domain import events
 from portal_identity.domain.accounts import Account
 from portal_identity.domain.tokens import LoginSession, SessionPerson
 from portal_identity.service_layer.context import Identity
+from portalkit.auth import LEEWAY
 from portalkit.events.envelope import utcnow
 from portalkit.trust import Revocation, RevocationKind
 
-# Verifiers accept a token up to 30 s past its exp; a revocation outlives that, with room for clock skew.
-VERIFIER_LEEWAY = dt.timedelta(seconds=60)
+# Verifiers accept a token up to LEEWAY past its exp; a revocation outlives that, with room for clock skew.
+VERIFIER_LEEWAY = dt.timedelta(seconds=2 * LEEWAY)
+# Ended and expired sessions are kept this long (who was signed in when), then deleted.
+_KEPT = dt.timedelta(days=30)
 
 
-def start(identity: Identity, account: Account) -> LoginSession:
+def start(identity: Identity, account: Account) -> LoginSession | None:
+    """A session for the account just authenticated, or None when its password changed (a reset) or it
+    was deactivated since: the account row is locked, so a reset's ending of sessions comes before or
+    after this one, never beside it."""
     now = utcnow()
     login = LoginSession(
         str(uuid.uuid4()), account.id, now, now + dt.timedelta(hours=identity.settings.login_session_hours)
     )
     with identity.unit_of_work() as uow:
+        current = Accounts(uow.session).get(account.id, for_update=True)
+        if current is None or not current.active or current.password_hash != account.password_hash:
+            return None
+        uow.session.execute(sa.delete(orm.login_sessions).where(orm.login_sessions.c.expires_at < now - _KEPT))
         uow.session.add(login)
         uow.commit()
     return login
@@ -77,14 +87,14 @@ def end_all(identity: Identity, uow, account_id: str, reason: str) -> None:
 
 
 def _end(identity: Identity, uow, login: LoginSession, reason: str, now: dt.datetime) -> None:
-    if not login.end(now):
-        return
+    lifetime = dt.timedelta(seconds=identity.settings.person_access_token_seconds)
+    if not login.end(now) and login.expires_at + lifetime < now:
+        return  # over, and nothing it issued can still be valid
     uow.session.execute(
         sa.update(orm.refresh_tokens)
         .where(orm.refresh_tokens.c.session_id == login.id, orm.refresh_tokens.c.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    lifetime = dt.timedelta(seconds=identity.settings.person_access_token_seconds)
     revoke(identity, uow, Revocation(RevocationKind.SESSION, login.id, now, now + lifetime + VERIFIER_LEEWAY), reason)
 
 
