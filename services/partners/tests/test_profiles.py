@@ -439,3 +439,31 @@ def test_a_deactivated_profiles_members_may_read_it_but_change_nothing_and_nobod
     assert (
         client.patch("/api/v1/partner/profile", json={"description": "Nieuw."}, headers=user(tokens)).status_code == 200
     )
+
+
+def test_the_upgrade_announces_every_membership_and_deactivated_profile_once(database_url, tokens):
+    """Services that check membership start from the partners service's facts, not from nothing."""
+    upgrade(database_url, "portal_partners", "0005")
+    engine = sa.create_engine(database_url)
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        fields = {key: value for key, value in VALID.items() if key not in ("logo", "enterprise_number", "name")}
+        for partner_id, active in (("p-1", True), ("p-2", False)):
+            connection.execute(
+                orm.profiles.insert().values(
+                    **fields, id=partner_id, name=partner_id, name_key=partner_id, email="jan@agenda.example",
+                    logo=PNG, logo_type="image/png", active=active, created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+            connection.execute(
+                orm.memberships.insert().values(
+                    account_id=f"acc-{partner_id}", partner_id=partner_id, email="jan@agenda.example", linked_at=now
+                )
+            )
+    engine.dispose()
+    _, runtime = start_service(SERVICE, database_url, tokens)
+    assert sorted((e["account_id"], e["partner_id"]) for e in events(runtime, "partners.user.linked")) == [
+        ("acc-p-1", "p-1"),
+        ("acc-p-2", "p-2"),
+    ]
+    assert [e["partner_id"] for e in events(runtime, "partners.profile.deactivated")] == ["p-2"]
