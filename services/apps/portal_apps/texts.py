@@ -14,6 +14,12 @@ TEXTS = {
         "en": "The application is not valid.",
     },
     "field.apis_empty": {"nl": "Kies minstens één API.", "en": "Choose at least one API."},
+    "field.apis_keep_approved": {
+        "nl": "Houd minstens één goedgekeurde API aan: nieuwe API's gelden pas na goedkeuring. Verwijder de "
+        "oude nadat de moderator de nieuwe goedkeurde.",
+        "en": "Keep at least one approved API: new APIs count only once approved. Remove the old ones after "
+        "the moderator approved the new.",
+    },
     "field.api_unknown": {
         "nl": "Onbekende API: {api}. Kies uit {known}.",
         "en": "Unknown API: {api}. Choose from {known}.",

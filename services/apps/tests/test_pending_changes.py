@@ -11,7 +11,7 @@ NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 APIS = ("leerlingen", "personeel", "internen", "voorinschrijvingen", "rekeningen")
 
 
-def approved_application() -> Application:
+def approved_application(apis=("leerlingen",)) -> Application:
     application = Application.request(
         partner_id="p1",
         requested_by="u1",
@@ -21,7 +21,7 @@ def approved_application() -> Application:
         description="Lesroosters.",
         technical_contact="Jan",
         contact_email="dev@agenda.example",
-        apis=["leerlingen"],
+        apis=list(apis),
     )
     application.approve("mod", NOW)
     application.events.clear()
@@ -52,15 +52,23 @@ def test_a_new_name_and_added_apis_wait_while_the_approved_values_stay():
 
 
 def test_other_fields_and_removals_take_effect_at_once():
-    application = approved_application()
-    edit(application, description="Nieuw.", apis=["rekeningen"], confirm_removal=True)
-    assert application.description == "Nieuw." and application.apis == []
+    application = approved_application(apis=["leerlingen", "personeel"])
+    edit(application, description="Nieuw.", apis=["leerlingen", "rekeningen"], confirm_removal=True)
+    assert application.description == "Nieuw." and application.apis == ["leerlingen"]
     assert application.pending_change.apis_added == ["rekeningen"]
     kinds = [type(event) for event in application.events]
     assert kinds == [events.ApplicationChangeRequested, events.ApplicationChanged, events.ApisUnchecked]
     changed = application.events[1]
     assert changed.changed_fields == ["description", "apis"]
-    assert changed.apis == []  # the pending API is not announced as the application's
+    assert changed.apis == ["leerlingen"]  # the pending API is not announced as the application's
+
+
+def test_an_approved_application_keeps_one_approved_api_while_new_ones_wait():
+    application = approved_application()
+    with pytest.raises(InvalidApplication) as refused:
+        edit(application, apis=["rekeningen"], confirm_removal=True)
+    assert refused.value.violations == [("apis", "field.apis_keep_approved", {})]
+    assert application.pending_change is None and application.apis == ["leerlingen"]
 
 
 def test_removing_an_approved_api_still_needs_confirmation():

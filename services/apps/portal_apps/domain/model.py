@@ -292,6 +292,8 @@ class Application:
         if "apis" in cleaned:
             added = [api for api in cleaned["apis"] if api not in self.apis]
             cleaned["apis"] = [api for api in self.apis if api in cleaned["apis"]]
+            if not cleaned["apis"]:  # the added ones wait: the application would be left with none meanwhile
+                raise InvalidApplication([("apis", "field.apis_keep_approved", {})])
         if pending and (pending.name, pending.apis_added) == (name, added):
             return
         if pending:
