@@ -1,7 +1,6 @@
 """Accounts: registration, activation, password reset, the caller's own account, back-office users."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_identity.api.schemas import (
     AccountSchema,
@@ -16,7 +15,7 @@ from portal_identity.domain.accounts import InvalidAccount, Role
 from portal_identity.service_layer import accounts
 from portalkit.auth import current_principal, requires
 from portalkit.problems import Problem, field_problem
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts")
 

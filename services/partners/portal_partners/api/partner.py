@@ -2,7 +2,6 @@
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_partners.api.problems import answered_as_problems
 from portal_partners.api.schemas import (
@@ -16,7 +15,7 @@ from portal_partners.api.schemas import (
 )
 from portal_partners.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint("partner_profile", __name__, url_prefix="/api/v1/partner/profile", description="A partner's profile")
 

@@ -2,13 +2,12 @@
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_partners.api.problems import answered_as_problems
 from portal_partners.api.schemas import DirectorySearchSchema, PublicPartnerSchema
 from portal_partners.service_layer import handlers
 from portalkit.problems import field_problem
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint(
     "public_directory", __name__, url_prefix="/api/v1/public/partners", description="Public partner directory"

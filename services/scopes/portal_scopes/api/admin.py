@@ -5,7 +5,6 @@ import io
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_scopes.adapters.repositories import LedgerFilter
 from portal_scopes.api.problems import answered_as_problems
@@ -20,7 +19,7 @@ from portal_scopes.api.schemas import (
 )
 from portal_scopes.service_layer import handlers
 from portalkit.auth import Principal, current_principal, requires
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint("admin_schools", __name__, url_prefix="/api/v1/admin/schools", description="Schools")
 requests_blp = Blueprint(

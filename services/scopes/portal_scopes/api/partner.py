@@ -1,14 +1,13 @@
 """Front-office: a partner asks school admins for data access and follows the requests."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_scopes.api.problems import answered_as_problems
 from portal_scopes.api.schemas import AccessRequestInputSchema, AccessRequestSchema, RequestListQuerySchema
 from portal_scopes.service_layer import handlers
 from portalkit.auth import current_principal, requires
 from portalkit.trust import acting_partner_id
-from portalkit.web import runtime
+from portalkit.web import Blueprint, runtime
 
 blp = Blueprint("partner_access", __name__, url_prefix="/api/v1/partner/access-requests", description="Access requests")
 
