@@ -126,4 +126,8 @@ TEXTS = {
     "page.to_portal": {"nl": "Naar het portaal", "en": "To the portal"},
     "page.logged_out": {"nl": "Je bent afgemeld.", "en": "You are signed out."},
     "page.error_title": {"nl": "Er ging iets mis", "en": "Something went wrong"},
+    "page.authorize_malformed": {
+        "nl": "De aanmeldaanvraag is ongeldig: de parameter {parameter} bevat tekens die daar niet horen.",
+        "en": "The sign-in request is invalid: the parameter {parameter} holds characters that do not belong there.",
+    },
 }

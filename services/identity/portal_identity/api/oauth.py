@@ -22,6 +22,7 @@ from werkzeug.wrappers import Request, Response
 
 from portal_identity.adapters.oauth import AccessTokenGenerator, PortalAuthorizationServer, PrivateKeyJwt
 from portal_identity.api.pages import LOGIN_SESSION, page_texts
+from portal_identity.domain.redirects import malformed_authorization_parameter
 from portal_identity.service_layer import sessions, tokens
 from portal_identity.service_layer.context import Identity
 from portalkit.auth import fetch_jwks_over_http
@@ -186,6 +187,10 @@ def revoke():
 @blp.route("/authorize", methods=["GET"])
 def authorize():
     """The portal's UIs are first-party clients: a logged-in person is not asked for consent."""
+    malformed = malformed_authorization_parameter(request.args)
+    if malformed is not None:
+        message = page_texts()["authorize_malformed"].replace("{parameter}", malformed)
+        return render_template("error.html", t=page_texts(), message=message), 400
     person = signed_in_account()
     if person is None:
         language = request.args.get("ui_locales", "").split(" ")[0]  # OpenID's hint for the login page

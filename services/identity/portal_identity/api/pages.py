@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, redirect, render_template, request, session
 
 from portal_identity.domain.accounts import InvalidAccount
+from portal_identity.domain.redirects import safe_next
 from portal_identity.service_layer import accounts, sessions
 from portalkit.problems import current_language
 
@@ -42,13 +43,6 @@ def _csrf_ok() -> bool:
     return bool(sent) and random.compare_digest(sent, session.get("csrf", ""))
 
 
-def _safe_next(target: str | None) -> str:
-    """Only back into this portal: a relative path, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
-
-
 def _identity():
     return current_app.extensions["identity"]
 
@@ -65,13 +59,13 @@ def _render(template: str, status: int = 200, **context):
 
 @blp.route("", methods=["GET"])
 def login_form():
-    return _render("login.html", next=_safe_next(request.args.get("next")), email="", message=None)
+    return _render("login.html", next=safe_next(request.args.get("next")), email="", message=None)
 
 
 @blp.route("", methods=["POST"])
 def login():
     texts = page_texts()
-    next_url = _safe_next(request.form.get("next"))
+    next_url = safe_next(request.form.get("next"))
     email = request.form.get("email", "")[:320]
     if not _csrf_ok():
         return _render("login.html", 400, next=next_url, email=email, message=texts["session_expired"])
