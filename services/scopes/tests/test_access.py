@@ -346,3 +346,23 @@ def test_an_added_api_is_grantable_only_once_a_moderator_approved_the_change(ser
     assert outbox(runtime, "scopes.grants.changed")[-1]["added"] == [
         {"api": "rekeningen", "institution_number": "012345"}
     ]
+
+
+def test_the_csv_export_neutralises_formulas_in_names(service, tokens):
+    client, runtime = service
+    name = '=HYPERLINK("http://evil.example","Klik")'
+    deliver(
+        runtime,
+        "apps.application.linked",
+        {"application_id": "app-2", "partner_id": "p1", "client_id": "c", "name": name, "apis": ["leerlingen"]},
+    )
+    linked = {
+        "client_id": "c",
+        "application_id": "app-2",
+        "partner_id": "p1",
+        "grants": [{"api": "leerlingen", "institution_number": "012345"}],
+    }
+    deliver(runtime, "identity.client.linked", linked)
+    export = client.get("/api/v1/admin/grants/export.csv", headers=admin(tokens, "012345"))
+    [row] = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert row["application_name"] == "'" + name
