@@ -125,6 +125,16 @@ def test_activation_mail_in_the_registrants_language(service, sink):
     assert "2026-11-26 12:00" in text_of(english)
 
 
+def test_the_owner_of_an_address_registered_again_is_told(service, sink):
+    _, runtime = service
+    data = {"account_id": "a1", "email": "jan@agenda.example", "language": "en"}
+    deliver(runtime, ("identity.account.registration_repeated", data))
+    send(runtime)
+    [mail] = mails_to(sink, "jan@agenda.example")
+    assert mail["Subject"] == "You already have a partner account"
+    assert "https://portal.test/login/forgot" in text_of(mail) and "token=" not in text_of(mail)
+
+
 def test_password_reset_mail(service, sink):
     _, runtime = service
     deliver(

@@ -49,7 +49,9 @@ def _one_time_link(
     return f"{identity.public_url}{path}?token={plain}", token
 
 
-def register(identity: Identity, *, email: str, password: str, accept_terms: bool, language: str) -> Account:
+def register(identity: Identity, *, email: str, password: str, accept_terms: bool, language: str) -> Account | None:
+    """Register a partner account and announce its activation link. For an address that has an account
+    already, nothing is stored and its owner is mailed instead (None): the caller must answer both alike."""
     now = utcnow()
     account = Account.register(
         email=email,
@@ -62,10 +64,25 @@ def register(identity: Identity, *, email: str, password: str, accept_terms: boo
     url, token = _one_time_link(
         identity, account, TokenPurpose.ACTIVATION, "/login/activate", identity.settings.activation_hours, now
     )
-    with _new_account(identity, account) as uow:
-        AccountTokens(uow.session).add(token)
-        uow.publish(events.AccountRegistered(account.id, account.email, language, url, token.expires_at.isoformat()))
+    try:
+        with _new_account(identity, account) as uow:
+            AccountTokens(uow.session).add(token)
+            uow.publish(
+                events.AccountRegistered(account.id, account.email, language, url, token.expires_at.isoformat())
+            )
+    except EmailTaken:
+        _tell_the_owner(identity, account.email)
+        return None
     return account
+
+
+def _tell_the_owner(identity: Identity, email: str) -> None:
+    with identity.unit_of_work() as uow:
+        owner = Accounts(uow.session).by_email(email)
+        if owner is None or owner.status == AccountStatus.DISABLED:
+            return
+        uow.publish(events.RegistrationRepeated(owner.id, owner.email, owner.language))
+        uow.commit()
 
 
 @contextlib.contextmanager

@@ -43,6 +43,12 @@ def account_registered(data: dict, context: Context) -> list[Letter]:
     return [Letter(data["email"], "account_registered", data["language"], values)]
 
 
+def registration_repeated(data: dict, context: Context) -> list[Letter]:
+    """Someone registered the address of an existing account: its owner hears it, with the ways in."""
+    values = {"forgot": context.link("/login/forgot"), "portal": context.link("/"), "product": context.product}
+    return [Letter(data["email"], "registration_repeated", data["language"], values)]
+
+
 def password_reset_requested(data: dict, context: Context) -> list[Letter]:
     values = {"link": data["reset_url"], "expires": expiry(data["expires_at"]), "product": context.product}
     return [Letter(data["email"], "password_reset", data["language"], values)]
