@@ -91,6 +91,10 @@ TEXTS = {
         "nl": "Te veel mislukte pogingen. Probeer opnieuw na {until} (UTC).",
         "en": "Too many failed attempts. Try again after {until} (UTC).",
     },
+    "page.login_slowed": {
+        "nl": "Te veel mislukte pogingen na elkaar. Wacht {seconds} s en probeer opnieuw.",
+        "en": "Too many failed attempts in a row. Wait {seconds} s and try again.",
+    },
     "page.session_expired": {
         "nl": "Het formulier was verlopen. Probeer opnieuw.",
         "en": "The form had expired. Please try again.",

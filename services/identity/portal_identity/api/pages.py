@@ -7,7 +7,6 @@ mail scanners that fetch links must not use up a one-time token.
 from __future__ import annotations
 
 import secrets as random
-import time
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, session
@@ -72,10 +71,14 @@ def login():
     try:
         person = accounts.authenticate(_identity(), email, request.form.get("password", ""), request.remote_addr or "-")
     except accounts.LoginRefused as refused:
-        time.sleep(refused.delay_seconds)  # slows guessing; capped at 2 s
-        if refused.reason == "locked":
-            message = texts["login_locked"].replace("{until}", refused.locked_until.strftime("%H:%M"))
-            return _render("login.html", 429, next=next_url, email=email, message=message)
+        if refused.reason in ("locked", "slowed"):
+            if refused.reason == "locked":
+                message = texts["login_locked"].replace("{until}", refused.locked_until.strftime("%H:%M"))
+            else:
+                message = texts["login_slowed"].replace("{seconds}", str(refused.retry_after))
+            response = _render("login.html", 429, next=next_url, email=email, message=message)
+            response.headers["Retry-After"] = str(refused.retry_after)
+            return response
         key = "login_not_activated" if refused.reason == "not_activated" else "login_invalid"
         return _render("login.html", 401, next=next_url, email=email, message=texts[key])
     session.clear()  # a new session id for the signed-in person (no session fixation)

@@ -42,6 +42,20 @@ class RegistrationRepeated(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class LoginAttacked(DomainEvent):
+    """Many failed sign-ins to one account from several addresses: it is slowed, not locked, and its owner
+    is told (once per window)."""
+
+    type = "identity.account.login_attacked"
+
+    account_id: str
+    email: str
+    language: str
+    failures: int
+    since: str
+
+
+@dataclasses.dataclass(frozen=True)
 class AccountActivated(DomainEvent):
     type = "identity.account.activated"
 
