@@ -75,6 +75,13 @@ def text_violations(value, pointer: str = "") -> Iterator[tuple[str, str]]:
             yield from text_violations(item, f"{pointer}/{index}")
 
 
+def bad_fields(values) -> list[tuple[str, str]]:
+    """(name, reason) for every field of a query or form (a werkzeug MultiDict) whose name or value
+    :func:`bad_text` refuses."""
+    found = [(name, bad_text(name) or bad_text(text)) for name, text in values.items(multi=True)]
+    return [(name, reason) for name, reason in found if reason]
+
+
 def _field_errors(violations, location: str) -> list[dict]:
     catalogue = current_app.extensions["portal.catalogue"]
     language = current_language()
@@ -94,9 +101,7 @@ def check_request_input() -> None:
     field whose text holds a NUL character or a lone surrogate, in the query, a form or a JSON body."""
     violations: list[dict] = []
     for location, values in (("query", request.args), ("form", _form())):
-        found = [(f"/{name}", bad_text(text)) for name, text in values.items(multi=True)]
-        found += [(f"/{name}", bad_text(name)) for name in values]
-        violations += _field_errors([(p, r) for p, r in found if r], location)
+        violations += _field_errors([(f"/{name}", reason) for name, reason in bad_fields(values)], location)
     if request.is_json and request.content_length != 0:
         body = request.get_data(cache=True)
         try:

@@ -27,6 +27,7 @@ from portal_identity.service_layer import sessions, tokens
 from portal_identity.service_layer.context import Identity
 from portalkit.auth import fetch_jwks_over_http
 from portalkit.i18n import SUPPORTED_LANGUAGES
+from portalkit.inputs import bad_fields
 from portalkit.logs import request_id_var
 from portalkit.web import log_access, request_id_of
 
@@ -113,7 +114,11 @@ class Revocation(RevocationEndpoint):
 def config_oauth(app: Flask, identity: Identity) -> PortalAuthorizationServer:
     settings = identity.settings
     server = PortalAuthorizationServer(
-        app, identity.public_url, query_client=identity.clients.active, save_token=_save_token
+        app,
+        identity.public_url,
+        query_client=identity.clients.active,
+        save_token=_save_token,
+        client_failed=lambda client_id: tokens.client_authentication_failed(identity, client_id),
     )
 
     def remember_jti(client_id: str, jti: str, expires: int) -> bool:
@@ -249,8 +254,12 @@ class TokenShortcut:
         try:
             request = Request(environ)
             request.max_content_length = self.app.config["MAX_CONTENT_LENGTH"]
-            with self.app.app_context():
-                response = self.app.extensions["oauth_server"].create_token_response(request)
+            refused = bad_fields(request.form) + bad_fields(request.args)
+            if refused:  # as Flask's requests are checked (portalkit.inputs): never to the database
+                response = _oauth_error(400, "invalid_request", f"Invalid characters in {refused[0][0]}.")
+            else:
+                with self.app.app_context():
+                    response = self.app.extensions["oauth_server"].create_token_response(request)
         except HTTPException as error:  # an oversized or unreadable body
             response = _oauth_error(error.code or 400, "invalid_request", error.description)
         except Exception:  # noqa: BLE001 - never a stack trace or HTML page to an OAuth client

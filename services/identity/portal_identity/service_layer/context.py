@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from portal_identity.adapters.hashing import SecretHasher
 from portal_identity.adapters.oauth import ClientDirectory, SigningKeyRing
-from portal_identity.adapters.repositories import Clients, ServerSecrets, SigningKeys
+from portal_identity.adapters.repositories import Clients, ServerSecrets, SigningKeys, Throttles
 from portal_identity.config import IdentitySettings
 from portal_identity.domain.keys import signing_key
 from portalkit.changes import ChangeFeed
@@ -65,7 +65,9 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
 
     def load_client(client_id: str):
         with runtime.unit_of_work() as uow:
-            return Clients(uow.session).get(client_id)
+            client = Clients(uow.session).get(client_id)
+            throttle = Throttles(uow.session).get(f"client:{client_id}") if client is not None else None
+            return client, throttle.locked_until if throttle is not None else None
 
     def load_signing_key():
         with runtime.unit_of_work() as uow:
