@@ -162,6 +162,7 @@ def test_the_whole_journey_clicked_through_both_uis(people, portal):
     page.get_by_role("link", name="API toegang").click()
     page.get_by_role("button", name="Toegang aanvragen").click()
     asking = page.get_by_role("dialog")
+    expect(asking.get_by_text("Hoogstens 10 adressen per aanvraag", exact=False)).to_be_visible()
     asking.get_by_label("E-mailadres schoolbeheerder(s)").fill(f"{SCHOOL_ADMIN[0]}; directie@school.example")
     asking.get_by_role("button", name="Versturen").click()
     expect(page.get_by_role("cell", name=SCHOOL_ADMIN[0])).to_be_visible()
