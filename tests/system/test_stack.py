@@ -42,7 +42,8 @@ PROFILE = {
     "public": True,
     "category": "planning",
     "website": "https://agenda.example",
-    "logo": "data:image/png;base64,iVBORw0KGgoAAAAAAAAAAAAAAAAAAAA=",
+    "logo": "data:image/png;base64,"  # a real 1x1 PNG: logos are decoded and written anew
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGPgjlkLAAGKARUB8qvYAAAAAElFTkSuQmCC",
 }
 APPLICATION = {
     "name": "Agenda Plus",

@@ -5,6 +5,7 @@ from flask.views import MethodView
 
 from portal_partners.api.problems import answered_as_problems
 from portal_partners.api.schemas import (
+    LOGO_HEADERS,
     AuditEntrySchema,
     InvitationSchema,
     MembershipSchema,
@@ -69,7 +70,7 @@ class MyLogo(MethodView):
         with answered_as_problems():
             partner_id = handlers.my_profile(runtime().unit_of_work, _account()[0]).id
             data, media_type, _ = handlers.logo(runtime().unit_of_work, partner_id, public=False)
-        return Response(data, mimetype=media_type, headers={"Cache-Control": "private, no-cache"})
+        return Response(data, mimetype=media_type, headers={"Cache-Control": "private, no-cache", **LOGO_HEADERS})
 
 
 @blp.route("/link")
