@@ -23,6 +23,13 @@ def test_a_scope_with_an_empty_or_extra_part_is_no_scope(scope):
     assert granted_scope(GRANTS, scope) is None
 
 
+def test_token_answers_say_nosniff_and_no_store(harness):
+    client_id, secret = harness.approved_client(grants=GRANTS)
+    for response in (harness.token(client_id, secret), harness.token(client_id, "wrong")):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_an_empty_institution_is_invalid_scope_at_the_endpoint(harness):
     client_id, secret = harness.approved_client(grants=GRANTS)
     response = harness.token(client_id, secret, scope="leerlingen:")

@@ -266,5 +266,6 @@ class TokenShortcut:
             log.exception("token endpoint failed")
             response = _oauth_error(500, "server_error", f"request id {request_id}")
         response.headers["X-Request-ID"] = request_id
+        response.headers["X-Content-Type-Options"] = "nosniff"
         log_access(environ.get("REMOTE_ADDR"), "POST", "/oauth/token", response.status_code, started)
         return response(environ, start_response)
