@@ -143,3 +143,12 @@ def test_nul_or_quotes_in_token_parameters_are_no_500(harness, field):
         response = harness.client.post("/oauth/token", data={**form, field: evil})
         assert 400 <= response.status_code < 500, (field, evil, response.get_data(as_text=True))
         assert response.get_json()["error"]
+
+
+@pytest.mark.parametrize("client_id", ["a\x00b", "\udc80"])
+def test_a_client_id_that_cannot_be_stored_in_http_basic_is_invalid_client(harness, client_id):
+    header = base64.b64encode(f"{client_id}:secret".encode("utf-8", "surrogateescape")).decode()
+    response = harness.client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {header}"}
+    )
+    assert response.status_code == 401 and response.get_json()["error"] == "invalid_client"

@@ -35,6 +35,7 @@ from werkzeug.wrappers import Request
 
 from portal_identity.adapters.hashing import SecretHasher
 from portal_identity.domain.clients import Client, ClientKind, granted_scope
+from portalkit.inputs import bad_text
 
 CLIENT_AUTH_FAILED = "Client authentication failed."
 ONE_AUTH_METHOD = "Use one client authentication method per request (RFC 6749 section 2.3)."
@@ -162,7 +163,9 @@ class ClientDirectory:
         return snapshot
 
     def active(self, client_id: str) -> OAuthClient | None:
-        snapshot = self.get(client_id) if client_id else None
+        if not isinstance(client_id, str) or not client_id or bad_text(client_id):
+            return None  # from an HTTP Basic header or an assertion, unchecked so far: no such client
+        snapshot = self.get(client_id)
         return snapshot if snapshot is not None and snapshot.active else None
 
     def invalidate(self, client_id: str | None = None) -> None:
