@@ -10,6 +10,7 @@ import logging
 import os
 import secrets
 import threading
+from urllib.parse import urlsplit
 
 import waitress
 
@@ -37,7 +38,7 @@ def build(stop: threading.Event, mail_folder: str, environ=None):
         runtime.start_background(stop)
         apps[name] = definition.create_app(runtime=runtime)
         runtimes.append(runtime)
-    pages = {"/mail": MailPage(mail_folder)}
+    pages = {"/mail": MailPage(mail_folder, host=urlsplit(runtimes[0].settings.public_url).netloc)}
     return Dispatcher(apps, max_body=runtimes[0].settings.max_content_length, pages=pages), runtimes
 
 

@@ -35,12 +35,19 @@ def _linked(text: str) -> str:
 
 
 class MailPage:
-    def __init__(self, folder: str | Path, limit: int = 100):
+    """``host``: the one ``Host`` the page answers (the public URL's); any other is refused, so a page on
+    another site cannot read the one-time links through DNS rebinding."""
+
+    def __init__(self, folder: str | Path, host: str, limit: int = 100):
         self.folder = Path(folder)
+        self.host = host.lower()
         self.limit = limit
 
     def __call__(self, environ, start_response):
         request = Request(environ)
+        if request.host.lower() != self.host:
+            text = f"This page answers only at http://{self.host}/mail"
+            return Response(text, status=421, headers={"Cache-Control": "no-store"})(environ, start_response)
         if request.method != "GET":
             return Response("method not allowed", status=405)(environ, start_response)
         messages = list(reversed(read_maildir(self.folder)))[: self.limit]

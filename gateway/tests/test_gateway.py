@@ -164,11 +164,15 @@ def test_the_mail_page_shows_caught_mail_with_clickable_links(tmp_path):
             smtp.send_message(message)
     finally:
         sink.stop()
-    dispatcher = Dispatcher({s: echo(s) for s in route_table().services}, pages={"/mail": MailPage(tmp_path / "mail")})
-    page = Client(dispatcher).get("/mail")
+    mail_page = MailPage(tmp_path / "mail", host="127.0.0.1:8080")
+    dispatcher = Dispatcher({s: echo(s) for s in route_table().services}, pages={"/mail": mail_page})
+    page = Client(dispatcher).get("/mail", base_url="http://127.0.0.1:8080")
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Activeer &lt;je&gt; account" in body
     assert '<a href="http://127.0.0.1:8080/login/activate?token=abc">' in body
+    for host in ("evil.example", "127.0.0.1:8080.evil.example", "localhost:8080"):
+        refused = Client(dispatcher).get("/mail", headers={"Host": host})
+        assert refused.status_code == 421 and "token=abc" not in refused.get_data(as_text=True)
 
 
 def test_web_ui_paths_name_files_under_web():

@@ -30,3 +30,17 @@ def test_every_service_documents_health_and_problem_errors(service):
     assert {"/healthz", "/readyz"} <= set(document["paths"])
     default_error = document["components"]["responses"]["DEFAULT_ERROR"]["content"]
     assert list(default_error) == ["application/problem+json"]
+
+
+@pytest.mark.parametrize("service", sorted(SERVED))
+def test_every_integer_parameter_is_bounded(service):
+    """A number a database integer cannot hold is refused by the schema (4xx), never an overflow (500)."""
+    for path, operations in SERVED[service]["paths"].items():
+        shared = operations.get("parameters", [])
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            for parameter in operation.get("parameters", []) + shared:
+                if parameter.get("schema", {}).get("type") != "integer":
+                    continue
+                assert parameter["schema"].get("maximum", 2**63) < 2**31, (service, method, path, parameter["name"])

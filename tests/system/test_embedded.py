@@ -29,7 +29,7 @@ def test_the_activation_mail_is_readable_on_the_mail_page(embedded):
         json={"email": "nieuw@agenda.example", "password": "Geheim-123!", "accept_terms": True},
         timeout=10,
     )
-    assert registered.status_code == 201
+    assert registered.status_code == 202
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         page = requests.get(f"{base}/mail", timeout=5).text

@@ -86,6 +86,18 @@ SHARED = Catalogue(
             "nl": "De inhoud is geen geldige JSON.",
             "en": "The body is not valid JSON.",
         },
+        "problem.too_deep": {
+            "nl": "De JSON is dieper genest dan toegestaan ({depth} niveaus).",
+            "en": "The JSON is nested deeper than allowed ({depth} levels).",
+        },
+        "text.nul": {
+            "nl": "Mag geen NUL-teken (\\u0000) bevatten.",
+            "en": "Must not contain a NUL character (\\u0000).",
+        },
+        "text.surrogate": {
+            "nl": "Bevat een ongeldig teken (een losse UTF-16-surrogaat).",
+            "en": "Contains an invalid character (a lone UTF-16 surrogate).",
+        },
         "problem.internal": {
             "nl": "Er ging iets mis aan onze kant. Vermeld request-id {request_id} als je contact opneemt.",
             "en": "Something went wrong on our side. Quote request id {request_id} when you contact us.",

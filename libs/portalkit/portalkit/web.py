@@ -8,16 +8,19 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from copy import deepcopy
+from functools import wraps
 
+import flask_smorest
 import marshmallow as ma
 from flask import Flask, current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.utils import prepare_response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portalkit.auth import JwksCache, TokenVerifier, fetch_jwks_over_http
 from portalkit.i18n import SHARED, Catalogue
+from portalkit.inputs import MAX_PAGE, BoundedInt, check_request_input
 from portalkit.logs import request_id_var
 from portalkit.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemApi, check_media_type, install_problem_handlers
 from portalkit.service import ServiceRuntime
@@ -55,6 +58,39 @@ class _Api(ProblemApi):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint with bounded pagination: ``page`` at most :data:`MAX_PAGE`, so the offset
+    always fits the database's integer (a larger page is a 422, never an overflow)."""
+
+    def paginate(self, pager=None, *, page=None, page_size=None, max_page_size=None):
+        defaults = self.DEFAULT_PAGINATION_PARAMETERS
+        first = page or defaults["page"]
+        size = page_size or defaults["page_size"]
+        largest = max_page_size or defaults["max_page_size"]
+        smorest_decorator = super().paginate(pager, page=first, page_size=size, max_page_size=largest)
+
+        class PaginationQuerySchema(ma.Schema):
+            class Meta:
+                unknown = ma.EXCLUDE
+
+            page = ma.fields.Integer(load_default=first, validate=ma.validate.Range(min=1, max=MAX_PAGE))
+            page_size = ma.fields.Integer(load_default=size, validate=ma.validate.Range(min=1, max=largest))
+
+        def decorator(func):
+            paginated = smorest_decorator(func)
+
+            @wraps(paginated)
+            def bounded(*args, **kwargs):
+                self.PAGINATION_ARGUMENTS_PARSER.parse(PaginationQuerySchema, request, location="query")
+                return paginated(*args, **kwargs)
+
+            bounded._apidoc = deepcopy(paginated._apidoc)
+            bounded._apidoc["pagination"]["parameters"]["schema"] = PaginationQuerySchema
+            return bounded
+
+        return decorator
+
+
 def runtime() -> ServiceRuntime:
     return current_app.extensions["portal.runtime"]
 
@@ -78,6 +114,12 @@ def log_access(client: str | None, method: str, path: str, status: int, started:
 
 def _finish_request(response):
     response.headers["X-Request-ID"] = g.get("request_id", "-")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if "Cache-Control" not in response.headers and (
+        request.headers.get("Authorization") or request.cookies or response.headers.get("Set-Cookie")
+    ):
+        # Answers to a signed-in caller are theirs alone: no shared or browser cache keeps them.
+        response.headers["Cache-Control"] = "no-store"
     if "request_started" in g:
         log_access(request.remote_addr, request.method, request.path, response.status_code, g.request_started)
     return response
@@ -133,6 +175,7 @@ def create_service_app(
     """``middleware``: ``(app, wsgi_app) -> wsgi_app`` wrappers of the service's own, inside the proxy fix."""
     settings = current.settings
     app = Flask(import_name)
+    app.url_map.converters["int"] = BoundedInt
     app.config.update(
         API_TITLE=title,
         API_VERSION="1",
@@ -156,6 +199,7 @@ def create_service_app(
     install_problem_handlers(app)
     app.before_request(_start_request)
     app.before_request(check_media_type)
+    app.before_request(check_request_input)
     app.after_request(_finish_request)
     api.register_blueprint(health)
     for blueprint in blueprints:

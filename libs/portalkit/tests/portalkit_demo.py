@@ -7,7 +7,6 @@ import uuid
 import marshmallow as ma
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portalkit.auth import current_principal, requires
 from portalkit.db import new_metadata
@@ -16,7 +15,7 @@ from portalkit.events.outbox import define_messaging_tables
 from portalkit.problems import Problem
 from portalkit.service import ServiceDefinition
 from portalkit.trust import define_trust_tables
-from portalkit.web import create_service_app, runtime
+from portalkit.web import Blueprint, create_service_app, one_page, runtime
 
 metadata = new_metadata()
 define_messaging_tables(metadata)
@@ -64,6 +63,30 @@ class Notes(MethodView):
             uow.publish(requested_event(note["id"]))
             uow.commit()
         return note
+
+
+@blp.route("/pages")
+class Pages(MethodView):
+    @blp.response(200, NoteSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """Notes by page, straight from the database (an offset it cannot hold would overflow)."""
+
+        def search(offset, limit):
+            with runtime().database.session() as session:
+                query = sa.select(notes).order_by(notes.c.id).offset(offset).limit(limit)
+                rows = [dict(row._mapping) for row in session.execute(query)]
+                return rows, session.scalar(sa.select(sa.func.count()).select_from(notes))
+
+        return one_page(pagination_parameters, search)
+
+
+@blp.route("/by-number/<int:number>")
+class ByNumber(MethodView):
+    @blp.response(200)
+    def get(self, number):
+        with runtime().database.session() as session:
+            return {"count": session.scalar(sa.select(sa.func.count()).select_from(notes).where(notes.c.id == number))}
 
 
 @blp.route("/secure")

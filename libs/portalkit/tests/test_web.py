@@ -156,3 +156,67 @@ def test_the_client_address_is_the_one_the_trusted_proxy_saw(database_url, caplo
         assert caplog.records[-1].getMessage().startswith(f"{client} GET /healthz 200 ")
     finally:
         current.close()
+
+
+HUGE = "9223372036854775808"
+
+
+def test_a_page_past_what_an_offset_holds_is_a_422_naming_page(demo_app):
+    client = demo_app.test_client()
+    assert client.get("/notes/pages?page=2").status_code == 200
+    response = client.get(f"/notes/pages?page={HUGE}")
+    assert response.status_code == 422 and response.content_type == PROBLEM_MEDIA_TYPE
+    assert [e["field"] for e in response.get_json()["errors"]] == ["page"]
+    assert client.get("/notes/pages?page_size=101").status_code == 422
+
+
+def test_the_page_bound_is_in_the_contract(demo_app):
+    spec = demo_app.test_client().get("/openapi.json").get_json()
+    page = next(p for p in spec["paths"]["/notes/pages"]["get"]["parameters"] if p["name"] == "page")
+    assert page["schema"]["maximum"] == 1_000_000
+
+
+def test_a_path_id_past_the_database_integer_is_a_404_problem(demo_app):
+    client = demo_app.test_client()
+    assert client.get("/notes/by-number/7").status_code == 200
+    response = client.get(f"/notes/by-number/{HUGE}")
+    assert response.status_code == 404 and response.content_type == PROBLEM_MEDIA_TYPE
+
+
+def test_json_nested_1000_deep_is_a_400_problem(demo_app):
+    client = demo_app.test_client()
+    for deep in ("[" * 1000 + "]" * 1000, '{"a":' * 1000 + "1" + "}" * 1000):
+        response = client.post("/notes", data=f'{{"text": {deep}}}', content_type="application/json")
+        assert response.status_code == 400 and response.content_type == PROBLEM_MEDIA_TYPE
+        assert response.get_json()["code"] == "too_deep"
+
+
+@pytest.mark.parametrize("text", ["\\ud800", "a\\u0000b"])
+def test_text_that_cannot_be_stored_is_a_422_naming_the_field(demo_app, text):
+    response = demo_app.test_client().post(
+        "/notes", data=f'{{"text": "{text}"}}', content_type="application/json", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 422 and response.content_type == PROBLEM_MEDIA_TYPE
+    [error] = response.get_json()["errors"]
+    assert (error["field"], error["in"]) == ("text", "json")
+    assert "NUL" in error["detail"] or "surrogate" in error["detail"]
+
+
+def test_nul_in_the_query_or_a_form_is_a_422_naming_the_field(demo_app):
+    client = demo_app.test_client()
+    response = client.get("/notes/pages?q=a%00b")
+    assert response.status_code == 422
+    assert [(e["field"], e["in"]) for e in response.get_json()["errors"]] == [("q", "query")]
+    response = client.post("/notes", data={"text": "a\x00"})
+    assert [(e["field"], e["in"]) for e in response.get_json()["errors"]] == [("text", "form")]
+
+
+def test_every_answer_says_nosniff_and_signed_in_answers_are_not_stored(demo_app, tokens):
+    client = demo_app.test_client()
+    public = client.get("/healthz")
+    assert public.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" not in public.headers.get("Cache-Control", "")
+    signed_in = client.get("/notes/secure", headers={"Authorization": f"Bearer {tokens.token(roles=['moderator'])}"})
+    assert signed_in.status_code == 200
+    assert signed_in.headers["Cache-Control"] == "no-store"
+    assert signed_in.headers["X-Content-Type-Options"] == "nosniff"

@@ -95,6 +95,10 @@ TEXTS = {
         "nl": "Te veel mislukte pogingen. Probeer opnieuw na {until} (UTC).",
         "en": "Too many failed attempts. Try again after {until} (UTC).",
     },
+    "page.login_slowed": {
+        "nl": "Te veel mislukte pogingen na elkaar. Wacht {seconds} s en probeer opnieuw.",
+        "en": "Too many failed attempts in a row. Wait {seconds} s and try again.",
+    },
     "page.session_expired": {
         "nl": "Het formulier was verlopen. Probeer opnieuw.",
         "en": "The form had expired. Please try again.",
@@ -130,4 +134,8 @@ TEXTS = {
     "page.to_portal": {"nl": "Naar het portaal", "en": "To the portal"},
     "page.logged_out": {"nl": "Je bent afgemeld.", "en": "You are signed out."},
     "page.error_title": {"nl": "Er ging iets mis", "en": "Something went wrong"},
+    "page.authorize_malformed": {
+        "nl": "De aanmeldaanvraag is ongeldig: de parameter {parameter} bevat tekens die daar niet horen.",
+        "en": "The sign-in request is invalid: the parameter {parameter} holds characters that do not belong there.",
+    },
 }

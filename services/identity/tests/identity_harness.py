@@ -8,6 +8,7 @@ import uuid
 from urllib.parse import parse_qs, urlparse
 
 import sqlalchemy as sa
+from joserfc import jwt
 
 from portal_identity.adapters.repositories import Accounts
 from portal_identity.bootstrap import FRONT_OFFICE_CLIENT
@@ -16,6 +17,29 @@ from portal_identity.service_layer.context import build_identity
 from portalkit.testing import ISSUER, deliver
 
 INTERNAL_TOKEN = "internal-test-token"
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def _b64decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def with_s(token: str, high: bool) -> str:
+    """An ES256 JWS with its signature's s in the low (s <= n/2, what the server accepts) or the high form;
+    both verify with the same key, so a client normalises to low S as Bitcoin and libsecp256k1 do."""
+    head, body, signature = token.split(".")
+    raw = _b64decode(signature)
+    s = int.from_bytes(raw[32:], "big")
+    if (s > P256_ORDER // 2) != high:
+        s = P256_ORDER - s
+    flipped = raw[:32] + s.to_bytes(32, "big")
+    return f"{head}.{body}.{base64.urlsafe_b64encode(flipped).rstrip(b'=').decode()}"
+
+
+def sign_assertion(header: dict, claims: dict, key) -> str:
+    """A client assertion as a well-behaved client signs it (ES256: low S)."""
+    token = jwt.encode(header, claims, key)
+    return with_s(token, high=False) if header.get("alg") == "ES256" else token
 
 
 class IdentityHarness:

@@ -10,7 +10,7 @@ def counting_loads(on_load=lambda: None):
     def load(client_id):
         loads.append(client_id)
         on_load()
-        return None
+        return None, None
 
     return loads, load
 

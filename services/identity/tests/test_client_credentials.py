@@ -9,6 +9,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet, RSAKey
 
+from identity_harness import sign_assertion
 from portalkit.testing import ISSUER
 
 GRANTS = [("leerlingen", "012345"), ("leerlingen", "067890"), ("personeel", "012345")]
@@ -205,7 +206,7 @@ def assertion(key, client_id, audience, **changes):
         "jti": uuid.uuid4().hex,
         **changes,
     }
-    return jwt.encode({"alg": key.alg if hasattr(key, "alg") else "ES256", "kid": key.kid}, claims, key)
+    return sign_assertion({"alg": key.alg if hasattr(key, "alg") else "ES256", "kid": key.kid}, claims, key)
 
 
 @pytest.fixture(params=["ES256", "RS256"])
@@ -245,7 +246,7 @@ def key_pair_token(harness, client_id, signed):
 
 def test_private_key_jwt_authenticates(harness, key_pair_client):
     client_id, key, alg = key_pair_client
-    signed = jwt.encode({"alg": alg, "kid": "k1"}, _assertion_claims(client_id), key)
+    signed = sign_assertion({"alg": alg, "kid": "k1"}, _assertion_claims(client_id), key)
     response = key_pair_token(harness, client_id, signed)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["scope"] == "leerlingen"
@@ -266,7 +267,7 @@ def _assertion_claims(client_id, **changes):
 
 def test_a_replayed_assertion_is_refused(harness, key_pair_client):
     client_id, key, alg = key_pair_client
-    signed = jwt.encode({"alg": alg, "kid": "k1"}, _assertion_claims(client_id), key)
+    signed = sign_assertion({"alg": alg, "kid": "k1"}, _assertion_claims(client_id), key)
     assert key_pair_token(harness, client_id, signed).status_code == 200
     replay = key_pair_token(harness, client_id, signed)
     assert replay.status_code == 400 and replay.get_json()["error"] == "invalid_client"
@@ -279,14 +280,14 @@ def test_a_replayed_assertion_is_refused(harness, key_pair_client):
 )
 def test_bad_assertions_are_invalid_client(harness, key_pair_client, changes):
     client_id, key, alg = key_pair_client
-    signed = jwt.encode({"alg": alg, "kid": "k1"}, _assertion_claims(client_id, **changes), key)
+    signed = sign_assertion({"alg": alg, "kid": "k1"}, _assertion_claims(client_id, **changes), key)
     assert key_pair_token(harness, client_id, signed).get_json()["error"] == "invalid_client"
 
 
 def test_an_assertion_signed_by_another_key_is_invalid_client(harness, key_pair_client):
     client_id, _, _ = key_pair_client
     stranger = ECKey.generate_key("P-256", parameters={"kid": "k1"})
-    signed = jwt.encode({"alg": "ES256", "kid": "k1"}, _assertion_claims(client_id), stranger)
+    signed = sign_assertion({"alg": "ES256", "kid": "k1"}, _assertion_claims(client_id), stranger)
     assert key_pair_token(harness, client_id, signed).get_json()["error"] == "invalid_client"
 
 

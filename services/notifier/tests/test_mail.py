@@ -136,6 +136,33 @@ def test_activation_mail_in_the_registrants_language(service, sink):
     assert "2026-11-26 12:00" in text_of(english)
 
 
+def test_the_owner_of_an_address_registered_again_is_told(service, sink):
+    _, runtime = service
+    data = {"account_id": "a1", "email": "jan@agenda.example", "language": "en"}
+    deliver(runtime, ("identity.account.registration_repeated", data))
+    send(runtime)
+    [mail] = mails_to(sink, "jan@agenda.example")
+    assert mail["Subject"] == "You already have a partner account"
+    assert "https://portal.test/login/forgot" in text_of(mail) and "token=" not in text_of(mail)
+
+
+def test_the_owner_of_an_account_under_attack_is_told(service, sink):
+    _, runtime = service
+    data = {
+        "account_id": "a1",
+        "email": "mod@portal.example",
+        "language": "nl",
+        "failures": 20,
+        "since": "2026-11-25T12:00:00+00:00",
+    }
+    deliver(runtime, ("identity.account.login_attacked", data))
+    send(runtime)
+    [mail] = mails_to(sink, "mod@portal.example")
+    assert mail["Subject"] == "Mislukte aanmeldingen op je account"
+    assert "20" in text_of(mail) and "2026-11-25 12:00" in text_of(mail)
+    assert "https://portal.test/login/forgot" in text_of(mail)
+
+
 def test_password_reset_mail(service, sink):
     _, runtime = service
     deliver(

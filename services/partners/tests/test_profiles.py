@@ -2,6 +2,7 @@
 
 import base64
 import datetime as dt
+import io
 import json
 import uuid
 
@@ -16,8 +17,17 @@ from portalkit.events.envelope import Envelope
 from portalkit.migrations import upgrade
 from portalkit.testing import start_service
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+def image(kind: str, size=(8, 8)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (11, 92, 173)).save(out, format=kind)
+    return out.getvalue()
+
+
+PNG = image("PNG")
+JPEG = image("JPEG")
 VALID = {
     "name": "Agenda Plus",
     "enterprise_number": "BE 0123.456.749",
@@ -83,7 +93,7 @@ def test_creating_a_profile_links_the_account_and_announces_both(service, tokens
     assert events(runtime, "partners.user.linked") == [{"partner_id": body["id"], "account_id": "acc-1"}]
     assert events(runtime, "partners.profile.created")[0]["email"] == "jan@agenda.example"
     logo = client.get("/api/v1/partner/profile/logo", headers=user(tokens))
-    assert logo.status_code == 200 and logo.content_type == "image/png" and logo.data == PNG
+    assert logo.status_code == 200 and logo.content_type == "image/png" and logo.data.startswith(b"\x89PNG")
     again = create(client, tokens, name="Tweede")
     assert again.status_code == 409 and again.get_json()["code"] == "profile.already_linked"
 

@@ -8,3 +8,16 @@ from portalkit.config import Settings
 @dataclasses.dataclass(frozen=True)
 class ScopesSettings(Settings):
     access_request_days: int = 31  # the mail's link is valid for a month
+    access_request_max_addresses: int = 10  # per request
+    access_requests_per_application_per_day: int = 30  # within any 24 hours
+    access_requests_per_partner_per_day: int = 100
+
+    @property
+    def access_request_limits(self):
+        from portal_scopes.domain.access import RequestLimits
+
+        return RequestLimits(
+            self.access_request_max_addresses,
+            self.access_requests_per_application_per_day,
+            self.access_requests_per_partner_per_day,
+        )

@@ -7,6 +7,18 @@ TEXTS = {
         "en": "Give at least one school admin's e-mail address.",
     },
     "emails.too_many": {"nl": "Hoogstens {max} adressen per keer.", "en": "At most {max} addresses at a time."},
+    "emails.too_long": {
+        "nl": "De lijst met adressen is te lang (hoogstens {max} tekens).",
+        "en": "The list of addresses is too long (at most {max} characters).",
+    },
+    "requests.daily_limit_application": {
+        "nl": "Voor deze applicatie vertrekken binnen 24 uur hoogstens {limit} aanvragen. Probeer later opnieuw.",
+        "en": "At most {limit} requests can be sent for this application within 24 hours. Try again later.",
+    },
+    "requests.daily_limit_partner": {
+        "nl": "Je organisatie kan binnen 24 uur hoogstens {limit} aanvragen versturen. Probeer later opnieuw.",
+        "en": "Your organisation can send at most {limit} requests within 24 hours. Try again later.",
+    },
     "requests.no_profile": {
         "nl": "Maak eerst een partnerprofiel aan of koppel je aan een bestaand profiel.",
         "en": "Create a partner profile first, or link to an existing one.",

@@ -91,7 +91,14 @@ def test_no_request_for_an_app_that_is_not_approved(service, tokens):
 
 @pytest.mark.parametrize(
     "emails",
-    ["", "  ;  ", "niet-een-adres", "a@school.example; kapot@", ";".join(f"a{i}@s.example" for i in range(21))],
+    [
+        "",
+        "  ;  ",
+        "niet-een-adres",
+        "a@school.example; kapot@",
+        ";".join(f"a{i}@s.example" for i in range(11)),
+        "x" * 5000,
+    ],
 )
 def test_malformed_or_too_many_addresses_name_the_field(service, tokens, emails):
     client, runtime = service
@@ -346,3 +353,51 @@ def test_an_added_api_is_grantable_only_once_a_moderator_approved_the_change(ser
     assert outbox(runtime, "scopes.grants.changed")[-1]["added"] == [
         {"api": "rekeningen", "institution_number": "012345"}
     ]
+
+
+def test_the_csv_export_neutralises_formulas_in_names(service, tokens):
+    client, runtime = service
+    name = '=HYPERLINK("http://evil.example","Klik")'
+    deliver(
+        runtime,
+        "apps.application.linked",
+        {"application_id": "app-2", "partner_id": "p1", "client_id": "c", "name": name, "apis": ["leerlingen"]},
+    )
+    linked = {
+        "client_id": "c",
+        "application_id": "app-2",
+        "partner_id": "p1",
+        "grants": [{"api": "leerlingen", "institution_number": "012345"}],
+    }
+    deliver(runtime, "identity.client.linked", linked)
+    export = client.get("/api/v1/admin/grants/export.csv", headers=admin(tokens, "012345"))
+    [row] = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert row["application_name"] == "'" + name
+
+
+def test_a_partner_cannot_make_the_portal_send_mail_without_end(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    for batch in range(3):
+        addresses = ";".join(f"beheerder{batch}-{i}@school.example" for i in range(10))
+        assert ask(client, tokens, addresses).status_code == 201
+    refused = ask(client, tokens, "nog-een@school.example")
+    assert refused.status_code == 429 and refused.content_type == "application/problem+json"
+    body = refused.get_json()
+    assert body["code"] == "requests.daily_limit_application" and (body["limit"], body["left"]) == (30, 0)
+    assert 0 < int(refused.headers["Retry-After"]) <= 24 * 3600
+    assert len(outbox(runtime, "scopes.access.requested")) == 30
+
+
+def test_the_limits_and_what_is_left_are_shown_to_the_partner(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens, "a@school.example; b@school.example")
+    limits = client.get(f"/api/v1/partner/access-requests/limits?application_id={APP}", headers=partner(tokens))
+    assert limits.get_json() == {
+        "addresses_per_request": 10,
+        "per_application_per_day": 30,
+        "per_partner_per_day": 100,
+        "left_for_partner": 98,
+        "left_for_application": 28,
+    }

@@ -517,12 +517,17 @@ async function accessTab(app) {
 
 async function requestAccess(app) {
   let sent = false;
+  const limits = await api("GET", "/api/v1/partner/access-requests/limits", { query: { application_id: app.id } });
+  const limitsText = t("access.limits", { addresses: limits.addresses_per_request,
+    per_application: limits.per_application_per_day, per_partner: limits.per_partner_per_day,
+    left: Math.min(limits.left_for_application, limits.left_for_partner) });
   const requestForm = form({
     label: t("access.request_title"),
     submit: t("access.send"),
     children: [
       h("p", {}, t("access.request_intro")),
-      field({ label: t("access.emails"), name: "emails", required: true, hint: t("access.emails_hint"),
+      field({ label: t("access.emails"), name: "emails", required: true,
+        hint: `${t("access.emails_hint")} ${limitsText}`, maxlength: 4000,
         placeholder: "beheerder@school.be; directie@school.be" }),
     ],
     onSubmit: async (values) => {

@@ -1,14 +1,13 @@
 """Back-office: moderators' queue, search and decisions."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_apps.adapters.repositories import ApplicationFilter
 from portal_apps.api.problems import answered_as_problems
 from portal_apps.api.schemas import ApplicationSchema, ApplicationSearchSchema, RejectionSchema, StatusChangeSchema
 from portal_apps.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint(
     "admin_applications", __name__, url_prefix="/api/v1/admin/applications", description="Moderation of applications"

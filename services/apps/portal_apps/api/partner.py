@@ -1,7 +1,6 @@
 """Front-office: a partner's own applications."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_apps.adapters.identity import IdentityClient
 from portal_apps.adapters.repositories import ApplicationFilter
@@ -16,7 +15,7 @@ from portal_apps.api.schemas import (
 from portal_apps.service_layer import handlers
 from portalkit.auth import current_principal, requires
 from portalkit.trust import acting_partner_id
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint(
     "partner_applications", __name__, url_prefix="/api/v1/partner/applications", description="A partner's applications"

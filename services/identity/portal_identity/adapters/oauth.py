@@ -21,7 +21,9 @@ from collections.abc import Callable
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Payload, FlaskOAuth2Request
-from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError, OAuth2Request
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError, InvalidRequestError, OAuth2Request
+from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from cryptography.hazmat.primitives import hashes
@@ -33,8 +35,11 @@ from werkzeug.wrappers import Request
 
 from portal_identity.adapters.hashing import SecretHasher
 from portal_identity.domain.clients import Client, ClientKind, granted_scope
+from portalkit.inputs import bad_text
 
 CLIENT_AUTH_FAILED = "Client authentication failed."
+ONE_AUTH_METHOD = "Use one client authentication method per request (RFC 6749 section 2.3)."
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,12 +54,14 @@ class OAuthClient(ClientMixin):
     jwks: dict | None
     jwks_uri: str | None
     hasher: SecretHasher = dataclasses.field(compare=False, repr=False)
+    # Secret guessing (domain.throttle, key client:<id>): no authentication is heard before this moment.
+    slowed_until: dt.datetime | None = None
     # Scopes worked out per requested scope string; lives as long as this cached copy of the client,
     # which a change of its grants replaces. Bounded: a client choosing new strings cannot grow it.
     _scopes: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, client: Client, hasher: SecretHasher) -> OAuthClient:
+    def of(cls, client: Client, hasher: SecretHasher, slowed_until: dt.datetime | None = None) -> OAuthClient:
         return cls(
             client_id=client.client_id,
             kind=client.kind,
@@ -66,7 +73,13 @@ class OAuthClient(ClientMixin):
             jwks=client.jwks,
             jwks_uri=client.jwks_uri,
             hasher=hasher,
+            slowed_until=slowed_until,
         )
+
+    def wait_seconds(self, now: dt.datetime) -> int:
+        if self.slowed_until is None or now >= self.slowed_until:
+            return 0
+        return max(1, int((self.slowed_until - now).total_seconds() + 0.999))
 
     @property
     def public(self) -> bool:
@@ -126,6 +139,7 @@ class OAuthClient(ClientMixin):
 class ClientDirectory:
     """Client snapshots, cached per process for ``ttl`` seconds and dropped the moment a change commits.
 
+    ``load`` gives the client (or None) and until when its authentication is slowed (or None).
     ``listening()`` says whether this process hears every change now (the change feed's connection is
     up); while it does not, nothing is served from the cache. A load that overlaps an invalidation is
     not cached, so a snapshot read before a change committed cannot outlive it.
@@ -133,7 +147,7 @@ class ClientDirectory:
 
     def __init__(
         self,
-        load: Callable[[str], Client | None],
+        load: Callable[[str], tuple[Client | None, dt.datetime | None]],
         hasher: SecretHasher,
         ttl: float,
         listening: Callable[[], bool] = lambda: True,
@@ -152,8 +166,8 @@ class ClientDirectory:
         if cached is not None and now - cached[0] < self._ttl and self._listening():
             return cached[1]
         generation = self._generation
-        client = self._load(client_id)
-        snapshot = OAuthClient.of(client, self._hasher) if client is not None else None
+        client, slowed_until = self._load(client_id)
+        snapshot = OAuthClient.of(client, self._hasher, slowed_until) if client is not None else None
         with self._lock:
             if len(self._cache) > 100_000:  # unknown ids must not grow the cache without bound
                 self._cache.clear()
@@ -162,7 +176,9 @@ class ClientDirectory:
         return snapshot
 
     def active(self, client_id: str) -> OAuthClient | None:
-        snapshot = self.get(client_id) if client_id else None
+        if not isinstance(client_id, str) or not client_id or bad_text(client_id):
+            return None  # from an HTTP Basic header or an assertion, unchecked so far: no such client
+        snapshot = self.get(client_id)
         return snapshot if snapshot is not None and snapshot.active else None
 
     def invalidate(self, client_id: str | None = None) -> None:
@@ -288,12 +304,75 @@ class PrivateKeyJwt(JWTBearerClientAssertion):
     def validate_jti(self, claims, jti):
         return self._remember_jti(claims["sub"], str(jti), int(claims["exp"]))
 
+    def process_assertion_claims(self, assertion, resolve_key):
+        if not canonical_es256(assertion):
+            raise InvalidClientError(description=CLIENT_AUTH_FAILED)
+        return super().process_assertion_claims(assertion, resolve_key)
+
     def resolve_client_public_key(self, client):
         if client.jwks:
             return KeySet.import_key_set(client.jwks)
         if client.jwks_uri:
             return KeySet.import_key_set(self._fetch_jwks(client.jwks_uri))
         raise InvalidClientError(description=CLIENT_AUTH_FAILED)
+
+
+def canonical_es256(assertion: str) -> bool:
+    """False for an ES256 JWS whose signature is not the low-S form: (r, n - s) verifies as well as (r, s),
+    so a lax verifier accepts a second encoding of one signature (malleability; a changed ``jti`` cache key
+    is not needed to replay it). Other algorithms: True."""
+    try:
+        header_part, _, signature_part = assertion.split(".")
+        header = json.loads(base64.urlsafe_b64decode(header_part + "=" * (-len(header_part) % 4)))
+        if not isinstance(header, dict) or header.get("alg") != "ES256":
+            return True
+        signature = base64.urlsafe_b64decode(signature_part + "=" * (-len(signature_part) % 4))
+    except ValueError:
+        return True  # not a compact JWS: the verifier refuses it
+    return len(signature) == 64 and int.from_bytes(signature[32:], "big") <= P256_ORDER // 2
+
+
+class SlowDown(OAuth2Error):
+    """Too many failed authentications of one client: not heard until ``retry_after`` seconds from now."""
+
+    error = "slow_down"
+    status_code = 429
+
+    def __init__(self, retry_after: int):
+        super().__init__(description=f"Too many failed attempts for this client; retry after {retry_after} s.")
+        self.retry_after = retry_after
+
+    def get_headers(self):
+        return [*super().get_headers(), ("Retry-After", str(self.retry_after))]
+
+
+def presented_client_authentication(request) -> tuple[list[str], str | None]:
+    """The client authentication methods a request uses and the client id it names (unverified)."""
+    form = request.form
+    methods, client_id = [], None
+    if request.headers.get("Authorization", "").strip().lower().startswith("basic"):
+        methods.append("client_secret_basic")
+        try:
+            client_id = extract_basic_authorization(request.headers)[0]
+        except (ValueError, UnicodeDecodeError):
+            client_id = None
+    if form.get("client_secret"):
+        methods.append("client_secret_post")
+        client_id = client_id or form.get("client_id")
+    if form.get("client_assertion") or form.get("client_assertion_type"):
+        methods.append("private_key_jwt")
+        client_id = client_id or _unverified_subject(form.get("client_assertion") or "")
+    return methods, client_id
+
+
+def _unverified_subject(assertion: str) -> str | None:
+    try:
+        payload = assertion.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return None
+    subject = claims.get("sub") if isinstance(claims, dict) else None
+    return subject if isinstance(subject, str) else None
 
 
 class PublicOAuth2Request(FlaskOAuth2Request):
@@ -311,8 +390,12 @@ class PublicOAuth2Request(FlaskOAuth2Request):
 
 
 class PortalAuthorizationServer(AuthorizationServer):
-    def __init__(self, app, public_url: str, **kwargs):
+    def __init__(
+        self, app, public_url: str, *, client_failed: Callable[[str], None] = lambda client_id: None, **kwargs
+    ):
+        """``client_failed(client_id)``: record a failed authentication of a known client (secret guessing)."""
         self.public_url = public_url  # the portal's: what clients reach, whatever the last hop was
+        self.client_failed = client_failed
         super().__init__(app, **kwargs)
 
     def create_oauth2_request(self, request):
@@ -320,8 +403,16 @@ class PortalAuthorizationServer(AuthorizationServer):
         return PublicOAuth2Request(request if isinstance(request, Request) else flask_request, self.public_url)
 
     def authenticate_client(self, request, methods, endpoint="token"):
+        presented, client_id = presented_client_authentication(request)
+        if len(presented) > 1:
+            raise InvalidRequestError(ONE_AUTH_METHOD)
+        known = self.query_client(client_id) if presented and client_id else None
+        if known is not None and (wait := known.wait_seconds(dt.datetime.now(dt.UTC))):
+            raise SlowDown(wait)
         try:
             return super().authenticate_client(request, methods, endpoint)
         except (InvalidClientError, ValueError) as error:  # Authlib raises ValueError on "Basic" alone
-            used_basic = request.headers.get("Authorization", "").strip().lower().startswith("basic")
+            if known is not None:
+                self.client_failed(client_id)
+            used_basic = presented == ["client_secret_basic"]
             raise InvalidClientError(status_code=401 if used_basic else 400, description=CLIENT_AUTH_FAILED) from error

@@ -6,7 +6,7 @@ from sqlalchemy.orm import registry, relationship
 from portal_identity.domain.accounts import Account, AccountToken
 from portal_identity.domain.clients import Client, ClientSecret, ScopeGrant
 from portal_identity.domain.keys import SigningKey
-from portal_identity.domain.throttle import LoginThrottle
+from portal_identity.domain.throttle import Throttle
 from portal_identity.domain.tokens import AuthorizationCode, LoginSession, RefreshToken
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
@@ -162,7 +162,7 @@ assertion_jtis = sa.Table(
 mapper_registry.map_imperatively(SigningKey, signing_keys)
 mapper_registry.map_imperatively(Account, accounts)
 mapper_registry.map_imperatively(AccountToken, account_tokens)
-mapper_registry.map_imperatively(LoginThrottle, login_throttles)
+mapper_registry.map_imperatively(Throttle, login_throttles)
 mapper_registry.map_imperatively(ClientSecret, client_secrets)
 mapper_registry.map_imperatively(ScopeGrant, client_grants)
 mapper_registry.map_imperatively(

@@ -11,7 +11,7 @@ from portal_identity.adapters import orm
 from portal_identity.domain.accounts import Account, AccountToken
 from portal_identity.domain.clients import Client
 from portal_identity.domain.keys import SigningKey
-from portal_identity.domain.throttle import LoginThrottle
+from portal_identity.domain.throttle import Throttle
 
 
 class SigningKeys:
@@ -74,10 +74,10 @@ class Throttles:
     def __init__(self, session: Session):
         self.session = session
 
-    def get(self, key: str) -> LoginThrottle | None:
-        return self.session.get(LoginThrottle, key)
+    def get(self, key: str) -> Throttle | None:
+        return self.session.get(Throttle, key)
 
-    def add(self, throttle: LoginThrottle) -> None:
+    def add(self, throttle: Throttle) -> None:
         self.session.add(throttle)
 
     def clear(self, key: str) -> None:

@@ -1,22 +1,22 @@
 """Accounts: registration, activation, password reset, the caller's own account, back-office users."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_identity.api.schemas import (
     AccountSchema,
     AccountSearchSchema,
     BackOfficeAccountSchema,
+    RegistrationAcceptedSchema,
     RegistrationSchema,
     ResetRequestSchema,
     ResetSchema,
     TokenSchema,
 )
-from portal_identity.domain.accounts import InvalidAccount, Role
+from portal_identity.domain.accounts import InvalidAccount, Role, validated_email
 from portal_identity.service_layer import accounts
 from portalkit.auth import current_principal, requires
 from portalkit.problems import Problem, field_problem
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts")
 
@@ -32,15 +32,15 @@ def _invalid(error: InvalidAccount) -> Problem:
 @blp.route("")
 class Registration(MethodView):
     @blp.arguments(RegistrationSchema)
-    @blp.response(201, AccountSchema)
+    @blp.response(202, RegistrationAcceptedSchema)
     def post(self, body):
-        """Register a partner account; an activation mail is sent, login works after activation."""
+        """Register a partner account; an activation mail is sent, login works after activation. The answer is
+        the same when the address already has an account (its owner gets a mail instead)."""
         try:
-            return accounts.register(_identity(), **body)
+            accounts.register(_identity(), **body)
         except InvalidAccount as error:
             raise _invalid(error) from None
-        except accounts.EmailTaken:
-            raise Problem(409, "accounts.email_taken", errors=[{"field": "email", "pointer": "#/email"}]) from None
+        return {"email": validated_email(body["email"])}
 
 
 @blp.route("/activation")

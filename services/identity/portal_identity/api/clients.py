@@ -4,7 +4,6 @@ import hmac
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_identity.api.schemas import (
     ClientSchema,
@@ -20,7 +19,7 @@ from portal_identity.service_layer import clients
 from portalkit.auth import current_principal, requires
 from portalkit.problems import Problem, field_problem
 from portalkit.trust import acting_partner_id
-from portalkit.web import runtime
+from portalkit.web import Blueprint, runtime
 
 blp = Blueprint("partner_clients", __name__, url_prefix="/api/v1/partner/clients", description="A partner's clients")
 admin = Blueprint("admin_clients", __name__, url_prefix="/api/v1/admin/clients", description="Clients, for moderators")

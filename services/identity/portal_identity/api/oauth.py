@@ -22,10 +22,12 @@ from werkzeug.wrappers import Request, Response
 
 from portal_identity.adapters.oauth import AccessTokenGenerator, PortalAuthorizationServer, PrivateKeyJwt
 from portal_identity.api.pages import LOGIN_SESSION, page_texts
+from portal_identity.domain.redirects import malformed_authorization_parameter
 from portal_identity.service_layer import sessions, tokens
 from portal_identity.service_layer.context import Identity
 from portalkit.auth import fetch_jwks_over_http
 from portalkit.i18n import SUPPORTED_LANGUAGES
+from portalkit.inputs import bad_fields
 from portalkit.logs import request_id_var
 from portalkit.web import log_access, request_id_of
 
@@ -117,7 +119,11 @@ class Revocation(RevocationEndpoint):
 def config_oauth(app: Flask, identity: Identity) -> PortalAuthorizationServer:
     settings = identity.settings
     server = PortalAuthorizationServer(
-        app, identity.public_url, query_client=identity.clients.active, save_token=_save_token
+        app,
+        identity.public_url,
+        query_client=identity.clients.active,
+        save_token=_save_token,
+        client_failed=lambda client_id: tokens.client_authentication_failed(identity, client_id),
     )
 
     def remember_jti(client_id: str, jti: str, expires: int) -> bool:
@@ -191,6 +197,10 @@ def revoke():
 @blp.route("/authorize", methods=["GET"])
 def authorize():
     """The portal's UIs are first-party clients: a logged-in person is not asked for consent."""
+    malformed = malformed_authorization_parameter(request.args)
+    if malformed is not None:
+        message = page_texts()["authorize_malformed"].replace("{parameter}", malformed)
+        return render_template("error.html", t=page_texts(), message=message), 400
     person = signed_in_account()
     if person is None:
         language = request.args.get("ui_locales", "").split(" ")[0]  # OpenID's hint for the login page
@@ -249,13 +259,18 @@ class TokenShortcut:
         try:
             request = Request(environ)
             request.max_content_length = self.app.config["MAX_CONTENT_LENGTH"]
-            with self.app.app_context():
-                response = self.app.extensions["oauth_server"].create_token_response(request)
+            refused = bad_fields(request.form) + bad_fields(request.args)
+            if refused:  # as Flask's requests are checked (portalkit.inputs): never to the database
+                response = _oauth_error(400, "invalid_request", f"Invalid characters in {refused[0][0]}.")
+            else:
+                with self.app.app_context():
+                    response = self.app.extensions["oauth_server"].create_token_response(request)
         except HTTPException as error:  # an oversized or unreadable body
             response = _oauth_error(error.code or 400, "invalid_request", error.description)
         except Exception:  # noqa: BLE001 - never a stack trace or HTML page to an OAuth client
             log.exception("token endpoint failed")
             response = _oauth_error(500, "server_error", f"request id {request_id}")
         response.headers["X-Request-ID"] = request_id
+        response.headers["X-Content-Type-Options"] = "nosniff"
         log_access(environ.get("REMOTE_ADDR"), "POST", "/oauth/token", response.status_code, started)
         return response(environ, start_response)

@@ -7,12 +7,12 @@ mail scanners that fetch links must not use up a one-time token.
 from __future__ import annotations
 
 import secrets as random
-import time
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, session
 
 from portal_identity.domain.accounts import InvalidAccount
+from portal_identity.domain.redirects import safe_next
 from portal_identity.service_layer import accounts, sessions
 from portalkit.problems import current_language
 
@@ -42,13 +42,6 @@ def _csrf_ok() -> bool:
     return bool(sent) and random.compare_digest(sent, session.get("csrf", ""))
 
 
-def _safe_next(target: str | None) -> str:
-    """Only back into this portal: a relative path, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
-
-
 def _identity():
     return current_app.extensions["identity"]
 
@@ -65,23 +58,27 @@ def _render(template: str, status: int = 200, **context):
 
 @blp.route("", methods=["GET"])
 def login_form():
-    return _render("login.html", next=_safe_next(request.args.get("next")), email="", message=None)
+    return _render("login.html", next=safe_next(request.args.get("next")), email="", message=None)
 
 
 @blp.route("", methods=["POST"])
 def login():
     texts = page_texts()
-    next_url = _safe_next(request.form.get("next"))
+    next_url = safe_next(request.form.get("next"))
     email = request.form.get("email", "")[:320]
     if not _csrf_ok():
         return _render("login.html", 400, next=next_url, email=email, message=texts["session_expired"])
     try:
         person = accounts.authenticate(_identity(), email, request.form.get("password", ""), request.remote_addr or "-")
     except accounts.LoginRefused as refused:
-        time.sleep(refused.delay_seconds)  # slows guessing; capped at 2 s
-        if refused.reason == "locked":
-            message = texts["login_locked"].replace("{until}", refused.locked_until.strftime("%H:%M"))
-            return _render("login.html", 429, next=next_url, email=email, message=message)
+        if refused.reason in ("locked", "slowed"):
+            if refused.reason == "locked":
+                message = texts["login_locked"].replace("{until}", refused.locked_until.strftime("%H:%M"))
+            else:
+                message = texts["login_slowed"].replace("{seconds}", str(refused.retry_after))
+            response = _render("login.html", 429, next=next_url, email=email, message=message)
+            response.headers["Retry-After"] = str(refused.retry_after)
+            return response
         key = "login_not_activated" if refused.reason == "not_activated" else "login_invalid"
         return _render("login.html", 401, next=next_url, email=email, message=texts[key])
     login = sessions.start(_identity(), person)

@@ -12,6 +12,10 @@ class RegistrationSchema(ma.Schema):
     language = ma.fields.String(load_default="nl", validate=ma.validate.OneOf(["nl", "en"]))
 
 
+class RegistrationAcceptedSchema(ma.Schema):
+    email = ma.fields.String(metadata={"description": "The address an activation mail goes to (normalised)"})
+
+
 class AccountSchema(ma.Schema):
     id = ma.fields.String()
     email = ma.fields.String()

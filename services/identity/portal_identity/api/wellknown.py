@@ -2,10 +2,9 @@
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_identity.service_layer.keys import json_web_key_set
-from portalkit.web import runtime
+from portalkit.web import Blueprint, runtime
 
 blp = Blueprint("wellknown", __name__, url_prefix="/.well-known", description="Discovery and signing keys")
 CACHE = {"Cache-Control": {"schema": {"type": "string"}}}

@@ -160,8 +160,8 @@ def granted_scope(grants: Iterable[tuple[str, str]], requested: str | None) -> t
         return " ".join(sorted(by_api)), {api: sorted(by_api[api]) for api in sorted(by_api)}
     chosen: dict[str, set[str]] = {}
     for item in sorted(set(requested.split())):
-        api, _, institution = item.partition(":")
-        if api not in by_api or (institution and institution not in by_api[api]):
-            return None
+        api, colon, institution = item.partition(":")
+        if api not in by_api or (colon and institution not in by_api[api]):
+            return None  # "leerlingen:" names no institution: not a scope
         chosen.setdefault(api, set()).update({institution} if institution else by_api[api])
     return " ".join(sorted(set(requested.split()))), {api: sorted(chosen[api]) for api in sorted(chosen)}

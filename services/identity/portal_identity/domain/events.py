@@ -30,6 +30,32 @@ class PasswordResetRequested(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class RegistrationRepeated(DomainEvent):
+    """Someone registered an address that has an account: its owner is told by mail, and the one who
+    registered gets the same answer as for a new address (no account enumeration)."""
+
+    type = "identity.account.registration_repeated"
+
+    account_id: str
+    email: str
+    language: str
+
+
+@dataclasses.dataclass(frozen=True)
+class LoginAttacked(DomainEvent):
+    """Many failed sign-ins to one account from several addresses: it is slowed, not locked, and its owner
+    is told (once per window)."""
+
+    type = "identity.account.login_attacked"
+
+    account_id: str
+    email: str
+    language: str
+    failures: int
+    since: str
+
+
+@dataclasses.dataclass(frozen=True)
 class AccountActivated(DomainEvent):
     type = "identity.account.activated"
 

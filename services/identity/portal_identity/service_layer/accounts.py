@@ -20,7 +20,7 @@ from portal_identity.domain.accounts import (
     TokenPurpose,
     validated_email,
 )
-from portal_identity.domain.throttle import LoginThrottle
+from portal_identity.domain.throttle import Throttle, login_keys
 from portal_identity.service_layer import sessions
 from portal_identity.service_layer.context import Identity
 from portalkit.events.envelope import utcnow
@@ -40,8 +40,8 @@ class LinkInvalid(Exception):
 
 @dataclasses.dataclass
 class LoginRefused(Exception):
-    reason: str  # "invalid", "not_activated", "locked"
-    delay_seconds: float = 0.0
+    reason: str  # "invalid", "not_activated", "locked" (for a while), "slowed" (not heard: try again later)
+    retry_after: int = 0  # seconds until an attempt is heard again ("locked", "slowed")
     locked_until: dt.datetime | None = None
 
 
@@ -53,7 +53,9 @@ def _one_time_link(
     return f"{identity.public_url}{path}?token={plain}", token
 
 
-def register(identity: Identity, *, email: str, password: str, accept_terms: bool, language: str) -> Account:
+def register(identity: Identity, *, email: str, password: str, accept_terms: bool, language: str) -> Account | None:
+    """Register a partner account and announce its activation link. For an address that has an account
+    already, nothing is stored and its owner is mailed instead (None): the caller must answer both alike."""
     now = utcnow()
     account = Account.register(
         email=email,
@@ -66,10 +68,25 @@ def register(identity: Identity, *, email: str, password: str, accept_terms: boo
     url, token = _one_time_link(
         identity, account, TokenPurpose.ACTIVATION, "/login/activate", identity.settings.activation_hours, now
     )
-    with _new_account(identity, account) as uow:
-        AccountTokens(uow.session).add(token)
-        uow.publish(events.AccountRegistered(account.id, account.email, language, url, token.expires_at.isoformat()))
+    try:
+        with _new_account(identity, account) as uow:
+            AccountTokens(uow.session).add(token)
+            uow.publish(
+                events.AccountRegistered(account.id, account.email, language, url, token.expires_at.isoformat())
+            )
+    except EmailTaken:
+        _tell_the_owner(identity, account.email)
+        return None
     return account
+
+
+def _tell_the_owner(identity: Identity, email: str) -> None:
+    with identity.unit_of_work() as uow:
+        owner = Accounts(uow.session).by_email(email)
+        if owner is None or owner.status == AccountStatus.DISABLED:
+            return
+        uow.publish(events.RegistrationRepeated(owner.id, owner.email, owner.language))
+        uow.commit()
 
 
 @contextlib.contextmanager
@@ -146,38 +163,51 @@ def reset_password(identity: Identity, plain_token: str, password: str) -> Accou
         return account
 
 
-def authenticate(identity: Identity, email: str, password: str, address: str) -> Account:
-    """The account, or :class:`LoginRefused` saying why, how long to wait, or until when it is locked."""
-    now = utcnow()
+def authenticate(
+    identity: Identity, email: str, password: str, address: str, now: dt.datetime | None = None
+) -> Account:
+    """The account, or :class:`LoginRefused` saying why and, when slowed or locked, how long to wait.
+    Never waits itself: the caller answers at once (``domain.throttle``)."""
+    now = now or utcnow()
     try:
         email = validated_email(email)
     except ValueError:
         email = email.strip().lower()[:320]
-    keys = [f"account:{email}", f"address:{address}"]
+    keys = login_keys(email, address)
     with identity.unit_of_work() as uow:
         throttles = Throttles(uow.session)
-        for key in keys:
-            throttle = throttles.get(key)
-            if throttle is not None and throttle.locked(now):
-                raise LoginRefused("locked", locked_until=throttle.locked_until)
+        current = [throttle for throttle in map(throttles.get, keys) if throttle is not None]
+        waits = [(throttle.wait_seconds(now), throttle) for throttle in current if throttle.wait_seconds(now)]
+        if waits:
+            wait, throttle = max(waits, key=lambda pair: pair[0])
+            if throttle.locked(now):
+                raise LoginRefused("locked", wait, throttle.locked_until)
+            raise LoginRefused("slowed", wait)
         account = Accounts(uow.session).by_email(email)
         password_ok = verify_password(account.password_hash if account else DUMMY_PASSWORD_HASH, password)
         if account is not None and password_ok and account.active:
             throttles.clear(keys[0])
             uow.commit()
             return account
-        delay = 0.0
         for key in keys:
             throttle = throttles.get(key)
             if throttle is None:
-                throttle = LoginThrottle(key, 0, now)
+                throttle = Throttle(key, 0, now)
                 throttles.add(throttle)
-            throttle.failed(now)
-            delay = max(delay, throttle.delay_seconds())
+            if throttle.failed(now) and account is not None:
+                uow.publish(
+                    events.LoginAttacked(
+                        account.id,
+                        account.email,
+                        account.language,
+                        throttle.failures,
+                        throttle.window_started_at.isoformat(),
+                    )
+                )
         uow.commit()
     if account is not None and password_ok and account.status == AccountStatus.PENDING:
-        raise LoginRefused("not_activated", delay)
-    raise LoginRefused("invalid", delay)
+        raise LoginRefused("not_activated")
+    raise LoginRefused("invalid")
 
 
 def create_back_office_account(

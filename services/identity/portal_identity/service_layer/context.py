@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from portal_identity.adapters.hashing import SecretHasher
 from portal_identity.adapters.oauth import ClientDirectory, SigningKeyRing
-from portal_identity.adapters.repositories import Clients, ServerSecrets, SigningKeys
+from portal_identity.adapters.repositories import Clients, ServerSecrets, SigningKeys, Throttles
 from portal_identity.config import IdentitySettings
 from portal_identity.domain.keys import signing_key
 from portalkit.changes import ChangeFeed
@@ -64,12 +64,14 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
     hasher = SecretHasher(pepper.encode())
 
     def load_client(client_id: str):
-        """A client of a profile the partners service deactivated is unknown to the token endpoint."""
+        """The client and until when its authentication is slowed; a client of a profile the partners
+        service deactivated is unknown to the token endpoint."""
         with runtime.unit_of_work() as uow:
             client = Clients(uow.session).get(client_id)
+            throttle = Throttles(uow.session).get(f"client:{client_id}") if client is not None else None
         if client is not None and client.partner_id and not runtime.trust.partner_active(client.partner_id):
-            return None
-        return client
+            return None, None
+        return client, throttle.locked_until if throttle is not None else None
 
     def load_signing_key():
         with runtime.unit_of_work() as uow:

@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from sqlalchemy.exc import IntegrityError
 
 from portal_identity.adapters import orm
 from portal_identity.adapters.hashing import token_hash
-from portal_identity.adapters.repositories import Accounts, Clients, SigningKeys
+from portal_identity.adapters.repositories import Accounts, Clients, SigningKeys, Throttles
 from portal_identity.domain.clients import granted_scope
 from portal_identity.domain.keys import published_keys
+from portal_identity.domain.throttle import Throttle
 from portal_identity.domain.tokens import AuthorizationCode, LoginSession, RefreshToken, SessionPerson
 from portal_identity.service_layer import sessions
 from portal_identity.service_layer.context import Identity
@@ -216,3 +218,23 @@ def remember_assertion(identity: Identity, client_id: str, jti: str, expires: in
         fresh = Clients(uow.session).remember_assertion(client_id, jti, dt.datetime.fromtimestamp(expires, dt.UTC), now)
         uow.commit()
     return fresh
+
+
+def client_authentication_failed(identity: Identity, client_id: str) -> None:
+    """Count a failed authentication of a known client (``client:<id>``, domain.throttle). Once it is
+    slowed, every process reloads the client's snapshot, which then refuses to hear it until the delay ends."""
+    now = utcnow()
+    try:
+        with identity.unit_of_work() as uow:
+            throttles = Throttles(uow.session)
+            throttle = throttles.get(f"client:{client_id}")
+            if throttle is None:
+                throttle = Throttle(f"client:{client_id}", 0, now)
+                throttles.add(throttle)
+            throttle.failed(now)
+            if throttle.wait_seconds(now):
+                identity.client_changed(uow.session, client_id)
+            uow.commit()
+    except IntegrityError:
+        return  # a concurrent failure made the row first; this one goes uncounted
+    identity.clients.invalidate(client_id)

@@ -2,13 +2,12 @@
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_notifier.domain.mail import DeliveryStatus
 from portal_notifier.service_layer.handlers import NotFound, list_deliveries, retry_delivery
 from portalkit.auth import requires
 from portalkit.problems import Problem
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint("admin_mail", __name__, url_prefix="/api/v1/admin/mail", description="Mail deliveries")
 

@@ -43,6 +43,23 @@ def account_registered(data: dict, context: Context) -> list[Letter]:
     return [Letter(data["email"], "account_registered", data["language"], values)]
 
 
+def registration_repeated(data: dict, context: Context) -> list[Letter]:
+    """Someone registered the address of an existing account: its owner hears it, with the ways in."""
+    values = {"forgot": context.link("/login/forgot"), "portal": context.link("/"), "product": context.product}
+    return [Letter(data["email"], "registration_repeated", data["language"], values)]
+
+
+def login_attacked(data: dict, context: Context) -> list[Letter]:
+    """Many failed sign-ins to the owner's account: it stays open to the owner, who may change the password."""
+    values = {
+        "failures": data["failures"],
+        "since": expiry(data["since"]),
+        "forgot": context.link("/login/forgot"),
+        "product": context.product,
+    }
+    return [Letter(data["email"], "login_attacked", data["language"], values)]
+
+
 def password_reset_requested(data: dict, context: Context) -> list[Letter]:
     values = {"link": data["reset_url"], "expires": expiry(data["expires_at"]), "product": context.product}
     return [Letter(data["email"], "password_reset", data["language"], values)]

@@ -123,6 +123,10 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
     return {
         "identity.account.registered": mailing(lambda uow, data: compose.account_registered(data, context)),
         "identity.password_reset.requested": mailing(lambda uow, data: compose.password_reset_requested(data, context)),
+        "identity.account.login_attacked": mailing(lambda uow, data: compose.login_attacked(data, context)),
+        "identity.account.registration_repeated": mailing(
+            lambda uow, data: compose.registration_repeated(data, context)
+        ),
         "identity.client.secrets_revoked": mailing(secrets_revoked),
         "apps.application.requested": mailing(requested),
         "apps.application.approved": mailing(decided(True)),

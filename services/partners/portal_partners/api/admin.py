@@ -1,14 +1,13 @@
 """Back-office: moderators search all profiles and (de)activate them."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_partners.api.problems import answered_as_problems
 from portal_partners.api.public import check_category
 from portal_partners.api.schemas import ProfileSchema, ProfileSearchSchema
 from portal_partners.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint("admin_profiles", __name__, url_prefix="/api/v1/admin/profiles", description="All profiles")
 

@@ -2,10 +2,10 @@
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_partners.api.problems import answered_as_problems
 from portal_partners.api.schemas import (
+    LOGO_HEADERS,
     AuditEntrySchema,
     InvitationSchema,
     MembershipSchema,
@@ -16,7 +16,7 @@ from portal_partners.api.schemas import (
 )
 from portal_partners.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint("partner_profile", __name__, url_prefix="/api/v1/partner/profile", description="A partner's profile")
 
@@ -70,7 +70,7 @@ class MyLogo(MethodView):
         with answered_as_problems():
             partner_id = handlers.my_profile(runtime().unit_of_work, _account()[0]).id
             data, media_type, _ = handlers.logo(runtime().unit_of_work, partner_id, public=False)
-        return Response(data, mimetype=media_type, headers={"Cache-Control": "private, no-cache"})
+        return Response(data, mimetype=media_type, headers={"Cache-Control": "private, no-cache", **LOGO_HEADERS})
 
 
 @blp.route("/link")

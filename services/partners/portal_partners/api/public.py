@@ -2,13 +2,12 @@
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_partners.api.problems import answered_as_problems
-from portal_partners.api.schemas import DirectorySearchSchema, PublicPartnerSchema
+from portal_partners.api.schemas import LOGO_HEADERS, DirectorySearchSchema, PublicPartnerSchema
 from portal_partners.service_layer import handlers
 from portalkit.problems import field_problem
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint(
     "public_directory", __name__, url_prefix="/api/v1/public/partners", description="Public partner directory"
@@ -60,7 +59,6 @@ class PartnerLogo(MethodView):
         """A listed partner's logo, with its own content type."""
         with answered_as_problems():
             data, media_type, updated_at = handlers.logo(runtime().unit_of_work, partner_id, public=True)
-        response = Response(data, mimetype=media_type, headers={"Cache-Control": "public, max-age=300"})
+        response = Response(data, mimetype=media_type, headers={"Cache-Control": "public, max-age=300", **LOGO_HEADERS})
         response.last_modified = updated_at
-        response.headers["X-Content-Type-Options"] = "nosniff"
         return response

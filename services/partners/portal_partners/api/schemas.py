@@ -2,8 +2,15 @@
 
 import marshmallow as ma
 
+# A logo is an image and nothing else, wherever a browser meets it: no sniffing, no scripts, no framing.
+LOGO_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Content-Disposition": "inline",
+}
 LOGO_DOC = {
-    "description": "The logo as a data URL (data:image/png;base64,...) or base64: PNG, JPEG, GIF or WebP, 1 MB at most"
+    "description": "The logo as a data URL (data:image/png;base64,...) or base64: PNG, JPEG, GIF or WebP, 1 MB and"
+    " 4096 pixels a side at most; stored re-encoded (JPEG as JPEG, the others as PNG)"
 }
 
 

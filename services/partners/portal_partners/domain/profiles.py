@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from urllib.parse import urlparse
 
-from portal_partners.domain import events
+from portal_partners.domain import events, logos
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -83,10 +83,12 @@ def decode_logo(value: str) -> tuple[bytes, str]:
         raise InvalidProfile([("logo", "logo.not_base64", {})]) from None
     if len(data) > LOGO_MAX_BYTES:
         raise InvalidProfile([("logo", "logo.too_large", {"max": LOGO_MAX_BYTES // 1024})])
-    media_type = image_type(data)
-    if media_type is None:
+    if image_type(data) is None:
         raise InvalidProfile([("logo", "logo.not_image", {"types": "PNG, JPEG, GIF, WebP"})])
-    return data, media_type
+    try:
+        return logos.reencoded(data)
+    except logos.NotAnImage:
+        raise InvalidProfile([("logo", "logo.not_image", {"types": "PNG, JPEG, GIF, WebP"})]) from None
 
 
 def validated(fields: dict, categories: Sequence[str]) -> dict:

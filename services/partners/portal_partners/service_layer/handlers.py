@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from portal_partners.adapters.repositories import ApprovedApplications, AuditLog, Invitations, Memberships, Profiles
 from portal_partners.domain import events
 from portal_partners.domain.invitations import Invitation, InvitationInvalid, code_hash, withdraw_made_by
-from portal_partners.domain.profiles import AuditEntry, Membership, Profile, name_key
+from portal_partners.domain.profiles import AuditEntry, Membership, Profile, image_type, name_key
 from portalkit.events.envelope import Envelope, utcnow
 from portalkit.uow import UnitOfWork
 
@@ -128,7 +128,10 @@ def logo(unit_of_work: UnitOfWorkFactory, partner_id: str, *, public: bool) -> t
         profile = profiles.get(partner_id, with_logo=True)
         if profile is None or (public and not profiles.is_listed(partner_id)):
             raise NotFound(partner_id)
-        return profile.logo, profile.logo_type, profile.updated_at
+        media_type = image_type(profile.logo or b"")  # from the bytes, never from what a client said
+        if media_type is None:
+            raise NotFound(partner_id)
+        return profile.logo, media_type, profile.updated_at
 
 
 def invite(unit_of_work: UnitOfWorkFactory, account_id: str) -> Invitation:

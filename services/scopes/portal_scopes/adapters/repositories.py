@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -70,6 +71,15 @@ class AccessRequests:
 
     def get(self, request_id: str, *, for_update: bool = False) -> AccessRequest | None:
         return self.session.get(AccessRequest, request_id, with_for_update=for_update or None)
+
+    def sent_since(self, since: dt.datetime, *, partner_id: str, application_id: str | None = None):
+        """When the partner's (or one application's) requests since ``since`` were made."""
+        query = sa.select(AccessRequest.created_at).where(
+            AccessRequest.partner_id == partner_id, AccessRequest.created_at >= since
+        )
+        if application_id:
+            query = query.where(AccessRequest.application_id == application_id)
+        return list(self.session.scalars(query))
 
     def of_partner(self, partner_id: str, application_id: str | None) -> list[AccessRequest]:
         query = sa.select(AccessRequest).where(AccessRequest.partner_id == partner_id)

@@ -1,11 +1,7 @@
 """Back-office: schools, the school admin's request page and grants, and the consent ledger."""
 
-import csv
-import io
-
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_scopes.adapters.repositories import LedgerFilter
 from portal_scopes.api.problems import answered_as_problems
@@ -18,9 +14,10 @@ from portal_scopes.api.schemas import (
     SchoolSchema,
     SchoolSearchSchema,
 )
+from portal_scopes.domain.ledger import ledger_csv
 from portal_scopes.service_layer import handlers
 from portalkit.auth import Principal, current_principal, requires
-from portalkit.web import one_page, runtime
+from portalkit.web import Blueprint, one_page, runtime
 
 blp = Blueprint("admin_schools", __name__, url_prefix="/api/v1/admin/schools", description="Schools")
 requests_blp = Blueprint(
@@ -28,19 +25,6 @@ requests_blp = Blueprint(
 )
 grants_blp = Blueprint("admin_grants", __name__, url_prefix="/api/v1/admin/grants", description="Grants and ledger")
 SCHOOL_ADMIN, MODERATOR = "school-admin", "moderator"
-LEDGER_COLUMNS = (
-    "institution_number",
-    "school_name",
-    "application_name",
-    "partner_name",
-    "api",
-    "granted_at",
-    "granted_by",
-    "carried_over",
-    "request_id",
-    "revoked_at",
-    "revoked_by",
-)
 
 
 @blp.route("")
@@ -135,13 +119,8 @@ class LedgerExport(MethodView):
     def get(self, query):
         """The same ledger as CSV, every row."""
         rows, _ = handlers.ledger(runtime().unit_of_work, _ledger_filter(current_principal(), query), None, None)
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=LEDGER_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
         return Response(
-            out.getvalue(),
+            ledger_csv(rows),
             mimetype="text/csv",
             headers={"Content-Disposition": 'attachment; filename="consent-ledger.csv"'},
         )

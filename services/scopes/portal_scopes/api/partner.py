@@ -1,14 +1,19 @@
 """Front-office: a partner asks school admins for data access and follows the requests."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from portal_scopes.api.problems import answered_as_problems
-from portal_scopes.api.schemas import AccessRequestInputSchema, AccessRequestSchema, RequestListQuerySchema
+from portal_scopes.api.schemas import (
+    AccessRequestInputSchema,
+    AccessRequestSchema,
+    RequestLimitsQuerySchema,
+    RequestLimitsSchema,
+    RequestListQuerySchema,
+)
 from portal_scopes.service_layer import handlers
 from portalkit.auth import current_principal, requires
 from portalkit.trust import acting_partner_id
-from portalkit.web import runtime
+from portalkit.web import Blueprint, runtime
 
 blp = Blueprint("partner_access", __name__, url_prefix="/api/v1/partner/access-requests", description="Access requests")
 
@@ -22,6 +27,7 @@ class AccessRequests(MethodView):
     @requires("partner")
     @blp.arguments(AccessRequestInputSchema)
     @blp.response(201, AccessRequestSchema(many=True))
+    @blp.alt_response(429, description="A daily limit is reached (Retry-After says when it frees up)")
     def post(self, body):
         """Ask school admins (addresses separated by ';') for access; each gets a mail with a one-month link."""
         settings = runtime().settings
@@ -34,6 +40,7 @@ class AccessRequests(MethodView):
                 requested_by=current_principal().subject,
                 application_id=body["application_id"],
                 emails=body["emails"],
+                limits=settings.access_request_limits,
             )
 
     @requires("partner")
@@ -42,3 +49,15 @@ class AccessRequests(MethodView):
     def get(self, query):
         """The requests the partner sent: to whom, when, and whether answered or expired."""
         return handlers.requests_of_partner(runtime().unit_of_work, _partner_id(), query["application_id"])
+
+
+@blp.route("/limits")
+class AccessRequestLimits(MethodView):
+    @requires("partner")
+    @blp.arguments(RequestLimitsQuerySchema, location="query")
+    @blp.response(200, RequestLimitsSchema)
+    def get(self, query):
+        """How many addresses a request may name and how many requests are left within 24 hours."""
+        return handlers.request_limits(
+            runtime().unit_of_work, runtime().settings.access_request_limits, _partner_id(), query["application_id"]
+        )

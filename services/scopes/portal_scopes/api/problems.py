@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from portal_scopes.domain.access import GrantRefused, InvalidRequest
+from portal_scopes.domain.access import DailyLimitReached, GrantRefused, InvalidRequest
 from portal_scopes.service_layer import handlers
 from portalkit.problems import Problem, field_problem
 
@@ -19,6 +19,14 @@ def answered_as_problems():
         raise Problem(404, "problem.not_found") from None
     except handlers.LinkInvalid as error:
         raise Problem(410 if error.reason in ("expired", "answered") else 403, f"link.{error.reason}") from None
+    except DailyLimitReached as error:
+        raise Problem(
+            429,
+            f"requests.daily_limit_{error.scope}",
+            limit=error.limit,
+            headers={"Retry-After": str(error.retry_after)},
+            extra={"limit": error.limit, "left": error.left},
+        ) from None
     except GrantRefused as error:
         status = 409 if error.reason.endswith("not_approved") else 403
         raise Problem(status, error.reason, **error.params) from None

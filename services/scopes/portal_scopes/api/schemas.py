@@ -2,6 +2,8 @@
 
 import marshmallow as ma
 
+from portal_scopes.domain.access import MAX_EMAILS_LENGTH
+
 
 class SchoolSearchSchema(ma.Schema):
     q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
@@ -13,8 +15,24 @@ class SchoolSchema(ma.Schema):
 
 
 class AccessRequestInputSchema(ma.Schema):
-    application_id = ma.fields.String(required=True)
-    emails = ma.fields.String(required=True, metadata={"description": "School admin addresses, separated by ';'"})
+    application_id = ma.fields.String(required=True, validate=ma.validate.Length(max=36))
+    emails = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(max=MAX_EMAILS_LENGTH),
+        metadata={"description": "School admin addresses, separated by ';' (limits: .../access-requests/limits)"},
+    )
+
+
+class RequestLimitsQuerySchema(ma.Schema):
+    application_id = ma.fields.String(load_default=None, validate=ma.validate.Length(max=36))
+
+
+class RequestLimitsSchema(ma.Schema):
+    addresses_per_request = ma.fields.Integer()
+    per_application_per_day = ma.fields.Integer(metadata={"description": "Requests within any 24 hours"})
+    per_partner_per_day = ma.fields.Integer(metadata={"description": "Requests within any 24 hours"})
+    left_for_partner = ma.fields.Integer()
+    left_for_application = ma.fields.Integer(allow_none=True, metadata={"description": "When application_id is given"})
 
 
 class AccessRequestSchema(ma.Schema):

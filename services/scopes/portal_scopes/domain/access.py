@@ -14,7 +14,48 @@ from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
 
-MAX_ADDRESSES = 20
+DAY = dt.timedelta(days=1)
+MAX_EMAILS_LENGTH = 4000  # characters of the addresses field, refused before any address is read
+
+
+@dataclasses.dataclass(frozen=True)
+class RequestLimits:
+    """How much mail a partner can make the portal send to school admins (every request is a mail with the
+    partner's application name in it): addresses per request, and requests per application and per partner
+    within any 24 hours."""
+
+    addresses_per_request: int = 10
+    per_application_per_day: int = 30
+    per_partner_per_day: int = 100
+
+
+class DailyLimitReached(Exception):
+    def __init__(self, scope: str, limit: int, left: int, retry_after: int):
+        super().__init__(scope)
+        self.scope = scope  # "application" or "partner"
+        self.limit = limit
+        self.left = left
+        self.retry_after = retry_after  # seconds until enough of the day's requests have aged out
+
+
+def check_daily_limits(
+    limits: RequestLimits,
+    new: int,
+    sent_for_application: list[dt.datetime],
+    sent_by_partner: list[dt.datetime],
+    now: dt.datetime,
+) -> None:
+    """``sent_...``: when the requests of the last 24 hours were made. Raises :class:`DailyLimitReached`
+    when ``new`` more would pass a limit."""
+    for scope, sent, limit in (
+        ("application", sent_for_application, limits.per_application_per_day),
+        ("partner", sent_by_partner, limits.per_partner_per_day),
+    ):
+        recent = sorted(moment for moment in sent if now - moment < DAY)
+        if len(recent) + new > limit:
+            freed_by = recent[min(len(recent) + new - limit, len(recent)) - 1] + DAY if recent else now
+            retry_after = max(1, int((freed_by - now).total_seconds()) + 1)
+            raise DailyLimitReached(scope, limit, max(0, limit - len(recent)), retry_after)
 
 
 class InvalidRequest(ValueError):
@@ -30,9 +71,14 @@ class GrantRefused(Exception):
         self.params = params
 
 
-def parse_addresses(text: str) -> list[str]:
-    """Semicolon-separated addresses (commas and new lines forgiven), validated and de-duplicated."""
+def parse_addresses(text: str, max_addresses: int = RequestLimits.addresses_per_request) -> list[str]:
+    """Semicolon-separated addresses (commas and new lines forgiven), validated and de-duplicated. Too long a
+    text or too many parts are refused before any address is validated (that is what costs)."""
+    if len(text or "") > MAX_EMAILS_LENGTH:
+        raise InvalidRequest([("emails", "emails.too_long", {"max": MAX_EMAILS_LENGTH})])
     parts = [part.strip() for part in re.split(r"[;,\n]", text or "") if part.strip()]
+    if len(dict.fromkeys(part.lower() for part in parts)) > max_addresses:
+        raise InvalidRequest([("emails", "emails.too_many", {"max": max_addresses})])
     violations, addresses = [], {}
     for part in parts:
         try:
@@ -43,8 +89,6 @@ def parse_addresses(text: str) -> list[str]:
         addresses.setdefault(normalized.lower(), normalized)
     if not parts:
         violations.append(("emails", "emails.none", {}))
-    if len(addresses) > MAX_ADDRESSES:
-        violations.append(("emails", "emails.too_many", {"max": MAX_ADDRESSES}))
     if violations:
         raise InvalidRequest(violations)
     return list(addresses.values())

@@ -13,10 +13,13 @@ from collections.abc import Callable
 from portal_scopes.adapters.repositories import AccessRequests, Applications, Grants, LedgerFilter, Schools
 from portal_scopes.domain import events
 from portal_scopes.domain.access import (
+    DAY,
     AccessRequest,
     Grant,
     GrantRefused,
+    RequestLimits,
     ScopesApplication,
+    check_daily_limits,
     parse_addresses,
     plan_grants,
 )
@@ -25,6 +28,7 @@ from portalkit.events.envelope import Envelope, utcnow
 from portalkit.uow import UnitOfWork
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+DEFAULT_LIMITS = RequestLimits()
 
 
 class NotFound(LookupError):
@@ -74,6 +78,28 @@ def search_schools(unit_of_work: UnitOfWorkFactory, text: str | None, offset: in
 
 
 # -- access requests --------------------------------------------------------------------------------
+def request_limits(
+    unit_of_work: UnitOfWorkFactory, limits: RequestLimits, partner_id: str, application_id: str | None
+) -> dict:
+    """The limits, and how many requests are left now for the partner and (if named) the application."""
+    since = utcnow() - DAY
+    with unit_of_work() as uow:
+        requests = AccessRequests(uow.session)
+        partner_sent = len(requests.sent_since(since, partner_id=partner_id))
+        application_sent = (
+            len(requests.sent_since(since, partner_id=partner_id, application_id=application_id))
+            if application_id
+            else 0
+        )
+    return {
+        "addresses_per_request": limits.addresses_per_request,
+        "per_application_per_day": limits.per_application_per_day,
+        "per_partner_per_day": limits.per_partner_per_day,
+        "left_for_partner": max(0, limits.per_partner_per_day - partner_sent),
+        "left_for_application": max(0, limits.per_application_per_day - application_sent) if application_id else None,
+    }
+
+
 def request_access(
     unit_of_work: UnitOfWorkFactory,
     *,
@@ -83,8 +109,9 @@ def request_access(
     requested_by: str,
     application_id: str,
     emails: str,
+    limits: RequestLimits = DEFAULT_LIMITS,
 ) -> list[AccessRequest]:
-    addresses = parse_addresses(emails)
+    addresses = parse_addresses(emails, limits.addresses_per_request)
     now = utcnow()
     created = []
     with unit_of_work() as uow:
@@ -93,6 +120,14 @@ def request_access(
             raise NotFound(application_id)
         if application.status != "approved":
             raise GrantRefused("requests.app_not_approved")
+        requests = AccessRequests(uow.session)
+        check_daily_limits(
+            limits,
+            len(addresses),
+            requests.sent_since(now - DAY, partner_id=partner_id, application_id=application_id),
+            requests.sent_since(now - DAY, partner_id=partner_id),
+            now,
+        )
         partner_name = Applications(uow.session).partner_name(partner_id) or application.name
         for address in addresses:
             token = secrets.token_urlsafe(32)

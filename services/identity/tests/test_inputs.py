@@ -1,0 +1,26 @@
+"""Nothing a client sends gives a 500: page numbers, ids and text the database cannot hold are 4xx."""
+
+HUGE = "9223372036854775808"
+
+
+def moderator(tokens):
+    return {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+
+
+def test_a_page_past_any_offset_is_a_422_naming_page(harness, tokens):
+    response = harness.client.get(f"/api/v1/accounts/users?page={HUGE}", headers=moderator(tokens))
+    assert response.status_code == 422 and response.content_type == "application/problem+json"
+    assert [e["field"] for e in response.get_json()["errors"]] == ["page"]
+
+
+def test_a_secret_id_past_the_database_integer_is_a_404(harness, tokens):
+    headers = {"Authorization": f"Bearer {tokens.partner_token('u', 'p1')}"}
+    response = harness.client.delete(f"/api/v1/partner/clients/c-1/secrets/{HUGE}", headers=headers)
+    assert response.status_code == 404 and response.content_type == "application/problem+json"
+
+
+def test_nul_in_a_registration_is_a_422_naming_the_field(harness):
+    body = {"email": "a\x00@x.example", "password": "Geheim-123!", "accept_terms": True}
+    response = harness.client.post("/api/v1/accounts", json=body)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["email"]
