@@ -227,7 +227,7 @@ class TokenFactory:
     def partner_token(self, subject: str, partner_id: str, **claims) -> str:
         """A partner user's token, with the membership behind it recorded in every service started with
         this factory, as the partners service's ``partners.user.linked`` would have."""
-        for runtime in self.services:
+        for runtime in (started for started in self.services if started.trust.memberships is not None):
             with runtime.database.session() as session:
                 runtime.trust.record_membership(session, subject, partner_id, dt.datetime.now(dt.UTC))
                 session.commit()
