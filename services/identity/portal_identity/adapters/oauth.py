@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Payload, FlaskOAuth2Request
-from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError, OAuth2Request
+from authlib.oauth2.rfc6749 import ClientMixin, InvalidClientError, InvalidRequestError, OAuth2Request
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from cryptography.hazmat.primitives import hashes
@@ -35,6 +35,8 @@ from portal_identity.adapters.hashing import SecretHasher
 from portal_identity.domain.clients import Client, ClientKind, granted_scope
 
 CLIENT_AUTH_FAILED = "Client authentication failed."
+FORM_ENCODED = "application/x-www-form-urlencoded"
+FORM_REQUIRED = f"The request body must be form-encoded ({FORM_ENCODED}), as RFC 6749 requires."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -302,6 +304,22 @@ class PortalAuthorizationServer(AuthorizationServer):
     def create_oauth2_request(self, request):
         """The given request when there is one (the token shortcut has no Flask request context)."""
         return PublicOAuth2Request(request if isinstance(request, Request) else flask_request, self.public_url)
+
+    def create_token_response(self, request=None):
+        refused = self._refuse_unless_form_encoded(request)
+        return refused if refused is not None else super().create_token_response(request)
+
+    def create_endpoint_response(self, name, request=None):
+        refused = self._refuse_unless_form_encoded(request)
+        return refused if refused is not None else super().create_endpoint_response(name, request)
+
+    def _refuse_unless_form_encoded(self, request):
+        """RFC 6749 3.2, RFC 7662 2.1, RFC 7009 2.1: the parameters come form-encoded. A JSON (or any other)
+        body gets ``invalid_request`` saying so, not a puzzling ``unsupported_grant_type``."""
+        raw = request if isinstance(request, Request) else flask_request
+        if raw.mimetype == FORM_ENCODED or (not raw.mimetype and not raw.content_length):
+            return None
+        return self.handle_error_response(None, InvalidRequestError(description=FORM_REQUIRED))
 
     def authenticate_client(self, request, methods, endpoint="token"):
         try:
