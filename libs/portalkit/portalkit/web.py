@@ -42,6 +42,15 @@ class ProblemSchema(ma.Schema):
 class _Api(ProblemApi):
     ERROR_SCHEMA = ProblemSchema
 
+    def _register_pagination_header(self):
+        """``X-Pagination`` carries JSON: declared as such (OpenAPI 3 ``content``), not as an object that the
+        header's default ``simple`` style would spell ``key,value,...``."""
+        self.spec.components.header(
+            "PAGINATION",
+            {"description": "Pagination metadata (JSON)", "content": {"application/json": {"schema": Pagination}}},
+            lazy=True,
+        )
+
     def _register_responses(self):
         """Document every error response as ``application/problem+json``, which is what is sent."""
         for status in http.HTTPStatus:
@@ -84,6 +93,24 @@ def _finish_request(response):
 
 
 health = Blueprint("health", __name__, description="Liveness and readiness probes")
+
+
+class Pagination(ma.Schema):
+    """What ``X-Pagination`` holds on every list endpoint (flask-smorest's metadata, every key documented)."""
+
+    total = ma.fields.Integer(required=True, metadata={"description": "Total number of items."})
+    total_pages = ma.fields.Integer(required=True, metadata={"description": "Total number of pages."})
+    first_page = ma.fields.Integer(metadata={"description": "First available page number."})
+    last_page = ma.fields.Integer(metadata={"description": "Last available page number."})
+    page = ma.fields.Integer(metadata={"description": "Current page number."})
+    previous_page = ma.fields.Integer(metadata={"description": "Previous page number."})
+    next_page = ma.fields.Integer(metadata={"description": "Next page number."})
+
+
+def choices(setting: str) -> dict:
+    """Field metadata: the allowed values are the service setting ``setting`` (categories, APIs), listed as the
+    field's ``enum`` in the OpenAPI document as this deployment is configured."""
+    return {"choices_from": setting}
 
 
 class HealthSchema(ma.Schema):
@@ -157,9 +184,11 @@ def create_service_app(
     app.before_request(_start_request)
     app.before_request(check_media_type)
     app.after_request(_finish_request)
+    api.ma_plugin.converter.add_attribute_function(_choices_of(settings))
     api.register_blueprint(health)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    _as_the_gateway_serves_it(api, current.name)
     app.extensions["portal.api"] = api
     for wrap in middleware:
         app.wsgi_app = wrap(app, app.wsgi_app)
@@ -167,6 +196,27 @@ def create_service_app(
         # Behind nginx the peer is always nginx; the client is the last address it appended.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
     return app
+
+
+def _choices_of(settings):
+    def enum(converter, field, **kwargs) -> dict:
+        setting = field.metadata.get("choices_from")
+        if not setting:
+            return {}
+        return {"enum": [*getattr(settings, setting), *([None] if field.allow_none else [])]}
+
+    return enum
+
+
+def _as_the_gateway_serves_it(api, service: str) -> None:
+    """The public document describes the API as clients reach it through the gateway: the probes under
+    ``/_/<service>/`` and no ``/internal/`` path (never routed to the public)."""
+    paths = api.spec._paths  # apispec keeps registered paths here; there is no public way to move one
+    for probe in ("/healthz", "/readyz"):
+        if probe in paths:
+            paths[f"/_/{service}{probe}"] = paths.pop(probe)
+    for path in [path for path in paths if path.startswith("/internal/")]:
+        del paths[path]
 
 
 def wsgi_app(definition) -> Flask:
