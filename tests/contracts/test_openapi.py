@@ -45,7 +45,7 @@ def test_x_pagination_is_declared_as_the_json_it_is_on_every_list_endpoint(servi
     assert "schema" not in header and header["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Pagination"
     }
-    for path, operations in document["paths"].items():
+    for operations in document["paths"].values():
         operation = operations.get("get") or {}
         names = {p.get("name") for p in operation.get("parameters", [])}
         if {"page", "page_size"} <= names:

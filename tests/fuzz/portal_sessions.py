@@ -133,7 +133,7 @@ def partner_session(base: str, mail_folder: Path, email: str, password: str = "G
         return probe.ok and '"partner_id"' in _claims(session["access_token"])
 
     wait_for(with_partner)
-    return session
+    return session | {"email": email, "password": password}
 
 
 def _claims(token: str) -> str:
