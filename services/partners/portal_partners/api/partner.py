@@ -55,7 +55,7 @@ class MyProfile(MethodView):
             )
 
     @requires("partner")
-    @blp.arguments(ProfileFieldsSchema)
+    @blp.arguments(ProfileFieldsSchema, required=False)  # an empty change changes nothing
     @blp.response(200, ProfileSchema)
     def patch(self, body):
         """Change fields; each change is logged, and the profile's e-mail is told."""
