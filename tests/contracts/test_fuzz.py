@@ -86,6 +86,9 @@ def test_the_service_keeps_its_contract_under_fuzzing(portal, service, tmp_path)
         text=True,
         timeout=SECONDS + 120,
     )
-    summary = [line for line in run.stdout.splitlines() if " passed" in line or " failed" in line][-3:]
-    print(f"{service}: {time.monotonic() - started:.0f} s; " + " | ".join(s.strip() for s in summary))
+    report = ROOT / "test-artifacts" / "fuzz" / f"{service}.txt"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(run.stdout + run.stderr)
+    summary = [line.strip() for line in run.stdout.splitlines() if "generated" in line or "Operations" in line]
+    print(f"\n{service}: {time.monotonic() - started:.0f} s; {' | '.join(summary[-3:])} (report: {report})")
     assert run.returncode == 0, f"schemathesis found contract breaches in {service}:\n{run.stdout}\n{run.stderr}"
