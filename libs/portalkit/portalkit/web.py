@@ -221,11 +221,15 @@ def _as_the_gateway_serves_it(api, service: str) -> None:
 
 def wsgi_app(definition) -> Flask:
     """The app ``portalctl serve`` runs in each web worker: settings and logging from the environment."""
+    from portalkit.config import scrub_environment
     from portalkit.logs import configure_logging
 
     settings = definition.settings()
     configure_logging(definition.name, settings.log_level, settings.log_format)
-    return definition.create_app(settings)
+    app = definition.create_app(settings)
+    # granian copies os.environ into every WSGI environ after loading this app: leave it no secret to copy.
+    scrub_environment(definition.settings_class)
+    return app
 
 
 def serve(definition, host: str, port: int, workers: int, threads: int) -> None:
