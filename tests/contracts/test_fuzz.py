@@ -2,7 +2,7 @@
 role the operations name: no server error, no answer outside the contract. A failure prints schemathesis's own
 report with a ``curl`` line that reproduces it.
 
-Bounded: each service gets ``FUZZ_SECONDS`` (20) of generation and at most ``FUZZ_EXAMPLES`` (25) examples per
+Bounded: each service gets ``FUZZ_SECONDS`` (15) of generation and at most ``FUZZ_EXAMPLES`` (25) examples per
 operation and phase, on one worker, so the whole run stays near two minutes on two cores.
 """
 
@@ -22,7 +22,7 @@ from tests.fuzz.portal_sessions import MODERATOR, SCHOOL_ADMIN, partner_session,
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("identity", "partners", "apps", "scopes", "notifier")
-SECONDS = int(os.environ.get("FUZZ_SECONDS", "20"))
+SECONDS = int(os.environ.get("FUZZ_SECONDS", "15"))
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
