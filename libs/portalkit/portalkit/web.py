@@ -15,6 +15,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.utils import prepare_response
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import BaseConverter
 
 from portalkit.auth import JwksCache, TokenVerifier, fetch_jwks_over_http
 from portalkit.i18n import SHARED, Catalogue
@@ -107,6 +108,13 @@ class Pagination(ma.Schema):
     next_page = ma.fields.Integer(metadata={"description": "Next page number."})
 
 
+class IdConverter(BaseConverter):
+    """``<id:name>``: a UUID, kept as text. A fixed path beside it (``/applications/link``) is then never taken
+    for an id, so it answers (and its ``Allow`` lists) only its own methods."""
+
+    regex = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
 def choices(setting: str) -> dict:
     """Field metadata: the allowed values are the service setting ``setting`` (categories, APIs), listed as the
     field's ``enum`` in the OpenAPI document as this deployment is configured."""
@@ -185,6 +193,8 @@ def create_service_app(
     app.before_request(check_media_type)
     app.after_request(_finish_request)
     api.ma_plugin.converter.add_attribute_function(_choices_of(settings))
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, lambda converter: {"type": "string", "format": "uuid"})
     api.register_blueprint(health)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

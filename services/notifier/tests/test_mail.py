@@ -563,3 +563,37 @@ def test_once_sent_a_stored_mail_keeps_no_usable_one_time_link(service, sink):
             for secret in ("act-123", "res-456"):
                 assert secret not in delivery.body and secret not in delivery.html
             assert "token=redacted" in delivery.body and "token=redacted" in delivery.html
+
+
+def test_mails_sent_before_redaction_existed_lose_their_one_time_links_on_upgrade(database_url):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from portalkit import migrations
+    from portalkit.db import Database
+
+    migrations.upgrade(database_url, "portal_notifier", "0005")
+    now = dt.datetime.now(dt.UTC)
+    row = {"event_type": "identity.account.registered", "recipient": "jan@agenda.example", "subject": "Activeer"}
+    row |= {"language": "nl", "attempts": 1, "created_at": now}
+    link = "https://portal.test/login/activate?token=old-secret"
+    database = Database(database_url)
+    deliveries = sa.table(
+        "deliveries", *(sa.column(name) for name in [*row, "event_id", "status", "body", "html", "sent_at"])
+    )
+    with database.session() as session:
+        session.execute(
+            sa.insert(deliveries),
+            [
+                row | {"event_id": "e1", "status": "sent", "body": link, "html": f'<a href="{link}">', "sent_at": now},
+                row | {"event_id": "e2", "status": "failed", "body": link, "html": link, "sent_at": None},
+            ],
+        )
+        session.commit()
+    migrations.upgrade(database_url, "portal_notifier")
+    with database.session() as session:
+        stored = dict(session.execute(sa.select(deliveries.c.event_id, deliveries.c.body)).all())
+    database.dispose()
+    assert stored["e1"] == "https://portal.test/login/activate?token=redacted"
+    assert stored["e2"] == link  # not sent: kept for the retry
