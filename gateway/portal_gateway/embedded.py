@@ -10,6 +10,7 @@ import logging
 import os
 import secrets
 import threading
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import waitress
@@ -20,18 +21,33 @@ from portal_gateway.mailsink import MailSink
 from portalkit.config import EMBEDDED_PORT
 from portalkit.events.memory import InProcessTransport
 from portalkit.logs import configure_logging
-from portalkit.service import installed_services
+from portalkit.service import ServiceDefinition, installed_services
 
 log = logging.getLogger("portal.embedded")
 
 
-def build(stop: threading.Event, mail_folder: str, environ=None):
+def service_settings(definition: ServiceDefinition, environ: Mapping[str, str], port: int, internal_token: str):
+    """A service's settings in the embedded portal on ``port``.
+
+    The public address follows the port unless ``PUBLIC_URL`` says otherwise (the issuer, mail links and
+    redirect URIs with it), and the signing keys always come from this portal itself, over loopback: never
+    from a URL that could be another portal.
+    """
+    local = f"http://127.0.0.1:{port}"
+    environ = {"PUBLIC_URL": local, **environ}
+    return definition.settings(
+        environ, broker_url="memory://", internal_token=internal_token, jwks_url=f"{local}/.well-known/jwks.json"
+    )
+
+
+def build(stop: threading.Event, mail_folder: str, environ: Mapping[str, str] | None = None, port: int = EMBEDDED_PORT):
     """Migrate, prepare and start every installed service; return the dispatcher and the runtimes."""
     transport = InProcessTransport.shared()
     internal_token = secrets.token_urlsafe(32)  # the services' shared secret for this run
+    environ = os.environ if environ is None else environ
     apps, runtimes = {}, []
     for name, definition in installed_services().items():
-        settings = definition.settings(environ, broker_url="memory://", internal_token=internal_token)
+        settings = service_settings(definition, environ, port, internal_token)
         runtime = definition.runtime(settings, transport)
         runtime.migrate()
         definition.prepare(runtime)
@@ -54,10 +70,12 @@ def main() -> None:
     data_dir = os.environ.get("DATA_DIR", "var")
     mail_folder = os.path.join(data_dir, "mail")
     sink = MailSink(mail_folder, port=int(os.environ.get("SMTP_PORT", 8025))).start()
-    dispatcher, runtimes = build(stop, mail_folder)
+    dispatcher, runtimes = build(stop, mail_folder, port=port)
     demo = seed_demo(runtimes) if os.environ.get("DEMO", "true").lower() not in ("0", "false", "no") else []
-    base = f"http://127.0.0.1:{port}"
+    base, public = f"http://127.0.0.1:{port}", runtimes[0].settings.public_url.rstrip("/")
     print(f"\nPartner portal (embedded) on {base}", flush=True)
+    if public != base:
+        print(f"  public address (PUBLIC_URL, the token issuer and mail links): {public}", flush=True)
     print(f"  sign in   {base}/login    register: POST {base}/api/v1/accounts", flush=True)
     for runtime in runtimes:
         print(f"  {runtime.name:9} {base}/_/{runtime.name}/healthz   {base}/_/{runtime.name}/openapi.json", flush=True)

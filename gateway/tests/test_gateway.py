@@ -246,3 +246,27 @@ def test_the_stacks_nginx_serves_a_checkout_in_a_folder_only_its_owner_may_enter
         assert front.status_code == 200 and front.content == (web_root / "front" / "index.html").read_bytes()
     finally:
         stack.stop()
+
+
+def test_the_embedded_portal_follows_its_port_unless_a_public_url_is_set():
+    from portal_gateway.embedded import service_settings
+    from portalkit.service import installed_services
+
+    for definition in installed_services().values():
+        moved = service_settings(definition, {"PORT": "8181"}, 8181, "t")
+        assert moved.public_url == moved.token_issuer == "http://127.0.0.1:8181"
+        assert moved.jwks_url == "http://127.0.0.1:8181/.well-known/jwks.json"
+        public = service_settings(definition, {"PUBLIC_URL": "https://portal.example"}, 8181, "t")
+        assert public.public_url == public.token_issuer == "https://portal.example"
+        assert public.jwks_url == "http://127.0.0.1:8181/.well-known/jwks.json"  # its own portal, by loopback
+
+
+def test_an_embedded_service_never_fetches_its_signing_keys_from_another_portal():
+    from portal_gateway.embedded import service_settings
+    from portalkit.service import installed_services
+
+    elsewhere = {"JWKS_URL": "http://127.0.0.1:8080/.well-known/jwks.json", "PARTNERS_JWKS_URL": "https://x.example/k"}
+    for definition in installed_services().values():
+        assert (
+            service_settings(definition, elsewhere, 8181, "t").jwks_url == "http://127.0.0.1:8181/.well-known/jwks.json"
+        )

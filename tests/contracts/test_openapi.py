@@ -25,9 +25,10 @@ def test_document_is_valid_openapi(service):
 
 
 @pytest.mark.parametrize("service", sorted(SERVED))
-def test_every_service_documents_health_and_problem_errors(service):
+def test_every_service_documents_health_where_the_gateway_serves_it_and_problem_errors(service):
     document = SERVED[service]
-    assert {"/healthz", "/readyz"} <= set(document["paths"])
+    assert {f"/_/{service}/healthz", f"/_/{service}/readyz"} <= set(document["paths"])
+    assert not {"/healthz", "/readyz"} & set(document["paths"])  # the gateway does not serve those
     default_error = document["components"]["responses"]["DEFAULT_ERROR"]["content"]
     assert list(default_error) == ["application/problem+json"]
 
@@ -44,3 +45,72 @@ def test_every_integer_parameter_is_bounded(service):
                 if parameter.get("schema", {}).get("type") != "integer":
                     continue
                 assert parameter["schema"].get("maximum", 2**63) < 2**31, (service, method, path, parameter["name"])
+
+
+@pytest.mark.parametrize("service", sorted(SERVED))
+def test_no_internal_path_is_in_the_public_document(service):
+    assert [path for path in SERVED[service]["paths"] if path.startswith("/internal")] == []
+
+
+@pytest.mark.parametrize("service", sorted(SERVED))
+def test_x_pagination_is_declared_as_the_json_it_is_on_every_list_endpoint(service):
+    document = SERVED[service]
+    header = document["components"]["headers"]["PAGINATION"]
+    assert "schema" not in header and header["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Pagination"
+    }
+    for operations in document["paths"].values():
+        operation = operations.get("get") or {}
+        names = {p.get("name") for p in operation.get("parameters", [])}
+        if {"page", "page_size"} <= names:
+            assert operation["responses"]["200"]["headers"] == {
+                "X-Pagination": {"$ref": "#/components/headers/PAGINATION"}
+            }
+
+
+OAUTH = {
+    "/oauth/token": ("post", ["grant_type"]),
+    "/oauth/introspect": ("post", ["token"]),
+    "/oauth/revoke": ("post", ["token"]),
+}
+
+
+def _required(document: dict, schema: dict) -> set[str]:
+    if "$ref" in schema:
+        return _required(document, document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]])
+    return set(schema.get("required", [])).union(*(_required(document, part) for part in schema.get("allOf", [])))
+
+
+def test_the_identity_document_lists_the_oauth_endpoints_with_form_parameters_and_rfc_6749_errors():
+    document = SERVED["identity"]
+    for path, (method, required) in OAUTH.items():
+        operation = document["paths"][path][method]
+        form = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+        assert _required(document, form) == set(required), path
+        for status in ("400", "401"):
+            error = operation["responses"][status]["content"]["application/json"]["schema"]
+            assert error == {"$ref": "#/components/schemas/OAuthError"}
+    errors = document["components"]["schemas"]["OAuthError"]["properties"]["error"]["enum"]
+    assert {"invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type", "invalid_scope"} <= set(
+        errors
+    )
+    authorize = {p["name"]: p for p in document["paths"]["/oauth/authorize"]["get"]["parameters"]}
+    assert {name for name, p in authorize.items() if p["required"]} == {"response_type", "client_id", "code_challenge"}
+    assert authorize["code_challenge_method"]["schema"]["enum"] == ["S256"]
+    assert {"get", "post"} <= set(document["paths"]["/oauth/logout"])
+
+
+def test_creating_a_profile_documents_the_fields_the_server_requires():
+    document = SERVED["partners"]
+    body = document["paths"]["/api/v1/partner/profile"]["post"]["requestBody"]["content"]["application/json"]
+    required = _required(document, body["schema"])
+    assert required == {"name", "description", "contact_person", "address", "public", "category", "website", "logo"}
+
+
+def test_enumerations_are_in_the_schemas_as_configured():
+    from portal_apps.config import DATA_APIS
+    from portal_partners.config import CATEGORIES
+
+    partners, apps = SERVED["partners"], SERVED["apps"]
+    assert partners["components"]["schemas"]["NewProfile"]["properties"]["category"]["enum"] == list(CATEGORIES)
+    assert apps["components"]["schemas"]["ApplicationRequest"]["properties"]["apis"]["items"]["enum"] == list(DATA_APIS)

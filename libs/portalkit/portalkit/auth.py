@@ -162,6 +162,7 @@ def requires(*roles: str) -> Callable:
         responses["401"] = {"description": "Missing or invalid bearer token"}
         if roles:
             responses["403"] = {"description": f"Requires role: {' or '.join(roles)}"}
+            manual["x-roles"] = list(roles)  # the same, for tools (the contract fuzz test signs in as one)
         wrapper._apidoc = apidoc
         return wrapper
 

@@ -115,6 +115,32 @@ class Settings:
         return cls(**values)
 
 
+# Words in a variable's name that mark a secret (INTERNAL_TOKEN, SECRET_PEPPER, SMTP_PASSWORD, KEY_ENCRYPTION_KEY...).
+SECRET_NAME_WORDS = ("PASSWORD", "SECRET", "TOKEN", "PEPPER", "PRIVATE", "CREDENTIAL", "KEY")
+
+
+def scrub_environment(settings_class: type[Settings], environ: typing.MutableMapping[str, str] | None = None) -> list:
+    """Remove, once the settings are read, every variable they come from (any service's prefix too), every
+    variable named like a secret and every URL with credentials in it; return the names removed.
+
+    A web worker calls it before it serves: granian copies the process environment into every WSGI environ, so
+    what stays here would sit in every request object (and in any error report that dumps one).
+    """
+    environ = os.environ if environ is None else environ
+    fields = {field.name.upper() for field in dataclasses.fields(settings_class)}
+    removed = sorted(
+        name
+        for name, value in environ.items()
+        if name.upper() in fields
+        or any(name.upper().endswith("_" + field) for field in fields)
+        or any(word in name.upper() for word in SECRET_NAME_WORDS)
+        or ("://" in value and "@" in value.split("://", 1)[1].split("/", 1)[0])
+    )
+    for name in removed:
+        del environ[name]
+    return removed
+
+
 def find_contracts_dir() -> Path:
     """The repository's ``contracts/`` folder, searched upwards from cwd and from this file."""
     for start in (Path.cwd(), Path(__file__).resolve().parent):

@@ -24,6 +24,7 @@ from portalkit.events.consumer import EventConsumer, Handler
 from portalkit.events.contracts import EventContracts
 from portalkit.events.relay import OutboxRelay
 from portalkit.events.transport import Subscription, Transport, load_subscriptions, make_transport
+from portalkit.secrets import one_time_secret_fields
 from portalkit.trust import Trust
 from portalkit.uow import UnitOfWork
 
@@ -99,6 +100,7 @@ class ServiceRuntime:
             batch_size=self.settings.relay_batch_size,
             poll_seconds=self.settings.relay_poll_seconds,
             wakeup=self.relay_wakeup,
+            secret_fields=one_time_secret_fields(self.settings.contracts_dir),
         )
 
     def consumer(self) -> EventConsumer:

@@ -17,6 +17,7 @@ from flask import Flask, current_app, g, request
 from flask.views import MethodView
 from flask_smorest.utils import prepare_response
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import BaseConverter
 
 from portalkit.auth import JwksCache, TokenVerifier, fetch_jwks_over_http
 from portalkit.i18n import SHARED, Catalogue
@@ -44,6 +45,15 @@ class ProblemSchema(ma.Schema):
 
 class _Api(ProblemApi):
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_pagination_header(self):
+        """``X-Pagination`` carries JSON: declared as such (OpenAPI 3 ``content``), not as an object that the
+        header's default ``simple`` style would spell ``key,value,...``."""
+        self.spec.components.header(
+            "PAGINATION",
+            {"description": "Pagination metadata (JSON)", "content": {"application/json": {"schema": Pagination}}},
+            lazy=True,
+        )
 
     def _register_responses(self):
         """Document every error response as ``application/problem+json``, which is what is sent."""
@@ -128,6 +138,31 @@ def _finish_request(response):
 health = Blueprint("health", __name__, description="Liveness and readiness probes")
 
 
+class Pagination(ma.Schema):
+    """What ``X-Pagination`` holds on every list endpoint (flask-smorest's metadata, every key documented)."""
+
+    total = ma.fields.Integer(required=True, metadata={"description": "Total number of items."})
+    total_pages = ma.fields.Integer(required=True, metadata={"description": "Total number of pages."})
+    first_page = ma.fields.Integer(metadata={"description": "First available page number."})
+    last_page = ma.fields.Integer(metadata={"description": "Last available page number."})
+    page = ma.fields.Integer(metadata={"description": "Current page number."})
+    previous_page = ma.fields.Integer(metadata={"description": "Previous page number."})
+    next_page = ma.fields.Integer(metadata={"description": "Next page number."})
+
+
+class IdConverter(BaseConverter):
+    """``<id:name>``: a UUID, kept as text. A fixed path beside it (``/applications/link``) is then never taken
+    for an id, so it answers (and its ``Allow`` lists) only its own methods."""
+
+    regex = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+def choices(setting: str) -> dict:
+    """Field metadata: the allowed values are the service setting ``setting`` (categories, APIs), listed as the
+    field's ``enum`` in the OpenAPI document as this deployment is configured."""
+    return {"choices_from": setting}
+
+
 class HealthSchema(ma.Schema):
     status = ma.fields.String()
     service = ma.fields.String()
@@ -201,9 +236,13 @@ def create_service_app(
     app.before_request(check_media_type)
     app.before_request(check_request_input)
     app.after_request(_finish_request)
+    api.ma_plugin.converter.add_attribute_function(_choices_of(settings))
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, lambda converter: {"type": "string", "format": "uuid"})
     api.register_blueprint(health)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    _as_the_gateway_serves_it(api, current.name)
     app.extensions["portal.api"] = api
     for wrap in middleware:
         app.wsgi_app = wrap(app, app.wsgi_app)
@@ -213,13 +252,38 @@ def create_service_app(
     return app
 
 
+def _choices_of(settings):
+    def enum(converter, field, **kwargs) -> dict:
+        setting = field.metadata.get("choices_from")
+        if not setting:
+            return {}
+        return {"enum": [*getattr(settings, setting), *([None] if field.allow_none else [])]}
+
+    return enum
+
+
+def _as_the_gateway_serves_it(api, service: str) -> None:
+    """The public document describes the API as clients reach it through the gateway: the probes under
+    ``/_/<service>/`` and no ``/internal/`` path (never routed to the public)."""
+    paths = api.spec._paths  # apispec keeps registered paths here; there is no public way to move one
+    for probe in ("/healthz", "/readyz"):
+        if probe in paths:
+            paths[f"/_/{service}{probe}"] = paths.pop(probe)
+    for path in [path for path in paths if path.startswith("/internal/")]:
+        del paths[path]
+
+
 def wsgi_app(definition) -> Flask:
     """The app ``portalctl serve`` runs in each web worker: settings and logging from the environment."""
+    from portalkit.config import scrub_environment
     from portalkit.logs import configure_logging
 
     settings = definition.settings()
     configure_logging(definition.name, settings.log_level, settings.log_format)
-    return definition.create_app(settings)
+    app = definition.create_app(settings)
+    # granian copies os.environ into every WSGI environ after loading this app: leave it no secret to copy.
+    scrub_environment(definition.settings_class)
+    return app
 
 
 def serve(definition, host: str, port: int, workers: int, threads: int) -> None:

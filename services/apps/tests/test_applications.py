@@ -489,3 +489,20 @@ def test_the_partner_sees_the_pending_change_and_other_fields_change_at_once(ser
     )
     [changed] = events(runtime, "apps.application.changed")
     assert (changed["changed_fields"], changed["name"]) == (["description"], "Agenda Plus")
+
+
+@pytest.mark.parametrize(
+    ("path", "methods"),
+    [
+        ("/api/v1/partner/applications/link", {"POST", "OPTIONS"}),
+        ("/api/v1/admin/applications/changes", {"GET", "HEAD", "OPTIONS"}),
+    ],
+)
+def test_a_fixed_path_is_not_taken_for_an_application_id(service, tokens, path, methods):
+    """`/link` and `/changes` are not applications: their Allow lists only their own methods (as the contract
+    says), and GET or PATCH on them is no application either."""
+    app, _ = service
+    answer = app.test_client().options(path, headers=moderator(tokens))
+    assert set(answer.headers["Allow"].replace(" ", "").split(",")) == methods
+    if "GET" not in methods:
+        assert app.test_client().get(path, headers=partner(tokens)).status_code in (404, 405)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Flask
 
-from portal_identity.api import accounts, clients, oauth, pages, wellknown
+from portal_identity.api import accounts, clients, oauth, oauth_doc, pages, wellknown
 from portal_identity.service_layer.context import build_identity
 from portal_identity.texts import TEXTS
 from portalkit.config import Settings
@@ -41,4 +41,5 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
     app.register_blueprint(pages.blp)
     app.register_blueprint(oauth.blp)
     oauth.config_oauth(app, identity)
+    oauth_doc.document_oauth(app.extensions["portal.api"].spec)
     return app

@@ -8,7 +8,7 @@ from portal_identity.config import IdentitySettings
 from portal_identity.entrypoints import demo
 from portal_identity.entrypoints.cli import commands
 from portal_identity.service_layer import accounts, clients
-from portal_identity.service_layer.context import build_identity, ensure_server_secrets
+from portal_identity.service_layer.context import build_identity, ensure_server_secrets, key_ring_of
 from portal_identity.service_layer.keys import ensure_signing_key
 from portalkit.service import ServiceDefinition, ServiceRuntime
 
@@ -19,7 +19,9 @@ BACK_OFFICE_CLIENT = "portal-back-office"
 def _prepare(runtime: ServiceRuntime) -> None:
     settings: IdentitySettings = runtime.settings
     ensure_server_secrets(runtime.unit_of_work)
-    ensure_signing_key(runtime.unit_of_work, dt.timedelta(seconds=settings.access_token_seconds))
+    ensure_signing_key(
+        runtime.unit_of_work, dt.timedelta(seconds=settings.access_token_seconds), ring=key_ring_of(settings)
+    )
     identity = build_identity(runtime)
     base = settings.public_url.rstrip("/")
     clients.register_public_client(identity, FRONT_OFFICE_CLIENT, "Front-office", [base + settings.front_office_path])

@@ -29,6 +29,10 @@ class IdentitySettings(Settings):
     session_secret: str = ""
     secret_pepper: str = ""
     session_cookie_secure: bool = False
+    # Seals the signing keys' private JWKs at rest (adapters/sealing.py): base64url of 32 bytes; "new,old" while
+    # rotating. Or a file with one per line. Neither: a KEK made once in <DATA_DIR>/identity.kek.
+    key_encryption_key: str = ""
+    key_encryption_key_file: str = ""
     # The data APIs whose scopes schools grant (listed in the discovery document).
     apis: tuple[str, ...] = ("leerlingen", "personeel", "internen", "voorinschrijvingen", "rekeningen")
     # The portal's own browser UIs (public clients, authorization code + PKCE).

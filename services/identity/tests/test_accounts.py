@@ -310,3 +310,22 @@ class TestPages:
         assert time.monotonic() - started < 1
         assert response.status_code == 429 and response.headers["Retry-After"] == "1"
         assert "Wait 1 s and try again" in response.get_data(as_text=True)
+
+
+def test_once_sent_the_outbox_keeps_no_usable_one_time_link(harness):
+    """A database or backup reader must not find a working activation or reset link in sent outbox rows."""
+    register(harness)
+    harness.client.post("/api/v1/accounts/password-reset", json={"email": VALID["email"]})
+    links = [outbox(harness, "identity.account.registered")[0]["data"]["activation_url"]]
+    links += [outbox(harness, "identity.password_reset.requested")[0]["data"]["reset_url"]]
+    tokens = [link.split("token=")[1] for link in links]
+    harness.runtime.relay().relay_once()
+    with harness.runtime.database.session() as session:
+        rows = session.execute(sa.select(harness.runtime.outbox.c.type, harness.runtime.outbox.c.payload)).all()
+    stored = {row.type: json.loads(row.payload)["data"] for row in rows}
+    assert (
+        stored["identity.account.registered"]["activation_url"] == "https://portal.test/login/activate?token=redacted"
+    )
+    assert stored["identity.password_reset.requested"]["reset_url"].endswith("?token=redacted")
+    assert not any(token in row.payload for row in rows for token in tokens)
+    assert stored["identity.account.registered"]["email"] == VALID["email"].lower()  # what an operator needs stays

@@ -163,3 +163,24 @@ def test_the_login_page_keeps_its_language_after_a_failed_attempt(harness):
         data={"csrf": csrf_of(page), "email": "jan@agenda.example", "password": "wrong", "next": "/"},
     )
     assert refused.status_code == 401 and 'lang="en"' in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("https://evil.example/", None), 400),  # unknown redirect URI: an error page, never a redirect
+        (("client_id=" + FRONT_OFFICE_CLIENT, "client_id=nobody"), 400),  # unknown client: the same
+        (("code_challenge_method=S256", "code_challenge_method=plain"), "error=invalid_request"),
+        (("response_type=code", "response_type=token"), "error=unsupported_response_type"),
+    ],
+)
+def test_a_wrong_authorization_request_is_refused_before_anyone_is_asked_to_sign_in(harness, change, expected):
+    _, challenge = pkce()
+    old, new = change if change[1] is not None else (REDIRECT, change[0])
+    response = harness.client.get(authorize_url(challenge).replace(old, new))
+    location = response.headers.get("Location", "")
+    assert not location.startswith("/login")
+    if expected == 400:
+        assert response.status_code == 400 and location == ""
+    else:
+        assert response.status_code == 302 and location.startswith(REDIRECT) and expected in location

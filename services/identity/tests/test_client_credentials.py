@@ -313,3 +313,24 @@ def test_a_client_remembers_a_bounded_number_of_worked_out_scopes(harness):
         assert harness.token(client_id, secret, scope=f"leerlingen:{n:06d}").status_code == 400
     assert len(snapshot._scopes) == 32
     assert snapshot.granted("personeel") == ("personeel", {"personeel": ["012345"]})
+
+
+@pytest.mark.parametrize("path", ["/oauth/token", "/oauth/introspect", "/oauth/revoke"])
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"grant_type": "client_credentials"}', "application/json"),
+        ("grant_type=client_credentials", "text/plain"),
+        ("<grant_type>client_credentials</grant_type>", "application/xml"),
+    ],
+)
+def test_a_body_that_is_not_form_encoded_gets_an_rfc_6749_error_saying_so(harness, path, body, content_type):
+    client_id, secret = harness.approved_client()
+    response = harness.client.post(path, data=body, content_type=content_type, auth=(client_id, secret))
+    # JSON is read by the service's other endpoints: the OAuth ones say that they want a form. A type no
+    # endpoint reads may also be 415, still in the RFC 6749 format.
+    assert response.status_code == 400 if content_type == "application/json" else response.status_code in (400, 415)
+    answer = response.get_json()
+    assert answer["error"] == "invalid_request"
+    assert "application/x-www-form-urlencoded" in answer["error_description"]
+    assert response.headers["Cache-Control"] == "no-store"

@@ -545,3 +545,75 @@ def test_a_sender_killed_before_its_commit_is_replaced_within_seconds_by_the_sam
             if process is not None and process.poll() is None:
                 process.terminate()
                 process.wait(15)
+
+
+def test_once_sent_a_stored_mail_keeps_no_usable_one_time_link(service, sink):
+    """The recipient gets the link; the delivery record keeps the mail without the token (a database or backup
+    reader cannot activate, reset or answer with it), and still shows what went out, to whom and when."""
+    _, runtime = service
+    links = {
+        "identity.account.registered": ("activation_url", "https://portal.test/login/activate?token=act-123"),
+        "identity.password_reset.requested": ("reset_url", "https://portal.test/login/reset?token=res-456"),
+    }
+    for event_type, (field, url) in links.items():
+        deliver(
+            runtime,
+            (
+                event_type,
+                {
+                    "account_id": "a1",
+                    "email": "jan@agenda.example",
+                    "language": "nl",
+                    field: url,
+                    "expires_at": "2026-11-26T12:00:00+00:00",
+                },
+            ),
+        )
+    assert send(runtime) == 2
+    received = " ".join(text_of(mail) + html_of(mail) for mail in mails_to(sink, "jan@agenda.example"))
+    assert "token=act-123" in received and "token=res-456" in received
+    from portal_notifier.adapters.repositories import Deliveries
+
+    with runtime.unit_of_work() as uow:
+        stored = Deliveries(uow.session).recent(None, 0, 10)[0]
+        assert len(stored) == 2
+        for delivery in stored:
+            assert delivery.status == "sent" and delivery.sent_at is not None
+            assert delivery.recipient == "jan@agenda.example" and delivery.subject
+            for secret in ("act-123", "res-456"):
+                assert secret not in delivery.body and secret not in delivery.html
+            assert "token=redacted" in delivery.body and "token=redacted" in delivery.html
+
+
+def test_mails_sent_before_redaction_existed_lose_their_one_time_links_on_upgrade(database_url):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from portalkit import migrations
+    from portalkit.db import Database
+
+    migrations.upgrade(database_url, "portal_notifier", "0005")
+    now = dt.datetime.now(dt.UTC)
+    row = {"event_type": "identity.account.registered", "recipient": "jan@agenda.example", "subject": "Activeer"}
+    row |= {"language": "nl", "attempts": 1, "created_at": now}
+    link = "https://portal.test/login/activate?token=old-secret"
+    database = Database(database_url)
+    deliveries = sa.table(
+        "deliveries", *(sa.column(name) for name in [*row, "event_id", "status", "body", "html", "sent_at"])
+    )
+    with database.session() as session:
+        session.execute(
+            sa.insert(deliveries),
+            [
+                row | {"event_id": "e1", "status": "sent", "body": link, "html": f'<a href="{link}">', "sent_at": now},
+                row | {"event_id": "e2", "status": "failed", "body": link, "html": link, "sent_at": None},
+            ],
+        )
+        session.commit()
+    migrations.upgrade(database_url, "portal_notifier")
+    with database.session() as session:
+        stored = dict(session.execute(sa.select(deliveries.c.event_id, deliveries.c.body)).all())
+    database.dispose()
+    assert stored["e1"] == "https://portal.test/login/activate?token=redacted"
+    assert stored["e2"] == link  # not sent: kept for the retry

@@ -59,7 +59,7 @@ class PendingChanges(MethodView):
         )
 
 
-@blp.route("/<application_id>")
+@blp.route("/<id:application_id>")
 class Application(MethodView):
     @requires("moderator")
     @blp.response(200, ApplicationSchema)
@@ -69,7 +69,7 @@ class Application(MethodView):
             return handlers.application(runtime().unit_of_work, application_id)
 
 
-@blp.route("/<application_id>/approve")
+@blp.route("/<id:application_id>/approve")
 class Approval(MethodView):
     @requires("moderator")
     @blp.response(200, ApplicationSchema)
@@ -80,7 +80,7 @@ class Approval(MethodView):
             return handlers.approve(runtime().unit_of_work, application_id, moderator, partner_id)
 
 
-@blp.route("/<application_id>/reject")
+@blp.route("/<id:application_id>/reject")
 class Rejection(MethodView):
     @requires("moderator")
     @blp.arguments(RejectionSchema)
@@ -92,7 +92,7 @@ class Rejection(MethodView):
             return handlers.reject(runtime().unit_of_work, application_id, moderator, partner_id, body["reason"])
 
 
-@blp.route("/<application_id>/changes/<change_id>/approve")
+@blp.route("/<id:application_id>/changes/<change_id>/approve")
 class ChangeApproval(MethodView):
     @requires("moderator")
     @blp.response(200, ApplicationSchema)
@@ -104,7 +104,7 @@ class ChangeApproval(MethodView):
             return handlers.approve_change(runtime().unit_of_work, application_id, change_id, moderator, partner_id)
 
 
-@blp.route("/<application_id>/changes/<change_id>/reject")
+@blp.route("/<id:application_id>/changes/<change_id>/reject")
 class ChangeRejection(MethodView):
     @requires("moderator")
     @blp.arguments(RejectionSchema)
@@ -119,7 +119,7 @@ class ChangeRejection(MethodView):
             )
 
 
-@blp.route("/<application_id>/archive")
+@blp.route("/<id:application_id>/archive")
 class Archive(MethodView):
     @requires("moderator")
     @blp.response(200, ApplicationSchema)
@@ -129,7 +129,7 @@ class Archive(MethodView):
             return handlers.archive_by_moderator(runtime().unit_of_work, application_id, current_principal().subject)
 
 
-@blp.route("/<application_id>/history")
+@blp.route("/<id:application_id>/history")
 class History(MethodView):
     @requires("moderator")
     @blp.response(200, StatusChangeSchema(many=True))

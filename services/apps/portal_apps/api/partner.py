@@ -89,7 +89,7 @@ class ApplicationLink(MethodView):
             )
 
 
-@blp.route("/<application_id>")
+@blp.route("/<id:application_id>")
 class PartnerApplication(MethodView):
     @requires("partner")
     @blp.response(200, ApplicationSchema)
@@ -121,7 +121,7 @@ class PartnerApplication(MethodView):
             )
 
 
-@blp.route("/<application_id>/archive")
+@blp.route("/<id:application_id>/archive")
 class PartnerArchive(MethodView):
     @requires("partner")
     @blp.response(200, ApplicationSchema)
@@ -133,7 +133,7 @@ class PartnerArchive(MethodView):
             )
 
 
-@blp.route("/<application_id>/history")
+@blp.route("/<id:application_id>/history")
 class PartnerHistory(MethodView):
     @requires("partner")
     @blp.response(200, StatusChangeSchema(many=True))

@@ -5,6 +5,7 @@ import datetime as dt
 import marshmallow as ma
 
 from portal_apps.domain.model import Status
+from portalkit.web import choices
 
 
 class ApplicationFieldsSchema(ma.Schema):
@@ -15,7 +16,7 @@ class ApplicationFieldsSchema(ma.Schema):
 
 
 class ApplicationRequestSchema(ApplicationFieldsSchema):
-    apis = ma.fields.List(ma.fields.String(), required=True)
+    apis = ma.fields.List(ma.fields.String(metadata=choices("apis")), required=True, metadata={"minItems": 1})
 
 
 class ApplicationLinkSchema(ApplicationFieldsSchema):
@@ -28,7 +29,7 @@ class ApplicationEditSchema(ma.Schema):
     description = ma.fields.String()
     technical_contact = ma.fields.String()
     contact_email = ma.fields.String()
-    apis = ma.fields.List(ma.fields.String())
+    apis = ma.fields.List(ma.fields.String(metadata=choices("apis")))
     confirm_removal = ma.fields.Boolean(
         load_default=False,
         metadata={"description": "Unchecking an API removes the schools' grants for it; say yes to go on."},
@@ -38,7 +39,7 @@ class ApplicationEditSchema(ma.Schema):
 class PendingChangeSchema(ma.Schema):
     id = ma.fields.String()
     name = ma.fields.String(allow_none=True, metadata={"description": "The new name asked for; null: unchanged"})
-    apis_added = ma.fields.List(ma.fields.String())
+    apis_added = ma.fields.List(ma.fields.String(metadata=choices("apis")))
     requested_by = ma.fields.String()
     requested_at = ma.fields.DateTime()
 
@@ -51,7 +52,7 @@ class ApplicationSchema(ma.Schema):
     description = ma.fields.String()
     technical_contact = ma.fields.String()
     contact_email = ma.fields.String()
-    apis = ma.fields.List(ma.fields.String())
+    apis = ma.fields.List(ma.fields.String(metadata=choices("apis")))
     status = ma.fields.String()
     client_id = ma.fields.String(allow_none=True)
     pending_change = ma.fields.Nested(

@@ -40,6 +40,8 @@ from portalkit.inputs import bad_text
 CLIENT_AUTH_FAILED = "Client authentication failed."
 ONE_AUTH_METHOD = "Use one client authentication method per request (RFC 6749 section 2.3)."
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+FORM_ENCODED = "application/x-www-form-urlencoded"
+FORM_REQUIRED = f"The request body must be form-encoded ({FORM_ENCODED}), as RFC 6749 requires."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -401,6 +403,22 @@ class PortalAuthorizationServer(AuthorizationServer):
     def create_oauth2_request(self, request):
         """The given request when there is one (the token shortcut has no Flask request context)."""
         return PublicOAuth2Request(request if isinstance(request, Request) else flask_request, self.public_url)
+
+    def create_token_response(self, request=None):
+        refused = self._refuse_unless_form_encoded(request)
+        return refused if refused is not None else super().create_token_response(request)
+
+    def create_endpoint_response(self, name, request=None):
+        refused = self._refuse_unless_form_encoded(request)
+        return refused if refused is not None else super().create_endpoint_response(name, request)
+
+    def _refuse_unless_form_encoded(self, request):
+        """RFC 6749 3.2, RFC 7662 2.1, RFC 7009 2.1: the parameters come form-encoded. A JSON (or any other)
+        body gets ``invalid_request`` saying so, not a puzzling ``unsupported_grant_type``."""
+        raw = request if isinstance(request, Request) else flask_request
+        if raw.mimetype == FORM_ENCODED or (not raw.mimetype and not raw.content_length):
+            return None
+        return self.handle_error_response(None, InvalidRequestError(description=FORM_REQUIRED))
 
     def authenticate_client(self, request, methods, endpoint="token"):
         presented, client_id = presented_client_authentication(request)

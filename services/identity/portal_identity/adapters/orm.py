@@ -159,7 +159,10 @@ assertion_jtis = sa.Table(
     sa.Column("expires_at", UtcDateTime(), nullable=False, index=True),
 )
 
-mapper_registry.map_imperatively(SigningKey, signing_keys)
+# The column holds the sealed private JWK (adapters/sealing.py); the repository opens it into ``private_jwk``.
+mapper_registry.map_imperatively(
+    SigningKey, signing_keys, properties={"stored_private_jwk": signing_keys.c.private_jwk}
+)
 mapper_registry.map_imperatively(Account, accounts)
 mapper_registry.map_imperatively(AccountToken, account_tokens)
 mapper_registry.map_imperatively(Throttle, login_throttles)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal_identity.adapters import orm
+from portal_identity.adapters.sealing import KeyRing
 from portal_identity.domain.accounts import Account, AccountToken
 from portal_identity.domain.clients import Client
 from portal_identity.domain.keys import SigningKey
@@ -15,14 +16,34 @@ from portal_identity.domain.throttle import Throttle
 
 
 class SigningKeys:
-    def __init__(self, session: Session):
+    """Signing keys, their private JWKs sealed at rest with ``ring``; without a ring only the public parts are read."""
+
+    def __init__(self, session: Session, ring: KeyRing | None = None):
         self.session = session
+        self.ring = ring
 
     def all(self) -> list[SigningKey]:
-        return list(self.session.scalars(sa.select(SigningKey).order_by(SigningKey.signs_from)))
+        keys = list(self.session.scalars(sa.select(SigningKey).order_by(SigningKey.signs_from)))
+        for key in keys:
+            key.private_jwk = self.ring.open(key.kid, key.stored_private_jwk) if self.ring is not None else None
+        return keys
 
     def add(self, key: SigningKey) -> None:
+        key.stored_private_jwk = self._ring().seal(key.kid, key.private_jwk)
         self.session.add(key)
+
+    def reseal(self) -> tuple[int, int]:
+        """Seal every key with the current KEK; returns (resealed, total)."""
+        keys, ring = self.all(), self._ring()
+        stale = [key for key in keys if not ring.sealed_with_current(key.stored_private_jwk)]
+        for key in stale:
+            key.stored_private_jwk = ring.seal(key.kid, key.private_jwk)
+        return len(stale), len(keys)
+
+    def _ring(self) -> KeyRing:
+        if self.ring is None:
+            raise RuntimeError("a key ring is needed to store signing keys")
+        return self.ring
 
 
 class ServerSecrets:

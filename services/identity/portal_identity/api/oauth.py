@@ -196,16 +196,13 @@ def revoke():
 
 @blp.route("/authorize", methods=["GET"])
 def authorize():
-    """The portal's UIs are first-party clients: a logged-in person is not asked for consent."""
+    """The portal's UIs are first-party clients: a logged-in person is not asked for consent. The request is
+    checked before anyone is asked to sign in (RFC 6749 4.1.2.1): a wrong one never reaches the login page."""
     malformed = malformed_authorization_parameter(request.args)
     if malformed is not None:
         message = page_texts()["authorize_malformed"].replace("{parameter}", malformed)
         return render_template("error.html", t=page_texts(), message=message), 400
     person = signed_in_account()
-    if person is None:
-        language = request.args.get("ui_locales", "").split(" ")[0]  # OpenID's hint for the login page
-        query = {"next": request.full_path, **({"lang": language} if language in SUPPORTED_LANGUAGES else {})}
-        return redirect("/login?" + urlencode(query))
     try:
         grant = _server().get_consent_grant(end_user=person)
     except OAuth2Error as error:
@@ -213,6 +210,10 @@ def authorize():
             return _server().handle_error_response(request, error)
         texts = page_texts()
         return render_template("error.html", t=texts, message=error.get_error_description() or error.error), 400
+    if person is None:
+        language = request.args.get("ui_locales", "").split(" ")[0]  # OpenID's hint for the login page
+        query = {"next": request.full_path, **({"lang": language} if language in SUPPORTED_LANGUAGES else {})}
+        return redirect("/login?" + urlencode(query))
     return _server().create_authorization_response(grant_user=person, grant=grant)
 
 

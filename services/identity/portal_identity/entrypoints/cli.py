@@ -8,8 +8,8 @@ import click
 
 from portal_identity.domain.accounts import InvalidAccount, Role
 from portal_identity.service_layer import accounts, clients
-from portal_identity.service_layer.context import build_identity
-from portal_identity.service_layer.keys import rotate_keys
+from portal_identity.service_layer.context import build_identity, key_ring_of
+from portal_identity.service_layer.keys import reseal_keys, rotate_keys
 from portal_identity.texts import TEXTS
 from portalkit.i18n import SHARED
 
@@ -39,8 +39,18 @@ def keys_rotate() -> None:
         runtime.unit_of_work,
         lead=dt.timedelta(seconds=settings.key_publish_lead_seconds),
         token_lifetime=dt.timedelta(seconds=settings.access_token_seconds),
+        ring=key_ring_of(settings),
     )
     click.echo(f"new key {key.kid} ({key.algorithm}) signs from {key.signs_from.isoformat()}")
+
+
+@keys.command("reseal")
+def keys_reseal() -> None:
+    """Seal every signing key with the first KEY_ENCRYPTION_KEY (rotation: new first, the old one after it,
+    reseal, then drop the old one)."""
+    runtime = _runtime()
+    resealed, total = reseal_keys(runtime.unit_of_work, key_ring_of(runtime.settings))
+    click.echo(f"{resealed} of {total} signing keys resealed with the current key-encryption key")
 
 
 @commands.group()

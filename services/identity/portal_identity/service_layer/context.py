@@ -9,6 +9,7 @@ from collections.abc import Callable
 from portal_identity.adapters.hashing import SecretHasher
 from portal_identity.adapters.oauth import ClientDirectory, SigningKeyRing
 from portal_identity.adapters.repositories import Clients, ServerSecrets, SigningKeys, Throttles
+from portal_identity.adapters.sealing import KeyRing, key_ring
 from portal_identity.config import IdentitySettings
 from portal_identity.domain.keys import signing_key
 from portalkit.changes import ChangeFeed
@@ -30,6 +31,7 @@ class Identity:
     keys: SigningKeyRing
     client_changes: ChangeFeed
     trust: Trust
+    key_ring: KeyRing  # the key-encryption keys that seal the signing keys at rest
 
     @property
     def public_url(self) -> str:
@@ -38,6 +40,10 @@ class Identity:
     def client_changed(self, session, client_id: str) -> None:
         """Inside the changing transaction: every process drops its cached copy once it commits."""
         self.client_changes.announce(session, client_id)
+
+
+def key_ring_of(settings: IdentitySettings) -> KeyRing:
+    return key_ring(settings.key_encryption_key, settings.key_encryption_key_file, settings.data_dir)
 
 
 def ensure_server_secrets(unit_of_work: Callable[[], UnitOfWork]) -> None:
@@ -73,9 +79,11 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
             return None, None
         return client, throttle.locked_until if throttle is not None else None
 
+    ring = key_ring_of(settings)
+
     def load_signing_key():
         with runtime.unit_of_work() as uow:
-            key = signing_key(SigningKeys(uow.session).all(), utcnow())
+            key = signing_key(SigningKeys(uow.session, ring).all(), utcnow())
             if key is None:
                 raise RuntimeError("no signing key: run `portalctl db upgrade identity` or `portalctl keys rotate`")
             return key.private_jwk, key.retire_after
@@ -93,6 +101,7 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
         keys=SigningKeyRing(load_signing_key),
         client_changes=changes,
         trust=runtime.trust,
+        key_ring=ring,
     )
     runtime.extensions["identity"] = identity
     return identity

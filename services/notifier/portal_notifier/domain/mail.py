@@ -7,6 +7,8 @@ import datetime as dt
 import enum
 import uuid
 
+from portalkit.secrets import redact_links
+
 
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
@@ -76,8 +78,11 @@ class Delivery:
         return Mail(self.recipient, self.subject, self.body, self.html, self.language)
 
     def sent(self, now: dt.datetime) -> None:
+        """Sent: the stored copy keeps no usable one-time link (activation, reset, access request), only where
+        it was and that it went out."""
         self.status, self.sent_at, self.last_error = DeliveryStatus.SENT, now, None
         self.attempts += 1
+        self.body, self.html = redact_links(self.body), redact_links(self.html)
 
     def failed(self, now: dt.datetime, error: str, permanent: bool, max_attempts: int, base_seconds: float) -> None:
         """Transient failures wait an exponential back-off; permanent ones, or too many, stop for good."""

@@ -9,6 +9,7 @@ from portal_partners.api.schemas import (
     AuditEntrySchema,
     InvitationSchema,
     MembershipSchema,
+    NewProfileSchema,
     OpenInvitationSchema,
     ProfileFieldsSchema,
     ProfileSchema,
@@ -38,6 +39,7 @@ class MyProfile(MethodView):
 
     @requires("partner")
     @blp.arguments(ProfileFieldsSchema)
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": NewProfileSchema}}})
     @blp.response(201, ProfileSchema)
     def post(self, body):
         """Create the profile (one per account); the creating account's e-mail becomes the profile's."""
@@ -53,7 +55,7 @@ class MyProfile(MethodView):
             )
 
     @requires("partner")
-    @blp.arguments(ProfileFieldsSchema)
+    @blp.arguments(ProfileFieldsSchema, required=False)  # an empty change changes nothing
     @blp.response(200, ProfileSchema)
     def patch(self, body):
         """Change fields; each change is logged, and the profile's e-mail is told."""

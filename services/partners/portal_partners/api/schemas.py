@@ -2,6 +2,9 @@
 
 import marshmallow as ma
 
+from portal_partners.domain.profiles import ADDRESS_FIELDS, CONTACT_MAX, DESCRIPTION_MAX, EXTRA_INFO_MAX, NAME_MAX
+from portalkit.web import choices
+
 # A logo is an image and nothing else, wherever a browser meets it: no sniffing, no scripts, no framing.
 LOGO_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -14,12 +17,16 @@ LOGO_DOC = {
 }
 
 
+def _address_part(name: str) -> ma.fields.String:
+    return ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=ADDRESS_FIELDS[name]))
+
+
 class AddressSchema(ma.Schema):
-    street = ma.fields.String(required=True)
-    number = ma.fields.String(required=True)
-    postal_code = ma.fields.String(required=True)
-    city = ma.fields.String(required=True)
-    country = ma.fields.String(required=True)
+    street = _address_part("street")
+    number = _address_part("number")
+    postal_code = _address_part("postal_code")
+    city = _address_part("city")
+    country = _address_part("country")
 
 
 class ProfileFieldsSchema(ma.Schema):
@@ -36,10 +43,28 @@ class ProfileFieldsSchema(ma.Schema):
         metadata={"description": "street, number, postal_code, city, country"},
     )
     public = ma.fields.Raw(allow_none=True, metadata={"type": "boolean"})
-    category = ma.fields.String(allow_none=True)
+    category = ma.fields.String(allow_none=True, metadata=choices("categories"))
     website = ma.fields.String(allow_none=True)
     logo = ma.fields.String(allow_none=True, metadata=LOGO_DOC)
     extra_info = ma.fields.String(allow_none=True)
+
+
+class NewProfileSchema(ma.Schema):
+    """What creating a profile requires (documentation: the body is read with :class:`ProfileFieldsSchema`, so
+    every missing or wrong field is answered at once by the domain's rules, in the caller's language)."""
+
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=NAME_MAX))
+    enterprise_number = ma.fields.String(allow_none=True, metadata={"description": "Belgian, with check digits"})
+    description = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=DESCRIPTION_MAX))
+    contact_person = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=CONTACT_MAX))
+    address = ma.fields.Nested(AddressSchema, required=True)
+    public = ma.fields.Boolean(required=True)
+    category = ma.fields.String(required=True, metadata=choices("categories"))
+    website = ma.fields.String(
+        required=True, validate=ma.validate.Length(max=500), metadata={"format": "uri", "pattern": "^https?://"}
+    )
+    logo = ma.fields.String(required=True, validate=ma.validate.Length(min=1), metadata=LOGO_DOC)
+    extra_info = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=EXTRA_INFO_MAX))
 
 
 class ProfileSchema(ma.Schema):
@@ -51,7 +76,7 @@ class ProfileSchema(ma.Schema):
     contact_person = ma.fields.String()
     address = ma.fields.Nested(AddressSchema)
     public = ma.fields.Boolean()
-    category = ma.fields.String()
+    category = ma.fields.String(metadata=choices("categories"))
     website = ma.fields.String()
     logo_url = ma.fields.Function(lambda p: "/api/v1/partner/profile/logo")
     extra_info = ma.fields.String(allow_none=True)
@@ -74,7 +99,7 @@ class PublicPartnerSchema(ma.Schema):
 
 class DirectorySearchSchema(ma.Schema):
     q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
-    category = ma.fields.String(load_default=None)
+    category = ma.fields.String(load_default=None, metadata=choices("categories"))
 
 
 class ProfileSearchSchema(DirectorySearchSchema):

@@ -1,0 +1,141 @@
+"""Signed-in people of every role on a running portal, as its UIs sign them in (authorization code + PKCE)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import secrets
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import requests
+
+from portal_gateway.mailsink import read_maildir
+
+MODERATOR = ("moderator@partnerportaal.example", "Moderator-123!")
+SCHOOL_ADMIN = ("schoolbeheerder@partnerportaal.example", "Schoolbeheer-123!")
+PROFILE = {
+    "name": "Fuzz Partner",
+    "description": "Een partner die alleen in tests bestaat.",
+    "contact_person": "Jan Peeters",
+    "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent", "country": "België"},
+    "public": True,
+    "category": "planning",
+    "website": "https://fuzz.example",
+    "logo": "data:image/png;base64,iVBORw0KGgoAAAAAAAAAAAAAAAAAAAA=",
+}
+
+
+def sign_in(base: str, email: str, password: str, client_id: str, redirect_uri: str) -> dict:
+    """Tokens for one person: the authorization code grant with PKCE, the hosted login page between."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    browser = requests.Session()
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "state": "fuzz",
+        }
+    )
+    to_login = browser.get(f"{base}/oauth/authorize?{query}", allow_redirects=False, timeout=10)
+    assert to_login.status_code == 302, to_login.text
+    page = browser.get(base + to_login.headers["Location"], timeout=10).text
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    next_url = parse_qs(urlparse(to_login.headers["Location"]).query)["next"][0]
+    signed_in = browser.post(
+        f"{base}/login",
+        data={"csrf": csrf, "email": email, "password": password, "next": next_url},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert signed_in.status_code == 302, signed_in.text
+    back = browser.get(base + signed_in.headers["Location"], allow_redirects=False, timeout=10)
+    code = parse_qs(urlparse(back.headers["Location"]).query)["code"][0]
+    tokens = requests.post(
+        f"{base}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "client_id": client_id,
+            "code_verifier": verifier,
+        },
+        timeout=10,
+    )
+    assert tokens.status_code == 200, tokens.text
+    return tokens.json() | {"client_id": client_id}
+
+
+def refresh(base: str, session: dict) -> dict:
+    answer = requests.post(
+        f"{base}/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": session["refresh_token"],
+            "client_id": session["client_id"],
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    session.update(answer.json())
+    return session
+
+
+def wait_for(predicate, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {predicate}")
+
+
+def activation_token(mail_folder: Path, email: str) -> str | None:
+    for message in read_maildir(mail_folder):
+        if email in str(message["To"]):
+            found = re.search(r"/login/activate\?token=([\w-]+)", message.get_body(("plain",)).get_content())
+            if found:
+                return found.group(1)
+    return None
+
+
+def partner_session(base: str, mail_folder: Path, email: str, password: str = "Geheim-123!") -> dict:
+    """A partner user with a profile, whose token carries the partner_id claim."""
+    registered = requests.post(
+        f"{base}/api/v1/accounts", json={"email": email, "password": password, "accept_terms": True}, timeout=10
+    )
+    assert registered.status_code == 201, registered.text
+    token = wait_for(lambda: activation_token(mail_folder, email))
+    assert requests.post(f"{base}/api/v1/accounts/activation", json={"token": token}, timeout=10).ok
+    session = sign_in(base, email, password, "portal-front-office", f"{base}/")
+    created = requests.post(
+        f"{base}/api/v1/partner/profile",
+        json=PROFILE,
+        headers={"Authorization": f"Bearer {session['access_token']}"},
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+
+    def with_partner():
+        refresh(base, session)
+        probe = requests.get(
+            f"{base}/api/v1/partner/applications",
+            headers={"Authorization": f"Bearer {session['access_token']}"},
+            timeout=10,
+        )
+        return probe.ok and '"partner_id"' in _claims(session["access_token"])
+
+    wait_for(with_partner)
+    return session | {"email": email, "password": password}
+
+
+def _claims(token: str) -> str:
+    payload = token.split(".")[1]
+    return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
