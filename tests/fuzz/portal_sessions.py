@@ -24,7 +24,8 @@ PROFILE = {
     "public": True,
     "category": "planning",
     "website": "https://fuzz.example",
-    "logo": "data:image/png;base64,iVBORw0KGgoAAAAAAAAAAAAAAAAAAAA=",
+    "logo": "data:image/png;base64,"  # a real 1x1 PNG: logos are decoded and written anew
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGPgjlkLAAGKARUB8qvYAAAAAElFTkSuQmCC",
 }
 
 
@@ -111,7 +112,7 @@ def partner_session(base: str, mail_folder: Path, email: str, password: str = "G
     registered = requests.post(
         f"{base}/api/v1/accounts", json={"email": email, "password": password, "accept_terms": True}, timeout=10
     )
-    assert registered.status_code == 201, registered.text
+    assert registered.status_code == 202, registered.text
     token = wait_for(lambda: activation_token(mail_folder, email))
     assert requests.post(f"{base}/api/v1/accounts/activation", json={"token": token}, timeout=10).ok
     session = sign_in(base, email, password, "portal-front-office", f"{base}/")
