@@ -416,3 +416,16 @@ def test_the_migration_withdraws_open_codes_of_makers_who_left(database_url, tok
     assert used.get_json()["code"] == "invitation.used"  # left as it was
     joined = client.post("/api/v1/partner/profile/link", json={"code": codes["member"]}, headers=returning)
     assert joined.status_code == 200
+
+
+def test_a_moderator_reads_any_profile_with_its_contact_details(service, tokens):
+    app, _ = service
+    client = app.test_client()
+    private = create(client, tokens, account_id="a1", name="Privé BV", public=False).get_json()
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    shown = client.get(f"/api/v1/admin/profiles/{private['id']}", headers=moderator)
+    assert shown.status_code == 200
+    assert shown.get_json()["name"] == "Privé BV" and shown.get_json()["contact_person"] == private["contact_person"]
+    assert client.get(f"/api/v1/admin/profiles/{private['id']}", headers=user(tokens)).status_code == 403
+    missing = client.get("/api/v1/admin/profiles/00000000-0000-0000-0000-000000000000", headers=moderator)
+    assert missing.status_code == 404 and missing.content_type == "application/problem+json"

@@ -220,6 +220,15 @@ def search_profiles(unit_of_work: UnitOfWorkFactory, text, category, active, off
         return Profiles(uow.session).search(text, category, active, offset, limit)
 
 
+def profile(unit_of_work: UnitOfWorkFactory, partner_id: str) -> Profile:
+    """Any profile, public or not, active or not: what a moderator reads before judging its applications."""
+    with unit_of_work() as uow:
+        found = Profiles(uow.session).get(partner_id)
+        if found is None:
+            raise NotFound(partner_id)
+        return found
+
+
 def set_active(unit_of_work: UnitOfWorkFactory, partner_id: str, active: bool, by: str) -> Profile:
     with unit_of_work() as uow:
         profile = Profiles(uow.session).get(partner_id, for_update=True)
