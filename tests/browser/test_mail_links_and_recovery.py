@@ -14,6 +14,7 @@ from tests.browser.test_web_ui import (
     MODERATOR,
     PASSWORD,
     SCHOOL_ADMIN,
+    moderator_approves,
     new_partner_with_profile,
     request_application,
 )
@@ -343,3 +344,45 @@ def test_an_expired_session_renews_silently_or_asks_to_sign_in_and_keeps_the_for
     expect(page.get_by_role("heading", name="Mijn profiel")).to_be_visible()
     expect(page.get_by_text("Lies Maes").first).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('portal.draft')") is None
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def test_people_are_named_by_email_in_the_history_and_the_ledger(people, portal):
+    partner = people()
+    email = "info@mensen.example"
+    page = new_partner_with_profile(partner, email, "Mensen BV")
+    application_id = request_application(page, "Mensen App", apis=("Leerlingen",))
+    moderator = moderator_approves(people, "Mensen App")
+    back = moderator.page
+    history = back.locator("table").last
+    expect(history.get_by_role("row", name=re.compile("Nieuw → Goedgekeurd"))).to_contain_text(MODERATOR[0])
+    expect(history.get_by_role("row").nth(1)).to_contain_text(email)  # the partner who asked
+    assert not UUID.search(history.inner_text()), history.inner_text()
+    moderator.shot("back-history-people")
+
+    # the school admin grants, then takes it back: the ledger says who did each
+    page.goto(f"{portal}/#/apps/{application_id}/access")
+    page.get_by_role("button", name="Toegang aanvragen").click()
+    page.get_by_role("dialog").get_by_label("E-mailadres schoolbeheerder(s)").fill(SCHOOL_ADMIN[0])
+    page.get_by_role("dialog").get_by_role("button", name="Versturen").click()
+    admin = people()
+    admin.page.goto(only_link(portal, SCHOOL_ADMIN[0], "Datatoegang voor applicatie Mensen App", "/backoffice/"))
+    admin.sign_in(*SCHOOL_ADMIN)
+    school = admin.page.get_by_role("group", name=re.compile(r"\(012345\)"))
+    school.get_by_label("Leerlingen").check()
+    admin.page.get_by_role("button", name="Toegang opslaan").click()
+    expect(admin.page.get_by_text("De toegang van Mensen App is opgeslagen.")).to_be_visible()
+    school = admin.page.get_by_role("group", name=re.compile(r"\(012345\)"))
+    school.get_by_label("Leerlingen").uncheck()
+    admin.page.get_by_role("button", name="Toegang opslaan").click()
+    admin.page.get_by_role("dialog").get_by_role("button", name="Toegang opslaan").click()
+    expect(admin.page.get_by_text("De toegang van Mensen App is opgeslagen.")).to_be_visible()
+
+    back.goto(f"{portal}/backoffice/#/ledger?q=Mensen&include_revoked=true")
+    row = back.get_by_role("row", name=re.compile("Mensen App"))
+    expect(row).to_contain_text(f"· {SCHOOL_ADMIN[0]}")
+    expect(row.locator("td").last).to_contain_text(SCHOOL_ADMIN[0])  # revoked by
+    assert not UUID.search(back.locator("table").inner_text())
+    moderator.shot("back-ledger-people")

@@ -489,3 +489,32 @@ def test_the_partner_sees_the_pending_change_and_other_fields_change_at_once(ser
     )
     [changed] = events(runtime, "apps.application.changed")
     assert (changed["changed_fields"], changed["name"]) == (["description"], "Agenda Plus")
+
+
+def test_the_history_names_people_by_email_from_events_and_from_their_own_changes(service, tokens):
+    """A partner is known from identity's events; a moderator (made without an event) from the token of the
+    change they made; an account never seen stays an id."""
+    app, runtime = service
+    client = app.test_client()
+    deliver(
+        runtime,
+        "identity.account.activated",
+        {"account_id": "user-a", "email": "an@agenda.example"},
+    )
+    application_id = create(app, tokens)
+    mod = {"Authorization": f"Bearer {tokens.token('mod-1', roles=['moderator'], email='mod@portal.example')}"}
+    assert client.post(f"/api/v1/admin/applications/{application_id}/approve", headers=mod).status_code == 200
+    history = client.get(f"/api/v1/admin/applications/{application_id}/history", headers=mod).get_json()
+    assert [(h["changed_by"], h["changed_by_email"]) for h in history] == [
+        ("user-a", "an@agenda.example"),
+        ("mod-1", "mod@portal.example"),
+    ]
+    mine = client.get(f"/api/v1/partner/applications/{application_id}/history", headers=partner(tokens)).get_json()
+    assert mine[1]["changed_by_email"] == "mod@portal.example"
+    unknown = create(app, tokens, name="Ander")
+    stranger = {"Authorization": f"Bearer {tokens.token('mod-2', roles=['moderator'])}"}  # no e-mail claim
+    client.post(f"/api/v1/admin/applications/{unknown}/approve", headers=stranger)
+    assert (
+        client.get(f"/api/v1/admin/applications/{unknown}/history", headers=mod).get_json()[1]["changed_by_email"]
+        is None
+    )

@@ -611,8 +611,8 @@ const DRAFT_KEY = "portal.draft";
 /** What the person typed in the page's forms (never passwords or files), to put back after signing in. */
 function saveDraft() {
   const forms = [...document.querySelectorAll("#main form:not([role=search])")].map((element) =>
-    [...element.elements].filter((control) => control.name && !["password", "file", "submit", "button", "hidden"]
-      .includes(control.type)).map((control) => [control.name, control.value,
+    [...element.elements].filter((control) => control.name && !/secret|token|password/i.test(control.name)
+      && !["password", "file", "submit", "button", "hidden"].includes(control.type)).map((control) => [control.name, control.value,
       control.type === "checkbox" || control.type === "radio" ? control.checked : null]));
   if (forms.some((controls) => controls.length)) {
     sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ hash: location.hash, forms }));

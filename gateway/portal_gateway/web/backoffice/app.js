@@ -6,7 +6,7 @@ import {
   drawShell, formatDate, go, h, notice, pager, perform, startApp, t, table,
 } from "/assets/core.js";
 import {
-  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, searchForm, statusBadges, statusHistory,
+  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, person, searchForm, statusBadges, statusHistory,
 } from "/assets/common.js";
 
 const session = new Session("portal-back-office", "/backoffice/");
@@ -117,7 +117,8 @@ async function applicationDetail(applicationId) {
         : null),
     change ? h("section", { class: "pending-change", "aria-labelledby": "pending-change" },
       h("h2", { id: "pending-change" }, t("change.pending_title")),
-      h("p", {}, `${t("change.requested")}: ${formatDate(change.requested_at)} · ${change.requested_by}`),
+      h("p", {}, `${t("change.requested")}: ${formatDate(change.requested_at)} · `,
+        person(change.requested_by, change.requested_by_email)),
       changeDiff(change, app.name),
       h("div", { class: "actions" },
         h("button", { type: "button", class: "primary", onclick: () => judge("approve") }, t("change.approve")),
@@ -284,8 +285,10 @@ async function ledger(query) {
         [t("back.partner"), (entry) => entry.partner_name || "—"],
         [t("access.school"), (entry) => `${entry.school_name || ""} (${entry.institution_number})`],
         [t("access.api"), (entry) => apiLabel(entry.api)],
-        [t("ledger.granted"), (entry) => `${formatDate(entry.granted_at)} · ${entry.granted_by}`],
-        [t("ledger.revoked"), (entry) => (entry.revoked_at ? `${formatDate(entry.revoked_at)} · ${entry.revoked_by}` : "—")],
+        [t("ledger.granted"), (entry) => [formatDate(entry.granted_at), " · ",
+          person(entry.granted_by, entry.granted_by_email)]],
+        [t("ledger.revoked"), (entry) => (entry.revoked_at
+          ? [formatDate(entry.revoked_at), " · ", person(entry.revoked_by, entry.revoked_by_email)] : "—")],
       ], items)
       : empty(t("ledger.empty")),
     pager(pagination, (next) => go(`#/ledger?${new URLSearchParams({ ...query, page: next })}`)));

@@ -36,10 +36,12 @@ LEDGER_COLUMNS = (
     "api",
     "granted_at",
     "granted_by",
+    "granted_by_email",
     "carried_over",
     "request_id",
     "revoked_at",
     "revoked_by",
+    "revoked_by_email",
 )
 
 
