@@ -86,8 +86,7 @@ class People:
                 request.method in _CHANGING
                 and response.status_code < 400
                 and principal is not None
-                and principal.email
-                and principal.client_id is None
+                and principal.email  # a person's token (a client's has no e-mail)
             ):
                 database = current_app.extensions["portal.runtime"].database
                 try:
