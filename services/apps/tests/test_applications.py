@@ -502,9 +502,8 @@ def test_the_history_names_people_by_email_from_events_and_from_their_own_change
         {"account_id": "user-a", "email": "an@agenda.example"},
     )
     application_id = create(app, tokens)
-    mod = {
-        "Authorization": f"Bearer {tokens.token('mod-1', roles=['moderator'], email='mod@portal.example', client_id='portal-back-office')}"
-    }
+    token = tokens.token("mod-1", roles=["moderator"], email="mod@portal.example", client_id="portal-back-office")
+    mod = {"Authorization": f"Bearer {token}"}
     assert client.post(f"/api/v1/admin/applications/{application_id}/approve", headers=mod).status_code == 200
     history = client.get(f"/api/v1/admin/applications/{application_id}/history", headers=mod).get_json()
     assert [(h["changed_by"], h["changed_by_email"]) for h in history] == [
