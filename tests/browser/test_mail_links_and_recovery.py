@@ -388,3 +388,17 @@ def test_people_are_named_by_email_in_the_history_and_the_ledger(people, portal)
     expect(row.locator("td").last).to_contain_text(SCHOOL_ADMIN[0])  # revoked by
     assert not UUID.search(back.locator("table").inner_text())
     moderator.shot("back-ledger-people")
+
+    # a moderator deactivates and reactivates the profile: the partner's log names the moderator
+    back.get_by_role("link", name="Profielen", exact=True).click()
+    back.get_by_role("link", name="Mensen BV").click()
+    back.get_by_role("button", name="Deactiveren").click()
+    expect(back.get_by_text("Mensen BV is gedeactiveerd")).to_be_visible()
+    back.get_by_role("button", name="Heractiveren").click()
+    expect(back.get_by_text("Mensen BV is opnieuw actief.")).to_be_visible()
+    page.goto(f"{portal}/#/profile")
+    page.reload()
+    log = page.locator("table").last
+    expect(log).to_contain_text(MODERATOR[0])
+    assert not UUID.search(log.inner_text()), log.inner_text()
+    partner.shot("front-profile-log-people")

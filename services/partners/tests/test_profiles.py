@@ -429,3 +429,22 @@ def test_a_moderator_reads_any_profile_with_its_contact_details(service, tokens)
     assert client.get(f"/api/v1/admin/profiles/{private['id']}", headers=user(tokens)).status_code == 403
     missing = client.get("/api/v1/admin/profiles/00000000-0000-0000-0000-000000000000", headers=moderator)
     assert missing.status_code == 404 and missing.content_type == "application/problem+json"
+
+
+def test_the_log_names_who_changed_the_profile_by_email(service, tokens):
+    """The partner's own edits and a moderator's deactivation, each by the e-mail address their token gave."""
+    app, _ = service
+    client = app.test_client()
+    created = create(client, tokens, account_id="a1").get_json()
+    own = {"Authorization": f"Bearer {tokens.token('a1', roles=['partner'], email='an@agenda.example')}"}
+    assert (
+        client.patch("/api/v1/partner/profile", json={"website": "https://ander.example"}, headers=own).status_code
+        == 200
+    )
+    token = tokens.token("m", roles=["moderator"], email="mod@portal.example", client_id="portal-back-office")
+    moderator = {"Authorization": f"Bearer {token}"}
+    assert client.post(f"/api/v1/admin/profiles/{created['id']}/deactivate", headers=moderator).status_code == 200
+    audit = client.get("/api/v1/partner/profile/audit", headers=user(tokens, "a1")).get_json()
+    by_field = {entry["field"]: (entry["account_id"], entry["email"]) for entry in audit}
+    assert by_field["active"] == ("m", "mod@portal.example")
+    assert by_field["website"] == ("a1", "an@agenda.example")
