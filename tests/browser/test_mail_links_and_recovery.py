@@ -111,6 +111,19 @@ def test_every_link_in_every_mail_lands_for_the_person_it_is_for(people, portal)
     expect(back.get_by_role("heading", name="Links App Plus")).to_be_visible()
     lands(page, only_link(portal, email, "De wijziging van Links App is goedgekeurd"), "Links App Plus").close()
 
+    # another change (an API more) rejected -> the partner's application
+    page.goto(f"{portal}/#/apps/{application_id}/edit")
+    page.get_by_label("Rekeningen", exact=True).check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".pending-change")).to_be_visible()
+    back.goto(only_link(portal, MODERATORS_MAIL, "Wijziging van Links App Plus wacht op goedkeuring"))
+    back.reload()  # the same page as before: loaded anew, with the pending change
+    back.locator(".pending-change").get_by_role("button", name="Wijziging weigeren").click()
+    back.get_by_role("dialog").get_by_label("Reden").fill("Rekeningen is niet nodig voor een agenda.")
+    back.get_by_role("dialog").get_by_role("button", name="Weigeren").click()
+    expect(back.locator(".pending-change")).to_have_count(0)
+    lands(page, only_link(portal, email, "De wijziging van Links App Plus is afgewezen"), "Links App Plus").close()
+
     # access asked -> the school admin's request page; granted -> the partner's "API toegang" tab
     page.get_by_role("link", name="API toegang").click()
     page.get_by_role("button", name="Toegang aanvragen").click()
