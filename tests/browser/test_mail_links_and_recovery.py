@@ -267,6 +267,12 @@ def test_a_failed_call_keeps_the_page_says_it_once_and_offers_a_retry(people, po
     expect(back.get_by_role("heading", name="Alle applicaties")).to_be_visible()  # the page stays
     expect(back.get_by_label("Zoekterm")).to_have_value("iets")
     moderator.shot("back-error-kept-page")
+    failures["left"] = 1
+    back.get_by_role("button", name="Zoeken").click()  # failing again: still one message, not two
+    expect(back.get_by_role("alert")).to_have_count(1)
+    back.wait_for_load_state("networkidle")
+    expect(back.get_by_text("Er ging iets onverwachts mis")).to_have_count(1)
+    problem = back.get_by_role("alert")
     problem.get_by_role("button", name="Opnieuw proberen").click()
     expect(back.get_by_role("alert")).to_have_count(0)
     expect(back.get_by_text("Niets gevonden voor deze zoekopdracht.")).to_be_visible()

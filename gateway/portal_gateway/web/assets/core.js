@@ -567,9 +567,9 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
     }
     main.setAttribute("aria-busy", "true");
     const samePage = shown === path && main.firstElementChild && !main.querySelector(".page-error");
-    const previous = samePage ? [...main.childNodes] : null;
     if (samePage) main.querySelectorAll(":scope > .page-problem").forEach((node) => node.remove());
     else main.replaceChildren(loading());
+    const previous = samePage ? [...main.childNodes] : null; // kept as they are while the page loads again
     let content;
     try {
       content = await view(...(pattern ? path.match(pattern).slice(1) : []), query);
