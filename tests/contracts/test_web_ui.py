@@ -52,7 +52,17 @@ def test_no_script_keeps_tokens_or_secrets_in_web_storage():
             if "localStorage.setItem" in line:
                 assert "LANGUAGE_KEY" in line, f"{script.name}: {line.strip()}"
             if "sessionStorage.setItem" in line:
-                assert "signed-in" in line or ".pkce" in line, f"{script.name}: {line.strip()}"
+                allowed = "signed-in" in line or ".pkce" in line or "DRAFT_KEY" in line
+                assert allowed, f"{script.name}: {line.strip()}"
+
+
+def test_a_draft_kept_over_a_new_sign_in_holds_no_password_secret_or_file():
+    """What a person typed is kept in sessionStorage while they sign in again: never a password, a secret,
+    a token or a file."""
+    core = (WEB_ROOT / "assets" / "core.js").read_text()
+    draft = core.split("function saveDraft()")[1].split("\n}\n")[0]
+    assert "/secret|token|password/i.test(control.name)" in draft
+    assert '["password", "file", "submit", "button", "hidden"].includes(control.type)' in draft
 
 
 def test_the_pages_load_no_inline_script():

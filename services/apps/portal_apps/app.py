@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from portal_apps.adapters.orm import people
 from portal_apps.api import admin, partner
 from portal_apps.texts import TEXTS
 from portalkit.config import Settings
@@ -14,10 +15,12 @@ from portalkit.web import create_service_app
 def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = None) -> Flask:
     from portal_apps.bootstrap import SERVICE
 
-    return create_service_app(
+    app = create_service_app(
         runtime or SERVICE.runtime(config),
         import_name=__name__,
         title="Applications",
         blueprints=[partner.blp, admin.blp],
         texts=TEXTS,
     )
+    people.learn_from_requests(app)
+    return app

@@ -1,6 +1,6 @@
 """What the apps service is, for everything that runs it (web server, worker, CLI, embedded mode)."""
 
-from portal_apps.adapters.orm import metadata
+from portal_apps.adapters.orm import metadata, people
 from portal_apps.app import create_app
 from portal_apps.config import AppsSettings
 from portal_apps.service_layer import handlers
@@ -16,5 +16,6 @@ SERVICE = ServiceDefinition(
         "identity.client.issued": handlers.client_issued,
         "partners.profile.created": handlers.partner_named,
         "partners.profile.changed": handlers.partner_named,
+        **people.handlers(),
     },
 )

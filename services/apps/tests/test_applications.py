@@ -506,3 +506,33 @@ def test_a_fixed_path_is_not_taken_for_an_application_id(service, tokens, path, 
     assert set(answer.headers["Allow"].replace(" ", "").split(",")) == methods
     if "GET" not in methods:
         assert app.test_client().get(path, headers=partner(tokens)).status_code in (404, 405)
+
+
+def test_the_history_names_people_by_email_from_events_and_from_their_own_changes(service, tokens):
+    """A partner is known from identity's events; a moderator (made without an event) from the token of the
+    change they made; an account never seen stays an id."""
+    app, runtime = service
+    client = app.test_client()
+    deliver(
+        runtime,
+        "identity.account.activated",
+        {"account_id": "user-a", "email": "an@agenda.example"},
+    )
+    application_id = create(app, tokens)
+    token = tokens.token("mod-1", roles=["moderator"], email="mod@portal.example", client_id="portal-back-office")
+    mod = {"Authorization": f"Bearer {token}"}
+    assert client.post(f"/api/v1/admin/applications/{application_id}/approve", headers=mod).status_code == 200
+    history = client.get(f"/api/v1/admin/applications/{application_id}/history", headers=mod).get_json()
+    assert [(h["changed_by"], h["changed_by_email"]) for h in history] == [
+        ("user-a", "an@agenda.example"),
+        ("mod-1", "mod@portal.example"),
+    ]
+    mine = client.get(f"/api/v1/partner/applications/{application_id}/history", headers=partner(tokens)).get_json()
+    assert mine[1]["changed_by_email"] == "mod@portal.example"
+    unknown = create(app, tokens, name="Ander")
+    stranger = {"Authorization": f"Bearer {tokens.token('mod-2', roles=['moderator'])}"}  # no e-mail claim
+    client.post(f"/api/v1/admin/applications/{unknown}/approve", headers=stranger)
+    assert (
+        client.get(f"/api/v1/admin/applications/{unknown}/history", headers=mod).get_json()[1]["changed_by_email"]
+        is None
+    )

@@ -47,6 +47,7 @@ def event(event_type: str, data: dict) -> Envelope:
 
 
 REQUESTED = ("apps.application.requested", {**APP, "apis": ["leerlingen", "rekeningen"], "requested_by": "u1"})
+ISSUED = ("identity.client.issued", {"client_id": "cl-agenda", "application_id": "app-1", "partner_id": "p1"})
 PROFILE = (
     "partners.profile.created",
     {"partner_id": "p1", "name": "Agenda BV", "email": "info@agenda.example", "created_by": "u1"},
@@ -181,6 +182,7 @@ def test_approval_and_rejection_reach_the_partner_and_the_app_contact(service, s
         PROFILE,
         REQUESTED,
         ("apps.application.approved", {**APP, "approved_by": "m"}),
+        ISSUED,
         ("apps.application.rejected", {**APP, "reason": "Beschrijving <b>vaag</b>", "rejected_by": "m"}),
     )
     send(runtime)
@@ -192,10 +194,68 @@ def test_approval_and_rejection_reach_the_partner_and_the_app_contact(service, s
     assert "Beschrijving &lt;b&gt;vaag&lt;/b&gt;" in html_of(rejected)  # escaped in HTML
 
 
+def test_the_approval_mail_waits_for_the_client_and_names_it(service, sink):
+    """The approval only asks identity for a client; the mail saying the application has one goes when it has."""
+    _, runtime = service
+    deliver(runtime, PROFILE, REQUESTED, ("apps.application.approved", {**APP, "approved_by": "m"}))
+    send(runtime)
+    assert mails_to(sink, "dev@agenda.example") == []
+    deliver(runtime, ISSUED)
+    send(runtime)
+    for recipient in ("info@agenda.example", "dev@agenda.example"):
+        [mail] = mails_to(sink, recipient)
+        assert mail["Subject"] == "Je applicatie Agenda Plus is goedgekeurd"
+        assert "heeft nu client ID cl-agenda" in text_of(mail) and "<code>cl-agenda</code>" in html_of(mail)
+        assert "https://portal.test/#/apps/app-1/credentials" in text_of(mail)
+
+
+def test_a_client_issued_before_its_application_is_known_waits(service, sink):
+    _, runtime = service
+    consumer = runtime.consumer()
+    early = event(*ISSUED)
+    assert consumer(early.to_json()) is Outcome.RETRY  # nothing sent about an application not known yet
+    deliver(runtime, PROFILE, ("apps.application.approved", {**APP, "approved_by": "m"}))
+    assert consumer(early.to_json()) is Outcome.ACK
+    send(runtime)
+    assert [m["Subject"] for m in mails_to(sink, "dev@agenda.example")] == ["Je applicatie Agenda Plus is goedgekeurd"]
+
+
+def test_every_partner_link_opens_a_front_office_route(service, sink):
+    """The mails link to the UIs' hash routes (``#/apps/<id>``), never to a route the UI does not have."""
+    _, runtime = service
+    grant = {"api": "leerlingen", "institution_number": "012345"}
+    deliver(
+        runtime,
+        PROFILE,
+        REQUESTED,
+        ("apps.application.approved", {**APP, "approved_by": "m"}),
+        ISSUED,
+        ("apps.application.rejected", {**APP, "reason": "Vaag", "rejected_by": "m"}),
+        ("apps.application.changed", {**APP, "changed_fields": ["description"], "changed_by": "u1"}),
+        (
+            "scopes.grants.changed",
+            {"application_id": "app-1", "grants_version": 2, "grants": [grant], "added": [grant], "removed": []},
+        ),
+    )
+    send(runtime)
+    links = {
+        line.split(": ")[-1]
+        for mail in mails_to(sink, "dev@agenda.example")
+        for line in text_of(mail).splitlines()
+        if "https://" in line
+    }
+    assert links == {
+        "https://portal.test/#/apps/app-1/credentials",
+        "https://portal.test/#/apps/app-1/edit",
+        "https://portal.test/#/apps/app-1",
+        "https://portal.test/#/apps/app-1/access",
+    }
+
+
 def test_one_mail_when_partner_and_contact_are_the_same_address(service, sink):
     _, runtime = service
     same = {**APP, "contact_email": "info@agenda.example"}
-    deliver(runtime, PROFILE, ("apps.application.approved", {**same, "approved_by": "m"}))
+    deliver(runtime, PROFILE, ("apps.application.approved", {**same, "approved_by": "m"}), ISSUED)
     send(runtime)
     assert len(mails_to(sink, "info@agenda.example")) == 1
 
@@ -338,6 +398,7 @@ def test_mails_about_an_english_speaking_partner_are_in_english(service, sink):
         runtime,
         english,
         ("apps.application.approved", {**APP, "approved_by": "m"}),
+        ISSUED,
         (
             "partners.profile.changed",
             {

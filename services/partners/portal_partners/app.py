@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from portal_partners.adapters.orm import people
 from portal_partners.api import admin, partner, public
 from portal_partners.texts import TEXTS
 from portalkit.config import Settings
@@ -14,10 +15,12 @@ from portalkit.web import create_service_app
 def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = None) -> Flask:
     from portal_partners.bootstrap import SERVICE
 
-    return create_service_app(
+    app = create_service_app(
         runtime or SERVICE.runtime(config),
         import_name=__name__,
         title="Partners",
         blueprints=[public.blp, partner.blp, admin.blp],
         texts=TEXTS,
     )
+    people.learn_from_requests(app)
+    return app

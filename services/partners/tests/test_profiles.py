@@ -453,7 +453,7 @@ def test_a_deactivated_profiles_members_may_read_it_but_change_nothing_and_nobod
 
 def test_the_upgrade_announces_every_membership_and_deactivated_profile_once(database_url, tokens):
     """Services that check membership start from the partners service's facts, not from nothing."""
-    upgrade(database_url, "portal_partners", "0005")
+    upgrade(database_url, "portal_partners", "0006")
     engine = sa.create_engine(database_url)
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as connection:
@@ -477,3 +477,35 @@ def test_the_upgrade_announces_every_membership_and_deactivated_profile_once(dat
         ("acc-p-2", "p-2"),
     ]
     assert [e["partner_id"] for e in events(runtime, "partners.profile.deactivated")] == ["p-2"]
+
+
+def test_a_moderator_reads_any_profile_with_its_contact_details(service, tokens):
+    app, _ = service
+    client = app.test_client()
+    private = create(client, tokens, account_id="a1", name="Privé BV", public=False).get_json()
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    shown = client.get(f"/api/v1/admin/profiles/{private['id']}", headers=moderator)
+    assert shown.status_code == 200
+    assert shown.get_json()["name"] == "Privé BV" and shown.get_json()["contact_person"] == private["contact_person"]
+    assert client.get(f"/api/v1/admin/profiles/{private['id']}", headers=user(tokens)).status_code == 403
+    missing = client.get("/api/v1/admin/profiles/00000000-0000-0000-0000-000000000000", headers=moderator)
+    assert missing.status_code == 404 and missing.content_type == "application/problem+json"
+
+
+def test_the_log_names_who_changed_the_profile_by_email(service, tokens):
+    """The partner's own edits and a moderator's deactivation, each by the e-mail address their token gave."""
+    app, _ = service
+    client = app.test_client()
+    created = create(client, tokens, account_id="a1").get_json()
+    own = {"Authorization": f"Bearer {tokens.token('a1', roles=['partner'], email='an@agenda.example')}"}
+    assert (
+        client.patch("/api/v1/partner/profile", json={"website": "https://ander.example"}, headers=own).status_code
+        == 200
+    )
+    token = tokens.token("m", roles=["moderator"], email="mod@portal.example", client_id="portal-back-office")
+    moderator = {"Authorization": f"Bearer {token}"}
+    assert client.post(f"/api/v1/admin/profiles/{created['id']}/deactivate", headers=moderator).status_code == 200
+    audit = client.get("/api/v1/partner/profile/audit", headers=user(tokens, "a1")).get_json()
+    by_field = {entry["field"]: (entry["account_id"], entry["email"]) for entry in audit}
+    assert by_field["active"] == ("m", "mod@portal.example")
+    assert by_field["website"] == ("a1", "an@agenda.example")

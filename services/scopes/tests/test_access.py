@@ -401,3 +401,38 @@ def test_the_limits_and_what_is_left_are_shown_to_the_partner(service, tokens):
         "left_for_partner": 98,
         "left_for_application": 28,
     }
+
+
+def test_the_ledger_names_who_granted_and_who_revoked_by_email(service, tokens):
+    """School admins (made without an event) are known from the token of the change they made; a partner
+    account from identity's events; an id never seen stays an id without an e-mail."""
+    client, runtime = service
+    deliver(
+        runtime,
+        "identity.account.registered",
+        {
+            "account_id": "admin-2",
+            "email": "els@school.example",
+            "language": "nl",
+            "activation_url": "https://portal.test/login/activate?token=t",
+            "expires_at": "2026-12-01T00:00:00+00:00",
+        },
+    )
+    approve(runtime)
+    ask(client, tokens)
+    body = {"schools": [{"institution_number": "012345", "apis": ["leerlingen"]}]}
+    request_id, token = link_of(runtime)
+    first = tokens.token("admin-1", roles=["school-admin"], institutions=["012345"], email="an@school.example")
+    response = client.put(
+        f"/api/v1/admin/grants/applications/{APP}",
+        json={**body, "request_id": request_id, "token": token},
+        headers={"Authorization": f"Bearer {first}"},
+    )
+    assert response.status_code == 200, response.get_json()
+    assert grant(client, tokens, {"012345": []}, institutions=("012345",), sub="admin-2").status_code == 200
+    [row] = client.get("/api/v1/admin/grants?include_revoked=true", headers=admin(tokens, "012345")).get_json()
+    assert (row["granted_by"], row["granted_by_email"]) == ("admin-1", "an@school.example")
+    assert (row["revoked_by"], row["revoked_by_email"]) == ("admin-2", "els@school.example")
+    export = client.get("/api/v1/admin/grants/export.csv?include_revoked=true", headers=admin(tokens, "012345"))
+    [line] = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert line["granted_by_email"] == "an@school.example" and line["revoked_by_email"] == "els@school.example"

@@ -44,9 +44,19 @@ export function statusHistory(history, { withAuthor = false } = {}) {
   return table([
     [t("history.when"), (change) => formatDate(change.changed_at)],
     [t("history.change"), historyChange],
-    ...(withAuthor ? [[t("history.by"), (change) => change.changed_by]] : []),
+    ...(withAuthor ? [[t("history.by"), (change) => person(change.changed_by, change.changed_by_email)]] : []),
     [t("history.reason"), (change) => change.reason || "—"],
   ], history);
+}
+
+/**
+ * Who acted: their e-mail address as the service knows it; "the portal" for what the system did itself;
+ * the account id only when the service has not learnt who it is.
+ */
+export function person(accountId, email) {
+  if (email) return email;
+  if (!accountId || accountId === "system") return t("people.system");
+  return h("span", { class: "unknown-person", title: accountId }, t("people.unknown", { id: accountId.slice(0, 8) }));
 }
 
 /** A search form whose values become the query of ``target`` (empty ones left out). */

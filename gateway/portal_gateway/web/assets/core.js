@@ -83,7 +83,13 @@ async function call(method, path, options = {}, waited = 0) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     return call(method, path, options, waited + 1);
   }
-  if (response.status === 401 && session?.signedIn) session.expired();
+  if (response.status === 401 && (session?.tokens || session?.signedIn)) {
+    // The access token was refused (expired early, or revoked): one silent renewal through the refresh
+    // token, then the call once more; when that fails too, the person signs in again, keeping the form.
+    if (!options.renewed && (await session.renew())) return call(method, path, { ...options, renewed: true }, waited);
+    session.lost();
+    throw new ApiError(401, { title: t("session.expired_title"), detail: t("session.expired") });
+  }
   throw new ApiError(response.status, {
     ...problem,
     title: problem.title || t("error.unexpected"),
@@ -196,6 +202,23 @@ export class Session {
     };
   }
 
+  /** New tokens through the refresh token now, whatever the clock says; false when that is refused. */
+  async renew() {
+    if (!this.tokens?.refresh) return false;
+    this.tokens.expiresAt = 0;
+    return Boolean(await this.accessToken());
+  }
+
+  /**
+   * The session ended (the refresh token refused too): the header says so, and a dialog offers to sign in
+   * again; what the person typed on this page is kept and put back after the sign-in.
+   */
+  lost() {
+    this.tokens = null;
+    sessionStorage.removeItem(`${this.clientId}.signed-in`);
+    window.dispatchEvent(new Event("portal:session-lost"));
+  }
+
   async accessToken() {
     if (!this.tokens) return null;
     if (Date.now() < this.tokens.expiresAt) return this.tokens.access;
@@ -253,19 +276,48 @@ export class Session {
 }
 
 // --------------------------------------------------------------------------------------------- pieces
+const NOTICE_SECONDS = 8;
+
+/**
+ * A notice above the page: each has its own life (a confirmation goes after 8 s, an error stays), can be
+ * closed, and is read out (errors at once). Navigating clears them, except those an action shows just
+ * before it moves on (``go``): they belong to the page it opens.
+ */
 export function notice(text, kind = "ok") {
   const region = document.getElementById("notices");
-  region.replaceChildren(h("p", { class: `notice ${kind}` }, text));
-  setTimeout(() => region.firstChild?.remove(), 8000);
+  const item = h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : null },
+    h("p", {}, text),
+    h("button", { type: "button", class: "close", "aria-label": t("notice.close"), title: t("notice.close"),
+      onclick: () => dismiss(item, true) }, "×"));
+  region.append(item);
+  if (kind !== "error") item.timer = setTimeout(() => dismiss(item), NOTICE_SECONDS * 1000);
+  return item;
+}
+
+function dismiss(item, byHand = false) {
+  clearTimeout(item.timer);
+  if (byHand && item.contains(document.activeElement)) document.getElementById("main").focus();
+  item.remove();
+}
+
+function clearNotices() {
+  for (const item of [...document.getElementById("notices").children]) {
+    if (item.dataset.carry) delete item.dataset.carry;
+    else dismiss(item);
+  }
 }
 
 export const loading = () => h("p", { class: "loading", role: "status" }, t("state.loading"));
 export const empty = (text) => h("p", { class: "empty" }, text);
 export const badge = (status) => h("span", { class: `badge badge-${status}` }, t(`status.${status}`));
 
-export function errorPanel(error) {
-  return h("div", { class: "notice error", role: "alert" }, h("strong", {}, error.problem?.title || t("error.title")),
-    h("p", {}, error.message));
+/** What went wrong, said once (the title only when the detail adds to it), with a retry when given. */
+export function errorPanel(error, retry) {
+  const title = error.problem?.title || t("error.title");
+  return h("div", { class: "notice error", role: "alert" },
+    title !== error.message && title !== t("error.title") ? h("strong", {}, title) : null,
+    h("p", {}, error.message),
+    retry ? h("div", { class: "actions" }, h("button", { type: "button", onclick: retry }, t("action.retry"))) : null);
 }
 
 /**
@@ -466,6 +518,7 @@ export const definition = (pairs) =>
   h("dl", { class: "properties" }, pairs.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value ?? "—")]));
 
 export function go(hash) {
+  for (const item of document.getElementById("notices").children) item.dataset.carry = "yes";
   if (location.hash === hash) window.dispatchEvent(new HashChangeEvent("hashchange"));
   else location.hash = hash;
 }
@@ -495,10 +548,16 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
     }
   }
   let rendering = 0;
-  async function render() {
+  let shown = null; // the path whose page main shows, kept when a call for that page fails
+  window.addEventListener("portal:session-lost", () => {
+    shell((location.hash.slice(1) || "/").split("?")[0]);
+    sessionLostDialog();
+  });
+  async function render(event) {
     const ticket = ++rendering;
     const [path, queryText] = (location.hash.slice(1) || "/").split("?");
     const query = Object.fromEntries(new URLSearchParams(queryText || ""));
+    if (event?.type === "hashchange") clearNotices();
     shell(path);
     const found = routes.find(([pattern]) => pattern.test(path)) || [null, notFound];
     const [pattern, view, options = {}] = found;
@@ -507,17 +566,33 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
       return;
     }
     main.setAttribute("aria-busy", "true");
-    main.replaceChildren(loading());
+    const samePage = shown === path && main.firstElementChild && !main.querySelector(".page-error");
+    if (samePage) main.querySelectorAll(":scope > .page-problem").forEach((node) => node.remove());
+    else main.replaceChildren(loading());
+    const previous = samePage ? [...main.childNodes] : null; // kept as they are while the page loads again
     let content;
     try {
       content = await view(...(pattern ? path.match(pattern).slice(1) : []), query);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      content = h("section", {}, h("h1", {}, t("error.title")), errorPanel(error));
+      if (ticket !== rendering) return;
+      const panel = errorPanel(error, () => render());
+      main.removeAttribute("aria-busy");
+      if (previous) {
+        // A search or a refresh of the page on show failed: the page stays as it was, the error above it.
+        panel.classList.add("page-problem");
+        panel.tabIndex = -1;
+        main.replaceChildren(panel, ...previous);
+        panel.focus();
+        return;
+      }
+      content = h("section", { class: "page-error" }, h("h1", {}, t("error.title")), errorPanel(error, () => render()));
     }
     if (ticket !== rendering) return; // the person went elsewhere meanwhile
     main.replaceChildren(content);
     main.removeAttribute("aria-busy");
+    shown = path;
+    restoreDraft();
     const heading = main.querySelector("h1");
     if (heading) {
       heading.setAttribute("tabindex", "-1");
@@ -528,6 +603,56 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
   window.addEventListener("hashchange", render);
   window.addEventListener("portal:language", render);
   await render();
+}
+
+// ------------------------------------------------------------------------------------- session lost
+const DRAFT_KEY = "portal.draft";
+
+/** What the person typed in the page's forms (never passwords or files), to put back after signing in. */
+function saveDraft() {
+  const forms = [...document.querySelectorAll("#main form:not([role=search])")].map((element) =>
+    [...element.elements].filter((control) => control.name && !/secret|token|password/i.test(control.name)
+      && !["password", "file", "submit", "button", "hidden"].includes(control.type)).map((control) => [control.name, control.value,
+      control.type === "checkbox" || control.type === "radio" ? control.checked : null]));
+  if (forms.some((controls) => controls.length)) {
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ hash: location.hash, forms }));
+  }
+}
+
+function restoreDraft() {
+  const draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
+  if (!draft || draft.hash !== location.hash) return;
+  sessionStorage.removeItem(DRAFT_KEY);
+  const forms = [...document.querySelectorAll("#main form:not([role=search])")];
+  draft.forms.forEach((controls, index) => {
+    const element = forms[index];
+    if (!element) return;
+    for (const [name, value, checked] of controls) {
+      const control = [...element.elements].find((candidate) => candidate.name === name
+        && (checked === null || candidate.value === value));
+      if (!control) continue;
+      if (checked === null) control.value = value;
+      else control.checked = checked;
+    }
+  });
+  notice(t("session.restored"));
+}
+
+let sessionDialogOpen = false;
+
+async function sessionLostDialog() {
+  if (sessionDialogOpen) return;
+  sessionDialogOpen = true;
+  const answer = await dialog({
+    title: t("session.expired_title"),
+    body: h("p", {}, t("session.expired_dialog")),
+    buttons: [{ label: t("action.later"), value: "" }, { label: t("session.sign_in_again"), value: "sign-in", primary: true }],
+  });
+  sessionDialogOpen = false;
+  if (answer === "sign-in") {
+    saveDraft();
+    await session.signIn(location.hash);
+  }
 }
 
 /** What every page of both UIs has: the header (product, menu, language, sign in or out), skip link, footer. */

@@ -6,7 +6,7 @@ import {
   drawShell, formatDate, go, h, notice, pager, perform, startApp, t, table,
 } from "/assets/core.js";
 import {
-  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, searchForm, statusBadges, statusHistory,
+  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, person, searchForm, statusBadges, statusHistory,
 } from "/assets/common.js";
 
 const session = new Session("portal-back-office", "/backoffice/");
@@ -25,7 +25,8 @@ function home() {
 function applicationTable(items) {
   return table([
     [t("apps.name"), (app) => h("a", { href: `#/applications/${app.id}` }, app.name)],
-    [t("back.partner"), (app) => app.partner_name || "—"],
+    [t("back.partner"), (app) => (app.partner_id && app.partner_name
+      ? h("a", { href: `#/profiles/${app.partner_id}` }, app.partner_name) : app.partner_name || "—")],
     [t("apps.status"), statusBadges],
     [t("apps.apis"), (app) => app.apis.map(apiLabel).join(", ")],
     [t("apps.created_at"), (app) => formatDate(app.created_at)],
@@ -76,6 +77,7 @@ async function applicationDetail(applicationId) {
     api("GET", `/api/v1/admin/applications/${id}`),
     api("GET", `/api/v1/admin/applications/${id}/history`),
   ]);
+  const partner = await partnerProfile(app.partner_id);
   const act = (action, body) => perform(() => api("POST", `/api/v1/admin/applications/${id}/${action}`, { body }),
     t(`moderate.${action}_done`, { name: app.name }), `#/applications/${app.id}`);
   const change = app.pending_change;
@@ -86,7 +88,7 @@ async function applicationDetail(applicationId) {
     h("p", {}, h("a", { href: "#/queue" }, t("queue.back"))),
     h("div", { class: "title-row" }, h("h1", {}, app.name), badge(app.status)),
     definition([
-      [t("back.partner"), app.partner_name],
+      [t("back.partner"), partner ? h("a", { href: `#/profiles/${partner.id}` }, partner.name) : app.partner_name],
       [t("apps.description"), h("span", { class: "pre" }, app.description)],
       [t("apps.technical_contact"), app.technical_contact],
       [t("apps.contact_email"), app.contact_email],
@@ -115,7 +117,8 @@ async function applicationDetail(applicationId) {
         : null),
     change ? h("section", { class: "pending-change", "aria-labelledby": "pending-change" },
       h("h2", { id: "pending-change" }, t("change.pending_title")),
-      h("p", {}, `${t("change.requested")}: ${formatDate(change.requested_at)} · ${change.requested_by}`),
+      h("p", {}, `${t("change.requested")}: ${formatDate(change.requested_at)} · `,
+        person(change.requested_by, change.requested_by_email)),
       changeDiff(change, app.name),
       h("div", { class: "actions" },
         h("button", { type: "button", class: "primary", onclick: () => judge("approve") }, t("change.approve")),
@@ -123,8 +126,65 @@ async function applicationDetail(applicationId) {
           const reason = await askReason(t("change.reject_title", { name: app.name }));
           if (reason) await judge("reject", { reason });
         } }, t("change.reject")))) : null,
+    h("section", { class: "partner-section", "aria-labelledby": "partner-section" },
+      h("h2", { id: "partner-section" }, t("back.partner")),
+      partner ? [partnerFacts(partner),
+        h("p", {}, h("a", { href: `#/profiles/${partner.id}` }, t("profiles.open", { name: partner.name })))]
+        : h("p", {}, t("profiles.unknown"))),
     h("h2", {}, t("history.title")),
     statusHistory(history, { withAuthor: true }));
+}
+
+/** A partner's profile as a moderator may read it, or null when it is not (or no longer) there. */
+async function partnerProfile(partnerId) {
+  if (!partnerId) return null;
+  try {
+    return await api("GET", `/api/v1/admin/profiles/${encodeURIComponent(partnerId)}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** Who the partner is and how to reach them: what a moderator checks before approving. */
+function partnerFacts(profile) {
+  const address = profile.address || {};
+  return definition([
+    [t("profile.name"), profile.name],
+    [t("profile.enterprise_number"), profile.enterprise_number],
+    [t("profile.website"), profile.website
+      ? h("a", { href: profile.website, rel: "noopener noreferrer", target: "_blank" }, profile.website) : null],
+    [t("profile.contact_person"), profile.contact_person],
+    [t("profile.email"), profile.email ? h("a", { href: `mailto:${profile.email}` }, profile.email) : null],
+    [t("profile.address"), address.street ? [`${address.street} ${address.number}`,
+      `${address.postal_code} ${address.city}`, address.country].filter(Boolean).join(", ") : null],
+    [t("profile.category"), categoryLabel(profile.category)],
+    [t("profiles.visibility"), profile.public ? t("profile.is_public") : t("profile.is_private")],
+    [t("profiles.state"), profile.active ? t("profiles.active") : t("profiles.inactive")],
+  ]);
+}
+
+async function profileDetail(partnerId) {
+  const id = encodeURIComponent(partnerId);
+  const [profile, { items }] = await Promise.all([
+    api("GET", `/api/v1/admin/profiles/${id}`),
+    apiPage("/api/v1/admin/applications", { partner_id: partnerId, page_size: 100 }),
+  ]);
+  const action = profile.active ? "deactivate" : "reactivate";
+  return h("section", {},
+    h("p", {}, h("a", { href: "#/profiles" }, t("profiles.back"))),
+    h("div", { class: "title-row" }, h("h1", {}, profile.name),
+      h("span", { class: `badge badge-${profile.active ? "approved" : "archived"}` },
+        profile.active ? t("profiles.active") : t("profiles.inactive"))),
+    partnerFacts(profile),
+    profile.description ? [h("h2", {}, t("profile.description")), h("p", { class: "pre" }, profile.description)] : null,
+    profile.extra_info ? [h("h2", {}, t("profile.extra_info")), h("p", { class: "pre" }, profile.extra_info)] : null,
+    h("div", { class: "actions" }, h("button", { type: "button", class: profile.active ? "danger" : "",
+      onclick: () => perform(() => api("POST", `/api/v1/admin/profiles/${id}/${action}`),
+        t(`profiles.${action}_done`, { name: profile.name }), `#/profiles/${profile.id}`) },
+    t(`profiles.${action}`))),
+    h("h2", {}, t("profiles.applications")),
+    items.length ? applicationTable(items) : empty(t("search.none")));
 }
 
 /** The emergency stop for a leaked secret the partner cannot be reached about: every secret of the client ends now. */
@@ -188,7 +248,7 @@ async function profiles(query) {
     ]),
     items.length
       ? table([
-        [t("profile.name"), (profile) => profile.name],
+        [t("profile.name"), (profile) => h("a", { href: `#/profiles/${profile.id}` }, profile.name)],
         [t("profile.category"), (profile) => categoryLabel(profile.category)],
         [t("profile.email"), (profile) => profile.email],
         [t("profiles.visibility"), (profile) => (profile.public ? t("profile.is_public") : t("profile.is_private"))],
@@ -225,8 +285,10 @@ async function ledger(query) {
         [t("back.partner"), (entry) => entry.partner_name || "—"],
         [t("access.school"), (entry) => `${entry.school_name || ""} (${entry.institution_number})`],
         [t("access.api"), (entry) => apiLabel(entry.api)],
-        [t("ledger.granted"), (entry) => `${formatDate(entry.granted_at)} · ${entry.granted_by}`],
-        [t("ledger.revoked"), (entry) => (entry.revoked_at ? `${formatDate(entry.revoked_at)} · ${entry.revoked_by}` : "—")],
+        [t("ledger.granted"), (entry) => [formatDate(entry.granted_at), " · ",
+          person(entry.granted_by, entry.granted_by_email)]],
+        [t("ledger.revoked"), (entry) => (entry.revoked_at
+          ? [formatDate(entry.revoked_at), " · ", person(entry.revoked_by, entry.revoked_by_email)] : "—")],
       ], items)
       : empty(t("ledger.empty")),
     pager(pagination, (next) => go(`#/ledger?${new URLSearchParams({ ...query, page: next })}`)));
@@ -383,6 +445,7 @@ startApp({
     [/^\/applications$/, applications, signedIn],
     [/^\/applications\/([\w-]+)$/, applicationDetail, signedIn],
     [/^\/profiles$/, profiles, signedIn],
+    [/^\/profiles\/([\w-]+)$/, profileDetail, signedIn],
     [/^\/ledger$/, ledger, signedIn],
     [/^\/mail$/, deliveries, signedIn],
     [/^\/requests\/([\w-]+)$/, requestPage, signedIn],

@@ -5,7 +5,8 @@ import {
   drawShell, field, form, formatDate, go, h, language, notice, pager, perform, startApp, t, table, tabs,
 } from "/assets/core.js";
 import {
-  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, requestStateBadge, searchForm, statusBadges, statusHistory,
+  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, person, requestStateBadge, searchForm, statusBadges,
+  statusHistory,
 } from "/assets/common.js";
 
 const session = new Session("portal-front-office", "/");
@@ -150,7 +151,7 @@ async function profilePage() {
     audit.items.length
       ? table([
         [t("audit.when"), (entry) => formatDate(entry.changed_at)],
-        [t("audit.who"), (entry) => emailOf[entry.account_id] || entry.account_id],
+        [t("audit.who"), (entry) => entry.email || emailOf[entry.account_id] || person(entry.account_id)],
         [t("audit.field"), (entry) => t(`profile.${entry.field}`)],
         [t("audit.old"), (entry) => entry.old_value ?? "—"],
         [t("audit.new"), (entry) => entry.new_value ?? "—"],

@@ -6,12 +6,14 @@ from sqlalchemy.orm import registry, relationship
 from portal_apps.domain.model import Application, PendingChange, StatusChange
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
+from portalkit.people import People, define_people_table
 from portalkit.trust import define_trust_tables
 
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
 define_messaging_tables(metadata)
 define_trust_tables(metadata)
+people = People(define_people_table(metadata))  # account id -> e-mail, to name who acted
 
 applications = sa.Table(
     "applications",

@@ -136,4 +136,4 @@ class History(MethodView):
     def get(self, application_id):
         """Every status change, edit and decision on a change of the application."""
         with answered_as_problems():
-            return handlers.application(runtime().unit_of_work, application_id).history
+            return handlers.history(runtime().unit_of_work, application_id)

@@ -140,4 +140,4 @@ class PartnerHistory(MethodView):
     def get(self, application_id):
         """Every status change, edit and decision on a change: who, when, and the reason of a rejection."""
         with answered_as_problems():
-            return handlers.application_of_partner(runtime().unit_of_work, _partner_id(), application_id).history
+            return handlers.history(runtime().unit_of_work, application_id, _partner_id())

@@ -41,6 +41,7 @@ class PendingChangeSchema(ma.Schema):
     name = ma.fields.String(allow_none=True, metadata={"description": "The new name asked for; null: unchanged"})
     apis_added = ma.fields.List(ma.fields.String(metadata=choices("apis")))
     requested_by = ma.fields.String()
+    requested_by_email = ma.fields.String(allow_none=True, metadata={"description": "Who asked, when known"})
     requested_at = ma.fields.DateTime()
 
 
@@ -68,6 +69,7 @@ class StatusChangeSchema(ma.Schema):
     from_status = ma.fields.String(allow_none=True)
     to_status = ma.fields.String()
     changed_by = ma.fields.String()
+    changed_by_email = ma.fields.String(allow_none=True, metadata={"description": "Who made it, when known"})
     changed_at = ma.fields.DateTime()
     reason = ma.fields.String(allow_none=True)
     kind = ma.fields.String(

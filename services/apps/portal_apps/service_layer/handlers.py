@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import IntegrityError
 
 from portal_apps.adapters import identity as identity_service
+from portal_apps.adapters import orm
 from portal_apps.adapters.repositories import QUEUE, ApplicationFilter, Applications
 from portal_apps.domain.model import Application
 from portalkit.events.envelope import Envelope, utcnow
@@ -186,7 +187,34 @@ def application(unit_of_work: UnitOfWorkFactory, application_id: str) -> Applica
         found = Applications(uow.session).get(application_id)
         if found is None:
             raise NotFound(application_id)
+        _name_people(uow, found)
         return found
+
+
+def history(unit_of_work: UnitOfWorkFactory, application_id: str, partner_id: str | None = None):
+    """The application's history (of the partner's, when ``partner_id`` is given), each author named."""
+    with unit_of_work() as uow:
+        applications = Applications(uow.session)
+        found = (
+            applications.get(application_id)
+            if partner_id is None
+            else applications.of_partner(partner_id, application_id)
+        )
+        if found is None:
+            raise NotFound(application_id)
+        _name_people(uow, found)
+        return found.history
+
+
+def _name_people(uow: UnitOfWork, application: Application) -> None:
+    """Who made each change and asked for the pending one, as e-mail addresses (``*_email``; None: unknown)."""
+    pending = application.pending_change
+    ids = [change.changed_by for change in application.history] + ([pending.requested_by] if pending else [])
+    emails = orm.people.emails(uow.session, ids)
+    for change in application.history:
+        change.changed_by_email = emails.get(change.changed_by)
+    if pending is not None:
+        pending.requested_by_email = emails.get(pending.requested_by)
 
 
 def search(unit_of_work: UnitOfWorkFactory, where: ApplicationFilter | None, offset: int, limit: int):

@@ -75,15 +75,28 @@ def application_requested(data: dict, context: Context) -> list[Letter]:
     return [Letter(moderator, "application_requested", context.language, values) for moderator in context.moderators]
 
 
-def application_decided(data: dict, partner: PartnerContact | None, context: Context, approved: bool) -> list[Letter]:
+def client_issued(
+    data: dict, application: ApplicationContact, partner: PartnerContact | None, context: Context
+) -> list[Letter]:
+    """The approval mail, sent once the identity service has issued the client, so "it has a client ID" is true
+    when it is read (the approval itself only asks for the client)."""
+    values = {
+        "name": application.name,
+        "client_id": data["client_id"],
+        "product": context.product,
+        "link": context.link(f"/#/apps/{data['application_id']}/credentials"),
+    }
+    return _to_partner_and_contact("application_approved", partner, application.contact_email, context, values)
+
+
+def application_rejected(data: dict, partner: PartnerContact | None, context: Context) -> list[Letter]:
     values = {
         "name": data["name"],
         "reason": data.get("reason"),
         "product": context.product,
-        "link": context.link(f"/#/applications/{data['application_id']}"),
+        "link": context.link(f"/#/apps/{data['application_id']}/edit"),
     }
-    template = "application_approved" if approved else "application_rejected"
-    return _to_partner_and_contact(template, partner, data["contact_email"], context, values)
+    return _to_partner_and_contact("application_rejected", partner, data["contact_email"], context, values)
 
 
 def _change_values(data: dict, context: Context, path: str) -> dict:
@@ -121,7 +134,7 @@ def application_changed(data: dict, context: Context) -> list[Letter]:
         "name": data["name"],
         "fields": ", ".join(data["changed_fields"]),
         "product": context.product,
-        "link": context.link(f"/#/applications/{data['application_id']}"),
+        "link": context.link(f"/#/apps/{data['application_id']}"),
     }
     return [Letter(data["contact_email"], "application_changed", context.language, values)]
 
@@ -146,7 +159,7 @@ def grants_changed(
         "added": [f"{g['api']} ({g['institution_number']})" for g in data["added"]],
         "removed": [f"{g['api']} ({g['institution_number']})" for g in data["removed"]],
         "product": context.product,
-        "link": context.link(f"/#/applications/{application.application_id}/access"),
+        "link": context.link(f"/#/apps/{application.application_id}/access"),
     }
     return _to_partner_and_contact("grants_changed", partner, application.contact_email, context, values)
 

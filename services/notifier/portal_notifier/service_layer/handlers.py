@@ -30,6 +30,10 @@ class NotFound(LookupError):
     pass
 
 
+class UnknownApplication(LookupError):
+    """An event about an application not heard of yet: retried until its own event has arrived."""
+
+
 def new_mail_feed(runtime: ServiceRuntime) -> ChangeFeed:
     """Recorded deliveries wake the mail senders of every worker at commit (one feed per runtime)."""
     if "new_mail" not in runtime.extensions:
@@ -85,12 +89,19 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
         application_seen(uow, data)
         return compose.application_requested(data, context)
 
-    def decided(approved):
-        def letters(uow, data):
-            application_seen(uow, data)
-            return compose.application_decided(data, partner_of(uow, data["partner_id"]), context, approved)
+    def approved(uow, data):
+        application_seen(uow, data)  # the mail waits for the client: identity.client.issued
+        return []
 
-        return letters
+    def rejected(uow, data):
+        application_seen(uow, data)
+        return compose.application_rejected(data, partner_of(uow, data["partner_id"]), context)
+
+    def client_issued(uow, data):
+        application = Contacts(uow.session).application(data["application_id"])
+        if application is None:
+            raise UnknownApplication(data["application_id"])  # its request or approval is still on its way
+        return compose.client_issued(data, application, partner_of(uow, data["partner_id"]), context)
 
     def change_requested(uow, data):
         application_seen(uow, data)
@@ -129,8 +140,9 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
         ),
         "identity.client.secrets_revoked": mailing(secrets_revoked),
         "apps.application.requested": mailing(requested),
-        "apps.application.approved": mailing(decided(True)),
-        "apps.application.rejected": mailing(decided(False)),
+        "apps.application.approved": mailing(approved),
+        "apps.application.rejected": mailing(rejected),
+        "identity.client.issued": mailing(client_issued),
         "apps.application.changed": mailing(changed),
         "apps.application.linked": mailing(linked),
         "apps.application.change_requested": mailing(change_requested),

@@ -7,12 +7,14 @@ from portal_partners.domain.invitations import Invitation
 from portal_partners.domain.profiles import AuditEntry, Membership, Profile
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
+from portalkit.people import People, define_people_table
 from portalkit.trust import define_trust_tables
 
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
 define_messaging_tables(metadata)
 define_trust_tables(metadata, memberships=False)  # revocations only: it acts for no partner
+people = People(define_people_table(metadata))  # account id -> e-mail, to name who changed a profile
 
 profiles = sa.Table(
     "profiles",

@@ -34,6 +34,16 @@ class Profiles(MethodView):
         )
 
 
+@blp.route("/<partner_id>")
+class Profile(MethodView):
+    @requires("moderator")
+    @blp.response(200, ProfileSchema)
+    def get(self, partner_id):
+        """One profile with its contact details (website, enterprise number, contact person, address)."""
+        with answered_as_problems():
+            return handlers.profile(runtime().unit_of_work, partner_id)
+
+
 def _set_active(partner_id: str, active: bool):
     with answered_as_problems():
         return handlers.set_active(runtime().unit_of_work, partner_id, active, current_principal().subject)

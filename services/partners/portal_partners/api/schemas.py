@@ -133,6 +133,7 @@ class MembershipSchema(ma.Schema):
 
 class AuditEntrySchema(ma.Schema):
     account_id = ma.fields.String()
+    email = ma.fields.String(allow_none=True, metadata={"description": "Who changed it, when known"})
     changed_at = ma.fields.DateTime()
     field = ma.fields.String()
     old_value = ma.fields.String(allow_none=True)

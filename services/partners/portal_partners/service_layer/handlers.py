@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
+from portal_partners.adapters import orm
 from portal_partners.adapters.repositories import ApprovedApplications, AuditLog, Invitations, Memberships, Profiles
 from portal_partners.domain import events
 from portal_partners.domain.invitations import Invitation, InvitationInvalid, code_hash, withdraw_made_by
@@ -215,8 +216,13 @@ def unlink(unit_of_work: UnitOfWorkFactory, account_id: str, user_account_id: st
 
 
 def audit_log(unit_of_work: UnitOfWorkFactory, account_id: str, offset: int, limit: int):
+    """The profile's log, each entry's author named (``email``; None: not known here)."""
     with unit_of_work() as uow:
-        return AuditLog(uow.session).of_partner(_membership(uow, account_id).partner_id, offset, limit)
+        entries, total = AuditLog(uow.session).of_partner(_membership(uow, account_id).partner_id, offset, limit)
+        emails = orm.people.emails(uow.session, [entry.account_id for entry in entries])
+        for entry in entries:
+            entry.email = emails.get(entry.account_id)
+        return entries, total
 
 
 def directory(unit_of_work: UnitOfWorkFactory, text: str | None, category: str | None, offset: int, limit: int):
@@ -235,6 +241,15 @@ def directory_entry(unit_of_work: UnitOfWorkFactory, partner_id: str) -> Profile
 def search_profiles(unit_of_work: UnitOfWorkFactory, text, category, active, offset: int, limit: int):
     with unit_of_work() as uow:
         return Profiles(uow.session).search(text, category, active, offset, limit)
+
+
+def profile(unit_of_work: UnitOfWorkFactory, partner_id: str) -> Profile:
+    """Any profile, public or not, active or not: what a moderator reads before judging its applications."""
+    with unit_of_work() as uow:
+        found = Profiles(uow.session).get(partner_id)
+        if found is None:
+            raise NotFound(partner_id)
+        return found
 
 
 def set_active(unit_of_work: UnitOfWorkFactory, partner_id: str, active: bool, by: str) -> Profile:
@@ -263,4 +278,5 @@ EVENT_HANDLERS = {
     "apps.application.approved": application_approved,
     "apps.application.linked": application_approved,
     "apps.application.archived": application_archived,
+    **orm.people.handlers(),
 }

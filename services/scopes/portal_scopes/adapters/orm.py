@@ -7,12 +7,14 @@ from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, Scope
 from portal_scopes.domain.schools import School
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
+from portalkit.people import People, define_people_table
 from portalkit.trust import define_trust_tables
 
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
 define_messaging_tables(metadata)
 define_trust_tables(metadata)
+people = People(define_people_table(metadata))  # account id -> e-mail, to name who granted and revoked
 
 schools = sa.Table(
     "schools",

@@ -113,13 +113,21 @@ class Grants:
         from portal_scopes.adapters import orm
 
         g, a, p, s = orm.grants, orm.applications, orm.partner_names, orm.schools
+        granter, revoker = orm.people.table.alias("granter"), orm.people.table.alias("revoker")
         query = (
             sa.select(
-                g, a.c.name.label("application_name"), p.c.name.label("partner_name"), s.c.name.label("school_name")
+                g,
+                a.c.name.label("application_name"),
+                p.c.name.label("partner_name"),
+                s.c.name.label("school_name"),
+                granter.c.email.label("granted_by_email"),
+                revoker.c.email.label("revoked_by_email"),
             )
             .join(a, a.c.application_id == g.c.application_id)
             .outerjoin(p, p.c.partner_id == a.c.partner_id)
             .outerjoin(s, s.c.institution_number == g.c.institution_number)
+            .outerjoin(granter, granter.c.account_id == g.c.granted_by)
+            .outerjoin(revoker, revoker.c.account_id == g.c.revoked_by)
         )
         if not where.include_revoked:
             query = query.where(g.c.revoked_at.is_(None))

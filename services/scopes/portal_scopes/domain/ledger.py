@@ -14,10 +14,12 @@ LEDGER_COLUMNS = (
     "api",
     "granted_at",
     "granted_by",
+    "granted_by_email",
     "carried_over",
     "request_id",
     "revoked_at",
     "revoked_by",
+    "revoked_by_email",
 )
 # OWASP "CSV injection": a cell starting with one of these is a formula to Excel, LibreOffice or Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")

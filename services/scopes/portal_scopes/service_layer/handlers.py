@@ -10,6 +10,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 
+from portal_scopes.adapters import orm
 from portal_scopes.adapters.repositories import AccessRequests, Applications, Grants, LedgerFilter, Schools
 from portal_scopes.domain import events
 from portal_scopes.domain.access import (
@@ -387,4 +388,5 @@ EVENT_HANDLERS = {
     "identity.client.linked": on_client_linked,
     "partners.profile.created": on_profile,
     "partners.profile.changed": on_profile,
+    **orm.people.handlers(),
 }

@@ -1,8 +1,8 @@
 """Announce every current membership and every deactivated profile once, so the services that check
 membership (apps, scopes, identity: portalkit.trust) start from the facts, not from an empty projection.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 import uuid
@@ -13,8 +13,8 @@ from alembic import op
 from portalkit.events.envelope import Envelope, utcnow
 from portalkit.events.outbox import outbox_row
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
