@@ -2,8 +2,8 @@
 # Local equivalents of the upstream images the compose file names, for machines that reach no container
 # registry (only Debian's and PyPI's). Built from Debian packages on a debootstrap base; each is tagged
 # portal-local/<name> and given to compose through the image-name variables (POSTGRES_IMAGE, ...), whose
-# defaults stay the real upstream images. Images already present (by tag) are kept: the engine's data-root
-# is the cache between runs; a fresh engine builds everything (about 3 minutes).
+# defaults stay the real upstream images. The engine's data-root is the cache between runs (the debootstrap
+# base by tag, the rest by layer); a fresh engine builds everything (about 3 minutes).
 set -euo pipefail
 cd "$(dirname "$0")"
 : "${DOCKER_HOST:?start the engine first (tests/compose/engine.sh start)}"
@@ -31,11 +31,13 @@ if ! have "$BASE"; then
   rm -rf "$root"; trap - EXIT
 fi
 
-build() {  # name dir
-  if ! have "portal-local/$1"; then
-    echo "building portal-local/$1"
-    $NICE docker build -q --network host --build-arg BASE="$BASE" -t "portal-local/$1" "$2" >/dev/null
-  fi
+build() {  # name dir: always built, so a changed Dockerfile counts; unchanged, the layer cache answers at once
+  {
+    log="$(mktemp)"
+    $NICE docker build -q --network host --build-arg BASE="$BASE" -t "portal-local/$1" "$2" > "$log" 2>&1 \
+      || { cat "$log" >&2; rm -f "$log"; return 1; }
+    rm -f "$log"
+  }
 }
 build python:3.11 python
 build postgres:15 postgres

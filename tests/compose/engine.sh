@@ -49,12 +49,19 @@ stop() {
     if kill -0 "$pid" 2>/dev/null; then
       kill "$pid"
       for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+      if kill -0 "$pid" 2>/dev/null; then
+        kill -9 "$pid"
+        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      fi
     fi
     rm -f "$DIR/dockerd.pid"
   fi
-  # containerd shims and the exec-root go with the engine.
-  umount -R "$DIR/exec" 2>/dev/null || true
+  # The exec-root (containerd's state, the default network namespace bind-mounted there) goes with it.
+  if [ -d "$DIR/exec" ]; then
+    findmnt -rn -o TARGET | grep -F "$DIR/exec" | sort -r | while read -r mountpoint; do
+      umount -l "$mountpoint" 2>/dev/null || true
+    done
+  fi
   rm -rf "$DIR/exec" "$SOCK"
   if ip link show docker0 >/dev/null 2>&1; then ip link del docker0 || true; fi
 }

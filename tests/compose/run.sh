@@ -49,11 +49,14 @@ deploy/local-images/build.sh
 stamp "local base images ready"
 for service in identity partners apps scopes notifier; do
   nice -n 10 docker build -q --network host --build-arg SERVICE=$service --build-arg PYTHON_IMAGE="$PYTHON_IMAGE" \
-    -t "partner-portal/$service:latest" . >/dev/null
+    -t "partner-portal/$service:latest" . > var/compose-build.log 2>&1 || { cat var/compose-build.log >&2; exit 1; }
 done
 stamp "service images built"
 docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(partner-portal|portal-local)/' | sort
-docker-compose up -d --no-build --quiet-pull 2>&1 | grep -v -E '^(Creating|Starting)' || true
+set +o pipefail
+docker-compose up -d --no-build --quiet-pull 2>&1 | grep -v -E '^(Creating|Starting)'
+[ "${PIPESTATUS[0]}" = 0 ] || { echo "docker-compose up failed" >&2; exit 1; }
+set -o pipefail
 # Everything healthy (up -d returns once the dependencies' conditions held for the containers it started).
 for _ in $(seq 1 120); do
   unhealthy="$(docker-compose ps | grep -E 'starting|unhealthy|Exit' || true)"
