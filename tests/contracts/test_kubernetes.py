@@ -51,6 +51,9 @@ def of_kind(objects: list[dict], kind: str) -> dict[str, dict]:
 def test_the_committed_base_is_what_the_route_table_renders():
     for name, text in kubernetes.render().items():
         assert (kubernetes.BASE / name).read_text() == text, f"{name}: run make k8s-manifests"
+    assert kubernetes.WEB_UI_CONF.read_text() == kubernetes.web_ui_conf(), "web-ui.conf: run make k8s-manifests"
+    listed = yaml.safe_load((kubernetes.BASE / "kustomization.yaml").read_text())["resources"]
+    assert set(kubernetes.render()) <= set(listed)
 
 
 def test_every_object_passes_strict_validation(rendered, tmp_path):
@@ -98,7 +101,7 @@ def test_per_service_web_and_worker_deployments_hpa_pdb_service_and_migration_jo
 def test_every_deployment_has_probes_resources_and_the_security_context(rendered):
     _, objects = rendered
     workloads = [*of_kind(objects, "Deployment").values(), *of_kind(objects, "Job").values()]
-    assert len(workloads) == 3 * len(SERVICES)
+    assert len(workloads) == 3 * len(SERVICES) + 1  # web and worker Deployments, Jobs; the web UIs
     for workload in workloads:
         pod = workload["spec"]["template"]["spec"]
         assert pod["securityContext"]["runAsNonRoot"] is True
@@ -114,8 +117,9 @@ def test_every_deployment_has_probes_resources_and_the_security_context(rendered
             assert {"cpu", "memory"} <= set(container["resources"]["limits"]), name
             if workload["kind"] == "Deployment":
                 assert "readinessProbe" in container and "livenessProbe" in container, name
-            if workload["metadata"]["name"].endswith("-web"):
-                assert container["readinessProbe"]["httpGet"]["path"] == "/readyz", name
+            if workload["metadata"]["name"].endswith("-web") or workload["metadata"]["name"] == kubernetes.WEB_UI:
+                ready = "/healthz" if workload["metadata"]["name"] == kubernetes.WEB_UI else "/readyz"
+                assert container["readinessProbe"]["httpGet"]["path"] == ready, name
                 assert container["livenessProbe"]["httpGet"]["path"] == "/healthz", name
 
 
@@ -147,6 +151,9 @@ def test_the_ingress_has_the_route_tables_routes(rendered):
     assert len(paths) == len([r for r in table.routes if r.side not in ("internal", "operations")]) + 1 + len(
         table.web.prefixes
     )
+    for prefix in table.web.prefixes:
+        assert paths[prefix.rstrip("/")] == kubernetes.WEB_UI
+    assert of_kind(objects, "Service")[kubernetes.WEB_UI]
     assert ingresses["portal-operations"]["metadata"]["annotations"]["nginx.ingress.kubernetes.io/rewrite-target"] == (
         "/$1"
     )
