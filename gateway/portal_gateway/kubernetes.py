@@ -79,8 +79,9 @@ def _env(service: str) -> list[dict]:
         {"name": "INTERNAL_TOKEN", "valueFrom": {"secretKeyRef": {"name": "portal-internal", "key": "INTERNAL_TOKEN"}}},
     ]
     if service == "identity":
+        # Optional: without them identity makes random ones once and keeps them in its database.
         env += [
-            {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": name}}}
+            {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": name, "optional": True}}}
             for name in ("SESSION_SECRET", "SECRET_PEPPER")
         ]
     if service == "notifier":

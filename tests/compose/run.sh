@@ -42,7 +42,9 @@ teardown() {
   exit $status
 }
 trap teardown EXIT
+trap 'exit 143' TERM INT  # so that the EXIT trap tears down on a kill too
 mkdir -p var
+docker-compose down -v --remove-orphans -t 1 >/dev/null 2>&1 || true  # what a crashed run left
 
 stamp "engine up at $DOCKER_HOST"
 deploy/local-images/build.sh
