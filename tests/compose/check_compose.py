@@ -283,7 +283,9 @@ def test_scale_out_spreads_requests_and_survives_a_killed_replica_and_sender():
     client_id, secret = STATE["client"]
     compose("up", "-d", "--no-build", "--no-recreate", "--scale", "identity=3", "--scale", "notifier-worker=2")
     wait_for(lambda: compose("ps", "identity").count("(healthy)") == 3, timeout=120)
-    compose("exec", "-T", "nginx", "nginx", "-s", "reload")  # nginx resolves identity's replicas again
+    compose(
+        "exec", "-T", "nginx", "nginx", "-c", "/etc/portal/nginx.conf", "-s", "reload"
+    )  # nginx resolves identity's replicas again
     identity, senders = containers("identity"), containers("notifier-worker")
     assert len(identity) == 3 and len(senders) == 2
     replica_of = {ip_of(container): container for container in identity}

@@ -56,7 +56,7 @@ done
 stamp "service images built"
 docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(partner-portal|portal-local)/' | sort
 set +o pipefail
-docker-compose up -d --no-build --quiet-pull 2>&1 | grep -v -E '^(Creating|Starting)'
+docker-compose up -d --no-build --quiet-pull 2>&1 | { grep -v -E '^(Creating|Starting)' || true; }
 [ "${PIPESTATUS[0]}" = 0 ] || { echo "docker-compose up failed" >&2; exit 1; }
 set -o pipefail
 # Everything healthy (up -d returns once the dependencies' conditions held for the containers it started).
