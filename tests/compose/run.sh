@@ -5,7 +5,8 @@
 #  3. the five service images from the one Dockerfile, on the local Python base
 #  4. docker-compose up (healthchecks, depends_on conditions, migrations on start), then the checks in
 #     tests/compose/check_compose.py through compose's nginx on 127.0.0.1: the journey, the UIs, scale-out
-#  5. always: docker-compose down -v, dangling images removed, the engine stopped by its pid, no bridge left
+#  5. always: docker-compose down -v, the engine stopped by its pid, no bridge or mount left (the images,
+#     the build stages' untagged ones included, stay in the data-root as the layer cache)
 # The engine's data-root (/var/lib/portal-test-docker/data, PORTAL_ENGINE_DIR) keeps the base and service
 # layers between runs; `tests/compose/engine.sh purge` removes it. Under CI=true, no engine is a failure.
 set -euo pipefail
@@ -36,7 +37,6 @@ teardown() {
   if [ $status -ne 0 ]; then docker-compose logs --no-color --tail=40 > "$ROOT/var/compose-test.log" 2>&1 \
      && echo "last logs: var/compose-test.log"; fi
   docker-compose down -v --remove-orphans -t 5 >/dev/null 2>&1
-  docker image prune -f >/dev/null 2>&1
   "$ENGINE" stop
   stamp "torn down (exit $status)"
   exit $status
