@@ -131,6 +131,59 @@ def test_nginx_serves_the_web_uis_index_pages():
     assert requests.get(f"{GATEWAY}/assets/core.js", timeout=10).status_code == 200
 
 
+def test_the_kubernetes_web_ui_image_serves_the_uis_read_only_as_non_root():
+    """deploy/web-ui/Dockerfile with the generated gateway/nginx/web-ui.conf, run as Kubernetes runs it."""
+    nginx_image = os.environ.get("NGINX_IMAGE", "nginxinc/nginx-unprivileged:1.27")
+    subprocess.run(
+        [
+            "docker",
+            "build",
+            "-q",
+            "-f",
+            "deploy/web-ui/Dockerfile",
+            "--build-arg",
+            f"NGINX_IMAGE={nginx_image}",
+            "-t",
+            "partner-portal/web-ui:latest",
+            ".",
+        ],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    container = docker(
+        "run",
+        "-d",
+        "--read-only",
+        "--tmpfs",
+        "/tmp",
+        "--cap-drop",
+        "ALL",
+        "--security-opt",
+        "no-new-privileges",
+        "--user",
+        "101:101",
+        "partner-portal/web-ui:latest",
+    ).strip()
+    try:
+
+        def page(path: str) -> str:
+            return subprocess.run(
+                ["docker", "exec", container, "curl", "-sS", "-i", f"http://127.0.0.1:8080{path}"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+
+        front = wait_for(lambda: (answer := page("/")).startswith("HTTP/1.1 200") and answer, timeout=30)
+        assert 'src="/front/app.js"' in front and "Content-Security-Policy: default-src 'self'" in front
+        assert page("/backoffice/").startswith("HTTP/1.1 200")
+        assert page("/healthz").startswith("HTTP/1.1 200")
+        assert page("/api/v1/accounts").startswith("HTTP/1.1 404")
+    finally:
+        docker("rm", "-f", container)
+
+
 def test_the_partner_journey_through_compose():
     """register → mail → activate → sign in → profile → application → approval → secret → token →
     access request → grant → token with the grant."""
@@ -380,7 +433,10 @@ def test_scale_out_spreads_requests_and_survives_a_killed_replica_and_sender():
         "duplicate_copies": sum(n - 1 for n in message_ids.values()),
         "seconds": round(time.time() - started, 1),
     }
-    print("\nscale-out:", json.dumps(report))
+    stats = docker("stats", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.MemUsage}}")
+    print("\nscale-out:", json.dumps(report), "\n" + stats)
+    with open("var/compose-stats.txt", "w") as out:
+        out.write(stats)
     with open("var/compose-scale-out.json", "w") as out:
         json.dump(report, out, indent=2)
 
