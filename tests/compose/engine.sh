@@ -63,7 +63,12 @@ stop() {
     done
   fi
   rm -rf "$DIR/exec" "$SOCK"
-  if ip link show docker0 >/dev/null 2>&1; then ip link del docker0 || true; fi
+  # The default bridge it created (compose's own networks went with `down`); a moment after the engine.
+  for _ in $(seq 1 20); do
+    ip link show docker0 >/dev/null 2>&1 || break
+    ip link del docker0 2>/dev/null || sleep 0.5
+  done
+  if ip link show docker0 >/dev/null 2>&1; then echo "docker0 is still there" >&2; fi
 }
 
 case "${1:-}" in
