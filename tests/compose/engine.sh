@@ -58,7 +58,7 @@ stop() {
   fi
   # The exec-root (containerd's state, the default network namespace bind-mounted there) goes with it.
   if [ -d "$DIR/exec" ]; then
-    findmnt -rn -o TARGET | grep -F "$DIR/exec" | sort -r | while read -r mountpoint; do
+    findmnt -rn -o TARGET | { grep -F "$DIR/exec" || true; } | sort -r | while read -r mountpoint; do
       umount -l "$mountpoint" 2>/dev/null || true
     done
   fi
