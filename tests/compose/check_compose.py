@@ -132,7 +132,8 @@ def test_nginx_serves_the_web_uis_index_pages():
 
 
 def test_the_kubernetes_web_ui_image_serves_the_uis_read_only_as_non_root():
-    """deploy/web-ui/Dockerfile with the generated gateway/nginx/web-ui.conf, run as Kubernetes runs it."""
+    """deploy/web-ui/Dockerfile with the generated gateway/nginx/web-ui.conf, run as Kubernetes runs it
+    (uid 10001, read-only root filesystem, /tmp writable, no capabilities)."""
     nginx_image = os.environ.get("NGINX_IMAGE", "nginxinc/nginx-unprivileged:1.27")
     subprocess.run(
         [
@@ -162,7 +163,7 @@ def test_the_kubernetes_web_ui_image_serves_the_uis_read_only_as_non_root():
         "--security-opt",
         "no-new-privileges",
         "--user",
-        "101:101",
+        "10001:10001",  # as the Kubernetes pod runs it
         "partner-portal/web-ui:latest",
     ).strip()
     try:
