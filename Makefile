@@ -17,6 +17,7 @@ $(BIN)/portalctl: libs/portalkit/pyproject.toml services/*/pyproject.toml gatewa
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation $(PACKAGES)
+	$(BIN)/pip check  # a pin in a pyproject.toml that the lock does not have: run `make lock`
 	touch $@
 
 venv: $(BIN)/portalctl

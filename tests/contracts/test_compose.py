@@ -84,3 +84,32 @@ def test_every_locked_dependency_has_a_hash():
         for block in blocks:
             if "==" in block.split("\n")[0]:
                 assert "--hash=sha256:" in block, (lock, block.split("\n")[0])
+
+
+def test_the_locks_have_every_pin_of_the_packages():
+    """A pin changed in a pyproject.toml or requirements-dev.txt without `make lock` fails here."""
+    import tomllib
+
+    def normal(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    def locked(lock: str) -> dict[str, str]:
+        text = (ROOT / lock).read_text()
+        return {normal(n): v for n, v in re.findall(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==(\S+)", text, re.M)}
+
+    runtime, dev = locked("requirements.lock"), locked("requirements-dev.lock")
+    projects = [ROOT / "libs" / "portalkit", *(ROOT / "services").iterdir(), ROOT / "gateway"]
+    for project in projects:
+        if not (project / "pyproject.toml").exists():
+            continue
+        for requirement in tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]:
+            name, version = re.match(r"([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==(\S+)", requirement).groups()
+            if normal(name).startswith("portal"):
+                continue
+            assert dev[normal(name)] == version, (project.name, requirement)
+            if project.name != "gateway":
+                assert runtime[normal(name)] == version, (project.name, requirement)
+    for line in (ROOT / "requirements-dev.txt").read_text().splitlines():
+        found = re.match(r"([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==(\S+)", line)
+        if found:
+            assert dev[normal(found[1])] == found[2], line
