@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test-compose`: docker-compose.yml run for real, as an operator runs it, on an isolated Docker engine.
 #  1. start the engine (tests/compose/engine.sh; installs docker.io, docker-compose, debootstrap if missing)
-#  2. local equivalents of the upstream images (deploy/local-images/build.sh; kept between runs by tag)
+#  2. local equivalents of the upstream images (deploy/local-images/build.sh; cached by tag and layer)
 #  3. the five service images from the one Dockerfile, on the local Python base
 #  4. docker-compose up (healthchecks, depends_on conditions, migrations on start), then the checks in
 #     tests/compose/check_compose.py through compose's nginx on 127.0.0.1: the journey, the UIs, scale-out
@@ -17,20 +17,11 @@ start=$(date +%s)
 stamp() { echo "[compose-test $(( $(date +%s) - start ))s] $*"; }
 
 if ! DOCKER_HOST="$("$ENGINE" start)"; then
+  "$ENGINE" stop >/dev/null 2>&1 || true  # whatever of it did start
   if [ "${CI:-}" = "true" ]; then echo "FAILED: no Docker engine could be started (CI=true)" >&2; exit 1; fi
   echo "SKIPPED: no Docker engine could be started here (see tests/compose/engine.sh)" >&2; exit 0
 fi
 export DOCKER_HOST
-export COMPOSE_PROJECT_NAME=portaltest COMPOSE_HTTP_TIMEOUT=120
-free_port() { "$ROOT/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-export GATEWAY_PORT="${GATEWAY_PORT:-$(free_port)}" MAILPIT_PORT="${MAILPIT_PORT:-$(free_port)}"
-export PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" SESSION_COOKIE_SECURE=false
-export INTERNAL_TOKEN="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export MODERATOR_EMAILS="moderator1@partnerportaal.test,moderator2@partnerportaal.test"
-export POSTGRES_IMAGE=portal-local/postgres:15 RABBITMQ_IMAGE=portal-local/rabbitmq:3.10 \
-       NGINX_IMAGE=portal-local/nginx:1.22 MAILPIT_IMAGE=portal-local/mailpit:local \
-       PYTHON_IMAGE=portal-local/python:3.11
-
 teardown() {
   status=$?
   set +e
@@ -43,6 +34,16 @@ teardown() {
 }
 trap teardown EXIT
 trap 'exit 143' TERM INT  # so that the EXIT trap tears down on a kill too
+export COMPOSE_PROJECT_NAME=portaltest COMPOSE_HTTP_TIMEOUT=120
+free_port() { "$ROOT/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+export GATEWAY_PORT="${GATEWAY_PORT:-$(free_port)}" MAILPIT_PORT="${MAILPIT_PORT:-$(free_port)}"
+export PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" SESSION_COOKIE_SECURE=false
+export INTERNAL_TOKEN="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export MODERATOR_EMAILS="moderator1@partnerportaal.test,moderator2@partnerportaal.test"
+export POSTGRES_IMAGE=portal-local/postgres:15 RABBITMQ_IMAGE=portal-local/rabbitmq:3.10 \
+       NGINX_IMAGE=portal-local/nginx:1.22 MAILPIT_IMAGE=portal-local/mailpit:local \
+       PYTHON_IMAGE=portal-local/python:3.11
+
 mkdir -p var
 docker-compose down -v --remove-orphans -t 1 >/dev/null 2>&1 || true  # what a crashed run left
 
