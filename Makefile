@@ -7,13 +7,17 @@ BIN    := $(VENV)/bin
 PACKAGES := -e libs/portalkit -e services/identity -e services/partners -e services/apps \
             -e services/scopes -e services/notifier -e gateway
 
-.PHONY: run stack test test-fast contracts nginx-conf bench bench-token bench-read clean
+.PHONY: run stack test test-fast test-compose contracts nginx-conf k8s-manifests lock bench bench-token bench-read clean
+UV_LOCAL := $(foreach p,portalkit portal-identity portal-partners portal-apps portal-scopes portal-notifier portal-gateway,--no-emit-package $(p))
 
-$(BIN)/portalctl: libs/portalkit/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml requirements-dev.txt
+# Every dependency from requirements-dev.lock (pinned, with hashes; `make lock` writes it), then the
+# project's own packages from the tree without theirs. The images install requirements.lock the same way.
+$(BIN)/portalctl: libs/portalkit/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml requirements-dev.lock
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet $(PACKAGES) -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation $(PACKAGES)
+	$(BIN)/pip check  # a pin in a pyproject.toml that the lock does not have: run `make lock`
 	touch $@
 
 venv: $(BIN)/portalctl
@@ -30,11 +34,24 @@ test: $(BIN)/portalctl
 test-fast: $(BIN)/portalctl
 	$(BIN)/python -m pytest -m "not system"
 
+# docker-compose.yml for real on an isolated Docker engine (tests/compose/run.sh; root, ~5 min cold).
+test-compose: $(BIN)/portalctl
+	tests/compose/run.sh
+
 contracts: $(BIN)/portalctl
 	$(BIN)/python -m tests.contracts_tool write
 
 nginx-conf: $(BIN)/portalctl
 	$(BIN)/python -m portal_gateway.nginx
+
+k8s-manifests: $(BIN)/portalctl
+	$(BIN)/python -m portal_gateway.kubernetes
+
+# The lock files from requirements.in / requirements-dev.in (uv from PyPI into a throwaway tool venv).
+lock:
+	$(PYTHON) -m venv var/uv && var/uv/bin/pip install --quiet uv==0.13.9
+	var/uv/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 $(UV_LOCAL) requirements.in -o requirements.lock
+	var/uv/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 $(UV_LOCAL) requirements-dev.in -o requirements-dev.lock
 
 bench: $(BIN)/portalctl
 	$(BIN)/python bench/events_throughput.py
