@@ -84,6 +84,10 @@ def _env(service: str) -> list[dict]:
             {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": name, "optional": True}}}
             for name in ("SESSION_SECRET", "SECRET_PEPPER")
         ]
+        # Required: it seals the signing keys at rest, and every replica must open them.
+        env.append(
+            {"name": "KEY_ENCRYPTION_KEY", "valueFrom": {"secretKeyRef": {"name": secret, "key": "KEY_ENCRYPTION_KEY"}}}
+        )
     if service == "notifier":
         env += [
             {

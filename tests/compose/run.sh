@@ -39,6 +39,7 @@ free_port() { "$ROOT/.venv/bin/python" -c 'import socket; s=socket.socket(); s.b
 export GATEWAY_PORT="${GATEWAY_PORT:-$(free_port)}" MAILPIT_PORT="${MAILPIT_PORT:-$(free_port)}"
 export PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" SESSION_COOKIE_SECURE=false
 export INTERNAL_TOKEN="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export KEY_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
 export MODERATOR_EMAILS="moderator1@partnerportaal.test,moderator2@partnerportaal.test"
 export POSTGRES_IMAGE=portal-local/postgres:15 RABBITMQ_IMAGE=portal-local/rabbitmq:3.10 \
        NGINX_IMAGE=portal-local/nginx:1.22 MAILPIT_IMAGE=portal-local/mailpit:local \
