@@ -41,3 +41,12 @@ def test_nul_in_an_authorization_request_is_the_servers_own_400_page(harness):
     response = harness.client.get(f"/oauth/authorize?{query}")
     assert response.status_code == 400 and response.content_type.startswith("text/html")
     assert "code_challenge" in response.get_data(as_text=True)
+
+
+def test_nul_in_a_logout_still_signs_out_on_the_servers_own_page(harness):
+    """The logout of a browser answers its page (200), never a 422 problem+json, and follows no redirect."""
+    for response in (
+        harness.client.post("/oauth/logout", data={"client_id": "a\x00b", "post_logout_redirect_uri": "/"}),
+        harness.client.get("/oauth/logout?%C2%BD=%00"),
+    ):
+        assert response.status_code == 200 and response.content_type.startswith("text/html")

@@ -222,13 +222,16 @@ def authorize():
 
 
 @blp.route("/logout", methods=["GET", "POST"])
+@checks_its_own_input
 def logout():
     """Ends the login session everywhere (its refresh and access tokens too); returns only to a redirect
-    URI of one of the portal's own clients."""
+    URI of one of the portal's own clients. Parameters holding a NUL character or lone surrogate name no
+    client: the session still ends, on the server's own page (never a problem+json to a browser)."""
     sessions.end(_identity(), session.get(LOGIN_SESSION))
     session.clear()
     target = request.values.get("post_logout_redirect_uri", "")
-    client = _identity().clients.active(request.values.get("client_id", ""))
+    refused = bad_fields(request.args) + bad_fields(request.form)
+    client = None if refused else _identity().clients.active(request.values.get("client_id", ""))
     if client is not None and client.public and target in client.redirect_uris:
         return redirect(target)
     return render_template("message.html", t=page_texts(), message=page_texts()["logged_out"])
