@@ -114,3 +114,22 @@ def test_enumerations_are_in_the_schemas_as_configured():
     partners, apps = SERVED["partners"], SERVED["apps"]
     assert partners["components"]["schemas"]["NewProfile"]["properties"]["category"]["enum"] == list(CATEGORIES)
     assert apps["components"]["schemas"]["ApplicationRequest"]["properties"]["apis"]["items"]["enum"] == list(DATA_APIS)
+
+
+@pytest.mark.parametrize("service", ["partners", "scopes"])
+def test_free_text_query_parameters_declare_they_hold_no_nul(service):
+    """The services refuse a NUL character in any text with 422 (portalkit.inputs); the contract says so, so a
+    schema-valid request is never refused for it."""
+    from portalkit.web import STORABLE_TEXT
+
+    texts = [
+        parameter["schema"]
+        for operations in SERVED[service]["paths"].values()
+        for operation in operations.values()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query" and "string" in str(parameter["schema"].get("type"))
+    ]
+    free = [schema for schema in texts if not {"format", "enum", "const"} & set(schema)]
+    assert free and all(schema.get("pattern") for schema in free)
+    assert any(schema.get("pattern") == STORABLE_TEXT for schema in free)

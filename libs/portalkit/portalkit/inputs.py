@@ -98,7 +98,11 @@ def _field_errors(violations, location: str) -> list[dict]:
 
 def check_request_input() -> None:
     """Before every view: 400 for JSON nested deeper than :data:`MAX_JSON_DEPTH`, 422 naming each
-    field whose text holds a NUL character or a lone surrogate, in the query, a form or a JSON body."""
+    field whose text holds a NUL character or a lone surrogate, in the query, a form or a JSON body. A view
+    marked with :func:`checks_its_own_input` answers such input itself (e.g. an HTML page of the OAuth flow)."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, "checks_its_own_input", False):
+        return
     violations: list[dict] = []
     for location, values in (("query", request.args), ("form", _form())):
         violations += _field_errors([(f"/{name}", reason) for name, reason in bad_fields(values)], location)
@@ -113,6 +117,12 @@ def check_request_input() -> None:
         violations += _field_errors(text_violations(document), "json")
     if violations:
         raise Problem(422, "problem.validation", errors=violations)
+
+
+def checks_its_own_input(view):
+    """Marks a view that refuses NUL characters and lone surrogates itself, in its own answer format."""
+    view.checks_its_own_input = True
+    return view
 
 
 def _form():

@@ -76,8 +76,11 @@ def current_language(app: Flask | None = None) -> str:
 
 
 def _oauth_error(status: int, detail: str, headers) -> Response:
-    """RFC 6749 section 5.2 errors for OAuth endpoints, which clients parse as such, not as problems."""
+    """RFC 6749 section 5.2 errors for OAuth endpoints, which clients parse as such, not as problems. A field
+    the portal refuses (422 elsewhere, e.g. a NUL character) is a malformed request here: 400 ``invalid_request``."""
     error = "server_error" if status >= 500 else "invalid_request"
+    if status == 422:
+        status = 400
     body = json.dumps({"error": error, "error_description": detail})
     response = Response(body, status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"

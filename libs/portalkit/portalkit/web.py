@@ -237,6 +237,7 @@ def create_service_app(
     app.before_request(check_request_input)
     app.after_request(_finish_request)
     api.ma_plugin.converter.add_attribute_function(_choices_of(settings))
+    api.ma_plugin.converter.add_attribute_function(_storable_text)
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda converter: {"type": "string", "format": "uuid"})
     api.register_blueprint(health)
@@ -260,6 +261,22 @@ def _choices_of(settings):
         return {"enum": [*getattr(settings, setting), *([None] if field.allow_none else [])]}
 
     return enum
+
+
+# Text the portal stores: no NUL character (portalkit.inputs refuses it with 422 naming the field). A JSON
+# string cannot hold a lone surrogate once encoded as UTF-8, so only NUL needs saying.
+STORABLE_TEXT = "^[^\\u0000]*$"
+
+
+def _storable_text(converter, field, ret=None, **kwargs) -> dict:
+    """Every free text field's contract says what :func:`portalkit.inputs.check_request_input` enforces: a
+    field with its own format, pattern or choices already excludes a NUL character."""
+    ret = ret or {}
+    types = ret.get("type")
+    is_text = types == "string" or (isinstance(types, list) and "string" in types)
+    if not is_text or any(key in ret for key in ("format", "pattern", "enum", "const")):
+        return {}
+    return {"pattern": STORABLE_TEXT}
 
 
 def _as_the_gateway_serves_it(api, service: str) -> None:

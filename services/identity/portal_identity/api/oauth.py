@@ -27,7 +27,7 @@ from portal_identity.service_layer import sessions, tokens
 from portal_identity.service_layer.context import Identity
 from portalkit.auth import fetch_jwks_over_http
 from portalkit.i18n import SUPPORTED_LANGUAGES
-from portalkit.inputs import bad_fields
+from portalkit.inputs import bad_fields, checks_its_own_input
 from portalkit.logs import request_id_var
 from portalkit.web import log_access, request_id_of
 
@@ -195,10 +195,14 @@ def revoke():
 
 
 @blp.route("/authorize", methods=["GET"])
+@checks_its_own_input
 def authorize():
     """The portal's UIs are first-party clients: a logged-in person is not asked for consent. The request is
-    checked before anyone is asked to sign in (RFC 6749 4.1.2.1): a wrong one never reaches the login page."""
-    malformed = malformed_authorization_parameter(request.args)
+    checked before anyone is asked to sign in (RFC 6749 4.1.2.1): a wrong one never reaches the login page.
+    A NUL character or lone surrogate in any parameter is answered on the server's own 400 page, like a
+    malformed parameter (never problem+json, never echoed to a redirect URI)."""
+    refused = bad_fields(request.args)
+    malformed = ascii(refused[0][0])[1:-1] if refused else malformed_authorization_parameter(request.args)
     if malformed is not None:
         message = page_texts()["authorize_malformed"].replace("{parameter}", malformed)
         return render_template("error.html", t=page_texts(), message=message), 400
@@ -218,13 +222,16 @@ def authorize():
 
 
 @blp.route("/logout", methods=["GET", "POST"])
+@checks_its_own_input
 def logout():
     """Ends the login session everywhere (its refresh and access tokens too); returns only to a redirect
-    URI of one of the portal's own clients."""
+    URI of one of the portal's own clients. Parameters holding a NUL character or lone surrogate name no
+    client: the session still ends, on the server's own page (never a problem+json to a browser)."""
     sessions.end(_identity(), session.get(LOGIN_SESSION))
     session.clear()
     target = request.values.get("post_logout_redirect_uri", "")
-    client = _identity().clients.active(request.values.get("client_id", ""))
+    refused = bad_fields(request.args) + bad_fields(request.form)
+    client = None if refused else _identity().clients.active(request.values.get("client_id", ""))
     if client is not None and client.public and target in client.redirect_uris:
         return redirect(target)
     return render_template("message.html", t=page_texts(), message=page_texts()["logged_out"])
