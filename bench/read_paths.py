@@ -29,6 +29,7 @@ from token_endpoint import machine, wrk
 
 from portal_apps.adapters.repositories import ApplicationFilter, Applications
 from portal_gateway.stack import Stack, StackSettings
+from portal_identity.adapters.sealing import KeyRing, new_key_encryption_key
 from portal_partners.adapters.repositories import Profiles
 from portalkit.service import installed_services
 from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, RUN
@@ -75,6 +76,7 @@ WORDS = (
     "bus",
     "sport",
 )
+KEK = new_key_encryption_key()  # seals the stack's signing keys; the bench signs a moderator's token
 STATUSES = ("approved",) * 5 + ("new",) * 2 + ("rejected",) * 2 + ("archived",)
 LUA = """
 local paths = {%s}
@@ -157,9 +159,12 @@ def moderator_token(stack: Stack) -> str:
     """Signed with the identity service's key, as a moderator's token is."""
     engine = sa.create_engine(stack.database_url("identity"))
     with engine.connect() as connection:
-        jwk = connection.execute(sa.text("SELECT private_jwk FROM signing_keys ORDER BY signs_from DESC")).scalar()
+        kid, stored = connection.execute(
+            sa.text("SELECT kid, private_jwk FROM signing_keys ORDER BY signs_from DESC")
+        ).first()
     engine.dispose()
-    key = ECKey.import_key(jwk if isinstance(jwk, dict) else json.loads(jwk))
+    stored = stored if isinstance(stored, dict) else json.loads(stored)
+    key = ECKey.import_key(KeyRing([KEK]).open(kid, stored))
     now = int(dt.datetime.now(dt.UTC).timestamp())
     claims = {"iss": stack.url, "aud": "portal", "sub": "bench-moderator", "iat": now, "exp": now + 3600}
     claims |= {"roles": ["moderator"], "jti": uuid.uuid4().hex}
@@ -236,7 +241,7 @@ def main() -> None:
             broker_namespace=namespace,
             smtp_port=38025,
             run_dir=run_dir,
-            extra_env={"LOG_LEVEL": "WARNING"},
+            extra_env={"LOG_LEVEL": "WARNING", "KEY_ENCRYPTION_KEY": KEK},
         )
     )
     rng = random.Random(20261125)

@@ -160,6 +160,8 @@ def render(site: NginxSite, table: RouteTable | None = None) -> str:
         "        proxy_read_timeout 30s;",
         # A request that cannot reach a replica (it died, or restarts) goes to another, in bounds. nginx never
         # sends a POST or PATCH again once it reached a replica, except token requests (see routes below).
+        # The services send nosniff themselves (for when nothing is in front); nginx adds its own to every answer.
+        "        proxy_hide_header X-Content-Type-Options;",
         "        proxy_next_upstream error timeout;",
         "        proxy_next_upstream_tries 2;",
         "        proxy_next_upstream_timeout 10s;",

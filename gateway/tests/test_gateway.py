@@ -69,6 +69,7 @@ def test_requests_safe_to_repeat_go_to_another_replica_within_bounds():
     server = config.split("    server {")[1]
     assert "proxy_next_upstream error timeout;" in server  # never a POST that reached a replica...
     assert "proxy_next_upstream_tries 2;" in server and "proxy_next_upstream_timeout 10s;" in server
+    assert "proxy_hide_header X-Content-Type-Options;" in server  # one nosniff header, nginx's
     # ...except a token request: a client_credentials token changes no state
     assert "proxy_next_upstream error timeout non_idempotent;" in block(config, "= /oauth/token")
     assert "limit_req zone=token" in block(config, "= /oauth/revoke")  # it checks client secrets too

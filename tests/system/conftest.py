@@ -11,9 +11,11 @@ import pytest
 
 from portal_gateway.mailsink import MailSink
 from portal_gateway.stack import Stack, StackSettings
+from portal_identity.adapters.sealing import new_key_encryption_key
 from portalkit.testing import RUN
 
 MODERATORS = ("moderator1@partnerportaal.test", "moderator2@partnerportaal.test")
+KEK = new_key_encryption_key()  # the identity service's signing keys are sealed with it
 
 
 def _require(tool: str) -> None:
@@ -42,6 +44,7 @@ def stack(postgres_server, amqp_server, tmp_path_factory):
         # Token requests in a loop from one address (the test's) stay under this; the real limit is 20/s.
         nginx_limits={"token_rate": "2000r/s", "token_burst": 2000},
         extra_env={
+            "KEY_ENCRYPTION_KEY": KEK,
             "MODERATOR_EMAILS": ",".join(MODERATORS),
             "MAIL_RETRY_BASE_SECONDS": "0.5",
             "CONSUMER_RETRY_BASE_SECONDS": "0.2",

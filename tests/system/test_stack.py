@@ -26,13 +26,14 @@ from joserfc.jwk import ECKey
 
 from portal_gateway.routes import WEB_HEADERS, WEB_ROOT
 from portal_gateway.stack import Stack
+from portal_identity.adapters.sealing import KeyRing
 from portalkit.db import Database
 from portalkit.events.envelope import utcnow
 from portalkit.service import installed_services
 from portalkit.trust import Trust
 from tests.contracts_tool import OPENAPI_DIR
 from tests.signin import browser_login
-from tests.system.conftest import MODERATORS
+from tests.system.conftest import KEK, MODERATORS
 
 pytestmark = pytest.mark.system
 
@@ -59,9 +60,12 @@ def signing_key(stack: Stack) -> ECKey:
     """The identity service's current key, read from its database, to sign test users' tokens."""
     engine = sa.create_engine(stack.database_url("identity"))
     with engine.connect() as connection:
-        jwk = connection.execute(sa.text("SELECT private_jwk FROM signing_keys ORDER BY signs_from DESC")).scalar()
+        kid, stored = connection.execute(
+            sa.text("SELECT kid, private_jwk FROM signing_keys ORDER BY signs_from DESC")
+        ).first()
     engine.dispose()
-    return ECKey.import_key(jwk if isinstance(jwk, dict) else json.loads(jwk))
+    stored = stored if isinstance(stored, dict) else json.loads(stored)
+    return ECKey.import_key(KeyRing([KEK]).open(kid, stored))
 
 
 def member_of(stack: Stack, account_id: str, partner_id: str) -> None:
