@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
-import secrets
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlparse
 
 import requests
 
 from portal_gateway.mailsink import read_maildir
+from tests.signin import browser_login
 
 MODERATOR = ("moderator@partnerportaal.example", "Moderator-123!")
 SCHOOL_ADMIN = ("schoolbeheerder@partnerportaal.example", "Schoolbeheer-123!")
@@ -30,47 +28,8 @@ PROFILE = {
 
 
 def sign_in(base: str, email: str, password: str, client_id: str, redirect_uri: str) -> dict:
-    """Tokens for one person: the authorization code grant with PKCE, the hosted login page between."""
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    browser = requests.Session()
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "state": "fuzz",
-        }
-    )
-    to_login = browser.get(f"{base}/oauth/authorize?{query}", allow_redirects=False, timeout=10)
-    assert to_login.status_code == 302, to_login.text
-    page = browser.get(base + to_login.headers["Location"], timeout=10).text
-    csrf = page.split('name="csrf" value="')[1].split('"')[0]
-    next_url = parse_qs(urlparse(to_login.headers["Location"]).query)["next"][0]
-    signed_in = browser.post(
-        f"{base}/login",
-        data={"csrf": csrf, "email": email, "password": password, "next": next_url},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert signed_in.status_code == 302, signed_in.text
-    back = browser.get(base + signed_in.headers["Location"], allow_redirects=False, timeout=10)
-    code = parse_qs(urlparse(back.headers["Location"]).query)["code"][0]
-    tokens = requests.post(
-        f"{base}/oauth/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "client_id": client_id,
-            "code_verifier": verifier,
-        },
-        timeout=10,
-    )
-    assert tokens.status_code == 200, tokens.text
-    return tokens.json() | {"client_id": client_id}
+    """Tokens for one person, as the UIs get them, remembering the client for refreshing."""
+    return browser_login(base, email, password, client_id, redirect_uri) | {"client_id": client_id}
 
 
 def refresh(base: str, session: dict) -> dict:
