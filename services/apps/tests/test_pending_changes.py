@@ -11,8 +11,8 @@ NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 APIS = ("leerlingen", "personeel", "internen", "voorinschrijvingen", "rekeningen")
 
 
-def approved_application(apis=("leerlingen",)) -> Application:
-    application = Application.request(
+def requested_application(apis=("leerlingen",)) -> Application:
+    return Application.request(
         partner_id="p1",
         requested_by="u1",
         known_apis=APIS,
@@ -23,6 +23,10 @@ def approved_application(apis=("leerlingen",)) -> Application:
         contact_email="dev@agenda.example",
         apis=list(apis),
     )
+
+
+def approved_application(apis=("leerlingen",)) -> Application:
+    application = requested_application(apis)
     application.approve("mod", NOW)
     application.events.clear()
     return application
@@ -161,17 +165,7 @@ def test_rejection_needs_a_reason_and_keeps_the_approved_values():
 
 
 def test_applications_not_yet_approved_change_at_once():
-    application = Application.request(
-        partner_id="p1",
-        requested_by="u1",
-        known_apis=APIS,
-        now=NOW,
-        name="Agenda Plus",
-        description="Lesroosters.",
-        technical_contact="Jan",
-        contact_email="dev@agenda.example",
-        apis=["leerlingen"],
-    )
+    application = requested_application()
     edit(application, name="Agenda Pro", apis=["rekeningen"])
     assert (application.name, application.apis, application.pending_change) == ("Agenda Pro", ["rekeningen"], None)
 
