@@ -30,7 +30,7 @@ def free_port():
 @pytest.fixture
 def identity_url(postgres_databases, tokens):
     """A real identity service over HTTP with one existing client that has two grants."""
-    url = postgres_databases.create("identity_link")
+    url = postgres_databases.lend()
     app, runtime = start_service(IDENTITY, url, tokens, internal_token="shared")
     import_clients(
         build_identity(runtime),
@@ -51,6 +51,7 @@ def identity_url(postgres_databases, tokens):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
+    postgres_databases.give_back(url)
 
 
 @pytest.fixture
