@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portalkit.db import UtcDateTime
 from portalkit.events.envelope import Envelope, utcnow
+from portalkit.uow import Repository
 
 PEOPLE_EVENTS = ("identity.account.registered", "identity.account.activated")
 _CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -68,6 +69,10 @@ class People:
         rows = session.execute(sa.select(table.c.account_id, table.c.email).where(table.c.account_id.in_(wanted)))
         return dict(rows.all())
 
+    def known(self, session) -> KnownPeople:
+        """This projection as a repository of a unit of work."""
+        return KnownPeople(session, self)
+
     def handlers(self) -> dict:
         """The identity service's events that name a person."""
         return dict.fromkeys(PEOPLE_EVENTS, self._from_event)
@@ -96,3 +101,14 @@ class People:
                 except IntegrityError:  # the same person's parallel request recorded them first
                     pass
             return response
+
+
+class KnownPeople(Repository):
+    """Who acted, for the service layer: e-mail addresses by account id (missing: not known here)."""
+
+    def __init__(self, session, people: People):
+        super().__init__(session)
+        self._people = people
+
+    def emails(self, account_ids) -> dict[str, str]:
+        return self._people.emails(self.session, account_ids)

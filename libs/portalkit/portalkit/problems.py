@@ -8,6 +8,7 @@ a stack trace or an HTML error page.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 
 import flask_smorest
 from flask import Flask, Response, g, json, request
@@ -185,7 +186,13 @@ class ProblemApi(flask_smorest.Api):
         return _http_exception(error)
 
 
-def install_problem_handlers(app: Flask) -> None:
+ErrorMap = Mapping[type[Exception], Callable[[Exception], Problem]]
+"""A service's one table from domain exception to the problem it answers (status, catalogue key, fields)."""
+
+
+def install_problem_handlers(app: Flask, errors: ErrorMap) -> None:
+    for exception_type, answer in errors.items():
+        app.register_error_handler(exception_type, lambda error, answer=answer: _problem(answer(error)))
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Problem, _problem)
     app.register_error_handler(ValidationError, _validation)

@@ -7,10 +7,12 @@ so migrations, workers, the management CLI and the embedded mode treat all servi
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import threading
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
+from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -38,6 +40,11 @@ class ServiceDefinition:
     metadata: sa.MetaData
     create_app: Callable[..., Flask]
     settings_class: type[Settings] = Settings
+    # The service's unit of work, which hands out its repositories.
+    unit_of_work: type[UnitOfWork] = UnitOfWork
+    # The service's dependencies in this process (clients, caches, settings its use cases need), built once
+    # into one typed object: ``runtime.container``.
+    wire: Callable[[ServiceRuntime], Any] = lambda runtime: None
     handlers: Callable[[ServiceRuntime], Mapping[str, Handler]] = lambda runtime: {}
     # Loops of the service's own that run beside the relay and consumer (each gets the stop event).
     background: Callable[[ServiceRuntime], list[Callable[[threading.Event], None]]] = lambda runtime: []
@@ -69,8 +76,6 @@ class ServiceRuntime:
         self.relay_wakeup = threading.Event()
         # A committed outbox row wakes the relay at once, in this process or (PostgreSQL) the worker's.
         self.outbox_feed = ChangeFeed(self.database, f"outbox_{definition.name}")
-        # Per-process components a service builds once (caches, hashers), keyed by the service's own names.
-        self.extensions: dict[str, object] = {}
         # What the service's own components need closed with the runtime (listening connections).
         self.closers: list[Callable[[], None]] = []
         topology = load_subscriptions(
@@ -86,8 +91,13 @@ class ServiceRuntime:
     def name(self) -> str:
         return self.definition.name
 
+    @functools.cached_property
+    def container(self) -> Any:
+        """The service's own dependencies, wired once per process (:attr:`ServiceDefinition.wire`)."""
+        return self.definition.wire(self)
+
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.database, self.outbox, self.contracts, self.outbox_feed)
+        return self.definition.unit_of_work(self.database, self.outbox, self.contracts, self.outbox_feed)
 
     def migrate(self) -> None:
         migrations.upgrade(self.settings.database_url, self.definition.package)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import atexit
 import contextlib
 import datetime as dt
+import functools
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import uuid
@@ -344,3 +346,67 @@ def start_service(definition, database_url: str, tokens: TokenFactory, **overrid
     app = definition.create_app(runtime=runtime)
     app.extensions["portal.verifier"] = TokenVerifier(JwksCache(tokens.jwks), ISSUER, AUDIENCE)
     return app, runtime
+
+
+class FakeUnitOfWork:
+    """The unit of work of unit tests: no database, every published event kept in :attr:`published`.
+
+    A service's fake subclasses it and sets its in-memory repositories (subclasses of
+    :class:`portalkit.uow.Repository` without a session) in ``__init__``; commit collects the events of
+    the aggregates they saw exactly as the real unit of work does, and checks them against the contracts.
+    """
+
+    def __init__(self):
+        self.committed = False
+        self.published: list = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        pass
+
+    def publish(self, event):
+        from portalkit.events.envelope import Envelope  # noqa: PLC0415
+
+        envelope = event if isinstance(event, Envelope) else event.envelope()
+        _event_contracts().validate(envelope.as_dict())
+        self.published.append(envelope)
+        return envelope
+
+    def flush(self) -> None:
+        pass
+
+    def commit(self) -> None:
+        from portalkit.uow import new_events  # noqa: PLC0415
+
+        for event in new_events(self):
+            self.publish(event)
+        self.committed = True
+
+    def rollback(self) -> None:
+        pass
+
+    def events(self, event_type: str) -> list[dict]:
+        """The data of every published event of ``event_type``."""
+        return [envelope.data for envelope in self.published if envelope.type == event_type]
+
+
+@functools.cache
+def _event_contracts():
+    from portalkit.events.contracts import EventContracts  # noqa: PLC0415
+
+    return EventContracts(f"{find_contracts_dir()}/events")
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_do_no_io(request, monkeypatch):
+    """A test under a ``unit`` folder fails when it opens a network connection (database, broker, HTTP)."""
+    if "unit" not in request.node.path.parts:
+        return
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a unit test opened a network connection; it belongs in the service tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)

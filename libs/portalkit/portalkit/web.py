@@ -23,7 +23,14 @@ from portalkit.auth import JwksCache, TokenVerifier, fetch_jwks_over_http
 from portalkit.i18n import SHARED, Catalogue
 from portalkit.inputs import MAX_PAGE, BoundedInt, check_request_input
 from portalkit.logs import request_id_var
-from portalkit.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemApi, check_media_type, install_problem_handlers
+from portalkit.problems import (
+    PROBLEM_MEDIA_TYPE,
+    ErrorMap,
+    Problem,
+    ProblemApi,
+    check_media_type,
+    install_problem_handlers,
+)
 from portalkit.service import ServiceRuntime
 
 access_log = logging.getLogger("portalkit.access")
@@ -103,6 +110,11 @@ class Blueprint(flask_smorest.Blueprint):
 
 def runtime() -> ServiceRuntime:
     return current_app.extensions["portal.runtime"]
+
+
+def container():
+    """The serving service's dependencies (``ServiceRuntime.container``); each service types it."""
+    return runtime().container
 
 
 def request_id_of(incoming: str | None) -> str:
@@ -204,6 +216,7 @@ def create_service_app(
     title: str,
     blueprints: Iterable[Blueprint],
     texts: dict | None = None,
+    errors: ErrorMap | None = None,
     verifier: TokenVerifier | None = None,
     middleware: Iterable[Callable] = (),
 ) -> Flask:
@@ -231,7 +244,7 @@ def create_service_app(
     )
     api = _Api(app, spec_kwargs={"info": {"description": f"Partner portal: {title}."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
-    install_problem_handlers(app)
+    install_problem_handlers(app, errors or {})
     app.before_request(_start_request)
     app.before_request(check_media_type)
     app.before_request(check_request_input)

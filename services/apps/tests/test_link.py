@@ -9,7 +9,6 @@ from werkzeug.serving import make_server
 from portal_apps.bootstrap import SERVICE as APPS
 from portal_identity.bootstrap import SERVICE as IDENTITY
 from portal_identity.service_layer.clients import import_clients
-from portal_identity.service_layer.context import build_identity
 from portalkit.testing import start_service
 
 FIELDS = {
@@ -33,7 +32,7 @@ def identity_url(postgres_databases, tokens):
     url = postgres_databases.lend()
     app, runtime = start_service(IDENTITY, url, tokens, internal_token="shared")
     import_clients(
-        build_identity(runtime),
+        runtime.container,
         [
             {
                 "client_id": "existing",

@@ -7,7 +7,6 @@ import datetime as dt
 from flask import Flask
 
 from portal_identity.api import accounts, clients, oauth, oauth_doc, pages, wellknown
-from portal_identity.service_layer.context import build_identity
 from portal_identity.texts import TEXTS
 from portalkit.config import Settings
 from portalkit.service import ServiceRuntime
@@ -18,7 +17,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
     from portal_identity.bootstrap import SERVICE
 
     runtime = runtime or SERVICE.runtime(config)
-    identity = build_identity(runtime)
+    identity = runtime.container
     app = create_service_app(
         runtime,
         import_name=__name__,
@@ -37,7 +36,6 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=settings.login_session_hours),
         PORTAL_OAUTH_PREFIXES=("/oauth/token", "/oauth/introspect", "/oauth/revoke"),
     )
-    app.extensions["identity"] = identity
     app.register_blueprint(pages.blp)
     app.register_blueprint(oauth.blp)
     oauth.config_oauth(app, identity)

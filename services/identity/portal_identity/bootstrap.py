@@ -22,14 +22,14 @@ def _prepare(runtime: ServiceRuntime) -> None:
     ensure_signing_key(
         runtime.unit_of_work, dt.timedelta(seconds=settings.access_token_seconds), ring=key_ring_of(settings)
     )
-    identity = build_identity(runtime)
+    identity = runtime.container
     base = settings.public_url.rstrip("/")
     clients.register_public_client(identity, FRONT_OFFICE_CLIENT, "Front-office", [base + settings.front_office_path])
     clients.register_public_client(identity, BACK_OFFICE_CLIENT, "Back-office", [base + settings.back_office_path])
 
 
 def _handlers(runtime: ServiceRuntime) -> dict:
-    identity = build_identity(runtime)
+    identity = runtime.container
     return {
         "apps.application.approved": lambda uow, event: clients.application_approved(identity, uow, event),
         "apps.application.rejected": lambda uow, event: clients.application_deactivated(identity, uow, event),
@@ -48,6 +48,7 @@ SERVICE = ServiceDefinition(
     metadata=metadata,
     create_app=create_app,
     settings_class=IdentitySettings,
+    wire=build_identity,
     handlers=_handlers,
     commands=commands,
     seed_demo=demo.seed,

@@ -13,7 +13,6 @@ from joserfc import jwt
 from portal_identity.adapters.repositories import Accounts
 from portal_identity.bootstrap import FRONT_OFFICE_CLIENT
 from portal_identity.service_layer import accounts, clients
-from portal_identity.service_layer.context import build_identity
 from portalkit.testing import ISSUER, deliver
 
 INTERNAL_TOKEN = "internal-test-token"
@@ -46,7 +45,7 @@ class IdentityHarness:
     def __init__(self, app, runtime):
         self.app = app
         self.runtime = runtime
-        self.identity = build_identity(runtime)
+        self.identity = runtime.container
         self.client = app.test_client()
 
     def deliver(self, event_type: str, data: dict) -> None:

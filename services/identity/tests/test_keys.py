@@ -6,7 +6,6 @@ import pytest
 
 from portal_identity.bootstrap import SERVICE
 from portal_identity.domain.keys import published_keys, rotate, signing_key
-from portal_identity.service_layer.context import build_identity
 from portal_identity.service_layer.keys import ensure_signing_key, rotate_keys
 from portalkit.testing import start_service
 
@@ -48,7 +47,7 @@ def test_jwks_endpoint_publishes_the_prepared_key(database_url, tokens):
 
 def test_preparing_twice_keeps_one_key_and_rotation_adds_the_next(database_url, tokens):
     app, runtime = start_service(SERVICE, database_url, tokens)
-    ring = build_identity(runtime).key_ring
+    ring = runtime.container.key_ring
     ensure_signing_key(runtime.unit_of_work, LIFETIME, ring=ring)
     rotate_keys(runtime.unit_of_work, LEAD, LIFETIME, ring=ring)
     kids = [key["kid"] for key in app.test_client().get("/.well-known/jwks.json").get_json()["keys"]]

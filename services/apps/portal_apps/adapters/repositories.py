@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal_apps.adapters import orm
 from portal_apps.domain.model import Application, PendingChange, Status
+from portalkit.uow import Repository
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,22 +24,21 @@ class ApplicationFilter:
     oldest_first: bool = False
 
 
-class Applications:
-    def __init__(self, session: Session):
-        self.session = session
+class Applications(Repository):
+    session: Session
 
     def add(self, application: Application) -> None:
-        self.session.add(application)
+        self.session.add(self._seen(application))
 
     def get(self, application_id: str, *, for_update: bool = False) -> Application | None:
-        return self.session.get(Application, application_id, with_for_update=for_update or None)
+        return self._seen(self.session.get(Application, application_id, with_for_update=for_update or None))
 
     def of_partner(self, partner_id: str, application_id: str, *, for_update: bool = False) -> Application | None:
         application = self.get(application_id, for_update=for_update)
         return application if application is not None and application.partner_id == partner_id else None
 
     def by_client(self, client_id: str) -> Application | None:
-        return self.session.scalar(sa.select(Application).where(Application.client_id == client_id))
+        return self._seen(self.session.scalar(sa.select(Application).where(Application.client_id == client_id)))
 
     def keep_partner_name(self, partner_id: str, name: str) -> None:
         table = orm.partner_names

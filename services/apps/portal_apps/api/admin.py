@@ -3,11 +3,11 @@
 from flask.views import MethodView
 
 from portal_apps.adapters.repositories import ApplicationFilter
-from portal_apps.api.problems import answered_as_problems
+from portal_apps.api import apps
 from portal_apps.api.schemas import ApplicationSchema, ApplicationSearchSchema, RejectionSchema, StatusChangeSchema
 from portal_apps.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.web import Blueprint, one_page, runtime
+from portalkit.web import Blueprint, one_page
 
 blp = Blueprint(
     "admin_applications", __name__, url_prefix="/api/v1/admin/applications", description="Moderation of applications"
@@ -30,7 +30,7 @@ class Applications(MethodView):
         return one_page(
             pagination_parameters,
             lambda offset, limit: handlers.search(
-                runtime().unit_of_work,
+                apps().unit_of_work,
                 ApplicationFilter(
                     text=query["q"],
                     status=query["status"],
@@ -55,7 +55,7 @@ class PendingChanges(MethodView):
         """The queue of changes: approved applications with a pending change, the longest waiting first."""
         return one_page(
             pagination_parameters,
-            lambda offset, limit: handlers.pending_changes(runtime().unit_of_work, offset, limit),
+            lambda offset, limit: handlers.pending_changes(apps().unit_of_work, offset, limit),
         )
 
 
@@ -65,8 +65,7 @@ class Application(MethodView):
     @blp.response(200, ApplicationSchema)
     def get(self, application_id):
         """Any application."""
-        with answered_as_problems():
-            return handlers.application(runtime().unit_of_work, application_id)
+        return handlers.application(apps().unit_of_work, application_id)
 
 
 @blp.route("/<id:application_id>/approve")
@@ -76,8 +75,7 @@ class Approval(MethodView):
     def post(self, application_id):
         """Approve a new application: the identity service issues its client; the partner is told."""
         moderator, partner_id = _moderator()
-        with answered_as_problems():
-            return handlers.approve(runtime().unit_of_work, application_id, moderator, partner_id)
+        return handlers.approve(apps().unit_of_work, application_id, moderator, partner_id)
 
 
 @blp.route("/<id:application_id>/reject")
@@ -88,8 +86,7 @@ class Rejection(MethodView):
     def post(self, body, application_id):
         """Reject a new application with a reason; the partner is told and may edit and resubmit."""
         moderator, partner_id = _moderator()
-        with answered_as_problems():
-            return handlers.reject(runtime().unit_of_work, application_id, moderator, partner_id, body["reason"])
+        return handlers.reject(apps().unit_of_work, application_id, moderator, partner_id, body["reason"])
 
 
 @blp.route("/<id:application_id>/changes/<change_id>/approve")
@@ -100,8 +97,7 @@ class ChangeApproval(MethodView):
     def post(self, application_id, change_id):
         """Approve the pending change: the new name and APIs take effect, the added APIs become grantable."""
         moderator, partner_id = _moderator()
-        with answered_as_problems():
-            return handlers.approve_change(runtime().unit_of_work, application_id, change_id, moderator, partner_id)
+        return handlers.approve_change(apps().unit_of_work, application_id, change_id, moderator, partner_id)
 
 
 @blp.route("/<id:application_id>/changes/<change_id>/reject")
@@ -113,10 +109,9 @@ class ChangeRejection(MethodView):
     def post(self, body, application_id, change_id):
         """Reject the pending change with a reason: the application keeps its approved name and APIs."""
         moderator, partner_id = _moderator()
-        with answered_as_problems():
-            return handlers.reject_change(
-                runtime().unit_of_work, application_id, change_id, moderator, partner_id, body["reason"]
-            )
+        return handlers.reject_change(
+            apps().unit_of_work, application_id, change_id, moderator, partner_id, body["reason"]
+        )
 
 
 @blp.route("/<id:application_id>/archive")
@@ -125,8 +120,7 @@ class Archive(MethodView):
     @blp.response(200, ApplicationSchema)
     def post(self, application_id):
         """Archive an application: its client stops working."""
-        with answered_as_problems():
-            return handlers.archive_by_moderator(runtime().unit_of_work, application_id, current_principal().subject)
+        return handlers.archive_by_moderator(apps().unit_of_work, application_id, current_principal().subject)
 
 
 @blp.route("/<id:application_id>/history")
@@ -135,5 +129,4 @@ class History(MethodView):
     @blp.response(200, StatusChangeSchema(many=True))
     def get(self, application_id):
         """Every status change, edit and decision on a change of the application."""
-        with answered_as_problems():
-            return handlers.history(runtime().unit_of_work, application_id)
+        return handlers.history(apps().unit_of_work, application_id)

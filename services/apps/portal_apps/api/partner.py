@@ -2,9 +2,8 @@
 
 from flask.views import MethodView
 
-from portal_apps.adapters.identity import IdentityClient
 from portal_apps.adapters.repositories import ApplicationFilter
-from portal_apps.api.problems import answered_as_problems
+from portal_apps.api import apps
 from portal_apps.api.schemas import (
     ApplicationEditSchema,
     ApplicationLinkSchema,
@@ -15,7 +14,7 @@ from portal_apps.api.schemas import (
 from portal_apps.service_layer import handlers
 from portalkit.auth import current_principal, requires
 from portalkit.trust import acting_partner_id
-from portalkit.web import Blueprint, one_page, runtime
+from portalkit.web import Blueprint, one_page
 
 blp = Blueprint(
     "partner_applications", __name__, url_prefix="/api/v1/partner/applications", description="A partner's applications"
@@ -24,16 +23,6 @@ blp = Blueprint(
 
 def _partner_id() -> str:
     return acting_partner_id("apps.no_profile")
-
-
-def _identity() -> IdentityClient:
-    current = runtime()
-    if "identity" not in current.extensions:
-        settings = current.settings
-        current.extensions["identity"] = IdentityClient(
-            settings.identity_url or settings.public_url, settings.internal_token
-        )
-    return current.extensions["identity"]
 
 
 @blp.route("")
@@ -46,7 +35,7 @@ class PartnerApplications(MethodView):
         return one_page(
             pagination_parameters,
             lambda offset, limit: handlers.search(
-                runtime().unit_of_work,
+                apps().unit_of_work,
                 ApplicationFilter(partner_id=_partner_id()),
                 offset,
                 limit,
@@ -58,14 +47,13 @@ class PartnerApplications(MethodView):
     @blp.response(201, ApplicationSchema)
     def post(self, body):
         """Request a new client ID: the application waits for a moderator (status ``new``)."""
-        with answered_as_problems():
-            return handlers.request_application(
-                runtime().unit_of_work,
-                partner_id=_partner_id(),
-                requested_by=current_principal().subject,
-                known_apis=runtime().settings.apis,
-                **body,
-            )
+        return handlers.request_application(
+            apps().unit_of_work,
+            partner_id=_partner_id(),
+            requested_by=current_principal().subject,
+            known_apis=apps().known_apis,
+            **body,
+        )
 
 
 @blp.route("/link")
@@ -78,15 +66,14 @@ class ApplicationLink(MethodView):
     def post(self, body):
         """Link an existing client ID and secret: checked at once; the application is approved and keeps
         the client's scopes."""
-        with answered_as_problems():
-            return handlers.link_application(
-                runtime().unit_of_work,
-                _identity(),
-                partner_id=_partner_id(),
-                linked_by=current_principal().subject,
-                known_apis=runtime().settings.apis,
-                **body,
-            )
+        return handlers.link_application(
+            apps().unit_of_work,
+            apps().identity,
+            partner_id=_partner_id(),
+            linked_by=current_principal().subject,
+            known_apis=apps().known_apis,
+            **body,
+        )
 
 
 @blp.route("/<id:application_id>")
@@ -95,8 +82,7 @@ class PartnerApplication(MethodView):
     @blp.response(200, ApplicationSchema)
     def get(self, application_id):
         """One of the partner's applications; another partner's answers 404, so existence does not leak."""
-        with answered_as_problems():
-            return handlers.application_of_partner(runtime().unit_of_work, _partner_id(), application_id)
+        return handlers.application_of_partner(apps().unit_of_work, _partner_id(), application_id)
 
     @requires("partner")
     @blp.arguments(ApplicationEditSchema)
@@ -109,16 +95,15 @@ class PartnerApplication(MethodView):
         a later edit of them replaces the pending change, and an edit back to the approved values withdraws
         it."""
         confirm = body.pop("confirm_removal")
-        with answered_as_problems():
-            return handlers.edit_application(
-                runtime().unit_of_work,
-                application_id,
-                _partner_id(),
-                changed_by=current_principal().subject,
-                known_apis=runtime().settings.apis,
-                confirm_removal=confirm,
-                changes=body,
-            )
+        return handlers.edit_application(
+            apps().unit_of_work,
+            application_id,
+            _partner_id(),
+            changed_by=current_principal().subject,
+            known_apis=apps().known_apis,
+            confirm_removal=confirm,
+            changes=body,
+        )
 
 
 @blp.route("/<id:application_id>/archive")
@@ -127,10 +112,9 @@ class PartnerArchive(MethodView):
     @blp.response(200, ApplicationSchema)
     def post(self, application_id):
         """Archive: the application goes out of use and its client stops working."""
-        with answered_as_problems():
-            return handlers.archive_by_partner(
-                runtime().unit_of_work, application_id, _partner_id(), current_principal().subject
-            )
+        return handlers.archive_by_partner(
+            apps().unit_of_work, application_id, _partner_id(), current_principal().subject
+        )
 
 
 @blp.route("/<id:application_id>/history")
@@ -139,5 +123,4 @@ class PartnerHistory(MethodView):
     @blp.response(200, StatusChangeSchema(many=True))
     def get(self, application_id):
         """Every status change, edit and decision on a change: who, when, and the reason of a rejection."""
-        with answered_as_problems():
-            return handlers.history(runtime().unit_of_work, application_id, _partner_id())
+        return handlers.history(apps().unit_of_work, application_id, _partner_id())

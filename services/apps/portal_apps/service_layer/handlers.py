@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy.exc import IntegrityError
-
 from portal_apps.adapters import identity as identity_service
-from portal_apps.adapters import orm
-from portal_apps.adapters.repositories import QUEUE, ApplicationFilter, Applications
+from portal_apps.adapters.repositories import QUEUE, ApplicationFilter
 from portal_apps.domain.model import Application
+from portal_apps.service_layer.unit_of_work import AppsUnitOfWork
 from portalkit.events.envelope import Envelope, utcnow
-from portalkit.uow import UnitOfWork
+from portalkit.uow import Conflict
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+UnitOfWorkFactory = Callable[[], AppsUnitOfWork]
 
 
 class NotFound(LookupError):
@@ -24,13 +22,6 @@ class SelfModeration(Exception):
     """A moderator who belongs to the application's partner may not judge it."""
 
 
-def _commit(uow: UnitOfWork, application: Application) -> None:
-    for event in application.events:
-        uow.publish(event)
-    application.events.clear()
-    uow.commit()
-
-
 def request_application(
     unit_of_work: UnitOfWorkFactory, *, partner_id: str, requested_by: str, known_apis: Sequence[str], **fields
 ) -> Application:
@@ -38,8 +29,8 @@ def request_application(
         partner_id=partner_id, requested_by=requested_by, known_apis=known_apis, now=utcnow(), **fields
     )
     with unit_of_work() as uow:
-        Applications(uow.session).add(application)
-        _commit(uow, application)
+        uow.applications.add(application)
+        uow.commit()
     return application
 
 
@@ -75,7 +66,7 @@ def link_application(
         client_id=client_id, client_secret=client_secret, application_id=application_id, partner_id=partner_id
     )
     with unit_of_work() as uow:
-        existing = Applications(uow.session).by_client(client_id)
+        existing = uow.applications.by_client(client_id)
         if existing is not None and existing.id != application_id:
             raise identity_service.ClientAlreadyLinked(client_id)
         if existing is not None:
@@ -91,11 +82,11 @@ def link_application(
     )
     try:
         with unit_of_work() as uow:
-            Applications(uow.session).add(application)
-            _commit(uow, application)
-    except IntegrityError:  # the same link completed by a concurrent request
+            uow.applications.add(application)
+            uow.commit()
+    except Conflict:  # the same link completed by a concurrent request
         with unit_of_work() as uow:
-            existing = Applications(uow.session).by_client(client_id)
+            existing = uow.applications.by_client(client_id)
             if existing is None or existing.id != application_id:
                 raise identity_service.ClientAlreadyLinked(client_id) from None
             return existing
@@ -104,16 +95,15 @@ def link_application(
 
 def _change(unit_of_work: UnitOfWorkFactory, application_id: str, partner_id: str | None, action) -> Application:
     with unit_of_work() as uow:
-        applications = Applications(uow.session)
         application = (
-            applications.of_partner(partner_id, application_id, for_update=True)
+            uow.applications.of_partner(partner_id, application_id, for_update=True)
             if partner_id is not None
-            else applications.get(application_id, for_update=True)
+            else uow.applications.get(application_id, for_update=True)
         )
         if application is None:
             raise NotFound(application_id)
         action(application)
-        _commit(uow, application)
+        uow.commit()
         return application
 
 
@@ -176,7 +166,7 @@ def archive_by_moderator(unit_of_work: UnitOfWorkFactory, application_id: str, b
 
 def application_of_partner(unit_of_work: UnitOfWorkFactory, partner_id: str, application_id: str) -> Application:
     with unit_of_work() as uow:
-        application = Applications(uow.session).of_partner(partner_id, application_id)
+        application = uow.applications.of_partner(partner_id, application_id)
         if application is None:
             raise NotFound(application_id)
         return application
@@ -184,7 +174,7 @@ def application_of_partner(unit_of_work: UnitOfWorkFactory, partner_id: str, app
 
 def application(unit_of_work: UnitOfWorkFactory, application_id: str) -> Application:
     with unit_of_work() as uow:
-        found = Applications(uow.session).get(application_id)
+        found = uow.applications.get(application_id)
         if found is None:
             raise NotFound(application_id)
         _name_people(uow, found)
@@ -194,11 +184,10 @@ def application(unit_of_work: UnitOfWorkFactory, application_id: str) -> Applica
 def history(unit_of_work: UnitOfWorkFactory, application_id: str, partner_id: str | None = None):
     """The application's history (of the partner's, when ``partner_id`` is given), each author named."""
     with unit_of_work() as uow:
-        applications = Applications(uow.session)
         found = (
-            applications.get(application_id)
+            uow.applications.get(application_id)
             if partner_id is None
-            else applications.of_partner(partner_id, application_id)
+            else uow.applications.of_partner(partner_id, application_id)
         )
         if found is None:
             raise NotFound(application_id)
@@ -206,11 +195,11 @@ def history(unit_of_work: UnitOfWorkFactory, application_id: str, partner_id: st
         return found.history
 
 
-def _name_people(uow: UnitOfWork, application: Application) -> None:
+def _name_people(uow: AppsUnitOfWork, application: Application) -> None:
     """Who made each change and asked for the pending one, as e-mail addresses (``*_email``; None: unknown)."""
     pending = application.pending_change
     ids = [change.changed_by for change in application.history] + ([pending.requested_by] if pending else [])
-    emails = orm.people.emails(uow.session, ids)
+    emails = uow.people.emails(ids)
     for change in application.history:
         change.changed_by_email = emails.get(change.changed_by)
     if pending is not None:
@@ -219,22 +208,22 @@ def _name_people(uow: UnitOfWork, application: Application) -> None:
 
 def search(unit_of_work: UnitOfWorkFactory, where: ApplicationFilter | None, offset: int, limit: int):
     with unit_of_work() as uow:
-        return Applications(uow.session).search(where or QUEUE, offset, limit)
+        return uow.applications.search(where or QUEUE, offset, limit)
 
 
 def pending_changes(unit_of_work: UnitOfWorkFactory, offset: int, limit: int) -> tuple[list[Application], int]:
     with unit_of_work() as uow:
-        return Applications(uow.session).with_pending_change(offset, limit)
+        return uow.applications.with_pending_change(offset, limit)
 
 
-def client_issued(uow: UnitOfWork, envelope: Envelope) -> None:
+def client_issued(uow: AppsUnitOfWork, envelope: Envelope) -> None:
     """The identity service made the client of an approved application."""
-    found = Applications(uow.session).get(envelope.data["application_id"], for_update=True)
+    found = uow.applications.get(envelope.data["application_id"], for_update=True)
     if found is None:
         raise NotFound(envelope.data["application_id"])  # retried, then parked: an id we never had
     found.client_issued(envelope.data["client_id"])
 
 
-def partner_named(uow: UnitOfWork, envelope: Envelope) -> None:
+def partner_named(uow: AppsUnitOfWork, envelope: Envelope) -> None:
     """The partners service named (or renamed) a profile: moderators search applications by it."""
-    Applications(uow.session).keep_partner_name(envelope.data["partner_id"], envelope.data["name"])
+    uow.applications.keep_partner_name(envelope.data["partner_id"], envelope.data["name"])

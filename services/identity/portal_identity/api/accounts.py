@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from portal_identity.api import identity
 from portal_identity.api.schemas import (
     AccountSchema,
     AccountSearchSchema,
@@ -16,13 +17,9 @@ from portal_identity.domain.accounts import InvalidAccount, Role, validated_emai
 from portal_identity.service_layer import accounts
 from portalkit.auth import current_principal, requires
 from portalkit.problems import Problem, field_problem
-from portalkit.web import Blueprint, one_page, runtime
+from portalkit.web import Blueprint, one_page
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts")
-
-
-def _identity():
-    return runtime().extensions["identity"]
 
 
 def _invalid(error: InvalidAccount) -> Problem:
@@ -37,7 +34,7 @@ class Registration(MethodView):
         """Register a partner account; an activation mail is sent, login works after activation. The answer is
         the same when the address already has an account (its owner gets a mail instead)."""
         try:
-            accounts.register(_identity(), **body)
+            accounts.register(identity(), **body)
         except InvalidAccount as error:
             raise _invalid(error) from None
         return {"email": validated_email(body["email"])}
@@ -50,7 +47,7 @@ class Activation(MethodView):
     def post(self, body):
         """Use the one-time link from the activation mail."""
         try:
-            return accounts.activate(_identity(), body["token"])
+            return accounts.activate(identity(), body["token"])
         except accounts.LinkInvalid:
             raise Problem(400, "accounts.link_invalid") from None
 
@@ -61,7 +58,7 @@ class PasswordResetRequest(MethodView):
     @blp.response(202)
     def post(self, body):
         """Mail a reset link. The answer is the same whether or not the address has an account."""
-        accounts.request_password_reset(_identity(), body["email"])
+        accounts.request_password_reset(identity(), body["email"])
 
 
 @blp.route("/password-reset/confirm")
@@ -71,7 +68,7 @@ class PasswordReset(MethodView):
     def post(self, body):
         """Choose a new password with the one-time link; a pending account is activated too."""
         try:
-            accounts.reset_password(_identity(), body["token"], body["password"])
+            accounts.reset_password(identity(), body["token"], body["password"])
         except accounts.LinkInvalid:
             raise Problem(400, "accounts.link_invalid") from None
         except InvalidAccount as error:
@@ -84,7 +81,7 @@ class Me(MethodView):
     @blp.response(200, AccountSchema)
     def get(self):
         """The signed-in person's account."""
-        found = accounts.account(_identity(), current_principal().subject)
+        found = accounts.account(identity(), current_principal().subject)
         if found is None:
             raise Problem(404, "accounts.not_found")
         return found
@@ -100,7 +97,7 @@ class BackOfficeUsers(MethodView):
         """Search accounts by e-mail and role (moderators)."""
         return one_page(
             pagination_parameters,
-            lambda offset, limit: accounts.search_accounts(_identity(), query["q"], query["role"], offset, limit),
+            lambda offset, limit: accounts.search_accounts(identity(), query["q"], query["role"], offset, limit),
         )
 
     @requires(Role.MODERATOR)
@@ -109,7 +106,7 @@ class BackOfficeUsers(MethodView):
     def post(self, body):
         """Create a moderator or a school admin with the institutions they administer (moderators)."""
         try:
-            return accounts.create_back_office_account(_identity(), **body)
+            return accounts.create_back_office_account(identity(), **body)
         except InvalidAccount as error:
             raise _invalid(error) from None
         except accounts.EmailTaken:
@@ -137,7 +134,7 @@ class Reactivation(MethodView):
 
 def _set_active(account_id: str, active: bool):
     try:
-        return accounts.set_account_active(_identity(), account_id, active, current_principal().subject)
+        return accounts.set_account_active(identity(), account_id, active, current_principal().subject)
     except accounts.AccountNotFound:
         raise Problem(404, "accounts.not_found") from None
     except accounts.OwnAccount:

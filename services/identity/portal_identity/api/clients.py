@@ -5,6 +5,7 @@ import hmac
 from flask import request
 from flask.views import MethodView
 
+from portal_identity.api import identity
 from portal_identity.api.schemas import (
     ClientSchema,
     ClientSecretInfoSchema,
@@ -31,10 +32,6 @@ internal = Blueprint(
 )
 
 
-def _identity():
-    return runtime().extensions["identity"]
-
-
 def _partner_id() -> str:
     return acting_partner_id("clients.no_profile")
 
@@ -46,7 +43,7 @@ class PartnerClient(MethodView):
     def get(self, client_id):
         """One of the partner's clients: when its secrets were made and expire (never the secrets), its grants."""
         try:
-            return clients.client_of_partner(_identity(), client_id, _partner_id())
+            return clients.client_of_partner(identity(), client_id, _partner_id())
         except clients.UnknownClient:
             raise Problem(404, "clients.not_found") from None
 
@@ -58,7 +55,7 @@ class ClientSecret(MethodView):
     def post(self, client_id):
         """A new secret, shown once. The previous one keeps working until ``previous_secret_expires_at``."""
         try:
-            issued = clients.rotate_secret(_identity(), client_id, _partner_id(), current_principal().subject)
+            issued = clients.rotate_secret(identity(), client_id, _partner_id(), current_principal().subject)
         except clients.UnknownClient:
             raise Problem(404, "clients.not_found") from None
         return issued, 201, {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -71,7 +68,7 @@ class ClientSecrets(MethodView):
     def get(self, client_id):
         """The live secrets: made when and by whom, last 4 characters (null when imported as a hash), expiry."""
         try:
-            return clients.client_of_partner(_identity(), client_id, _partner_id()).secrets
+            return clients.client_of_partner(identity(), client_id, _partner_id()).secrets
         except clients.UnknownClient:
             raise Problem(404, "clients.not_found") from None
 
@@ -83,7 +80,7 @@ class ClientSecretRevocation(MethodView):
     def delete(self, client_id, secret_id):
         """Revoke one secret now (it leaked): ``invalid_client`` on every replica within a second."""
         try:
-            clients.revoke_secret(_identity(), client_id, secret_id, _partner_id(), current_principal().subject)
+            clients.revoke_secret(identity(), client_id, secret_id, _partner_id(), current_principal().subject)
         except clients.UnknownClient:
             raise Problem(404, "clients.not_found") from None
         except UnknownSecret:
@@ -98,7 +95,7 @@ class EmergencyRevocation(MethodView):
     def post(self, body, client_id):
         """Emergency: end every secret of the client now; the partner is mailed with the reason."""
         try:
-            revoked = clients.revoke_all_secrets(_identity(), client_id, current_principal().subject, body["reason"])
+            revoked = clients.revoke_all_secrets(identity(), client_id, current_principal().subject, body["reason"])
         except clients.UnknownClient:
             raise Problem(404, "clients.not_found") from None
         except ReasonRequired:
@@ -124,7 +121,7 @@ class ClientLink(MethodView):
         """Check an existing client id and secret in real time and link the client to an application."""
         _require_internal_caller()
         try:
-            return clients.link_client(_identity(), **body)
+            return clients.link_client(identity(), **body)
         except clients.InvalidClientCredentials:
             raise Problem(
                 422, "clients.invalid_credentials", errors=[{"field": "client_secret", "pointer": "#/client_secret"}]

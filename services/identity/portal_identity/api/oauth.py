@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from portal_identity.adapters.oauth import AccessTokenGenerator, PortalAuthorizationServer, PrivateKeyJwt
+from portal_identity.api import identity
 from portal_identity.api.pages import LOGIN_SESSION, page_texts
 from portal_identity.domain.redirects import malformed_authorization_parameter
 from portal_identity.service_layer import sessions, tokens
@@ -50,10 +51,6 @@ class S256Only(CodeChallenge):
         super().validate_code_challenge(grant, redirect_uri)
 
 
-def _identity() -> Identity:
-    return current_app.extensions["identity"]
-
-
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = SECRET_METHODS
 
@@ -67,16 +64,16 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = PEOPLE_GRANT_AUTH_METHODS
 
     def save_authorization_code(self, code, request):
-        tokens.save_authorization_code(_identity(), code, request.client.client_id, request.user.id, request)
+        tokens.save_authorization_code(identity(), code, request.client.client_id, request.user.id, request)
 
     def query_authorization_code(self, code, client):
-        return tokens.take_authorization_code(_identity(), code, client.client_id)
+        return tokens.take_authorization_code(identity(), code, client.client_id)
 
     def delete_authorization_code(self, authorization_code):
         """Already deleted when it was read: a code works once."""
 
     def authenticate_user(self, authorization_code):
-        return sessions.signed_in(_identity(), authorization_code.session_id)
+        return sessions.signed_in(identity(), authorization_code.session_id)
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
@@ -84,36 +81,36 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token):
-        return tokens.find_refresh_token(_identity(), refresh_token)
+        return tokens.find_refresh_token(identity(), refresh_token)
 
     def authenticate_user(self, refresh_token):
-        return sessions.signed_in(_identity(), refresh_token.session_id)
+        return sessions.signed_in(identity(), refresh_token.session_id)
 
     def revoke_old_credential(self, refresh_token):
-        tokens.rotate_refresh_token(_identity(), refresh_token)
+        tokens.rotate_refresh_token(identity(), refresh_token)
 
 
 class Introspection(IntrospectionEndpoint):
     CLIENT_AUTH_METHODS = SECRET_METHODS
 
     def query_token(self, token_string, token_type_hint):
-        return tokens.find_token(_identity(), token_string, token_type_hint)
+        return tokens.find_token(identity(), token_string, token_type_hint)
 
     def check_permission(self, token, client, request):
         return client.resource_server or token.check_client(client)
 
     def introspect_token(self, token):
-        return tokens.introspect(_identity(), token)
+        return tokens.introspect(identity(), token)
 
 
 class Revocation(RevocationEndpoint):
     CLIENT_AUTH_METHODS = [*SECRET_METHODS, "none"]
 
     def query_token(self, token_string, token_type_hint):
-        return tokens.find_token(_identity(), token_string, token_type_hint)
+        return tokens.find_token(identity(), token_string, token_type_hint)
 
     def revoke_token(self, token, request):
-        tokens.revoke(_identity(), token)
+        tokens.revoke(identity(), token)
 
 
 def config_oauth(app: Flask, identity: Identity) -> PortalAuthorizationServer:
@@ -164,7 +161,7 @@ def _save_token(token, request):
     if "refresh_token" in token and request.user is not None:
         previous = getattr(request, "refresh_token", None)
         tokens.save_refresh_token(
-            _identity(),
+            identity(),
             token,
             request.client.client_id,
             request.user,
@@ -227,11 +224,11 @@ def logout():
     """Ends the login session everywhere (its refresh and access tokens too); returns only to a redirect
     URI of one of the portal's own clients. Parameters holding a NUL character or lone surrogate name no
     client: the session still ends, on the server's own page (never a problem+json to a browser)."""
-    sessions.end(_identity(), session.get(LOGIN_SESSION))
+    sessions.end(identity(), session.get(LOGIN_SESSION))
     session.clear()
     target = request.values.get("post_logout_redirect_uri", "")
     refused = bad_fields(request.args) + bad_fields(request.form)
-    client = None if refused else _identity().clients.active(request.values.get("client_id", ""))
+    client = None if refused else identity().clients.active(request.values.get("client_id", ""))
     if client is not None and client.public and target in client.redirect_uris:
         return redirect(target)
     return render_template("message.html", t=page_texts(), message=page_texts()["logged_out"])
@@ -239,7 +236,7 @@ def logout():
 
 def signed_in_account():
     """The person of the cookie's login session, if the server still holds it live and the account active."""
-    return sessions.signed_in(_identity(), session.get(LOGIN_SESSION))
+    return sessions.signed_in(identity(), session.get(LOGIN_SESSION))
 
 
 def _oauth_error(status: int, error: str, description: str) -> Response:

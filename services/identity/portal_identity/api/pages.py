@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, session
 
+from portal_identity.api import identity
 from portal_identity.domain.accounts import InvalidAccount
 from portal_identity.domain.redirects import safe_next
 from portal_identity.service_layer import accounts, sessions
@@ -42,10 +43,6 @@ def _csrf_ok() -> bool:
     return bool(sent) and random.compare_digest(sent, session.get("csrf", ""))
 
 
-def _identity():
-    return current_app.extensions["identity"]
-
-
 def _render(template: str, status: int = 200, **context):
     response = current_app.make_response((render_template(template, t=page_texts(), csrf=_csrf(), **context), status))
     response.headers["Cache-Control"] = "no-store"
@@ -69,7 +66,7 @@ def login():
     if not _csrf_ok():
         return _render("login.html", 400, next=next_url, email=email, message=texts["session_expired"])
     try:
-        person = accounts.authenticate(_identity(), email, request.form.get("password", ""), request.remote_addr or "-")
+        person = accounts.authenticate(identity(), email, request.form.get("password", ""), request.remote_addr or "-")
     except accounts.LoginRefused as refused:
         if refused.reason in ("locked", "slowed"):
             if refused.reason == "locked":
@@ -81,7 +78,7 @@ def login():
             return response
         key = "login_not_activated" if refused.reason == "not_activated" else "login_invalid"
         return _render("login.html", 401, next=next_url, email=email, message=texts[key])
-    login = sessions.start(_identity(), person)
+    login = sessions.start(identity(), person)
     if login is None:  # the password was reset, or the account deactivated, a moment ago
         return _render("login.html", 401, next=next_url, email=email, message=texts["login_invalid"])
     session.clear()  # a new session id for the signed-in person (no session fixation)
@@ -101,7 +98,7 @@ def activate():
     if not _csrf_ok():
         return _render("activate.html", 400, token=request.form.get("token", ""))
     try:
-        accounts.activate(_identity(), request.form.get("token", ""))
+        accounts.activate(identity(), request.form.get("token", ""))
     except accounts.LinkInvalid:
         message = current_app.extensions["portal.catalogue"].text("accounts.link_invalid", texts["lang"])
         return _render("error.html", 400, message=message)
@@ -117,8 +114,8 @@ def forgot_form():
 def forgot():
     texts = page_texts()
     if _csrf_ok():
-        accounts.request_password_reset(_identity(), request.form.get("email", "")[:320])
-    hours = str(_identity().settings.password_reset_hours)
+        accounts.request_password_reset(identity(), request.form.get("email", "")[:320])
+    hours = str(identity().settings.password_reset_hours)
     return _render("message.html", message=texts["forgot_sent"].replace("{hours}", hours))
 
 
@@ -135,7 +132,7 @@ def reset():
         return _render("reset.html", 400, token=token, errors=[texts["session_expired"]])
     catalogue = current_app.extensions["portal.catalogue"]
     try:
-        accounts.reset_password(_identity(), token, request.form.get("password", ""))
+        accounts.reset_password(identity(), token, request.form.get("password", ""))
     except accounts.LinkInvalid:
         return _render("error.html", 400, message=catalogue.text("accounts.link_invalid", texts["lang"]))
     except InvalidAccount as invalid:

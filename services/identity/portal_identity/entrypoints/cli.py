@@ -8,7 +8,7 @@ import click
 
 from portal_identity.domain.accounts import InvalidAccount, Role
 from portal_identity.service_layer import accounts, clients
-from portal_identity.service_layer.context import build_identity, key_ring_of
+from portal_identity.service_layer.context import key_ring_of
 from portal_identity.service_layer.keys import reseal_keys, rotate_keys
 from portal_identity.texts import TEXTS
 from portalkit.i18n import SHARED
@@ -69,7 +69,7 @@ def users_create(email, role, institutions, password_stdin) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    identity = build_identity(_runtime())
+    identity = _runtime().container
     try:
         account = accounts.create_back_office_account(
             identity, email=email, password=password, role=role, institutions=list(institutions)
@@ -102,7 +102,7 @@ def clients_import(json_file) -> None:
             raise ValueError("expected a list of objects with client_id and name")
     except ValueError as error:
         raise click.ClickException(f"cannot read {json_file.name}: {error}") from None
-    result = clients.import_clients(build_identity(_runtime()), entries)
+    result = clients.import_clients(_runtime().container, entries)
     click.echo(f"clients: {result.created} created, {result.updated} updated")
 
 
@@ -110,5 +110,5 @@ def clients_import(json_file) -> None:
 @click.option("--name", required=True)
 def clients_create_resource_server(name) -> None:
     """A client for a data API that introspects tokens; prints its id and secret once."""
-    client, secret = clients.create_resource_server(build_identity(_runtime()), name)
+    client, secret = clients.create_resource_server(_runtime().container, name)
     click.echo(f"client_id={client.client_id}\nclient_secret={secret}")

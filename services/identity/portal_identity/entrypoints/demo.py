@@ -3,7 +3,6 @@
 import contextlib
 
 from portal_identity.service_layer import accounts
-from portal_identity.service_layer.context import build_identity
 from portalkit.service import ServiceRuntime
 
 DEMO_ACCOUNTS = (
@@ -13,7 +12,7 @@ DEMO_ACCOUNTS = (
 
 
 def seed(runtime: ServiceRuntime) -> list[str]:
-    identity = build_identity(runtime)
+    identity = runtime.container
     lines = []
     for email, password, role, institutions in DEMO_ACCOUNTS:
         with contextlib.suppress(accounts.EmailTaken):  # seeded on an earlier run

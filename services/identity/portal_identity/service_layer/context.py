@@ -57,9 +57,7 @@ def ensure_server_secrets(unit_of_work: Callable[[], UnitOfWork]) -> None:
 
 
 def build_identity(runtime: ServiceRuntime) -> Identity:
-    """Once per process (cached on the runtime)."""
-    if "identity" in runtime.extensions:
-        return runtime.extensions["identity"]
+    """The identity service's dependencies, wired once per process (``runtime.container``)."""
     settings: IdentitySettings = runtime.settings
     with runtime.unit_of_work() as uow:
         stored = {name: ServerSecrets(uow.session).get(name) for name in SERVER_SECRETS}
@@ -103,5 +101,4 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
         trust=runtime.trust,
         key_ring=ring,
     )
-    runtime.extensions["identity"] = identity
     return identity

@@ -36,11 +36,9 @@ class UnknownApplication(LookupError):
 
 def new_mail_feed(runtime: ServiceRuntime) -> ChangeFeed:
     """Recorded deliveries wake the mail senders of every worker at commit (one feed per runtime)."""
-    if "new_mail" not in runtime.extensions:
-        feed = ChangeFeed(runtime.database, f"new_mail_{runtime.name}")
-        runtime.extensions["new_mail"] = feed
-        runtime.closers.append(feed.close)
-    return runtime.extensions["new_mail"]
+    feed = ChangeFeed(runtime.database, f"new_mail_{runtime.name}")
+    runtime.closers.append(feed.close)
+    return feed
 
 
 def record_mails(uow: UnitOfWork, envelope: Envelope, mails: list[Mail], feed: ChangeFeed | None = None) -> None:
@@ -60,7 +58,7 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
     settings = runtime.settings
     context = compose.Context(settings.public_url, settings.moderator_emails, settings.product_name)
     templates = MailTemplates(settings.product_name)
-    feed = new_mail_feed(runtime)
+    feed = runtime.container
 
     def mailing(letters_of):
         def handle(uow: UnitOfWork, envelope: Envelope) -> None:
@@ -197,7 +195,7 @@ def mail_sender(runtime: ServiceRuntime) -> Callable[[threading.Event], None]:
     settings = runtime.settings
     mailer = SmtpMailer(settings)
     wakeup = threading.Event()
-    new_mail_feed(runtime).subscribe(lambda _event_id: wakeup.set())
+    runtime.container.subscribe(lambda _event_id: wakeup.set())
 
     def run(stop: threading.Event) -> None:
         while not stop.is_set():
