@@ -1,0 +1,61 @@
+"""The apps service's unit of work in memory, for the service layer's unit tests."""
+
+from __future__ import annotations
+
+from portal_apps.adapters.repositories import ApplicationFilter
+from portal_apps.domain.model import Application
+from portalkit.testing import FakeUnitOfWork
+from portalkit.uow import Repository
+
+
+class FakeApplications(Repository):
+    def __init__(self):
+        super().__init__(None)
+        self.stored: dict[str, Application] = {}
+        self.partner_names: dict[str, str] = {}
+
+    def add(self, application: Application) -> None:
+        self.stored[application.id] = self._seen(application)
+
+    def get(self, application_id: str, *, for_update: bool = False) -> Application | None:
+        return self._seen(self.stored.get(application_id))
+
+    def of_partner(self, partner_id: str, application_id: str, *, for_update: bool = False) -> Application | None:
+        found = self.get(application_id)
+        return found if found is not None and found.partner_id == partner_id else None
+
+    def by_client(self, client_id: str) -> Application | None:
+        return next((app for app in self.stored.values() if app.client_id == client_id), None)
+
+    def keep_partner_name(self, partner_id: str, name: str) -> None:
+        self.partner_names[partner_id] = name
+
+    def search(self, where: ApplicationFilter, offset: int, limit: int):
+        found = [
+            app
+            for app in sorted(self.stored.values(), key=lambda app: app.created_at, reverse=not where.oldest_first)
+            if (not where.status or app.status == where.status)
+            and (not where.partner_id or app.partner_id == where.partner_id)
+        ]
+        return found[offset : offset + limit], len(found)
+
+
+class FakePeople(Repository):
+    def __init__(self, emails: dict[str, str] | None = None):
+        super().__init__(None)
+        self.known = dict(emails or {})
+
+    def emails(self, account_ids) -> dict[str, str]:
+        return {account_id: self.known[account_id] for account_id in account_ids if account_id in self.known}
+
+
+class FakeAppsUnitOfWork(FakeUnitOfWork):
+    def __init__(self):
+        super().__init__()
+        self.applications = FakeApplications()
+        self.people = FakePeople()
+
+    def __call__(self) -> FakeAppsUnitOfWork:
+        """The fake is its own factory: every use case call gets the same in-memory store."""
+        self.committed = False
+        return self
