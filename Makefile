@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PACKAGES := -e libs/portalkit -e services/identity -e services/partners -e services/apps \
             -e services/scopes -e services/notifier -e gateway
 
-.PHONY: run stack test test-fast test-compose contracts nginx-conf k8s-manifests lock bench bench-token bench-read clean
+.PHONY: run stack test test-unit test-fast test-compose contracts nginx-conf k8s-manifests lock bench bench-token bench-read clean
 UV_LOCAL := $(foreach p,portalkit portal-identity portal-partners portal-apps portal-scopes portal-notifier portal-gateway,--no-emit-package $(p))
 
 # Every dependency from requirements-dev.lock (pinned, with hashes; `make lock` writes it), then the
@@ -30,6 +30,10 @@ stack: $(BIN)/portalctl
 
 test: $(BIN)/portalctl
 	$(BIN)/python -m pytest
+
+# Domain rules and use cases against units of work in memory: no database, broker or network (seconds).
+test-unit: $(BIN)/portalctl
+	$(BIN)/python -m pytest -q $(wildcard libs/portalkit/tests/unit services/*/tests/unit gateway/tests/unit)
 
 test-fast: $(BIN)/portalctl
 	$(BIN)/python -m pytest -m "not system"
