@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Flask
 
 from portal_identity.api import accounts, clients, oauth, oauth_doc, pages, wellknown
+from portal_identity.api.problems import ERRORS
 from portal_identity.texts import TEXTS
 from portalkit.config import Settings
 from portalkit.service import ServiceRuntime
@@ -24,6 +25,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         title="Identity",
         blueprints=[wellknown.blp, accounts.blp, clients.blp, clients.admin, clients.internal],
         texts=TEXTS,
+        errors=ERRORS,
         middleware=[oauth.TokenShortcut],
     )
     settings = runtime.settings

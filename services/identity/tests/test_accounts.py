@@ -6,6 +6,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from portal_identity.service_layer import accounts
 
@@ -329,3 +330,21 @@ def test_once_sent_the_outbox_keeps_no_usable_one_time_link(harness):
     assert stored["identity.password_reset.requested"]["reset_url"].endswith("?token=redacted")
     assert not any(token in row.payload for row in rows for token in tokens)
     assert stored["identity.account.registered"]["email"] == VALID["email"].lower()  # what an operator needs stays
+
+
+def test_a_password_stored_with_weaker_parameters_is_rehashed_at_the_next_login(harness):
+    register(harness)
+    token = link_token(outbox(harness, "identity.account.registered")[0]["data"]["activation_url"])
+    harness.client.post("/api/v1/accounts/activation", json={"token": token})
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+    with harness.runtime.database.session() as session:
+        session.execute(sa.text("UPDATE accounts SET password_hash = :weak"), {"weak": weak})
+        session.commit()
+    accounts.authenticate(harness.identity, VALID["email"], PASSWORD, "127.0.0.1")
+    with harness.runtime.database.session() as session:
+        stored = session.scalar(sa.text("SELECT password_hash FROM accounts"))
+    assert stored != weak and not PasswordHasher().check_needs_rehash(stored)
+    assert (
+        accounts.authenticate(harness.identity, VALID["email"], PASSWORD, "127.0.0.1").email
+        == "jan.peeters@agenda.example"
+    )

@@ -13,17 +13,13 @@ from portal_identity.api.schemas import (
     ResetSchema,
     TokenSchema,
 )
-from portal_identity.domain.accounts import InvalidAccount, Role, validated_email
+from portal_identity.domain.accounts import Role, validated_email
 from portal_identity.service_layer import accounts
 from portalkit.auth import current_principal, requires
-from portalkit.problems import Problem, field_problem
+from portalkit.problems import Problem
 from portalkit.web import Blueprint, one_page
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts")
-
-
-def _invalid(error: InvalidAccount) -> Problem:
-    return field_problem("accounts.invalid", error.violations)
 
 
 @blp.route("")
@@ -33,10 +29,7 @@ class Registration(MethodView):
     def post(self, body):
         """Register a partner account; an activation mail is sent, login works after activation. The answer is
         the same when the address already has an account (its owner gets a mail instead)."""
-        try:
-            accounts.register(identity(), **body)
-        except InvalidAccount as error:
-            raise _invalid(error) from None
+        accounts.register(identity(), **body)
         return {"email": validated_email(body["email"])}
 
 
@@ -46,10 +39,7 @@ class Activation(MethodView):
     @blp.response(200, AccountSchema)
     def post(self, body):
         """Use the one-time link from the activation mail."""
-        try:
-            return accounts.activate(identity(), body["token"])
-        except accounts.LinkInvalid:
-            raise Problem(400, "accounts.link_invalid") from None
+        return accounts.activate(identity(), body["token"])
 
 
 @blp.route("/password-reset")
@@ -67,12 +57,7 @@ class PasswordReset(MethodView):
     @blp.response(204)
     def post(self, body):
         """Choose a new password with the one-time link; a pending account is activated too."""
-        try:
-            accounts.reset_password(identity(), body["token"], body["password"])
-        except accounts.LinkInvalid:
-            raise Problem(400, "accounts.link_invalid") from None
-        except InvalidAccount as error:
-            raise _invalid(error) from None
+        accounts.reset_password(identity(), body["token"], body["password"])
 
 
 @blp.route("/me")
@@ -105,12 +90,7 @@ class BackOfficeUsers(MethodView):
     @blp.response(201, AccountSchema)
     def post(self, body):
         """Create a moderator or a school admin with the institutions they administer (moderators)."""
-        try:
-            return accounts.create_back_office_account(identity(), **body)
-        except InvalidAccount as error:
-            raise _invalid(error) from None
-        except accounts.EmailTaken:
-            raise Problem(409, "accounts.email_taken", errors=[{"field": "email", "pointer": "#/email"}]) from None
+        return accounts.create_back_office_account(identity(), **body)
 
 
 @blp.route("/users/<account_id>/deactivate")
@@ -133,9 +113,4 @@ class Reactivation(MethodView):
 
 
 def _set_active(account_id: str, active: bool):
-    try:
-        return accounts.set_account_active(identity(), account_id, active, current_principal().subject)
-    except accounts.AccountNotFound:
-        raise Problem(404, "accounts.not_found") from None
-    except accounts.OwnAccount:
-        raise Problem(409, "accounts.own_account") from None
+    return accounts.set_account_active(identity(), account_id, active, current_principal().subject)

@@ -15,10 +15,9 @@ from portal_identity.api.schemas import (
     SecretsRevokedSchema,
 )
 from portal_identity.domain.accounts import Role
-from portal_identity.domain.clients import ReasonRequired, UnknownSecret
 from portal_identity.service_layer import clients
 from portalkit.auth import current_principal, requires
-from portalkit.problems import Problem, field_problem
+from portalkit.problems import Problem
 from portalkit.trust import acting_partner_id
 from portalkit.web import Blueprint, runtime
 
@@ -42,10 +41,7 @@ class PartnerClient(MethodView):
     @blp.response(200, ClientSchema)
     def get(self, client_id):
         """One of the partner's clients: when its secrets were made and expire (never the secrets), its grants."""
-        try:
-            return clients.client_of_partner(identity(), client_id, _partner_id())
-        except clients.UnknownClient:
-            raise Problem(404, "clients.not_found") from None
+        return clients.client_of_partner(identity(), client_id, _partner_id())
 
 
 @blp.route("/<client_id>/secret")
@@ -54,10 +50,7 @@ class ClientSecret(MethodView):
     @blp.response(201, SecretSchema, headers={"Cache-Control": {"schema": {"type": "string"}}})
     def post(self, client_id):
         """A new secret, shown once. The previous one keeps working until ``previous_secret_expires_at``."""
-        try:
-            issued = clients.rotate_secret(identity(), client_id, _partner_id(), current_principal().subject)
-        except clients.UnknownClient:
-            raise Problem(404, "clients.not_found") from None
+        issued = clients.rotate_secret(identity(), client_id, _partner_id(), current_principal().subject)
         return issued, 201, {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -67,10 +60,7 @@ class ClientSecrets(MethodView):
     @blp.response(200, ClientSecretInfoSchema(many=True))
     def get(self, client_id):
         """The live secrets: made when and by whom, last 4 characters (null when imported as a hash), expiry."""
-        try:
-            return clients.client_of_partner(identity(), client_id, _partner_id()).secrets
-        except clients.UnknownClient:
-            raise Problem(404, "clients.not_found") from None
+        return clients.client_of_partner(identity(), client_id, _partner_id()).secrets
 
 
 @blp.route("/<client_id>/secrets/<int:secret_id>")
@@ -79,12 +69,7 @@ class ClientSecretRevocation(MethodView):
     @blp.response(204)
     def delete(self, client_id, secret_id):
         """Revoke one secret now (it leaked): ``invalid_client`` on every replica within a second."""
-        try:
-            clients.revoke_secret(identity(), client_id, secret_id, _partner_id(), current_principal().subject)
-        except clients.UnknownClient:
-            raise Problem(404, "clients.not_found") from None
-        except UnknownSecret:
-            raise Problem(404, "clients.secret_not_found") from None
+        clients.revoke_secret(identity(), client_id, secret_id, _partner_id(), current_principal().subject)
 
 
 @admin.route("/<client_id>/revoke-secrets")
@@ -94,12 +79,7 @@ class EmergencyRevocation(MethodView):
     @admin.response(200, SecretsRevokedSchema)
     def post(self, body, client_id):
         """Emergency: end every secret of the client now; the partner is mailed with the reason."""
-        try:
-            revoked = clients.revoke_all_secrets(identity(), client_id, current_principal().subject, body["reason"])
-        except clients.UnknownClient:
-            raise Problem(404, "clients.not_found") from None
-        except ReasonRequired:
-            raise field_problem("clients.reason_missing", [("reason", "reason.required", {})]) from None
+        revoked = clients.revoke_all_secrets(identity(), client_id, current_principal().subject, body["reason"])
         return {"client_id": client_id, "revoked": revoked}
 
 
@@ -120,13 +100,4 @@ class ClientLink(MethodView):
     def post(self, body):
         """Check an existing client id and secret in real time and link the client to an application."""
         _require_internal_caller()
-        try:
-            return clients.link_client(identity(), **body)
-        except clients.InvalidClientCredentials:
-            raise Problem(
-                422, "clients.invalid_credentials", errors=[{"field": "client_secret", "pointer": "#/client_secret"}]
-            ) from None
-        except clients.ClientAlreadyLinked:
-            raise Problem(
-                409, "clients.already_linked", errors=[{"field": "client_id", "pointer": "#/client_id"}]
-            ) from None
+        return clients.link_client(identity(), **body)

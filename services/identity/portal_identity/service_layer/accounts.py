@@ -10,7 +10,13 @@ import secrets as random
 
 from sqlalchemy.exc import IntegrityError
 
-from portal_identity.adapters.hashing import DUMMY_PASSWORD_HASH, hash_password, token_hash, verify_password
+from portal_identity.adapters.hashing import (
+    DUMMY_PASSWORD_HASH,
+    hash_password,
+    password_needs_rehash,
+    token_hash,
+    verify_password,
+)
 from portal_identity.adapters.repositories import Accounts, AccountTokens, Throttles
 from portal_identity.domain import events
 from portal_identity.domain.accounts import (
@@ -187,6 +193,8 @@ def authenticate(
         password_ok = verify_password(account.password_hash if account else DUMMY_PASSWORD_HASH, password)
         if account is not None and password_ok and account.active:
             throttles.clear(keys[0])
+            if password_needs_rehash(account.password_hash):  # stored with weaker parameters than today's
+                account.password_hash = hash_password(password)
             uow.commit()
             return account
         for key in keys:
