@@ -6,6 +6,7 @@ from flask import Flask
 
 from portal_scopes.adapters.orm import people
 from portal_scopes.api import admin, partner
+from portal_scopes.api.problems import ERRORS
 from portal_scopes.texts import TEXTS
 from portalkit.config import Settings
 from portalkit.service import ServiceRuntime
@@ -21,6 +22,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         title="Scopes",
         blueprints=[admin.blp, admin.requests_blp, admin.grants_blp, partner.blp],
         texts=TEXTS,
+        errors=ERRORS,
     )
     people.learn_from_requests(app)
     return app

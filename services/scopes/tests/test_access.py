@@ -89,21 +89,11 @@ def test_no_request_for_an_app_that_is_not_approved(service, tokens):
     assert response.status_code == 409 and response.get_json()["code"] == "requests.app_not_approved"
 
 
-@pytest.mark.parametrize(
-    "emails",
-    [
-        "",
-        "  ;  ",
-        "niet-een-adres",
-        "a@school.example; kapot@",
-        ";".join(f"a{i}@s.example" for i in range(11)),
-        "x" * 5000,
-    ],
-)
-def test_malformed_or_too_many_addresses_name_the_field(service, tokens, emails):
+def test_a_malformed_address_names_the_field(service, tokens):
+    """Which addresses are refused is a rule of the domain (tests/unit); here: how the refusal answers."""
     client, runtime = service
     approve(runtime)
-    response = ask(client, tokens, emails)
+    response = ask(client, tokens, "a@school.example; kapot@")
     assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "emails"
 
 

@@ -3,31 +3,10 @@
 import pytest
 
 from portal_scopes.bootstrap import SERVICE
-from portal_scopes.domain.schools import InvalidSchoolFile, parse_schools_csv
 from portal_scopes.service_layer.handlers import import_schools
 from portalkit.testing import start_service
 
 CSV = "institution_number,name\n012345,Sint-Jozefscollege\n067890,Atheneum Zuid\n"
-
-
-@pytest.mark.parametrize(
-    ("text", "line", "reason"),
-    [
-        ("nummer,naam\n1,x\n", 1, "header"),
-        ("institution_number,name\nABC,School\n", 2, "digits"),
-        ("institution_number,name\n123,\n", 2, "name"),
-        ("institution_number,name\n1,A\n1,B\n", 3, "twice"),
-    ],
-)
-def test_a_bad_file_names_the_line(text, line, reason):
-    with pytest.raises(InvalidSchoolFile) as error:
-        parse_schools_csv(text)
-    assert error.value.line == line and reason in error.value.reason
-
-
-def test_bom_and_spaces_are_tolerated():
-    [school] = parse_schools_csv("\ufeffinstitution_number , name\n 42 , De Klimop \n")
-    assert (school.institution_number, school.name) == ("42", "De Klimop")
 
 
 @pytest.fixture

@@ -87,3 +87,8 @@ mapper_registry.map_imperatively(ScopesApplication, applications)
 mapper_registry.map_imperatively(PartnerName, partner_names)
 mapper_registry.map_imperatively(AccessRequest, access_requests)
 mapper_registry.map_imperatively(Grant, grants)
+
+
+@sa.event.listens_for(ScopesApplication, "load")
+def _fresh_event_list(application: ScopesApplication, _context) -> None:
+    application.events = []

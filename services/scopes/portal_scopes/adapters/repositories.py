@@ -8,13 +8,14 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from portal_scopes.adapters import orm
 from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, ScopesApplication
 from portal_scopes.domain.schools import School
+from portalkit.uow import Repository
 
 
-class Schools:
-    def __init__(self, session: Session):
-        self.session = session
+class Schools(Repository):
+    session: Session
 
     def get(self, institution_number: str) -> School | None:
         return self.session.get(School, institution_number)
@@ -38,18 +39,18 @@ class Schools:
         return list(page), total
 
 
-class Applications:
-    def __init__(self, session: Session):
-        self.session = session
+class Applications(Repository):
+    session: Session
 
     def get(self, application_id: str, *, for_update: bool = False) -> ScopesApplication | None:
-        return self.session.get(ScopesApplication, application_id, with_for_update=for_update or None)
+        return self._seen(self.session.get(ScopesApplication, application_id, with_for_update=for_update or None))
 
     def keep(self, application: ScopesApplication) -> ScopesApplication:
+        """Store what another service said of the application: a new one, or the known one updated."""
         existing = self.get(application.application_id, for_update=True)
         if existing is None:
             self.session.add(application)
-            return application
+            return self._seen(application)
         for field in ("partner_id", "name", "description", "apis", "status"):
             setattr(existing, field, getattr(application, field))
         return existing
@@ -62,9 +63,8 @@ class Applications:
         self.session.merge(PartnerName(partner_id, name))
 
 
-class AccessRequests:
-    def __init__(self, session: Session):
-        self.session = session
+class AccessRequests(Repository):
+    session: Session
 
     def add(self, request: AccessRequest) -> None:
         self.session.add(request)
@@ -97,9 +97,8 @@ class LedgerFilter:
     include_revoked: bool = False
 
 
-class Grants:
-    def __init__(self, session: Session):
-        self.session = session
+class Grants(Repository):
+    session: Session
 
     def add(self, grant: Grant) -> None:
         self.session.add(grant)
@@ -110,8 +109,6 @@ class Grants:
 
     def ledger(self, where: LedgerFilter, offset: int | None, limit: int | None):
         """Grants joined with application, partner and school names, for the back-office and its CSV."""
-        from portal_scopes.adapters import orm
-
         g, a, p, s = orm.grants, orm.applications, orm.partner_names, orm.schools
         granter, revoker = orm.people.table.alias("granter"), orm.people.table.alias("revoker")
         query = (

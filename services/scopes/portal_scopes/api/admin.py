@@ -4,7 +4,7 @@ from flask import Response
 from flask.views import MethodView
 
 from portal_scopes.adapters.repositories import LedgerFilter
-from portal_scopes.api.problems import answered_as_problems
+from portal_scopes.api import scopes
 from portal_scopes.api.schemas import (
     ApplicationAccessSchema,
     GrantChoiceSchema,
@@ -17,7 +17,7 @@ from portal_scopes.api.schemas import (
 from portal_scopes.domain.ledger import ledger_csv
 from portal_scopes.service_layer import handlers
 from portalkit.auth import Principal, current_principal, requires
-from portalkit.web import Blueprint, one_page, runtime
+from portalkit.web import Blueprint, one_page
 
 blp = Blueprint("admin_schools", __name__, url_prefix="/api/v1/admin/schools", description="Schools")
 requests_blp = Blueprint(
@@ -37,7 +37,7 @@ class SchoolList(MethodView):
         """Search schools by name or institution number, ordered by name (moderators)."""
         return one_page(
             pagination_parameters,
-            lambda offset, limit: handlers.search_schools(runtime().unit_of_work, query["q"], offset, limit),
+            lambda offset, limit: handlers.search_schools(scopes().unit_of_work, query["q"], offset, limit),
         )
 
 
@@ -52,8 +52,7 @@ class RequestPage(MethodView):
     @requests_blp.response(200, ApplicationAccessSchema)
     def get(self, query, request_id):
         """The page the mail's link opens: the application and the admin's own schools with their grants."""
-        with answered_as_problems():
-            return handlers.request_view(runtime().unit_of_work, request_id, query["token"], _schools())
+        return handlers.request_view(scopes().unit_of_work, request_id, query["token"], _schools())
 
 
 @grants_blp.route("/applications/<application_id>")
@@ -62,8 +61,7 @@ class ApplicationGrants(MethodView):
     @grants_blp.response(200, ApplicationAccessSchema)
     def get(self, application_id):
         """An application with access to one of the admin's schools, to adjust without a link."""
-        with answered_as_problems():
-            return handlers.application_view(runtime().unit_of_work, application_id, _schools())
+        return handlers.application_view(scopes().unit_of_work, application_id, _schools())
 
     @requires(SCHOOL_ADMIN)
     @grants_blp.arguments(GrantChoiceSchema)
@@ -71,16 +69,15 @@ class ApplicationGrants(MethodView):
     def put(self, body, application_id):
         """Set, per school of the admin, the APIs the application may read (the full set; [] revokes)."""
         wanted = {choice["institution_number"]: choice["apis"] for choice in body["schools"]}
-        with answered_as_problems():
-            return handlers.set_grants(
-                runtime().unit_of_work,
-                application_id=application_id,
-                admin=current_principal().subject,
-                institutions=_schools(),
-                wanted=wanted,
-                request_id=body["request_id"],
-                token=body["token"],
-            )
+        return handlers.set_grants(
+            scopes().unit_of_work,
+            application_id=application_id,
+            admin=current_principal().subject,
+            institutions=_schools(),
+            wanted=wanted,
+            request_id=body["request_id"],
+            token=body["token"],
+        )
 
 
 def _ledger_filter(principal: Principal, query: dict) -> LedgerFilter:
@@ -103,7 +100,7 @@ class Ledger(MethodView):
         return one_page(
             pagination_parameters,
             lambda offset, limit: handlers.ledger(
-                runtime().unit_of_work,
+                scopes().unit_of_work,
                 _ledger_filter(current_principal(), query),
                 offset,
                 limit,
@@ -118,7 +115,7 @@ class LedgerExport(MethodView):
     @grants_blp.response(200, content_type="text/csv")
     def get(self, query):
         """The same ledger as CSV, every row."""
-        rows, _ = handlers.ledger(runtime().unit_of_work, _ledger_filter(current_principal(), query), None, None)
+        rows, _ = handlers.ledger(scopes().unit_of_work, _ledger_filter(current_principal(), query), None, None)
         return Response(
             ledger_csv(rows),
             mimetype="text/csv",

@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from portal_scopes.api.problems import answered_as_problems
+from portal_scopes.api import scopes
 from portal_scopes.api.schemas import (
     AccessRequestInputSchema,
     AccessRequestSchema,
@@ -13,7 +13,7 @@ from portal_scopes.api.schemas import (
 from portal_scopes.service_layer import handlers
 from portalkit.auth import current_principal, requires
 from portalkit.trust import acting_partner_id
-from portalkit.web import Blueprint, runtime
+from portalkit.web import Blueprint
 
 blp = Blueprint("partner_access", __name__, url_prefix="/api/v1/partner/access-requests", description="Access requests")
 
@@ -30,25 +30,24 @@ class AccessRequests(MethodView):
     @blp.alt_response(429, description="A daily limit is reached (Retry-After says when it frees up)")
     def post(self, body):
         """Ask school admins (addresses separated by ';') for access; each gets a mail with a one-month link."""
-        settings = runtime().settings
-        with answered_as_problems():
-            return handlers.request_access(
-                runtime().unit_of_work,
-                public_url=settings.public_url,
-                valid_days=settings.access_request_days,
-                partner_id=_partner_id(),
-                requested_by=current_principal().subject,
-                application_id=body["application_id"],
-                emails=body["emails"],
-                limits=settings.access_request_limits,
-            )
+        service = scopes()
+        return handlers.request_access(
+            service.unit_of_work,
+            public_url=service.public_url,
+            valid_days=service.request_valid_days,
+            partner_id=_partner_id(),
+            requested_by=current_principal().subject,
+            application_id=body["application_id"],
+            emails=body["emails"],
+            limits=service.request_limits,
+        )
 
     @requires("partner")
     @blp.arguments(RequestListQuerySchema, location="query")
     @blp.response(200, AccessRequestSchema(many=True))
     def get(self, query):
         """The requests the partner sent: to whom, when, and whether answered or expired."""
-        return handlers.requests_of_partner(runtime().unit_of_work, _partner_id(), query["application_id"])
+        return handlers.requests_of_partner(scopes().unit_of_work, _partner_id(), query["application_id"])
 
 
 @blp.route("/limits")
@@ -59,5 +58,5 @@ class AccessRequestLimits(MethodView):
     def get(self, query):
         """How many addresses a request may name and how many requests are left within 24 hours."""
         return handlers.request_limits(
-            runtime().unit_of_work, runtime().settings.access_request_limits, _partner_id(), query["application_id"]
+            scopes().unit_of_work, scopes().request_limits, _partner_id(), query["application_id"]
         )

@@ -1,32 +1,36 @@
-"""The scopes service's domain exceptions as problem+json, in one place for every blueprint."""
+"""The scopes service's domain exceptions as problem+json: one table for every blueprint."""
 
 from __future__ import annotations
 
-import contextlib
-
-from portal_scopes.domain.access import DailyLimitReached, GrantRefused, InvalidRequest
+from portal_scopes.domain.access import (
+    DailyLimitReached,
+    GrantForUnapprovedApplication,
+    InvalidRequest,
+    LinkAnswered,
+    LinkExpired,
+    LinkInvalid,
+    NotYourSchool,
+    RequestForUnapprovedApplication,
+    RequestNeeded,
+)
 from portal_scopes.service_layer import handlers
-from portalkit.problems import Problem, field_problem
+from portalkit.problems import ErrorMap, Problem, field_problem
 
-
-@contextlib.contextmanager
-def answered_as_problems():
-    try:
-        yield
-    except InvalidRequest as error:
-        raise field_problem("problem.validation", error.violations) from None
-    except handlers.NotFound:
-        raise Problem(404, "problem.not_found") from None
-    except handlers.LinkInvalid as error:
-        raise Problem(410 if error.reason in ("expired", "answered") else 403, f"link.{error.reason}") from None
-    except DailyLimitReached as error:
-        raise Problem(
-            429,
-            f"requests.daily_limit_{error.scope}",
-            limit=error.limit,
-            headers={"Retry-After": str(error.retry_after)},
-            extra={"limit": error.limit, "left": error.left},
-        ) from None
-    except GrantRefused as error:
-        status = 409 if error.reason.endswith("not_approved") else 403
-        raise Problem(status, error.reason, **error.params) from None
+ERRORS: ErrorMap = {
+    InvalidRequest: lambda error: field_problem("problem.validation", error.violations),
+    handlers.NotFound: lambda error: Problem(404, "problem.not_found"),
+    LinkInvalid: lambda error: Problem(403, "link.invalid"),
+    LinkExpired: lambda error: Problem(410, "link.expired"),
+    LinkAnswered: lambda error: Problem(410, "link.answered"),
+    DailyLimitReached: lambda error: Problem(
+        429,
+        f"requests.daily_limit_{error.scope}",
+        limit=error.limit,
+        headers={"Retry-After": str(error.retry_after)},
+        extra={"limit": error.limit, "left": error.left},
+    ),
+    RequestForUnapprovedApplication: lambda error: Problem(409, "requests.app_not_approved"),
+    GrantForUnapprovedApplication: lambda error: Problem(409, "grants.app_not_approved"),
+    NotYourSchool: lambda error: Problem(403, "grants.not_your_school", institutions=", ".join(error.institutions)),
+    RequestNeeded: lambda error: Problem(403, "grants.request_needed"),
+}

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import hmac
 import re
+import secrets
 import uuid
 from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
+
+from portal_scopes.domain import events
 
 DAY = dt.timedelta(days=1)
 MAX_EMAILS_LENGTH = 4000  # characters of the addresses field, refused before any address is read
@@ -64,11 +69,55 @@ class InvalidRequest(ValueError):
         self.violations = violations
 
 
+class ApplicationNotApproved(Exception):
+    """Only an approved application may be asked for access or be given it; it may be approved later (409)."""
+
+    def __init__(self, application_id: str):
+        super().__init__(application_id)
+        self.application_id = application_id
+
+
+class RequestForUnapprovedApplication(ApplicationNotApproved):
+    """A partner asked schools for access for an application a moderator has not approved."""
+
+
+class GrantForUnapprovedApplication(ApplicationNotApproved):
+    """A school admin chose grants for an application that is not (or no longer) approved."""
+
+
 class GrantRefused(Exception):
-    def __init__(self, reason: str, **params):
-        super().__init__(reason)
-        self.reason = reason
-        self.params = params
+    """The school admin may not make this choice, whatever the application's state (403)."""
+
+
+class NotYourSchool(GrantRefused):
+    def __init__(self, institutions: list[str]):
+        super().__init__(", ".join(institutions))
+        self.institutions = institutions
+
+
+class RequestNeeded(GrantRefused):
+    """Without a valid request link an admin cannot give an application its first access to their schools."""
+
+
+class LinkUnusable(Exception):
+    """The link of a request mail cannot be used (any more)."""
+
+
+class LinkInvalid(LinkUnusable):
+    """No such request, a wrong token, or the request of another application (403)."""
+
+
+class LinkExpired(LinkUnusable):
+    """The link is older than its validity (410: gone for good)."""
+
+
+class LinkAnswered(LinkUnusable):
+    """An admin answered the request already (410: gone for good)."""
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a link's token: enough to check it, useless to whoever reads the database."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def parse_addresses(text: str, max_addresses: int = RequestLimits.addresses_per_request) -> list[str]:
@@ -95,26 +144,9 @@ def parse_addresses(text: str, max_addresses: int = RequestLimits.addresses_per_
 
 
 @dataclasses.dataclass
-class ScopesApplication:
-    """What the scopes service knows of an application, from the apps service's events."""
-
-    application_id: str
-    partner_id: str
-    name: str
-    description: str
-    apis: list[str]
-    status: str
-    grants_version: int = 0
-
-
-@dataclasses.dataclass
-class PartnerName:
-    partner_id: str
-    name: str
-
-
-@dataclasses.dataclass
 class AccessRequest:
+    """One mail to one school admin, asking access for an application; its link works once, for a while."""
+
     id: str
     application_id: str
     partner_id: str
@@ -130,6 +162,23 @@ class AccessRequest:
         if self.answered_at is not None:
             return "answered"
         return "expired" if now >= self.expires_at else "open"
+
+    def opened(self, token: str | None, now: dt.datetime, application_id: str | None = None) -> AccessRequest:
+        """This request, when ``token`` is its link's (and it is about ``application_id``, if given) and
+        it is still open; raises a :class:`LinkUnusable` otherwise."""
+        if not token or not hmac.compare_digest(self.token_hash, token_hash(token)):
+            raise LinkInvalid
+        if application_id and self.application_id != application_id:
+            raise LinkInvalid
+        state = self.state(now)
+        if state == "answered":
+            raise LinkAnswered
+        if state == "expired":
+            raise LinkExpired
+        return self
+
+    def answer(self, admin: str, now: dt.datetime) -> None:
+        self.answered_at, self.answered_by = now, admin
 
 
 @dataclasses.dataclass
@@ -147,11 +196,135 @@ class Grant:
     revoked_by: str | None = None
     id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
 
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.institution_number, self.api
+
+    def revoke(self, by: str, now: dt.datetime) -> None:
+        self.revoked_at, self.revoked_by = now, by
+
 
 @dataclasses.dataclass(frozen=True)
 class GrantChange:
     added: list[tuple[str, str]]  # (institution, api)
     removed: list[tuple[str, str]]
+
+
+@dataclasses.dataclass
+class ScopesApplication:
+    """What the scopes service knows of an application, from the apps service's events; the aggregate whose
+    grants change together, each change announced with the next ``grants_version``."""
+
+    application_id: str
+    partner_id: str
+    name: str
+    description: str
+    apis: list[str]
+    status: str
+    grants_version: int = 0
+    events: list = dataclasses.field(default_factory=list, init=False, repr=False, compare=False)
+
+    def ask_access(
+        self,
+        addresses: list[str],
+        *,
+        limits: RequestLimits,
+        sent_for_application: list[dt.datetime],
+        sent_by_partner: list[dt.datetime],
+        partner_name: str | None,
+        requested_by: str,
+        now: dt.datetime,
+        valid_days: int,
+        public_url: str,
+    ) -> list[AccessRequest]:
+        """A request per address, each announced with the link of its mail (the token is in the link only),
+        within the daily limits (see :func:`check_daily_limits`)."""
+        if self.status != "approved":
+            raise RequestForUnapprovedApplication(self.application_id)
+        check_daily_limits(limits, len(addresses), sent_for_application, sent_by_partner, now)
+        requests = []
+        for address in addresses:
+            token = secrets.token_urlsafe(32)
+            request = AccessRequest(
+                str(uuid.uuid4()),
+                self.application_id,
+                self.partner_id,
+                address,
+                token_hash(token),
+                requested_by,
+                now,
+                now + dt.timedelta(days=valid_days),
+            )
+            url = f"{public_url.rstrip('/')}/backoffice/#/requests/{request.id}?token={token}"
+            self.events.append(
+                events.AccessRequested(
+                    request.id,
+                    self.application_id,
+                    self.name,
+                    self.partner_id,
+                    partner_name or self.name,
+                    address,
+                    list(self.apis),
+                    url,
+                    request.expires_at.isoformat(),
+                )
+            )
+            requests.append(request)
+        return requests
+
+    def change_grants(
+        self, active: list[Grant], change: GrantChange, *, by: str, now: dt.datetime, request_id: str | None = None
+    ) -> list[Grant]:
+        """Revoke what ``change`` removes from the ``active`` grants and return the grants it adds."""
+        removed = set(change.removed)
+        for grant in active:
+            if grant.key in removed:
+                grant.revoke(by, now)
+        added = [Grant(self.application_id, school, api, now, by, request_id) for school, api in change.added]
+        self._announce(active, change.added, change.removed)
+        return added
+
+    def revoke_grants(self, active: list[Grant], keep, now: dt.datetime) -> None:
+        """The system revokes every active grant ``keep`` refuses (an archived application, an unchecked API)."""
+        removed = []
+        for grant in active:
+            if not keep(grant):
+                grant.revoke("system", now)
+                removed.append(grant.key)
+        self._announce(active, [], removed)
+
+    def carry_over(self, active: list[Grant], grants: Iterable[tuple[str, str]], now: dt.datetime) -> list[Grant]:
+        """A linked client's grants that are not active yet. The identity service has them already, so
+        nothing is announced, but the version moves ahead of those it knows."""
+        present = {grant.key for grant in active}
+        added = []
+        for school, api in grants:
+            if (school, api) not in present:
+                added.append(Grant(self.application_id, school, api, now, "carried-over", carried_over=True))
+                present.add((school, api))
+        self.grants_version += 1
+        return added
+
+    def _announce(self, active: list[Grant], added: list[tuple[str, str]], removed: list[tuple[str, str]]) -> None:
+        if not added and not removed:
+            return
+        self.grants_version += 1
+        current = sorted({grant.key for grant in active} - set(removed) | set(added))
+        self.events.append(
+            events.GrantsChanged(
+                self.application_id, self.grants_version, _as_dicts(current), _as_dicts(added), _as_dicts(removed)
+            )
+        )
+
+
+def _as_dicts(pairs) -> list[dict]:
+    return [{"api": api, "institution_number": institution} for institution, api in pairs]
+
+
+@dataclasses.dataclass
+class PartnerName:
+    partner_id: str
+    name: str
 
 
 def plan_grants(
@@ -162,20 +335,20 @@ def plan_grants(
     wanted: dict[str, list[str]],
     with_valid_request: bool,
 ) -> GrantChange:
-    """What a school admin's choice adds and removes; raises GrantRefused or InvalidRequest.
+    """What a school admin's choice adds and removes; raises a refusal or :class:`InvalidRequest`.
 
     ``wanted`` maps each institution the admin decides on to the full list of APIs it grants there
     (an empty list revokes them all); institutions not named stay as they are.
     """
     if application.status != "approved":
-        raise GrantRefused("grants.app_not_approved")
+        raise GrantForUnapprovedApplication(application.application_id)
     foreign = sorted(set(wanted) - admin_institutions)
     if foreign:
-        raise GrantRefused("grants.not_your_school", institutions=", ".join(foreign))
+        raise NotYourSchool(foreign)
     active = list(active)
     has_access_here = any(grant.institution_number in admin_institutions for grant in active)
     if not with_valid_request and not has_access_here:
-        raise GrantRefused("grants.request_needed")
+        raise RequestNeeded
     violations = []
     for institution, apis in wanted.items():
         for api in apis:
@@ -189,6 +362,6 @@ def plan_grants(
                 )
     if violations:
         raise InvalidRequest(violations)
-    current = {(g.institution_number, g.api) for g in active if g.institution_number in wanted}
+    current = {grant.key for grant in active if grant.institution_number in wanted}
     target = {(institution, api) for institution, apis in wanted.items() for api in set(apis)}
     return GrantChange(added=sorted(target - current), removed=sorted(current - target))

@@ -1,0 +1,21 @@
+"""The scopes service's unit of work: its repositories on one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from portal_scopes.adapters.repositories import AccessRequests, Applications, Grants, Schools
+from portalkit.uow import UnitOfWork
+
+
+class ScopesUnitOfWork(UnitOfWork):
+    schools: Schools
+    applications: Applications
+    requests: AccessRequests
+    grants: Grants
+
+    def _open(self, session: Session) -> None:
+        self.schools = Schools(session)
+        self.applications = Applications(session)
+        self.requests = AccessRequests(session)
+        self.grants = Grants(session)

@@ -1,0 +1,126 @@
+"""The scopes service's unit of work in memory, for the service layer's unit tests."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from portal_scopes.adapters.repositories import LedgerFilter
+from portal_scopes.domain.access import AccessRequest, Grant, ScopesApplication
+from portal_scopes.domain.schools import School
+from portalkit.testing import FakeUnitOfWork
+from portalkit.uow import Repository
+
+
+class FakeSchools(Repository):
+    def __init__(self):
+        super().__init__(None)
+        self.stored: dict[str, School] = {}
+
+    def get(self, institution_number: str) -> School | None:
+        return self.stored.get(institution_number)
+
+    def add(self, school: School) -> None:
+        self.stored[school.institution_number] = school
+
+    def names(self, numbers) -> dict[str, str]:
+        return {number: self.stored[number].name for number in numbers if number in self.stored}
+
+    def search(self, text: str | None, offset: int, limit: int) -> tuple[list[School], int]:
+        wanted = (text or "").strip().lower()
+        found = sorted(
+            (s for s in self.stored.values() if wanted in s.name.lower() or wanted in s.institution_number),
+            key=lambda school: (school.name, school.institution_number),
+        )
+        return found[offset : offset + limit], len(found)
+
+
+class FakeApplications(Repository):
+    def __init__(self):
+        super().__init__(None)
+        self.stored: dict[str, ScopesApplication] = {}
+        self.partner_names: dict[str, str] = {}
+
+    def get(self, application_id: str, *, for_update: bool = False) -> ScopesApplication | None:
+        return self._seen(self.stored.get(application_id))
+
+    def keep(self, application: ScopesApplication) -> ScopesApplication:
+        existing = self.get(application.application_id)
+        if existing is None:
+            self.stored[application.application_id] = application
+            return self._seen(application)
+        for field in ("partner_id", "name", "description", "apis", "status"):
+            setattr(existing, field, getattr(application, field))
+        return existing
+
+    def partner_name(self, partner_id: str) -> str | None:
+        return self.partner_names.get(partner_id)
+
+    def keep_partner_name(self, partner_id: str, name: str) -> None:
+        self.partner_names[partner_id] = name
+
+
+class FakeAccessRequests(Repository):
+    def __init__(self):
+        super().__init__(None)
+        self.stored: dict[str, AccessRequest] = {}
+
+    def add(self, request: AccessRequest) -> None:
+        self.stored[request.id] = request
+
+    def get(self, request_id: str, *, for_update: bool = False) -> AccessRequest | None:
+        return self.stored.get(request_id)
+
+    def sent_since(self, since: dt.datetime, *, partner_id: str, application_id: str | None = None):
+        return [
+            request.created_at
+            for request in self.stored.values()
+            if request.partner_id == partner_id
+            and request.created_at >= since
+            and (not application_id or request.application_id == application_id)
+        ]
+
+    def of_partner(self, partner_id: str, application_id: str | None) -> list[AccessRequest]:
+        return [
+            request
+            for request in self.stored.values()
+            if request.partner_id == partner_id and (not application_id or request.application_id == application_id)
+        ]
+
+
+class FakeGrants(Repository):
+    def __init__(self):
+        super().__init__(None)
+        self.stored: list[Grant] = []
+
+    def add(self, grant: Grant) -> None:
+        self.stored.append(grant)
+
+    def active(self, application_id: str) -> list[Grant]:
+        return sorted(
+            (g for g in self.stored if g.application_id == application_id and g.revoked_at is None),
+            key=lambda grant: grant.key,
+        )
+
+    def ledger(self, where: LedgerFilter, offset: int | None, limit: int | None):
+        rows = [
+            dataclasses.asdict(grant)
+            for grant in self.stored
+            if (where.include_revoked or grant.revoked_at is None)
+            and (where.institutions is None or grant.institution_number in where.institutions)
+        ]
+        return rows, len(rows)
+
+
+class FakeScopesUnitOfWork(FakeUnitOfWork):
+    def __init__(self):
+        super().__init__()
+        self.schools = FakeSchools()
+        self.applications = FakeApplications()
+        self.requests = FakeAccessRequests()
+        self.grants = FakeGrants()
+
+    def __call__(self) -> FakeScopesUnitOfWork:
+        """The fake is its own factory: every use case call gets the same in-memory store."""
+        self.committed = False
+        return self
