@@ -633,10 +633,8 @@ def test_once_sent_a_stored_mail_keeps_no_usable_one_time_link(service, sink):
     assert send(runtime) == 2
     received = " ".join(text_of(mail) + html_of(mail) for mail in mails_to(sink, "jan@agenda.example"))
     assert "token=act-123" in received and "token=res-456" in received
-    from portal_notifier.adapters.repositories import Deliveries
-
     with runtime.unit_of_work() as uow:
-        stored = Deliveries(uow.session).recent(None, 0, 10)[0]
+        stored = uow.deliveries.recent(None, 0, 10)[0]
         assert len(stored) == 2
         for delivery in stored:
             assert delivery.status == "sent" and delivery.sent_at is not None
