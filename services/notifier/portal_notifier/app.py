@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal_notifier.api import admin
+from portal_notifier.api.problems import ERRORS
 from portal_notifier.texts import TEXTS
 from portalkit.config import Settings
 from portalkit.service import ServiceRuntime
@@ -20,4 +21,5 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         title="Notifier",
         blueprints=[admin.blp],
         texts=TEXTS,
+        errors=ERRORS,
     )

@@ -137,44 +137,6 @@ def test_activation_mail_in_the_registrants_language(service, sink):
     assert "2026-11-26 12:00" in text_of(english)
 
 
-def test_the_owner_of_an_address_registered_again_is_told(service, sink):
-    _, runtime = service
-    data = {"account_id": "a1", "email": "jan@agenda.example", "language": "en"}
-    deliver(runtime, ("identity.account.registration_repeated", data))
-    send(runtime)
-    [mail] = mails_to(sink, "jan@agenda.example")
-    assert mail["Subject"] == "You already have a partner account"
-    assert "https://portal.test/login/forgot" in text_of(mail) and "token=" not in text_of(mail)
-
-
-def test_the_owner_of_an_account_under_attack_is_told(service, sink):
-    _, runtime = service
-    data = {
-        "account_id": "a1",
-        "email": "mod@portal.example",
-        "language": "nl",
-        "failures": 20,
-        "since": "2026-11-25T12:00:00+00:00",
-    }
-    deliver(runtime, ("identity.account.login_attacked", data))
-    send(runtime)
-    [mail] = mails_to(sink, "mod@portal.example")
-    assert mail["Subject"] == "Mislukte aanmeldingen op je account"
-    assert "20" in text_of(mail) and "2026-11-25 12:00" in text_of(mail)
-    assert "https://portal.test/login/forgot" in text_of(mail)
-
-
-def test_password_reset_mail(service, sink):
-    _, runtime = service
-    deliver(
-        runtime,
-        RESET_REQUESTED,
-    )
-    send(runtime)
-    [mail] = mails_to(sink, "jan@agenda.example")
-    assert "wachtwoord" in mail["Subject"] and "https://portal.test/login/reset?token=xyz" in text_of(mail)
-
-
 def test_approval_and_rejection_reach_the_partner_and_the_app_contact(service, sink):
     _, runtime = service
     deliver(
@@ -194,21 +156,6 @@ def test_approval_and_rejection_reach_the_partner_and_the_app_contact(service, s
     assert "Beschrijving &lt;b&gt;vaag&lt;/b&gt;" in html_of(rejected)  # escaped in HTML
 
 
-def test_the_approval_mail_waits_for_the_client_and_names_it(service, sink):
-    """The approval only asks identity for a client; the mail saying the application has one goes when it has."""
-    _, runtime = service
-    deliver(runtime, PROFILE, REQUESTED, ("apps.application.approved", {**APP, "approved_by": "m"}))
-    send(runtime)
-    assert mails_to(sink, "dev@agenda.example") == []
-    deliver(runtime, ISSUED)
-    send(runtime)
-    for recipient in ("info@agenda.example", "dev@agenda.example"):
-        [mail] = mails_to(sink, recipient)
-        assert mail["Subject"] == "Je applicatie Agenda Plus is goedgekeurd"
-        assert "heeft nu client ID cl-agenda" in text_of(mail) and "<code>cl-agenda</code>" in html_of(mail)
-        assert "https://portal.test/#/apps/app-1/credentials" in text_of(mail)
-
-
 def test_a_client_issued_before_its_application_is_known_waits(service, sink):
     _, runtime = service
     consumer = runtime.consumer()
@@ -218,119 +165,6 @@ def test_a_client_issued_before_its_application_is_known_waits(service, sink):
     assert consumer(early.to_json()) is Outcome.ACK
     send(runtime)
     assert [m["Subject"] for m in mails_to(sink, "dev@agenda.example")] == ["Je applicatie Agenda Plus is goedgekeurd"]
-
-
-def test_every_partner_link_opens_a_front_office_route(service, sink):
-    """The mails link to the UIs' hash routes (``#/apps/<id>``), never to a route the UI does not have."""
-    _, runtime = service
-    grant = {"api": "leerlingen", "institution_number": "012345"}
-    deliver(
-        runtime,
-        PROFILE,
-        REQUESTED,
-        ("apps.application.approved", {**APP, "approved_by": "m"}),
-        ISSUED,
-        ("apps.application.rejected", {**APP, "reason": "Vaag", "rejected_by": "m"}),
-        ("apps.application.changed", {**APP, "changed_fields": ["description"], "changed_by": "u1"}),
-        (
-            "scopes.grants.changed",
-            {"application_id": "app-1", "grants_version": 2, "grants": [grant], "added": [grant], "removed": []},
-        ),
-    )
-    send(runtime)
-    links = {
-        line.split(": ")[-1]
-        for mail in mails_to(sink, "dev@agenda.example")
-        for line in text_of(mail).splitlines()
-        if "https://" in line
-    }
-    assert links == {
-        "https://portal.test/#/apps/app-1/credentials",
-        "https://portal.test/#/apps/app-1/edit",
-        "https://portal.test/#/apps/app-1",
-        "https://portal.test/#/apps/app-1/access",
-    }
-
-
-def test_one_mail_when_partner_and_contact_are_the_same_address(service, sink):
-    _, runtime = service
-    same = {**APP, "contact_email": "info@agenda.example"}
-    deliver(runtime, PROFILE, ("apps.application.approved", {**same, "approved_by": "m"}), ISSUED)
-    send(runtime)
-    assert len(mails_to(sink, "info@agenda.example")) == 1
-
-
-def test_changes_of_app_and_profile(service, sink):
-    _, runtime = service
-    deliver(
-        runtime,
-        PROFILE,
-        ("apps.application.changed", {**APP, "changed_fields": ["description", "apis"], "changed_by": "u1"}),
-        (
-            "partners.profile.changed",
-            {
-                "partner_id": "p1",
-                "name": "Agenda BV",
-                "email": "info@agenda.example",
-                "changed_fields": ["website"],
-                "changed_by": "u1",
-            },
-        ),
-    )
-    send(runtime)
-    [app_mail] = mails_to(sink, "dev@agenda.example")
-    assert app_mail["Subject"] == "Applicatie Agenda Plus is gewijzigd" and "description, apis" in text_of(app_mail)
-    [profile_mail] = mails_to(sink, "info@agenda.example")
-    assert profile_mail["Subject"] == "Partnerprofiel Agenda BV is gewijzigd"
-
-
-def test_access_request_mail_to_the_school_admin(service, sink):
-    _, runtime = service
-    deliver(
-        runtime,
-        (
-            "scopes.access.requested",
-            {
-                "request_id": "r1",
-                "application_id": "app-1",
-                "application_name": "Agenda Plus",
-                "partner_id": "p1",
-                "partner_name": "Agenda BV",
-                "email": "directie@school.example",
-                "apis": ["leerlingen"],
-                "url": "https://portal.test/backoffice/#/requests/r1?token=t",
-                "expires_at": "2026-12-23T12:00:00+00:00",
-            },
-        ),
-    )
-    send(runtime)
-    [mail] = mails_to(sink, "directie@school.example")
-    assert mail["Subject"] == "Datatoegang voor applicatie Agenda Plus"
-    assert "https://portal.test/backoffice/#/requests/r1?token=t" in text_of(mail) and "2026-12-23" in text_of(mail)
-
-
-def test_added_and_removed_grants_are_mailed(service, sink):
-    _, runtime = service
-    grant = {"api": "leerlingen", "institution_number": "012345"}
-    deliver(
-        runtime,
-        PROFILE,
-        REQUESTED,
-        (
-            "scopes.grants.changed",
-            {
-                "application_id": "app-1",
-                "grants_version": 2,
-                "grants": [grant],
-                "added": [grant],
-                "removed": [{"api": "personeel", "institution_number": "012345"}],
-            },
-        ),
-    )
-    send(runtime)
-    for recipient in ("info@agenda.example", "dev@agenda.example"):
-        [mail] = [m for m in mails_to(sink, recipient) if "Datatoegang" in m["Subject"]]
-        assert "leerlingen (012345)" in text_of(mail) and "personeel (012345)" in text_of(mail)
 
 
 def test_a_server_that_refuses_then_recovers_gets_each_mail_once(service, tmp_path, smtp_port):
@@ -391,130 +225,6 @@ def test_deliveries_are_for_moderators_only(service, tokens):
     assert app.test_client().get("/api/v1/admin/mail/deliveries").status_code == 401
 
 
-def test_mails_about_an_english_speaking_partner_are_in_english(service, sink):
-    _, runtime = service
-    english = ("partners.profile.created", {**PROFILE[1], "language": "en"})
-    deliver(
-        runtime,
-        english,
-        ("apps.application.approved", {**APP, "approved_by": "m"}),
-        ISSUED,
-        (
-            "partners.profile.changed",
-            {
-                "partner_id": "p1",
-                "name": "Agenda BV",
-                "email": "info@agenda.example",
-                "changed_fields": ["website"],
-                "changed_by": "u1",
-                "language": "en",
-            },
-        ),
-    )
-    send(runtime)
-    subjects = sorted(m["Subject"] for m in mails_to(sink, "info@agenda.example"))
-    assert subjects == ["Partner profile Agenda BV changed", "Your application Agenda Plus is approved"]
-    [contact] = mails_to(sink, "dev@agenda.example")
-    assert contact["Subject"] == "Your application Agenda Plus is approved" and contact["Content-Language"] == "en"
-
-
-CHANGE = {**APP, "change_id": "c1", "apis_added": ["rekeningen"]}
-
-
-def test_a_change_to_an_approved_application_asks_every_moderator(service, sink):
-    _, runtime = service
-    deliver(
-        runtime,
-        ("apps.application.change_requested", {**CHANGE, "proposed_name": "Agenda Official", "requested_by": "u1"}),
-    )
-    send(runtime)
-    assert sorted(mail["To"] for mail in sink.messages()) == sorted(MODERATORS)
-    mail = mails_to(sink, MODERATORS[0])[0]
-    assert mail["Subject"] == "Wijziging van Agenda Plus wacht op goedkeuring"
-    assert "Naam: Agenda Plus → Agenda Official" in text_of(mail) and "API's erbij: rekeningen" in text_of(mail)
-    assert 'href="https://portal.test/backoffice/#/applications/app-1"' in html_of(mail)
-
-
-def test_the_decision_on_a_change_reaches_the_partner_and_the_app_contact(service, sink):
-    _, runtime = service
-    deliver(
-        runtime,
-        PROFILE,
-        (
-            "apps.application.change_rejected",
-            {**CHANGE, "proposed_name": None, "reason": "Niet <nodig>", "rejected_by": "m"},
-        ),
-        (
-            "apps.application.change_approved",
-            {
-                **CHANGE,
-                "name": "Agenda Official",
-                "previous_name": "Agenda Plus",
-                "apis": ["leerlingen", "rekeningen"],
-                "approved_by": "m",
-            },
-        ),
-    )
-    send(runtime)
-    for recipient in ("info@agenda.example", "dev@agenda.example"):
-        subjects = sorted(mail["Subject"] for mail in mails_to(sink, recipient))
-        assert subjects == ["De wijziging van Agenda Plus is afgewezen", "De wijziging van Agenda Plus is goedgekeurd"]
-    approved = next(m for m in mails_to(sink, "dev@agenda.example") if "goedgekeurd" in m["Subject"])
-    assert 'heet nu "Agenda Official"' in text_of(approved) and "toegang geven tot: rekeningen" in text_of(approved)
-    rejected = next(m for m in mails_to(sink, "dev@agenda.example") if "afgewezen" in m["Subject"])
-    assert "Niet <nodig>" in text_of(rejected) and "Niet &lt;nodig&gt;" in html_of(rejected)
-    assert "Gevraagde naam" not in text_of(rejected) and "Gevraagde API's: rekeningen" in text_of(rejected)
-
-
-def test_the_decision_on_a_change_is_in_english_for_an_english_speaking_partner(service, sink):
-    _, runtime = service
-    deliver(
-        runtime,
-        ("partners.profile.created", {**PROFILE[1], "language": "en"}),
-        (
-            "apps.application.change_approved",
-            {**CHANGE, "previous_name": "Agenda Plus", "apis": ["leerlingen", "rekeningen"], "approved_by": "m"},
-        ),
-    )
-    send(runtime)
-    [mail] = mails_to(sink, "dev@agenda.example")
-    assert mail["Subject"] == "The change of Agenda Plus is approved" and mail["Content-Language"] == "en"
-    assert "now called" not in text_of(mail) and "also give access to: rekeningen" in text_of(mail)
-
-
-def test_an_emergency_revocation_of_all_secrets_reaches_the_partner_and_the_app_contact(service, sink):
-    _, runtime = service
-    english = ("partners.profile.created", {**PROFILE[1], "language": "en"})
-    revoked = {
-        "client_id": "c-1",
-        "application_id": "app-1",
-        "partner_id": "p1",
-        "revoked_count": 2,
-        "revoked_by": "m",
-        "reason": "Secret <b>op GitHub</b>",
-        "revoked_at": "2026-11-25T14:03:00+00:00",
-    }
-    deliver(runtime, PROFILE, REQUESTED, ("identity.client.secrets_revoked", revoked))
-    deliver(runtime, english, ("identity.client.secrets_revoked", revoked))  # another event: mailed again
-    send(runtime)
-    dutch, english_mail = sorted(mails_to(sink, "info@agenda.example"), key=lambda m: m["Content-Language"] != "nl")
-    assert dutch["Subject"] == "Alle secrets van Agenda Plus zijn ingetrokken"
-    assert "Secret <b>op GitHub</b>" in text_of(dutch) and "2026-11-25 14:03" in text_of(dutch)
-    assert "Secret &lt;b&gt;op GitHub&lt;/b&gt;" in html_of(dutch)
-    assert "/#/apps/app-1/credentials" in text_of(dutch)
-    assert english_mail["Subject"] == "All secrets of Agenda Plus were revoked"
-    assert len(mails_to(sink, "dev@agenda.example")) == 2
-
-
-def test_a_message_id_names_the_event_and_the_recipient_and_nothing_else():
-    event_id = str(uuid.uuid4())
-    first = message_id(event_id, "Jan@Agenda.example", "partnerportaal.example")
-    assert first == message_id(event_id, "jan@agenda.example", "partnerportaal.example")
-    assert first.startswith("<") and first.endswith("@partnerportaal.example>")
-    assert first != message_id(event_id, "piet@agenda.example", "partnerportaal.example")
-    assert first != message_id(str(uuid.uuid4()), "jan@agenda.example", "partnerportaal.example")
-
-
 def test_every_mail_carries_the_message_id_of_its_event_and_recipient(service, sink):
     _, runtime = service
     envelope = event(*REQUESTED)
@@ -524,6 +234,9 @@ def test_every_mail_carries_the_message_id_of_its_event_and_recipient(service, s
     assert ids == {
         moderator: message_id(envelope.id, moderator, "partnerportaal.localhost") for moderator in MODERATORS
     }
+
+
+MARKER = {"account_id": "a2", "email": "marker@agenda.example"}
 
 
 def start_sender(database_url: str, smtp_port: int, log_path) -> subprocess.Popen:
@@ -562,9 +275,11 @@ class CrashAfterAccept(MaildirHandler):
         self.standby: subprocess.Popen | None = None
         self.killed_at: float | None = None
         self.arrivals: list[float] = []
+        self.recipients: list[str] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.arrivals.append(time.monotonic())
+        self.recipients += envelope.rcpt_tos
         if self.standby is None:
             self.standby = self.start_standby()  # running while the first sender holds the mail's lock
         return await super().handle_DATA(server, session, envelope)
@@ -598,8 +313,11 @@ def test_a_sender_killed_before_its_commit_is_replaced_within_seconds_by_the_sam
         resent_after = handler.arrivals[1] - handler.killed_at
         print(f"resent {resent_after:.2f}s after the sender was killed")
         assert resent_after < 10
-        time.sleep(2.5)  # one more poll of the standby: sent, so not sent a third time
-        assert len(handler.arrivals) == 2
+        # A mail recorded later is sent after every one due before it: had the standby not recorded the resent
+        # mail as sent, it would send it a third time before this one.
+        deliver(runtime, ("identity.account.registration_repeated", {**MARKER, "language": "nl"}))
+        assert wait_for(lambda: len(handler.arrivals) == 3, timeout=20), (tmp_path / "b.log").read_text()
+        assert handler.recipients == ["jan@agenda.example", "jan@agenda.example", MARKER["email"]]
     finally:
         controller.stop()
         for process in (handler.sender, handler.standby):
@@ -633,10 +351,8 @@ def test_once_sent_a_stored_mail_keeps_no_usable_one_time_link(service, sink):
     assert send(runtime) == 2
     received = " ".join(text_of(mail) + html_of(mail) for mail in mails_to(sink, "jan@agenda.example"))
     assert "token=act-123" in received and "token=res-456" in received
-    from portal_notifier.adapters.repositories import Deliveries
-
     with runtime.unit_of_work() as uow:
-        stored = Deliveries(uow.session).recent(None, 0, 10)[0]
+        stored = uow.deliveries.recent(None, 0, 10)[0]
         assert len(stored) == 2
         for delivery in stored:
             assert delivery.status == "sent" and delivery.sent_at is not None

@@ -1,17 +1,14 @@
-"""Repositories: how the service layer reads and stores deliveries, without writing SQL itself."""
+"""Repositories: how the service layer reads and stores deliveries and contacts, without writing SQL itself."""
 
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from portal_notifier.domain.mail import ApplicationContact, Delivery, DeliveryStatus, PartnerContact
+from portalkit.uow import Repository
 
 
-class Deliveries:
-    def __init__(self, session: Session):
-        self.session = session
-
+class Deliveries(Repository):
     def exists(self, event_id: str, recipient: str) -> bool:
         query = sa.select(sa.literal(1)).where(Delivery.event_id == event_id, Delivery.recipient == recipient)
         return self.session.scalar(query) is not None
@@ -42,11 +39,8 @@ class Deliveries:
         return list(self.session.scalars(page)), total
 
 
-class Contacts:
+class Contacts(Repository):
     """Who to write to about a partner or an application, kept current from events."""
-
-    def __init__(self, session: Session):
-        self.session = session
 
     def partner(self, partner_id: str) -> PartnerContact | None:
         return self.session.get(PartnerContact, partner_id)
@@ -54,10 +48,8 @@ class Contacts:
     def application(self, application_id: str) -> ApplicationContact | None:
         return self.session.get(ApplicationContact, application_id)
 
-    def keep_partner(self, partner_id: str, name: str, email: str, language: str) -> None:
-        self.session.merge(PartnerContact(partner_id, name, email, language))
+    def keep_partner(self, contact: PartnerContact) -> None:
+        self.session.merge(contact)
 
-    def keep_application(self, application_id: str, partner_id: str, name: str, contact_email: str | None) -> None:
-        existing = self.application(application_id)
-        email = contact_email or (existing.contact_email if existing else "")
-        self.session.merge(ApplicationContact(application_id, partner_id, name, email))
+    def keep_application(self, contact: ApplicationContact) -> None:
+        self.session.merge(contact)

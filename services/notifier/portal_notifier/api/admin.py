@@ -3,11 +3,11 @@
 import marshmallow as ma
 from flask.views import MethodView
 
+from portal_notifier.api import notifier
 from portal_notifier.domain.mail import DeliveryStatus
-from portal_notifier.service_layer.handlers import NotFound, list_deliveries, retry_delivery
+from portal_notifier.service_layer.handlers import list_deliveries, retry_delivery
 from portalkit.auth import requires
-from portalkit.problems import Problem
-from portalkit.web import Blueprint, one_page, runtime
+from portalkit.web import Blueprint, one_page
 
 blp = Blueprint("admin_mail", __name__, url_prefix="/api/v1/admin/mail", description="Mail deliveries")
 
@@ -40,7 +40,7 @@ class DeliveryList(MethodView):
         """Recent deliveries, newest first; ``status=failed`` shows what needs attention."""
         return one_page(
             pagination_parameters,
-            lambda offset, limit: list_deliveries(runtime().unit_of_work, query["status"], offset, limit),
+            lambda offset, limit: list_deliveries(notifier().unit_of_work, query["status"], offset, limit),
         )
 
 
@@ -50,9 +50,4 @@ class DeliveryRetry(MethodView):
     @blp.response(200, DeliverySchema)
     def post(self, delivery_id):
         """Send a failed mail again (after fixing the address or the mail server)."""
-        try:
-            return retry_delivery(runtime().unit_of_work, delivery_id)
-        except NotFound:
-            raise Problem(404, "deliveries.not_found") from None
-        except ValueError:
-            raise Problem(409, "deliveries.not_failed") from None
+        return retry_delivery(notifier().unit_of_work, delivery_id)

@@ -10,6 +10,10 @@ import uuid
 from portalkit.secrets import redact_links
 
 
+class DeliveryNotFailed(Exception):
+    """Only a failed delivery is sent again by an operator: a pending one is on its way, a sent one arrived."""
+
+
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -94,12 +98,11 @@ class Delivery:
         else:
             self.next_attempt_at = now + dt.timedelta(seconds=min(base_seconds * 2 ** (self.attempts - 1), 3600))
 
-    def retry(self, now: dt.datetime) -> bool:
+    def retry(self, now: dt.datetime) -> None:
         """An operator sends a failed mail again."""
         if self.status != DeliveryStatus.FAILED:
-            return False
+            raise DeliveryNotFailed(self.status)
         self.status, self.next_attempt_at = DeliveryStatus.PENDING, now
-        return True
 
 
 @dataclasses.dataclass
