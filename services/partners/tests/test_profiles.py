@@ -54,10 +54,15 @@ def create(client, tokens, account_id="acc-1", **changes):
     return client.post("/api/v1/partner/profile", json={**VALID, **changes}, headers=user(tokens, account_id))
 
 
-def events(runtime, event_type):
+def outbox(runtime) -> list[dict]:
+    """Every event the service put in its outbox, in the order the relay sends them."""
     with runtime.database.session() as session:
-        payloads = [json.loads(p) for p in session.execute(sa.select(runtime.outbox.c.payload)).scalars()]
-    return [p["data"] for p in payloads if p["type"] == event_type]
+        query = sa.select(runtime.outbox.c.payload).order_by(runtime.outbox.c.seq)
+        return [json.loads(payload) for payload in session.execute(query).scalars()]
+
+
+def events(runtime, event_type):
+    return [p["data"] for p in outbox(runtime) if p["type"] == event_type]
 
 
 def deliver(runtime, event_type, data):
@@ -79,6 +84,7 @@ def test_creating_a_profile_links_the_account_and_announces_both(service, tokens
     body = response.get_json()
     assert body["email"] == "jan@agenda.example" and body["enterprise_number"] == "0123456749"
     assert "logo" not in body and body["logo_url"] == "/api/v1/partner/profile/logo"
+    assert [p["type"] for p in outbox(runtime)] == ["partners.profile.created", "partners.user.linked"]
     assert events(runtime, "partners.user.linked") == [{"partner_id": body["id"], "account_id": "acc-1"}]
     assert events(runtime, "partners.profile.created")[0]["email"] == "jan@agenda.example"
     logo = client.get("/api/v1/partner/profile/logo", headers=user(tokens))
