@@ -180,7 +180,10 @@ def redeem(unit_of_work: UnitOfWorkFactory, *, account_id: str, email: str, code
         membership = Membership.link(account_id, invitation.partner_id, email, now)
         uow.memberships.add(membership)
         uow.audit_log.add([membership.joined_entry()])
-        uow.commit()
+        try:
+            uow.commit()
+        except Conflict:  # the same account linked by a concurrent request
+            raise AlreadyLinked(account_id) from None
         return profile
 
 

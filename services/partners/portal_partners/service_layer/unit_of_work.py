@@ -11,7 +11,6 @@ from portalkit.uow import UnitOfWork
 
 
 class PartnersUnitOfWork(UnitOfWork):
-    # In this order: a new profile's events leave before those of the membership made with it.
     profiles: Profiles
     memberships: Memberships
     invitations: Invitations
@@ -20,6 +19,7 @@ class PartnersUnitOfWork(UnitOfWork):
     people: KnownPeople
 
     def _open(self, session: Session) -> None:
+        # Events leave in the order of these repositories: a new profile's before its first membership's.
         self.profiles = Profiles(session)
         self.memberships = Memberships(session)
         self.invitations = Invitations(session)

@@ -181,6 +181,14 @@ def test_a_linked_account_cannot_redeem_another_code(uow):
         handlers.redeem(uow, account_id="acc-1", email="jan@agenda.example", code=code)
 
 
+def test_an_account_linked_by_a_concurrent_request_is_already_linked(uow):
+    create(uow)
+    code = handlers.invite(uow, "acc-1").code
+    uow.collision = "commit"
+    with pytest.raises(handlers.AlreadyLinked):
+        handlers.redeem(uow, account_id="acc-2", email="an@agenda.example", code=code)
+
+
 def test_nobody_joins_a_deactivated_profile(uow):
     made = create(uow)
     code = handlers.invite(uow, "acc-1").code
