@@ -1,21 +1,13 @@
 """Logos through HTTP: a polyglot is refused, the stored image served clean with headers that keep it an image."""
 
-import base64
-import io
-
 import pytest
-from PIL import Image
 
 from portal_partners.bootstrap import SERVICE
 from portalkit.testing import start_service
 
+from .unit.factories import data_url, fields, image
+
 HTML = b"<html><script>alert(document.cookie)</script></html>"
-
-
-def image(kind: str) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), (11, 92, 173)).save(out, format=kind)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -24,17 +16,7 @@ def client(database_url, tokens):
 
 
 def profile(logo: bytes) -> dict:
-    return {
-        "name": "Agenda Plus",
-        "enterprise_number": "BE 0123.456.749",
-        "description": "Lesroosters.",
-        "contact_person": "Jan Peeters",
-        "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent", "country": "BE"},
-        "public": True,
-        "category": "planning",
-        "website": "https://agenda.example",
-        "logo": "data:image/gif;base64," + base64.b64encode(logo).decode(),
-    }
+    return fields(logo=data_url(logo, "image/gif"))
 
 
 def test_a_polyglot_logo_is_refused_and_an_image_with_a_tail_served_clean(client, tokens):

@@ -2,7 +2,6 @@
 
 import base64
 import datetime as dt
-import io
 import json
 import uuid
 
@@ -12,33 +11,13 @@ import sqlalchemy as sa
 from portal_partners.adapters import orm
 from portal_partners.bootstrap import SERVICE
 from portal_partners.domain.invitations import code_hash
-from portalkit.events.envelope import Envelope
 from portalkit.migrations import upgrade
-from portalkit.testing import start_service
+from portalkit.testing import deliver, start_service
 
-
-def image(kind: str, size=(8, 8)) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, (11, 92, 173)).save(out, format=kind)
-    return out.getvalue()
-
+from .unit.factories import data_url, fields, image
 
 PNG = image("PNG")
-JPEG = image("JPEG")
-VALID = {
-    "name": "Agenda Plus",
-    "enterprise_number": "BE 0123.456.749",
-    "description": "Wij synchroniseren lesroosters met de leerlingenadministratie.",
-    "contact_person": "Jan Peeters",
-    "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent", "country": "België"},
-    "public": True,
-    "category": "planning",
-    "website": "https://agenda.example",
-    "logo": "data:image/png;base64," + base64.b64encode(PNG).decode(),
-    "extra_info": "Vraag een proefaccount aan.",
-}
+VALID = fields()
 
 
 @pytest.fixture
@@ -63,11 +42,6 @@ def outbox(runtime) -> list[dict]:
 
 def events(runtime, event_type):
     return [p["data"] for p in outbox(runtime) if p["type"] == event_type]
-
-
-def deliver(runtime, event_type, data):
-    envelope = Envelope(str(uuid.uuid4()), event_type, "2026-11-23T12:00:00Z", 1, data)
-    assert runtime.consumer()(envelope.to_json()).value == "ack"
 
 
 def test_first_login_is_told_to_create_or_link(service, tokens):
@@ -136,7 +110,7 @@ def test_edits_are_audited_and_announced(service, tokens):
     app, runtime = service
     client = app.test_client()
     create(client, tokens)
-    jpeg = "data:image/jpeg;base64," + base64.b64encode(JPEG).decode()
+    jpeg = data_url(image("JPEG"), "image/jpeg")
     edited = client.patch(
         "/api/v1/partner/profile", json={"description": "Nieuw.", "logo": jpeg, "public": False}, headers=user(tokens)
     )
