@@ -6,6 +6,7 @@ from flask import Flask
 
 from portal_partners.adapters.orm import people
 from portal_partners.api import admin, partner, public
+from portal_partners.api.problems import ERRORS
 from portal_partners.texts import TEXTS
 from portalkit.config import Settings
 from portalkit.service import ServiceRuntime
@@ -21,6 +22,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         title="Partners",
         blueprints=[public.blp, partner.blp, admin.blp],
         texts=TEXTS,
+        errors=ERRORS,
     )
     people.learn_from_requests(app)
     return app

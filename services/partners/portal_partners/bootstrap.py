@@ -1,10 +1,17 @@
 """What the partners service is, for everything that runs it (web server, worker, CLI, embedded mode)."""
 
-from portal_partners.adapters.orm import metadata
+from portal_partners.adapters.orm import metadata, people
 from portal_partners.app import create_app
 from portal_partners.config import PartnersSettings
-from portal_partners.service_layer.handlers import EVENT_HANDLERS
-from portalkit.service import ServiceDefinition
+from portal_partners.service_layer import handlers
+from portal_partners.service_layer.dependencies import Partners
+from portal_partners.service_layer.unit_of_work import PartnersUnitOfWork
+from portalkit.service import ServiceDefinition, ServiceRuntime
+
+
+def wire(runtime: ServiceRuntime) -> Partners:
+    return Partners(unit_of_work=runtime.unit_of_work, categories=tuple(runtime.settings.categories))
+
 
 SERVICE = ServiceDefinition(
     name="partners",
@@ -12,5 +19,12 @@ SERVICE = ServiceDefinition(
     metadata=metadata,
     create_app=create_app,
     settings_class=PartnersSettings,
-    handlers=lambda runtime: EVENT_HANDLERS,
+    unit_of_work=PartnersUnitOfWork,
+    wire=wire,
+    handlers=lambda runtime: {
+        "apps.application.approved": handlers.application_approved,
+        "apps.application.linked": handlers.application_approved,
+        "apps.application.archived": handlers.application_archived,
+        **people.handlers(),
+    },
 )

@@ -103,5 +103,6 @@ mapper_registry.map_imperatively(AuditEntry, audit_entries)
 
 
 @sa.event.listens_for(Profile, "load")
-def _fresh_event_list(profile: Profile, _context) -> None:
-    profile.events = []
+@sa.event.listens_for(Membership, "load")
+def _fresh_event_list(aggregate: Profile | Membership, _context) -> None:
+    aggregate.events = []

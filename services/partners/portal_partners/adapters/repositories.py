@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, undefer
 from portal_partners.adapters import orm
 from portal_partners.domain.invitations import Invitation
 from portal_partners.domain.profiles import AuditEntry, Membership, Profile
+from portalkit.uow import Repository
 
 
 def _listed():
@@ -31,16 +32,15 @@ def _matching(query, text: str | None, category: str | None):
     return query
 
 
-class Profiles:
-    def __init__(self, session: Session):
-        self.session = session
+class Profiles(Repository):
+    session: Session
 
     def add(self, profile: Profile) -> None:
-        self.session.add(profile)
+        self.session.add(self._seen(profile))
 
     def get(self, partner_id: str, *, for_update: bool = False, with_logo: bool = False) -> Profile | None:
         options = [undefer(Profile.logo)] if with_logo else []
-        return self.session.get(Profile, partner_id, with_for_update=for_update or None, options=options)
+        return self._seen(self.session.get(Profile, partner_id, with_for_update=for_update or None, options=options))
 
     def by_name_key(self, key: str) -> Profile | None:
         return self.session.scalar(sa.select(Profile).where(Profile.name_key == key))
@@ -63,27 +63,25 @@ class Profiles:
         return self._page(query, offset, limit)
 
 
-class Memberships:
-    def __init__(self, session: Session):
-        self.session = session
+class Memberships(Repository):
+    session: Session
 
     def of_account(self, account_id: str) -> Membership | None:
         return self.session.get(Membership, account_id)
 
     def add(self, membership: Membership) -> None:
-        self.session.add(membership)
+        self.session.add(self._seen(membership))
 
     def remove(self, membership: Membership) -> None:
-        self.session.delete(membership)
+        self.session.delete(self._seen(membership))
 
     def of_partner(self, partner_id: str) -> list[Membership]:
         query = sa.select(Membership).where(Membership.partner_id == partner_id).order_by(Membership.linked_at)
         return list(self.session.scalars(query))
 
 
-class Invitations:
-    def __init__(self, session: Session):
-        self.session = session
+class Invitations(Repository):
+    session: Session
 
     def add(self, invitation: Invitation) -> None:
         self.session.add(invitation)
@@ -118,9 +116,8 @@ class Invitations:
         self.session.execute(sa.insert(orm.redeem_failures).values(account_id=account_id, failed_at=now))
 
 
-class AuditLog:
-    def __init__(self, session: Session):
-        self.session = session
+class AuditLog(Repository):
+    session: Session
 
     def add(self, entries: list[AuditEntry]) -> None:
         self.session.add_all(entries)
@@ -132,11 +129,10 @@ class AuditLog:
         return list(self.session.scalars(page)), total
 
 
-class ApprovedApplications:
+class ApprovedApplications(Repository):
     """The apps service's approvals, as far as the directory needs them."""
 
-    def __init__(self, session: Session):
-        self.session = session
+    session: Session
 
     def approved(self, application_id: str, partner_id: str) -> None:
         table = orm.approved_applications

@@ -2,12 +2,12 @@
 
 from flask.views import MethodView
 
-from portal_partners.api.problems import answered_as_problems
+from portal_partners.api import partners
 from portal_partners.api.public import check_category
 from portal_partners.api.schemas import ProfileSchema, ProfileSearchSchema
 from portal_partners.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.web import Blueprint, one_page, runtime
+from portalkit.web import Blueprint, one_page
 
 blp = Blueprint("admin_profiles", __name__, url_prefix="/api/v1/admin/profiles", description="All profiles")
 
@@ -24,7 +24,7 @@ class Profiles(MethodView):
         return one_page(
             pagination_parameters,
             lambda offset, limit: handlers.search_profiles(
-                runtime().unit_of_work,
+                partners().unit_of_work,
                 query["q"],
                 query["category"],
                 query["active"],
@@ -40,13 +40,11 @@ class Profile(MethodView):
     @blp.response(200, ProfileSchema)
     def get(self, partner_id):
         """One profile with its contact details (website, enterprise number, contact person, address)."""
-        with answered_as_problems():
-            return handlers.profile(runtime().unit_of_work, partner_id)
+        return handlers.profile(partners().unit_of_work, partner_id)
 
 
 def _set_active(partner_id: str, active: bool):
-    with answered_as_problems():
-        return handlers.set_active(runtime().unit_of_work, partner_id, active, current_principal().subject)
+    return handlers.set_active(partners().unit_of_work, partner_id, active, current_principal().subject)
 
 
 @blp.route("/<partner_id>/deactivate")

@@ -3,7 +3,7 @@
 from flask import Response
 from flask.views import MethodView
 
-from portal_partners.api.problems import answered_as_problems
+from portal_partners.api import partners
 from portal_partners.api.schemas import (
     LOGO_HEADERS,
     AuditEntrySchema,
@@ -17,14 +17,13 @@ from portal_partners.api.schemas import (
 )
 from portal_partners.service_layer import handlers
 from portalkit.auth import current_principal, requires
-from portalkit.web import Blueprint, one_page, runtime
+from portalkit.web import Blueprint, one_page
 
 blp = Blueprint("partner_profile", __name__, url_prefix="/api/v1/partner/profile", description="A partner's profile")
 
 
-def _account() -> tuple[str, str]:
-    principal = current_principal()
-    return principal.subject, principal.email or ""
+def _account_id() -> str:
+    return current_principal().subject
 
 
 @blp.route("")
@@ -34,8 +33,7 @@ class MyProfile(MethodView):
     @blp.alt_response(404, description="No profile yet: create one, or link with an invitation code")
     def get(self):
         """The profile the account belongs to; 404 ``profile.none`` on first login."""
-        with answered_as_problems():
-            return handlers.my_profile(runtime().unit_of_work, _account()[0])
+        return handlers.my_profile(partners().unit_of_work, _account_id())
 
     @requires("partner")
     @blp.arguments(ProfileFieldsSchema)
@@ -43,24 +41,22 @@ class MyProfile(MethodView):
     @blp.response(201, ProfileSchema)
     def post(self, body):
         """Create the profile (one per account); the creating account's e-mail becomes the profile's."""
-        account_id, email = _account()
-        with answered_as_problems():
-            return handlers.create_profile(
-                runtime().unit_of_work,
-                account_id=account_id,
-                email=email,
-                categories=runtime().settings.categories,
-                fields=body,
-                language=current_principal().claims.get("locale", "nl"),
-            )
+        principal = current_principal()
+        return handlers.create_profile(
+            partners().unit_of_work,
+            account_id=principal.subject,
+            email=principal.email or "",
+            categories=partners().categories,
+            fields=body,
+            language=principal.claims.get("locale", "nl"),
+        )
 
     @requires("partner")
     @blp.arguments(ProfileFieldsSchema, required=False)  # an empty change changes nothing
     @blp.response(200, ProfileSchema)
     def patch(self, body):
         """Change fields; each change is logged, and the profile's e-mail is told."""
-        with answered_as_problems():
-            return handlers.edit_profile(runtime().unit_of_work, _account()[0], runtime().settings.categories, body)
+        return handlers.edit_profile(partners().unit_of_work, _account_id(), partners().categories, body)
 
 
 @blp.route("/logo")
@@ -69,9 +65,7 @@ class MyLogo(MethodView):
     @blp.response(200, content_type="image/*")
     def get(self):
         """The profile's logo, with its own content type."""
-        with answered_as_problems():
-            partner_id = handlers.my_profile(runtime().unit_of_work, _account()[0]).id
-            data, media_type, _ = handlers.logo(runtime().unit_of_work, partner_id, public=False)
+        data, media_type, _ = handlers.my_logo(partners().unit_of_work, _account_id())
         return Response(data, mimetype=media_type, headers={"Cache-Control": "private, no-cache", **LOGO_HEADERS})
 
 
@@ -82,9 +76,10 @@ class Redeem(MethodView):
     @blp.response(200, ProfileSchema)
     def post(self, body):
         """Link the account to an existing profile with a colleague's invitation code."""
-        account_id, email = _account()
-        with answered_as_problems():
-            return handlers.redeem(runtime().unit_of_work, account_id=account_id, email=email, code=body["code"])
+        principal = current_principal()
+        return handlers.redeem(
+            partners().unit_of_work, account_id=principal.subject, email=principal.email or "", code=body["code"]
+        )
 
 
 @blp.route("/invitations")
@@ -93,15 +88,13 @@ class Invitations(MethodView):
     @blp.response(200, OpenInvitationSchema(many=True))
     def get(self):
         """The profile's open codes (not used, withdrawn or expired), who made them and until when they work."""
-        with answered_as_problems():
-            return handlers.open_invitations(runtime().unit_of_work, _account()[0])
+        return handlers.open_invitations(partners().unit_of_work, _account_id())
 
     @requires("partner")
     @blp.response(201, InvitationSchema)
     def post(self):
         """A code for a colleague ("Gebruiker koppelen"): valid 5 days, usable once. Logged in the audit log."""
-        with answered_as_problems():
-            return handlers.invite(runtime().unit_of_work, _account()[0])
+        return handlers.invite(partners().unit_of_work, _account_id())
 
 
 @blp.route("/invitations/<invitation_id>")
@@ -111,8 +104,7 @@ class Invitation(MethodView):
     @blp.alt_response(409, description="The code was used, has expired or was withdrawn already")
     def delete(self, invitation_id):
         """Withdraw an open code of the profile, whoever made it. Logged in the audit log."""
-        with answered_as_problems():
-            handlers.withdraw_invitation(runtime().unit_of_work, _account()[0], invitation_id)
+        handlers.withdraw_invitation(partners().unit_of_work, _account_id(), invitation_id)
 
 
 @blp.route("/users")
@@ -121,8 +113,7 @@ class Users(MethodView):
     @blp.response(200, MembershipSchema(many=True))
     def get(self):
         """Every account linked to the profile, and since when."""
-        with answered_as_problems():
-            return handlers.users(runtime().unit_of_work, _account()[0])
+        return handlers.users(partners().unit_of_work, _account_id())
 
 
 @blp.route("/users/<account_id>")
@@ -131,8 +122,7 @@ class User(MethodView):
     @blp.response(204)
     def delete(self, account_id):
         """Unlink an account: yourself (leave) or a colleague. Logged in the audit log."""
-        with answered_as_problems():
-            handlers.unlink(runtime().unit_of_work, _account()[0], account_id)
+        handlers.unlink(partners().unit_of_work, _account_id(), account_id)
 
 
 @blp.route("/audit")
@@ -142,8 +132,7 @@ class Audit(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters):
         """Who changed what and when, newest first."""
-        with answered_as_problems():
-            return one_page(
-                pagination_parameters,
-                lambda offset, limit: handlers.audit_log(runtime().unit_of_work, _account()[0], offset, limit),
-            )
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: handlers.audit_log(partners().unit_of_work, _account_id(), offset, limit),
+        )

@@ -3,11 +3,11 @@
 from flask import Response
 from flask.views import MethodView
 
-from portal_partners.api.problems import answered_as_problems
+from portal_partners.api import partners
 from portal_partners.api.schemas import LOGO_HEADERS, DirectorySearchSchema, PublicPartnerSchema
 from portal_partners.service_layer import handlers
 from portalkit.problems import field_problem
-from portalkit.web import Blueprint, one_page, runtime
+from portalkit.web import Blueprint, one_page
 
 blp = Blueprint(
     "public_directory", __name__, url_prefix="/api/v1/public/partners", description="Public partner directory"
@@ -15,7 +15,7 @@ blp = Blueprint(
 
 
 def check_category(category: str | None) -> None:
-    categories = runtime().settings.categories
+    categories = partners().categories
     if category is not None and category not in categories:
         raise field_problem(
             "problem.validation",
@@ -34,7 +34,7 @@ class PartnerDirectory(MethodView):
         return one_page(
             pagination_parameters,
             lambda offset, limit: handlers.directory(
-                runtime().unit_of_work,
+                partners().unit_of_work,
                 query["q"],
                 query["category"],
                 offset,
@@ -48,8 +48,7 @@ class PartnerPage(MethodView):
     @blp.response(200, PublicPartnerSchema)
     def get(self, partner_id):
         """One listed partner's public page."""
-        with answered_as_problems():
-            return handlers.directory_entry(runtime().unit_of_work, partner_id)
+        return handlers.directory_entry(partners().unit_of_work, partner_id)
 
 
 @blp.route("/<partner_id>/logo")
@@ -57,8 +56,7 @@ class PartnerLogo(MethodView):
     @blp.response(200, content_type="image/*")
     def get(self, partner_id):
         """A listed partner's logo, with its own content type."""
-        with answered_as_problems():
-            data, media_type, updated_at = handlers.logo(runtime().unit_of_work, partner_id, public=True)
+        data, media_type, updated_at = handlers.public_logo(partners().unit_of_work, partner_id)
         response = Response(data, mimetype=media_type, headers={"Cache-Control": "public, max-age=300", **LOGO_HEADERS})
         response.last_modified = updated_at
         return response

@@ -6,10 +6,12 @@ import base64
 import binascii
 import dataclasses
 import datetime as dt
-import re
 import uuid
 from collections.abc import Sequence
 from urllib.parse import urlparse
+
+from stdnum.be import vat
+from stdnum.exceptions import ValidationError
 
 from portal_partners.domain import events, logos
 
@@ -54,15 +56,13 @@ def name_key(name: str) -> str:
 def enterprise_number(value: str | None) -> str | None:
     """The canonical 10 digits of a Belgian enterprise number, or None when it is not one.
 
-    Accepts ``0123.456.789``, ``0123 456 789``, ``BE0123456789`` and ``123456789`` (old 9-digit form).
-    The last two digits are 97 minus the first eight modulo 97.
+    Accepts ``0123.456.789``, ``0123 456 789``, ``BE0123456789`` and ``123456789`` (old 9-digit form);
+    the enterprise number is the Belgian VAT number without its ``BE``.
     """
-    digits = re.sub(r"[\s.\-]", "", value or "").upper().removeprefix("BE")
-    if len(digits) == 9:
-        digits = "0" + digits
-    if not re.fullmatch(r"[01]\d{9}", digits):
+    try:
+        return vat.validate(value or "")
+    except ValidationError:
         return None
-    return digits if 97 - int(digits[:8]) % 97 == int(digits[8:]) else None
 
 
 def image_type(data: bytes) -> str | None:
@@ -164,10 +164,28 @@ class AuditEntry:
 
 @dataclasses.dataclass
 class Membership:
+    """An account acting for a partner; other services learn of each link and unlink through its events."""
+
     account_id: str
     partner_id: str
     email: str
     linked_at: dt.datetime
+    events: list = dataclasses.field(default_factory=list, init=False, repr=False, compare=False)
+
+    @classmethod
+    def link(cls, account_id: str, partner_id: str, email: str, now: dt.datetime) -> Membership:
+        membership = cls(account_id, partner_id, email, now)
+        membership.events.append(events.UserLinked(partner_id, account_id))
+        return membership
+
+    def joined_entry(self) -> AuditEntry:
+        """How the audit log tells that a colleague joined with a code."""
+        return AuditEntry(self.partner_id, self.account_id, self.linked_at, "users", None, self.email)
+
+    def unlink(self, by: str, now: dt.datetime) -> AuditEntry:
+        """The member leaves (``by`` is himself) or a colleague removes him; logged in ``by``'s name."""
+        self.events.append(events.UserUnlinked(self.partner_id, self.account_id, by))
+        return AuditEntry(self.partner_id, by, now, "users", self.email, None)
 
 
 @dataclasses.dataclass

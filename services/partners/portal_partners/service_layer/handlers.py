@@ -5,17 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from sqlalchemy.exc import IntegrityError
-
-from portal_partners.adapters import orm
-from portal_partners.adapters.repositories import ApprovedApplications, AuditLog, Invitations, Memberships, Profiles
-from portal_partners.domain import events
 from portal_partners.domain.invitations import Invitation, InvitationInvalid, code_hash, withdraw_made_by
-from portal_partners.domain.profiles import AuditEntry, Membership, Profile, image_type, name_key
+from portal_partners.domain.profiles import Membership, Profile, image_type, name_key
+from portal_partners.service_layer.unit_of_work import PartnersUnitOfWork
 from portalkit.events.envelope import Envelope, utcnow
-from portalkit.uow import UnitOfWork
+from portalkit.uow import Conflict
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+UnitOfWorkFactory = Callable[[], PartnersUnitOfWork]
 REDEEM_WINDOW = dt.timedelta(minutes=15)
 REDEEM_FAILURES_ALLOWED = 5
 
@@ -46,29 +42,23 @@ class NotFound(LookupError):
     pass
 
 
-def _publish(uow: UnitOfWork, profile: Profile) -> None:
-    for event in profile.events:
-        uow.publish(event)
-    profile.events.clear()
-
-
-def _membership(uow: UnitOfWork, account_id: str) -> Membership:
-    membership = Memberships(uow.session).of_account(account_id)
+def _membership(uow: PartnersUnitOfWork, account_id: str) -> Membership:
+    membership = uow.memberships.of_account(account_id)
     if membership is None:
         raise NoProfile(account_id)
     return membership
 
 
-def _acting_membership(uow: UnitOfWork, account_id: str) -> Membership:
+def _acting_membership(uow: PartnersUnitOfWork, account_id: str) -> Membership:
     """A member who changes something: a deactivated profile's members may still read it, nothing more."""
     membership = _membership(uow, account_id)
-    if not Profiles(uow.session).get(membership.partner_id).active:
+    if not uow.profiles.get(membership.partner_id).active:
         raise ProfileInactive(membership.partner_id)
     return membership
 
 
-def _check_name_free(uow: UnitOfWork, name: str, own_id: str | None = None) -> None:
-    taken = Profiles(uow.session).by_name_key(name_key(name))
+def _check_name_free(uow: PartnersUnitOfWork, name: str, own_id: str | None = None) -> None:
+    taken = uow.profiles.by_name_key(name_key(name))
     if taken is not None and taken.id != own_id:
         raise NameTaken(taken.name)
 
@@ -88,51 +78,57 @@ def create_profile(
     )
     try:
         with unit_of_work() as uow:
-            if Memberships(uow.session).of_account(account_id) is not None:
+            if uow.memberships.of_account(account_id) is not None:
                 raise AlreadyLinked(account_id)
             _check_name_free(uow, profile.name)
-            Profiles(uow.session).add(profile)
-            uow.session.flush()
-            Memberships(uow.session).add(Membership(account_id, profile.id, email, now))
-            _publish(uow, profile)
-            uow.publish(events.UserLinked(profile.id, account_id))
+            uow.profiles.add(profile)
+            uow.flush()  # the profile before the membership that refers to it
+            uow.memberships.add(Membership.link(account_id, profile.id, email, now))
             uow.commit()
-    except IntegrityError:  # the same name, or the same account, at the same moment
+    except Conflict:  # the same name, or the same account, at the same moment
         raise NameTaken(profile.name) from None
     return profile
 
 
 def my_profile(unit_of_work: UnitOfWorkFactory, account_id: str) -> Profile:
     with unit_of_work() as uow:
-        return Profiles(uow.session).get(_membership(uow, account_id).partner_id)
+        return uow.profiles.get(_membership(uow, account_id).partner_id)
 
 
 def edit_profile(unit_of_work: UnitOfWorkFactory, account_id: str, categories: Sequence[str], changes: dict) -> Profile:
     try:
         with unit_of_work() as uow:
             partner_id = _acting_membership(uow, account_id).partner_id
-            profile = Profiles(uow.session).get(partner_id, for_update=True, with_logo=True)
+            profile = uow.profiles.get(partner_id, for_update=True, with_logo=True)
             if "name" in changes and changes["name"]:
                 _check_name_free(uow, " ".join(changes["name"].split()), profile.id)
-            AuditLog(uow.session).add(profile.edit(account_id, changes, categories, utcnow()))
-            _publish(uow, profile)
+            uow.audit_log.add(profile.edit(account_id, changes, categories, utcnow()))
             uow.commit()
             return profile
-    except IntegrityError:
+    except Conflict:
         raise NameTaken(changes.get("name", "")) from None
 
 
-def logo(unit_of_work: UnitOfWorkFactory, partner_id: str, *, public: bool) -> tuple[bytes, str, dt.datetime]:
-    """The logo; a partner's own always, through the public directory only when it is listed."""
+def my_logo(unit_of_work: UnitOfWorkFactory, account_id: str) -> tuple[bytes, str, dt.datetime]:
+    """The logo of the account's own profile, listed or not."""
     with unit_of_work() as uow:
-        profiles = Profiles(uow.session)
-        profile = profiles.get(partner_id, with_logo=True)
-        if profile is None or (public and not profiles.is_listed(partner_id)):
-            raise NotFound(partner_id)
-        media_type = image_type(profile.logo or b"")  # from the bytes, never from what a client said
-        if media_type is None:
-            raise NotFound(partner_id)
-        return profile.logo, media_type, profile.updated_at
+        return _logo(uow, _membership(uow, account_id).partner_id, public=False)
+
+
+def public_logo(unit_of_work: UnitOfWorkFactory, partner_id: str) -> tuple[bytes, str, dt.datetime]:
+    """A partner's logo through the public directory: only while it is listed."""
+    with unit_of_work() as uow:
+        return _logo(uow, partner_id, public=True)
+
+
+def _logo(uow: PartnersUnitOfWork, partner_id: str, *, public: bool) -> tuple[bytes, str, dt.datetime]:
+    profile = uow.profiles.get(partner_id, with_logo=True)
+    if profile is None or (public and not uow.profiles.is_listed(partner_id)):
+        raise NotFound(partner_id)
+    media_type = image_type(profile.logo or b"")  # from the bytes, never from what a client said
+    if media_type is None:
+        raise NotFound(partner_id)
+    return profile.logo, media_type, profile.updated_at
 
 
 def invite(unit_of_work: UnitOfWorkFactory, account_id: str) -> Invitation:
@@ -142,24 +138,24 @@ def invite(unit_of_work: UnitOfWorkFactory, account_id: str) -> Invitation:
         invitation = Invitation.issue(
             partner_id=membership.partner_id, by=account_id, by_email=membership.email, now=utcnow()
         )
-        Invitations(uow.session).add(invitation)
-        AuditLog(uow.session).add([invitation.created_entry()])
+        uow.invitations.add(invitation)
+        uow.audit_log.add([invitation.created_entry()])
         uow.commit()
         return invitation
 
 
 def open_invitations(unit_of_work: UnitOfWorkFactory, account_id: str) -> list[Invitation]:
     with unit_of_work() as uow:
-        return Invitations(uow.session).open_of_partner(_membership(uow, account_id).partner_id, utcnow())
+        return uow.invitations.open_of_partner(_membership(uow, account_id).partner_id, utcnow())
 
 
 def withdraw_invitation(unit_of_work: UnitOfWorkFactory, account_id: str, invitation_id: str) -> None:
     """Any member may withdraw any open code of the profile, e.g. one sent to the wrong person."""
     with unit_of_work() as uow:
-        invitation = Invitations(uow.session).by_id(_acting_membership(uow, account_id).partner_id, invitation_id)
+        invitation = uow.invitations.by_id(_acting_membership(uow, account_id).partner_id, invitation_id)
         if invitation is None:
             raise NotFound(invitation_id)
-        AuditLog(uow.session).add([invitation.withdraw(account_id, utcnow())])
+        uow.audit_log.add([invitation.withdraw(account_id, utcnow())])
         uow.commit()
 
 
@@ -167,30 +163,33 @@ def redeem(unit_of_work: UnitOfWorkFactory, *, account_id: str, email: str, code
     """Link the account to the profile of the code; wrong guesses are counted and throttled."""
     now = utcnow()
     with unit_of_work() as uow:
-        invitations = Invitations(uow.session)
-        if invitations.failures_since(account_id, now - REDEEM_WINDOW) >= REDEEM_FAILURES_ALLOWED:
+        if uow.invitations.failures_since(account_id, now - REDEEM_WINDOW) >= REDEEM_FAILURES_ALLOWED:
             raise TooManyGuesses(account_id)
-        if Memberships(uow.session).of_account(account_id) is not None:
+        if uow.memberships.of_account(account_id) is not None:
             raise AlreadyLinked(account_id)
-        invitation = invitations.get(code_hash(code))
+        invitation = uow.invitations.get(code_hash(code))
         reason = "unknown" if invitation is None else invitation.closed_because(now)
         if reason:
-            invitations.record_failure(account_id, now)
+            uow.invitations.record_failure(account_id, now)
             uow.commit()
             raise InvitationInvalid(reason)
-        if not Profiles(uow.session).get(invitation.partner_id).active:
+        profile = uow.profiles.get(invitation.partner_id)
+        if not profile.active:
             raise ProfileInactive(invitation.partner_id)
         invitation.redeem(account_id, now)
-        Memberships(uow.session).add(Membership(account_id, invitation.partner_id, email, now))
-        AuditLog(uow.session).add([AuditEntry(invitation.partner_id, account_id, now, "users", None, email)])
-        uow.publish(events.UserLinked(invitation.partner_id, account_id))
-        uow.commit()
-        return Profiles(uow.session).get(invitation.partner_id)
+        membership = Membership.link(account_id, invitation.partner_id, email, now)
+        uow.memberships.add(membership)
+        uow.audit_log.add([membership.joined_entry()])
+        try:
+            uow.commit()
+        except Conflict:  # the same account linked by a concurrent request
+            raise AlreadyLinked(account_id) from None
+        return profile
 
 
 def users(unit_of_work: UnitOfWorkFactory, account_id: str) -> list[Membership]:
     with unit_of_work() as uow:
-        return Memberships(uow.session).of_partner(_membership(uow, account_id).partner_id)
+        return uow.memberships.of_partner(_membership(uow, account_id).partner_id)
 
 
 def unlink(unit_of_work: UnitOfWorkFactory, account_id: str, user_account_id: str) -> None:
@@ -201,25 +200,21 @@ def unlink(unit_of_work: UnitOfWorkFactory, account_id: str, user_account_id: st
     now = utcnow()
     with unit_of_work() as uow:
         partner_id = _acting_membership(uow, account_id).partner_id
-        memberships = Memberships(uow.session)
-        target = memberships.of_account(user_account_id)
+        target = uow.memberships.of_account(user_account_id)
         if target is None or target.partner_id != partner_id:
             raise NotFound(user_account_id)
-        memberships.remove(target)
-        pending = Invitations(uow.session).open_of_partner(partner_id, now, for_update=True)
-        AuditLog(uow.session).add(
-            [AuditEntry(partner_id, account_id, now, "users", target.email, None)]
-            + withdraw_made_by(pending, user_account_id, account_id, now)
-        )
-        uow.publish(events.UserUnlinked(partner_id, user_account_id, account_id))
+        uow.memberships.remove(target)
+        pending = uow.invitations.open_of_partner(partner_id, now, for_update=True)
+        withdrawn = withdraw_made_by(pending, user_account_id, account_id, now)
+        uow.audit_log.add([target.unlink(account_id, now), *withdrawn])
         uow.commit()
 
 
 def audit_log(unit_of_work: UnitOfWorkFactory, account_id: str, offset: int, limit: int):
     """The profile's log, each entry's author named (``email``; None: not known here)."""
     with unit_of_work() as uow:
-        entries, total = AuditLog(uow.session).of_partner(_membership(uow, account_id).partner_id, offset, limit)
-        emails = orm.people.emails(uow.session, [entry.account_id for entry in entries])
+        entries, total = uow.audit_log.of_partner(_membership(uow, account_id).partner_id, offset, limit)
+        emails = uow.people.emails([entry.account_id for entry in entries])
         for entry in entries:
             entry.email = emails.get(entry.account_id)
         return entries, total
@@ -227,26 +222,25 @@ def audit_log(unit_of_work: UnitOfWorkFactory, account_id: str, offset: int, lim
 
 def directory(unit_of_work: UnitOfWorkFactory, text: str | None, category: str | None, offset: int, limit: int):
     with unit_of_work() as uow:
-        return Profiles(uow.session).listed(text, category, offset, limit)
+        return uow.profiles.listed(text, category, offset, limit)
 
 
 def directory_entry(unit_of_work: UnitOfWorkFactory, partner_id: str) -> Profile:
     with unit_of_work() as uow:
-        profiles = Profiles(uow.session)
-        if not profiles.is_listed(partner_id):
+        if not uow.profiles.is_listed(partner_id):
             raise NotFound(partner_id)
-        return profiles.get(partner_id)
+        return uow.profiles.get(partner_id)
 
 
 def search_profiles(unit_of_work: UnitOfWorkFactory, text, category, active, offset: int, limit: int):
     with unit_of_work() as uow:
-        return Profiles(uow.session).search(text, category, active, offset, limit)
+        return uow.profiles.search(text, category, active, offset, limit)
 
 
 def profile(unit_of_work: UnitOfWorkFactory, partner_id: str) -> Profile:
     """Any profile, public or not, active or not: what a moderator reads before judging its applications."""
     with unit_of_work() as uow:
-        found = Profiles(uow.session).get(partner_id)
+        found = uow.profiles.get(partner_id)
         if found is None:
             raise NotFound(partner_id)
         return found
@@ -254,29 +248,20 @@ def profile(unit_of_work: UnitOfWorkFactory, partner_id: str) -> Profile:
 
 def set_active(unit_of_work: UnitOfWorkFactory, partner_id: str, active: bool, by: str) -> Profile:
     with unit_of_work() as uow:
-        profile = Profiles(uow.session).get(partner_id, for_update=True)
+        profile = uow.profiles.get(partner_id, for_update=True)
         if profile is None:
             raise NotFound(partner_id)
         entry = profile.set_active(active, by, utcnow())
         if entry is not None:
-            AuditLog(uow.session).add([entry])
-        _publish(uow, profile)
+            uow.audit_log.add([entry])
         uow.commit()
         return profile
 
 
 # -- the apps service's events keep the directory current -------------------------------------------
-def application_approved(uow: UnitOfWork, envelope: Envelope) -> None:
-    ApprovedApplications(uow.session).approved(envelope.data["application_id"], envelope.data["partner_id"])
+def application_approved(uow: PartnersUnitOfWork, envelope: Envelope) -> None:
+    uow.approved_applications.approved(envelope.data["application_id"], envelope.data["partner_id"])
 
 
-def application_archived(uow: UnitOfWork, envelope: Envelope) -> None:
-    ApprovedApplications(uow.session).withdrawn(envelope.data["application_id"])
-
-
-EVENT_HANDLERS = {
-    "apps.application.approved": application_approved,
-    "apps.application.linked": application_approved,
-    "apps.application.archived": application_archived,
-    **orm.people.handlers(),
-}
+def application_archived(uow: PartnersUnitOfWork, envelope: Envelope) -> None:
+    uow.approved_applications.withdrawn(envelope.data["application_id"])
