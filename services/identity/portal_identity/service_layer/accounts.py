@@ -10,7 +10,7 @@ import secrets as random
 
 from sqlalchemy.exc import IntegrityError
 
-from portal_identity.adapters.hashing import DUMMY_PASSWORD_HASH, hash_password, token_hash, verify_password
+from portal_identity.adapters.hashing import DUMMY_PASSWORD_HASH, hash_password, verify_password
 from portal_identity.adapters.repositories import Accounts, AccountTokens, Throttles
 from portal_identity.domain import events
 from portal_identity.domain.accounts import (
@@ -24,6 +24,7 @@ from portal_identity.domain.throttle import Throttle, login_keys
 from portal_identity.service_layer import sessions
 from portal_identity.service_layer.context import Identity
 from portalkit.events.envelope import utcnow
+from portalkit.secrets import token_hash
 
 
 class EmailTaken(Exception):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import hmac
 import secrets
 import uuid
@@ -26,6 +25,7 @@ from portal_scopes.domain.access import (
 )
 from portal_scopes.domain.schools import parse_schools_csv
 from portalkit.events.envelope import Envelope, utcnow
+from portalkit.secrets import token_hash as _token_hash
 from portalkit.uow import UnitOfWork
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
@@ -40,10 +40,6 @@ class LinkInvalid(Exception):
     def __init__(self, reason: str):  # "invalid", "expired", "answered"
         super().__init__(reason)
         self.reason = reason
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # -- schools ----------------------------------------------------------------------------------------
