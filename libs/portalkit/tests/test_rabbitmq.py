@@ -94,7 +94,7 @@ def test_relay_publishes_with_confirms_and_the_consumer_commits_once(runtime, ra
     assert count(runtime, runtime.inbox) == 20
 
 
-# system: it stops the machine's RabbitMQ, which every other run on it uses (runs under the heavy lock).
+# system: it stops the machine's RabbitMQ, which every other test run on the machine uses too.
 @pytest.mark.system
 @pytest.mark.skipif(shutil.which("rabbitmqctl") is None, reason="needs rabbitmqctl to stop the broker")
 def test_nothing_is_lost_while_the_broker_is_down(runtime, rabbit):
