@@ -75,7 +75,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(condition, timeout: float = 60.0, interval: float = 0.05):
+def wait_for(condition, timeout: float = 60.0, interval: float = 0.1):
     """The first truthy value of ``condition()`` within ``timeout`` seconds; an AssertionError otherwise."""
     deadline = time.monotonic() + timeout
     while True:
