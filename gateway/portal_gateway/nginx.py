@@ -1,4 +1,4 @@
-"""nginx configuration rendered from the route table.
+"""nginx configuration rendered from the route table through ``templates/nginx.conf.j2``.
 
 ``python -m portal_gateway.nginx`` rewrites the committed ``gateway/nginx/compose.conf``; the local stack
 renders its own copy at start with local upstreams. A test fails when the committed file drifts.
@@ -10,6 +10,8 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
+
+import jinja2
 
 from portal_gateway.routes import GATEWAY_ERRORS, WEB_HEADERS, WEB_ROOT, WEB_TYPES, RouteTable, route_table
 
@@ -49,184 +51,31 @@ def _problem_body(status: int, title: str, detail: str) -> str:
     return text.replace("'", "\\'")
 
 
-def _web_locations(site: NginxSite, table: RouteTable) -> list[str]:
-    """The web UIs' files: "/" is the front-office's index, the prefixes are folders under the web root."""
-    headers = [
-        "            charset utf-8;",
-        "            charset_types text/css text/javascript image/svg+xml;",
-        *(f"            {header}" for header in RESPONSE_HEADERS),
-        *(f'            add_header {name} "{value}" always;' for name, value in WEB_HEADERS.items()),
-    ]
-    lines = [
-        "        location = / {  # web UI",
-        f"            root {site.web_root};",
-        f"            try_files {table.web.index} =404;",
-        *headers,
-        "        }",
-        "",
-    ]
-    for prefix in table.web.prefixes:
-        lines += [
-            f"        location ^~ {prefix} {{  # web UI",
-            f"            root {site.web_root};",
-            "            index index.html;",
-            *headers,
-            "        }",
-            "",
-        ]
-    return lines
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("portal_gateway", "templates"),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
 
 
 def render(site: NginxSite, table: RouteTable | None = None) -> str:
     table = table or route_table()
-    run = site.run_dir.rstrip("/")
-    lines = [
-        "# Generated from gateway/portal_gateway/routes.toml by portal_gateway.nginx: do not edit.",
-        *([f"user {site.user};"] if site.user else []),
-        # One worker proxies many times what the Python services behind it answer; a second one only takes
-        # CPU from them (2 cores, 32 keep-alive connections: p99 of a token 30 ms with two, 12 ms with one).
-        "worker_processes 1;",
-        f"pid {run}/nginx.pid;",
-        f"error_log {site.error_log} warn;",
-        "",
-        "events {",
-        "    worker_connections 4096;",
-        "}",
-        "",
-        "http {",
-        "    default_type application/octet-stream;",
-        "    types {",
-        *(f"        {mimetype} {extension};" for extension, mimetype in WEB_TYPES.items()),
-        "    }",
-        "    server_tokens off;",
-        "    sendfile on;",
-        "    tcp_nodelay on;",
-        "    keepalive_timeout 65s;",
-        "    keepalive_requests 100000;",
-        f"    client_max_body_size {site.max_body};",
-        "    client_body_timeout 15s;",
-        "    client_header_timeout 15s;",
-        f"    client_body_temp_path {run}/client_body;",
-        f"    proxy_temp_path {run}/proxy;",
-        f"    fastcgi_temp_path {run}/fastcgi;",
-        f"    uwsgi_temp_path {run}/uwsgi;",
-        f"    scgi_temp_path {run}/scgi;",
-        "",
-        "    # $uri, never $request_uri: query strings may carry one-time tokens.",
-        '    log_format portal_json escape=json \'{"time":"$time_iso8601","request_id":"$portal_request_id",'
-        '"remote":"$remote_addr","method":"$request_method","uri":"$uri","status":$status,'
-        '"bytes":$body_bytes_sent,"duration":$request_time,"upstream":"$upstream_addr",'
-        '"upstream_duration":"$upstream_response_time"}\';',
-        f"    access_log {site.access_log} portal_json buffer=64k flush=1s;",
-        "",
-        "    gzip on;",
-        "    gzip_min_length 1024;",
-        "    gzip_types application/json application/problem+json text/css application/javascript text/plain;",
-        "",
-        "    map $http_x_request_id $portal_request_id {",
-        "        default $http_x_request_id;",
-        '        ""      $request_id;',
-        "    }",
-        "",
-        f"    limit_req_zone $binary_remote_addr zone=token:10m rate={site.token_rate};",
-        f"    limit_req_zone $binary_remote_addr zone=login:10m rate={site.login_rate};",
-        "    limit_req_status 429;",
-        "",
-    ]
-    for service in table.services:
-        lines += [
-            f"    upstream {service} {{",
-            *(f"        server {address};" for address in site.upstreams[service]),
-            "        keepalive 64;",
-            "        keepalive_timeout 20s;  # below the services' 30 s idle limit: never reuse a closed one",
-            "    }",
-            "",
-        ]
-    lines += [
-        "    server {",
-        f"        listen {site.listen};",
-        "",
-        *(f"        {header}" for header in RESPONSE_HEADERS),
-        "",
-        "        proxy_http_version 1.1;",
-        '        proxy_set_header Connection "";',
-        "        proxy_set_header Host $host;",
-        "        proxy_set_header X-Request-ID $portal_request_id;",
-        "        proxy_hide_header X-Request-ID;  # the service echoes it; nginx adds it once for all answers",
-        "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-        "        proxy_set_header X-Forwarded-Proto $scheme;",
-        "        proxy_connect_timeout 5s;",
-        "        proxy_send_timeout 30s;",
-        "        proxy_read_timeout 30s;",
-        # A request that cannot reach a replica (it died, or restarts) goes to another, in bounds. nginx never
-        # sends a POST or PATCH again once it reached a replica, except token requests (see routes below).
-        # The services send nosniff themselves (for when nothing is in front); nginx adds its own to every answer.
-        "        proxy_hide_header X-Content-Type-Options;",
-        "        proxy_next_upstream error timeout;",
-        "        proxy_next_upstream_tries 2;",
-        "        proxy_next_upstream_timeout 10s;",
-        "",
-    ]
-    for status in GATEWAY_ERRORS:
-        lines.append(f"        error_page {status} @problem_{status};")
-    lines.append("")
-    for route in sorted(table.routes, key=lambda r: r.prefix):
-        target = f"http://{route.service}/" if route.strip else f"http://{route.service}"
-        lines.append(f"        location ^~ {route.prefix} {{  # {route.side}")
-        if route.side == "internal" or route.only:
-            lines += ["            return 404;", "        }", ""]
-            lines += [
-                line
-                for path in route.only
-                for line in (
-                    f"        location = {route.prefix}{path} {{",
-                    f"            proxy_pass {target}{path};",
-                    "        }",
-                    "",
-                )
-            ]
-            continue
-        if route.prefix == LOGIN_PREFIX:
-            lines.append(f"            limit_req zone=login burst={site.login_burst} nodelay;")
-        lines += [f"            proxy_pass {target};", "        }", ""]
-        if TOKEN_PATH.startswith(route.prefix) and route.prefix != TOKEN_PATH:
-            lines += [
-                f"        location = {TOKEN_PATH} {{  # {route.side}",
-                f"            limit_req zone=token burst={site.token_burst} nodelay;",
-                # client_credentials changes no state; a code or refresh exchange whose first try completed
-                # gets invalid_grant, and the UI signs in again through the still-live login session.
-                "            proxy_next_upstream error timeout non_idempotent;",
-                f"            proxy_pass {target};",
-                "        }",
-                "",
-                f"        location = {REVOKE_PATH} {{  # {route.side}",
-                f"            limit_req zone=token burst={site.token_burst} nodelay;",
-                f"            proxy_pass {target};",
-                "        }",
-                "",
-            ]
-    lines += _web_locations(site, table)
-    lines += [
-        "        location / {",
-        "            return 404;",
-        "        }",
-        "",
-    ]
-    for status, (title, detail) in GATEWAY_ERRORS.items():
-        retry = "            add_header Retry-After 1 always;\n" if status == 429 else ""
-        lines += [
-            f"        location @problem_{status} {{",
-            "            types { }  # not the type of the file asked for (a missing .js)",
-            "            default_type application/problem+json;",
-            # add_header here replaces the server's, so they are repeated.
-            *(f"            {header}" for header in RESPONSE_HEADERS),
-            "            add_header Cache-Control no-store always;",
-        ]
-        if retry:
-            lines.append(retry.rstrip("\n"))
-        lines += [f"            return {status} '{_problem_body(status, title, detail)}';", "        }", ""]
-    lines += ["    }", "}", ""]
-    return "\n".join(lines)
+    return TEMPLATES.get_template("nginx.conf.j2").render(
+        site=site,
+        table=table,
+        run=site.run_dir.rstrip("/"),
+        routes=sorted(table.routes, key=lambda route: route.prefix),
+        response_headers=RESPONSE_HEADERS,
+        web_types=WEB_TYPES,
+        web_headers=WEB_HEADERS,
+        gateway_errors=GATEWAY_ERRORS,
+        problem_bodies={status: _problem_body(status, *text) for status, text in GATEWAY_ERRORS.items()},
+        token_path=TOKEN_PATH,
+        revoke_path=REVOKE_PATH,
+        login_prefix=LOGIN_PREFIX,
+    )
 
 
 COMPOSE_SITE = NginxSite(

@@ -18,9 +18,6 @@ GATEWAY_ERRORS = {
     503: ("Dienst niet beschikbaar", "De dienst is tijdelijk niet beschikbaar."),
     504: ("Dienst te traag", "De achterliggende dienst antwoordde niet op tijd."),
 }
-# Headers of the web UIs' files, from nginx and the dispatcher alike: scripts, styles and calls to the
-# portal's own origin only (a logo is a data URL while previewed, a blob URL when fetched with the token);
-# no framing.
 # The types of the web UIs' files, by extension: nginx's types block and the dispatcher both use it.
 WEB_TYPES = {
     "html": "text/html",
@@ -29,6 +26,9 @@ WEB_TYPES = {
     "svg": "image/svg+xml",
     "png": "image/png",
 }
+# Headers of the web UIs' files, from nginx and the dispatcher alike: scripts, styles and calls to the
+# portal's own origin only (a logo is a data URL while previewed, a blob URL when fetched with the token);
+# no framing.
 WEB_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'",

@@ -8,6 +8,7 @@ import pytest
 from portal_gateway.dispatcher import Dispatcher
 from portal_gateway.nginx import COMPOSE_CONF, COMPOSE_SITE, NginxSite, render
 from portal_gateway.routes import WEB_HEADERS, WEB_ROOT, Route, RouteTable, WebUi, route_table
+from portalkit.testing import free_port
 
 
 def test_longest_prefix_wins():
@@ -145,7 +146,6 @@ def test_dispatcher_needs_every_service():
 
 def test_the_mail_page_shows_caught_mail_with_clickable_links(tmp_path):
     import smtplib
-    import socket
     from email.message import EmailMessage
 
     from werkzeug.test import Client
@@ -153,9 +153,7 @@ def test_the_mail_page_shows_caught_mail_with_clickable_links(tmp_path):
     from portal_gateway.mailpage import MailPage
     from portal_gateway.mailsink import MailSink
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     sink = MailSink(tmp_path / "mail", port=port).start()
     try:
         message = EmailMessage()
@@ -218,7 +216,6 @@ def test_nginx_serves_the_web_uis_from_the_same_folders():
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (.ci/run installs it)")
 def test_the_stacks_nginx_serves_a_checkout_in_a_folder_only_its_owner_may_enter(tmp_path):
-    import socket
     import time
 
     import requests
@@ -229,9 +226,7 @@ def test_the_stacks_nginx_serves_a_checkout_in_a_folder_only_its_owner_may_enter
     web_root = private / "checkout" / "web"
     shutil.copytree(WEB_ROOT, web_root)
     private.chmod(0o700)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     stack = Stack(StackSettings(port=port, run_dir=private / "checkout" / "var", web_root=web_root))
     (stack.run_dir / "logs").mkdir(parents=True)
     stack.start_nginx()

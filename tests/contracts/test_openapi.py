@@ -108,8 +108,8 @@ def test_creating_a_profile_documents_the_fields_the_server_requires():
 
 
 def test_enumerations_are_in_the_schemas_as_configured():
-    from portal_apps.config import DATA_APIS
     from portal_partners.config import CATEGORIES
+    from portalkit.config import DATA_APIS
 
     partners, apps = SERVED["partners"], SERVED["apps"]
     assert partners["components"]["schemas"]["NewProfile"]["properties"]["category"]["enum"] == list(CATEGORIES)
@@ -133,3 +133,16 @@ def test_free_text_query_parameters_declare_they_hold_no_nul(service):
     free = [schema for schema in texts if not {"format", "enum", "const"} & set(schema)]
     assert free and all(schema.get("pattern") for schema in free)
     assert any(schema.get("pattern") == STORABLE_TEXT for schema in free)
+
+
+def test_identity_lists_the_data_apis_apps_offers():
+    """Discovery's scopes_supported and the APIs a partner may choose come from one list."""
+    from portal_apps.config import AppsSettings
+    from portal_identity.config import IdentitySettings
+    from portalkit.config import DATA_APIS
+
+    defaults = {
+        settings.__name__: settings.__dataclass_fields__["apis"].default
+        for settings in (IdentitySettings, AppsSettings)
+    }
+    assert defaults == {"IdentitySettings": DATA_APIS, "AppsSettings": DATA_APIS}

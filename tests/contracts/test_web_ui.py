@@ -3,9 +3,9 @@
 import re
 from pathlib import Path
 
-from portal_apps.config import DATA_APIS
 from portal_gateway.routes import WEB_ROOT
 from portal_partners.config import CATEGORIES
+from portalkit.config import DATA_APIS
 
 SCRIPTS = sorted(WEB_ROOT.glob("*/*.js"))
 TEXTS = (WEB_ROOT / "assets" / "texts.js").read_text()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 from pathlib import Path
 
 import requests
 
 from portal_gateway.mailsink import read_maildir
+from portalkit.testing import wait_for
 from tests.signin import browser_login
 
 MODERATOR = ("moderator@partnerportaal.example", "Moderator-123!")
@@ -45,16 +45,6 @@ def refresh(base: str, session: dict) -> dict:
     assert answer.status_code == 200, answer.text
     session.update(answer.json())
     return session
-
-
-def wait_for(predicate, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {predicate}")
 
 
 def activation_token(mail_folder: Path, email: str) -> str | None:

@@ -30,6 +30,7 @@ from portal_identity.adapters.sealing import KeyRing
 from portalkit.db import Database
 from portalkit.events.envelope import utcnow
 from portalkit.service import installed_services
+from portalkit.testing import wait_for
 from portalkit.trust import Trust
 from tests.contracts_tool import OPENAPI_DIR
 from tests.signin import browser_login
@@ -381,16 +382,6 @@ def moderator_token(stack: Stack) -> str:
     return browser_login(stack.url, email, "Moderator-123!", "portal-back-office", f"{stack.url}/backoffice/")[
         "access_token"
     ]
-
-
-def wait_for(predicate, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def test_approved_application_gets_a_client_whose_secret_gives_tokens_until_archived(stack):

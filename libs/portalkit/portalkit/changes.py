@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from portalkit.backoff import back_off
 from portalkit.db import Database
 
 log = logging.getLogger("portalkit.changes")
@@ -87,7 +88,7 @@ class ChangeFeed:
                 self.listening.clear()
                 failures += 1
                 log.warning("change feed %s lost its connection (%s)", self.channel, error)
-            self._stop.wait(min(0.5 * 2**failures, 15))
+            self._stop.wait(back_off(failures, 0.5, 15))
 
     def close(self) -> None:
         self._stop.set()

@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 EMBEDDED_PORT = 8080
+# The data APIs whose scopes schools grant: identity lists them in its discovery document, apps lets a partner
+# choose them. One list, so the two cannot disagree.
+DATA_APIS = ("leerlingen", "personeel", "internen", "voorinschrijvingen", "rekeningen")
 
 
 class ConfigError(ValueError):

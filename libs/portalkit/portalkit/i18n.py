@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
 SUPPORTED_LANGUAGES = ("nl", "en")
 
 
@@ -34,14 +37,12 @@ class Catalogue:
 
 
 def negotiate_language(accept_language: str | None, explicit: str | None, default: str) -> str:
-    """``?lang=`` wins, then the first supported tag of Accept-Language, then the default."""
+    """``?lang=`` wins, then the supported language Accept-Language weighs highest (q-values, ``en-GB`` as
+    ``en``, ``q=0`` as refused), then the default (also for ``*``)."""
     if explicit in SUPPORTED_LANGUAGES:
         return explicit
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in SUPPORTED_LANGUAGES:
-            return tag
-    return default
+    offered = sorted(SUPPORTED_LANGUAGES, key=lambda language: language != default)
+    return parse_accept_header(accept_language, LanguageAccept).best_match(offered, default=default)
 
 
 SHARED = Catalogue(

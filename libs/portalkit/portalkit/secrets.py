@@ -7,6 +7,7 @@ but not the token: a database or backup reader cannot use it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -15,6 +16,11 @@ REDACTED = "redacted"
 _TOKEN = re.compile(r"(?P<name>\btoken=)(?P<value>[^&#\s\"'<>]+)")
 # The JSON Schema keyword that marks an event field carrying a one-time secret (contracts/events/).
 SECRET_KEYWORD = "x-one-time-secret"
+
+
+def token_hash(token: str) -> str:
+    """The stored lookup key of a one-time token or code: unkeyed SHA-256, as the token is random already."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def redact_links(text: str) -> str:

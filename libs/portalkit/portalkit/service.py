@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from portalkit import migrations
+from portalkit.backoff import back_off
 from portalkit.changes import ChangeFeed
 from portalkit.config import Settings
 from portalkit.db import Database
@@ -154,15 +155,16 @@ class ServiceRuntime:
 
     def _declare_topology(self, stop: threading.Event) -> None:
         """Every queue exists before anything is published, so no event waits for its consumer to start."""
-        delay = 0.5
+        attempt = 0
         while not stop.is_set():
             try:
                 self.transport.declare(self.topology)
                 return
             except Exception as error:  # noqa: BLE001 - broker not up yet: wait for it
+                delay = back_off(attempt, 0.5, 15)
                 log.warning("cannot declare the broker topology yet (%s); again in %.1fs", error, delay)
                 stop.wait(delay)
-                delay = min(delay * 2, 15)
+                attempt += 1
 
     def close(self) -> None:
         for close in self.closers:

@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -65,6 +66,25 @@ def amqp_server() -> str:
     except pika.exceptions.AMQPError as error:
         url = _unavailable("amqp", error)
     return url
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(condition, timeout: float = 60.0, interval: float = 0.1):
+    """The first truthy value of ``condition()`` within ``timeout`` seconds; an AssertionError otherwise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"not met within {timeout} s: {getattr(condition, '__qualname__', condition)}")
+        time.sleep(interval)
 
 
 def _admin_connection(server_url: str):

@@ -223,15 +223,21 @@ def test_a_commit_in_another_process_wakes_the_relay_at_once(database_url):
     worker.transport.declare([SUBSCRIPTION])
     stop = threading.Event()
     worker.start_background(stop)
-    try:
-        time.sleep(1.5)  # the relay's first, empty round is over; it now waits for a wake-up
-        started = time.monotonic()
+    seen = []
+
+    def commit_and_receive(note_id: str) -> None:
         with web.unit_of_work() as uow:
-            uow.publish(requested_event("n1"))
+            uow.publish(requested_event(note_id))
             uow.commit()
-        seen = []
-        run_consumer_until(worker, lambda body: seen.append(body) or Outcome.ACK, lambda: seen, timeout=10)
-        assert seen and time.monotonic() - started < 5  # the relay slept for 30 s otherwise
+        count = len(seen) + 1
+        run_consumer_until(worker, lambda body: seen.append(body) or Outcome.ACK, lambda: len(seen) == count, 10)
+
+    try:
+        assert worker.outbox_feed.listening.wait(10)
+        commit_and_receive("n1")  # relayed by the first round or a wake-up: the relay now waits up to 30 s
+        started = time.monotonic()
+        commit_and_receive("n2")
+        assert len(seen) == 2 and time.monotonic() - started < 5  # the relay slept for 30 s otherwise
     finally:
         stop.set()
         worker.close()

@@ -2,9 +2,7 @@
 
 import dataclasses
 
-from portalkit.config import Settings
-
-DATA_APIS = ("leerlingen", "personeel", "internen", "voorinschrijvingen", "rekeningen")
+from portalkit.config import DATA_APIS, Settings
 
 
 @dataclasses.dataclass(frozen=True)

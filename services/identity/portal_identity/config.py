@@ -4,7 +4,7 @@ import dataclasses
 
 from authlib.common.security import is_secure_transport
 
-from portalkit.config import ConfigError, Settings
+from portalkit.config import DATA_APIS, ConfigError, Settings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,8 +33,7 @@ class IdentitySettings(Settings):
     # rotating. Or a file with one per line. Neither: a KEK made once in <DATA_DIR>/identity.kek.
     key_encryption_key: str = ""
     key_encryption_key_file: str = ""
-    # The data APIs whose scopes schools grant (listed in the discovery document).
-    apis: tuple[str, ...] = ("leerlingen", "personeel", "internen", "voorinschrijvingen", "rekeningen")
+    apis: tuple[str, ...] = DATA_APIS
     # The portal's own browser UIs (public clients, authorization code + PKCE).
     front_office_path: str = "/"
     back_office_path: str = "/backoffice/"

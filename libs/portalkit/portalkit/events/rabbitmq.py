@@ -23,6 +23,7 @@ import pika
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import AMQPError
 
+from portalkit.backoff import back_off
 from portalkit.events.envelope import Envelope
 from portalkit.events.transport import Handle, Outcome, Subscription, park
 
@@ -142,7 +143,7 @@ class RabbitTransport:
                     channel.connection.process_data_events(time_limit=0.5)
             except AMQPError as error:
                 failures += 1
-                delay = min(0.5 * 2**failures, 15)
+                delay = back_off(failures, 0.5, 15)
                 log.warning("consumer %s lost the broker (%s); again in %.1fs", subscription.queue, error, delay)
                 self._drop_connection()
                 stop.wait(delay)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import sqlalchemy as sa
 
+from portalkit.backoff import back_off
 from portalkit.db import Database
 from portalkit.events.envelope import Envelope, utcnow
 from portalkit.events.transport import Transport
@@ -105,7 +106,7 @@ class OutboxRelay:
                 relayed = self.relay_once()
             except Exception as error:  # noqa: BLE001 - any failure: keep the rows, try again later
                 failures += 1
-                delay = min(0.5 * 2**failures, 30)
+                delay = back_off(failures, 0.5, 30)
                 log.warning("outbox relay failed (%s: %s); again in %.1fs", type(error).__name__, error, delay)
                 stop.wait(delay)
                 continue

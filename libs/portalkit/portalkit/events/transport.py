@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from portalkit.backoff import back_off
 from portalkit.events.envelope import Envelope
 
 log = logging.getLogger("portalkit.transport")
@@ -34,7 +35,7 @@ class Subscription:
 
     def retry_delay(self, attempt: int) -> float:
         """Exponential back-off: base, 2*base, 4*base, ... capped at five minutes."""
-        return min(self.retry_base_seconds * 2 ** (attempt - 1), 300.0)
+        return back_off(attempt - 1, self.retry_base_seconds, 300.0)
 
 
 Handle = Callable[[bytes], Outcome]

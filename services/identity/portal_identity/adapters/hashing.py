@@ -53,8 +53,3 @@ class SecretHasher:
 
             return bcrypt.checkpw(secret.encode(), secret_hash.encode())
         return False
-
-
-def token_hash(token: str) -> str:
-    """Lookup key of a one-time token (activation, reset, code, refresh): unkeyed, it is random already."""
-    return hashlib.sha256(token.encode()).hexdigest()

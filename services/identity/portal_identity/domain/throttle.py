@@ -18,6 +18,8 @@ import dataclasses
 import datetime as dt
 import math
 
+from portalkit.backoff import back_off
+
 WINDOW = dt.timedelta(minutes=15)
 LOCK_FOR = dt.timedelta(minutes=15)
 ALERT_AT = 20  # failures of one account within a window that tell its owner (once per window)
@@ -73,6 +75,6 @@ class Throttle:
         if rule.lock_after is not None and self.failures >= rule.lock_after:
             self.locked_until = now + LOCK_FOR
         elif self.failures > rule.free:
-            delay = min(2.0 ** (self.failures - rule.free - 1), rule.max_delay_seconds)
+            delay = back_off(self.failures - rule.free - 1, 1.0, rule.max_delay_seconds)
             self.locked_until = now + dt.timedelta(seconds=delay)
         return self.key.startswith("account:") and self.failures == ALERT_AT

@@ -14,7 +14,6 @@ from portal_identity.adapters.hashing import (
     DUMMY_PASSWORD_HASH,
     hash_password,
     password_needs_rehash,
-    token_hash,
     verify_password,
 )
 from portal_identity.adapters.repositories import Accounts, AccountTokens, Throttles
@@ -30,6 +29,7 @@ from portal_identity.domain.throttle import Throttle, login_keys
 from portal_identity.service_layer import sessions
 from portal_identity.service_layer.context import Identity
 from portalkit.events.envelope import utcnow
+from portalkit.secrets import token_hash
 
 
 class EmailTaken(Exception):

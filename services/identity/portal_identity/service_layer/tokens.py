@@ -13,7 +13,6 @@ from joserfc.jwk import KeySet
 from sqlalchemy.exc import IntegrityError
 
 from portal_identity.adapters import orm
-from portal_identity.adapters.hashing import token_hash
 from portal_identity.adapters.repositories import Accounts, Clients, SigningKeys, Throttles
 from portal_identity.domain.clients import granted_scope
 from portal_identity.domain.keys import published_keys
@@ -22,6 +21,7 @@ from portal_identity.domain.tokens import AuthorizationCode, LoginSession, Refre
 from portal_identity.service_layer import sessions
 from portal_identity.service_layer.context import Identity
 from portalkit.events.envelope import utcnow
+from portalkit.secrets import token_hash
 from portalkit.trust import Revocation, RevocationKind
 
 

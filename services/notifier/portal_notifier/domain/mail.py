@@ -7,6 +7,7 @@ import datetime as dt
 import enum
 import uuid
 
+from portalkit.backoff import back_off
 from portalkit.secrets import redact_links
 
 
@@ -96,7 +97,7 @@ class Delivery:
             self.status = DeliveryStatus.FAILED
             self.next_attempt_at = None
         else:
-            self.next_attempt_at = now + dt.timedelta(seconds=min(base_seconds * 2 ** (self.attempts - 1), 3600))
+            self.next_attempt_at = now + dt.timedelta(seconds=back_off(self.attempts - 1, base_seconds, 3600))
 
     def retry(self, now: dt.datetime) -> None:
         """An operator sends a failed mail again."""

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import secrets
 import uuid
 from collections.abc import Iterable
 
 from portal_partners.domain.profiles import AuditEntry
+from portalkit.secrets import token_hash
 
 VALID_FOR = dt.timedelta(days=5)
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -47,7 +47,7 @@ def normalize_code(code: str) -> str:
 
 def code_hash(code: str) -> str:
     """Only the hash is stored, so a copy of the database lets nobody join a profile."""
-    return hashlib.sha256(normalize_code(code).encode()).hexdigest()
+    return token_hash(normalize_code(code))
 
 
 @dataclasses.dataclass

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import hmac
 import re
 import secrets
@@ -18,6 +17,7 @@ from collections.abc import Iterable
 from email_validator import EmailNotValidError, validate_email
 
 from portal_scopes.domain import events
+from portalkit.secrets import token_hash
 
 DAY = dt.timedelta(days=1)
 MAX_EMAILS_LENGTH = 4000  # characters of the addresses field, refused before any address is read
@@ -113,11 +113,6 @@ class LinkExpired(LinkUnusable):
 
 class LinkAnswered(LinkUnusable):
     """An admin answered the request already (410: gone for good)."""
-
-
-def token_hash(token: str) -> str:
-    """What is stored of a link's token: enough to check it, useless to whoever reads the database."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def parse_addresses(text: str, max_addresses: int = RequestLimits.addresses_per_request) -> list[str]:
