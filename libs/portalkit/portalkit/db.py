@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event, text
+from sqlalchemy import Column, DateTime, Index, MetaData, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +22,12 @@ NAMING_CONVENTION = {
 def new_metadata() -> MetaData:
     """Metadata with stable constraint names, so Alembic migrations are the same on both databases."""
     return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def trigram_index(name: str, column: Column) -> Index:
+    """An index that serves ``ILIKE '%text%'``: GIN over trigrams on PostgreSQL (pg_trgm, which
+    :func:`portalkit.migrations.enable_trigrams` installs), a plain one on SQLite, whose tables stay small."""
+    return Index(name, column, postgresql_using="gin", postgresql_ops={column.name: "gin_trgm_ops"})
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session
 from portal_apps.adapters import orm
 from portal_apps.domain.model import Application, PendingChange, Status
 
+SEARCH_WINDOW = 1_000
+"""How far a search reaches: its total is counted up to here and its pages end here, so no request reads
+more rows than this however many applications there are (narrow the search to see more)."""
+
 
 @dataclasses.dataclass(frozen=True)
 class ApplicationFilter:
@@ -45,9 +49,10 @@ class Applications:
         self.session.execute(sa.delete(table).where(table.c.partner_id == partner_id))
         self.session.execute(sa.insert(table).values(partner_id=partner_id, name=name))
 
-    def _page(self, query, offset: int, limit: int) -> tuple[list[Application], int]:
-        """One page of (application, partner name) rows, and how many there are in all."""
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    def _page(self, query, offset: int, limit: int, total: int | None = None) -> tuple[list[Application], int]:
+        """One page of (application, partner name) rows, and how many there are in all (or ``total``)."""
+        if total is None:
+            total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         found = []
         for application, partner_name in self.session.execute(query.offset(offset).limit(limit)):
             application.partner_name = partner_name
@@ -65,29 +70,41 @@ class Applications:
         return self._page(query.order_by(PendingChange.requested_at, Application.id), offset, limit)
 
     def search(self, where: ApplicationFilter, offset: int, limit: int) -> tuple[list[Application], int]:
+        """Newest (or oldest) first; the total counted up to :data:`SEARCH_WINDOW`, where the pages end."""
         names = orm.partner_names
-        query = sa.select(Application, names.c.name).outerjoin(names, names.c.partner_id == Application.partner_id)
+        conditions = []
         if where.text:
-            pattern = f"%{where.text.strip().lower()}%"
-            query = query.where(
+            pattern = f"%{where.text.strip()}%"
+            partners_named = sa.select(names.c.partner_id).where(names.c.name.ilike(pattern))
+            conditions.append(  # each side on its own trigram index, no join needed to filter
                 sa.or_(
-                    sa.func.lower(Application.name).like(pattern),
-                    sa.func.lower(Application.description).like(pattern),
-                    sa.func.lower(names.c.name).like(pattern),
+                    Application.name.ilike(pattern),
+                    Application.description.ilike(pattern),
+                    Application.partner_id.in_(partners_named),
                 )
             )
         if where.status:
-            query = query.where(Application.status == where.status)
+            conditions.append(Application.status == where.status)
         if where.partner_id:
-            query = query.where(Application.partner_id == where.partner_id)
+            conditions.append(Application.partner_id == where.partner_id)
         if where.api:
-            query = query.where(sa.cast(Application.apis, sa.String).like(f'%"{where.api}"%'))
+            conditions.append(sa.cast(Application.apis, sa.String).like(f'%"{where.api}"%'))
         if where.created_from:
-            query = query.where(Application.created_at >= where.created_from)
+            conditions.append(Application.created_at >= where.created_from)
         if where.created_to:
-            query = query.where(Application.created_at < where.created_to)
+            conditions.append(Application.created_at < where.created_to)
+        matching = sa.select(Application.id).where(*conditions).limit(SEARCH_WINDOW)
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
+        if offset >= total:
+            return [], total
         order = Application.created_at.asc() if where.oldest_first else Application.created_at.desc()
-        return self._page(query.order_by(order, Application.id), offset, limit)
+        query = (
+            sa.select(Application, names.c.name)
+            .outerjoin(names, names.c.partner_id == Application.partner_id)
+            .where(*conditions)
+            .order_by(order, Application.id)
+        )
+        return self._page(query, offset, min(limit, total - offset), total)
 
 
 QUEUE = ApplicationFilter(status=Status.NEW, oldest_first=True)

@@ -11,6 +11,10 @@ from portal_partners.adapters import orm
 from portal_partners.domain.invitations import Invitation
 from portal_partners.domain.profiles import AuditEntry, Membership, Profile
 
+SEARCH_WINDOW = 1_000
+"""How far a search reaches: its total is counted up to here and its pages end here, so no request reads
+more rows than this however large the directory grows (narrow the search to see more)."""
+
 
 def _listed():
     """Manual 3: active AND public AND at least one approved application."""
@@ -24,10 +28,8 @@ def _matching(query, text: str | None, category: str | None):
     if category:
         query = query.where(Profile.category == category)
     if text:
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(
-            sa.or_(sa.func.lower(Profile.name).like(pattern), sa.func.lower(Profile.description).like(pattern))
-        )
+        pattern = f"%{text.strip()}%"
+        query = query.where(sa.or_(Profile.name.ilike(pattern), Profile.description.ilike(pattern)))  # trigram indexes
     return query
 
 
@@ -46,8 +48,11 @@ class Profiles:
         return self.session.scalar(sa.select(Profile).where(Profile.name_key == key))
 
     def _page(self, query, offset: int, limit: int):
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(sa.func.lower(Profile.name), Profile.id).offset(offset).limit(limit)
+        """One page in name order (``ix_profiles_listing_order``), and the total counted up to :data:`SEARCH_WINDOW`."""
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.limit(SEARCH_WINDOW).subquery()))
+        if offset >= total:
+            return [], total
+        page = query.order_by(sa.func.lower(Profile.name), Profile.id).offset(offset).limit(min(limit, total - offset))
         return list(self.session.scalars(page)), total
 
     def listed(self, text: str | None, category: str | None, offset: int, limit: int):
