@@ -137,7 +137,7 @@ class Approvals:
             """the partner's mail about the approval in the sink"""
             for path in sorted(set(self.maildir.iterdir()) - self.other_mail):
                 mail = message_from_bytes(path.read_bytes(), policy=default_policy)
-                if PARTNER_EMAIL in str(mail["To"]) and str(mail["Subject"]).endswith(f": {name}"):
+                if PARTNER_EMAIL in str(mail["To"]) and f" {name} " in f" {mail['Subject']} ":
                     return path.stat().st_mtime
                 self.other_mail.add(path)
             return None
