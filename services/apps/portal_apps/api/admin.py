@@ -26,7 +26,11 @@ class Applications(MethodView):
     @blp.response(200, ApplicationSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """Search all applications. ``status=new&oldest_first=true`` is the moderation queue."""
+        """Search all applications. ``status=new&oldest_first=true`` is the moderation queue.
+
+        A search reaches its first 1,000 results: ``X-Pagination`` counts up to 1,000 and the pages after them
+        are empty; narrow the search to see more.
+        """
         return one_page(
             pagination_parameters,
             lambda offset, limit: handlers.search(

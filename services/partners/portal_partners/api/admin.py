@@ -19,7 +19,11 @@ class Profiles(MethodView):
     @blp.response(200, ProfileSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """Search every profile by name or description, category and active flag."""
+        """Search every profile by name or description, category and active flag.
+
+        A search reaches its first 1,000 results: ``X-Pagination`` counts up to 1,000 and the pages after them
+        are empty; narrow the search to see more.
+        """
         check_category(query["category"])
         return one_page(
             pagination_parameters,

@@ -29,7 +29,11 @@ class PartnerDirectory(MethodView):
     @blp.response(200, PublicPartnerSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """Partners that are active, public and have an approved application; search and filter."""
+        """Partners that are active, public and have an approved application; search and filter.
+
+        A search reaches its first 1,000 results: ``X-Pagination`` counts up to 1,000 and the pages after them
+        are empty; narrow the search to see more.
+        """
         check_category(query["category"])
         return one_page(
             pagination_parameters,
