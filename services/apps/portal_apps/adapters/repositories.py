@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from portal_apps.adapters import orm
 from portal_apps.domain.model import Application, PendingChange, Status
@@ -110,6 +110,7 @@ class Applications:
             .outerjoin(names, names.c.partner_id == Application.partner_id)
             .where(*conditions)
             .order_by(order, Application.id)
+            .options(lazyload(Application.history))  # a listing shows no history: no query for it
         )
         return self._page(query, offset, min(limit, total - offset), total)
 
