@@ -15,6 +15,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 import uuid
@@ -38,8 +39,17 @@ def machine() -> str:
     """Cores, CPU, Python, and the load when the bench started: the machine may be shared."""
     lines = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((line.split(":")[1].strip() for line in lines if line.startswith("model name")), "?")
-    load = ", ".join(Path("/proc/loadavg").read_text().split()[:3])
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, load average {load}"
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, load average {load()}"
+
+
+def load() -> str:
+    """The load averages over 1, 5 and 15 minutes."""
+    return ", ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def spread(values: list[float], digits: int = 1) -> str:
+    """Median (range)."""
+    return f"{statistics.median(values):,.{digits}f} ({min(values):,.{digits}f}-{max(values):,.{digits}f})"
 
 
 def wrk(url: str, script: Path, close: bool = False, connections: int = 16, duration: str = "10s") -> dict:

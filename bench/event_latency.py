@@ -6,7 +6,8 @@ services' web and worker processes, the SMTP sink): from the moderator's approva
 - a token fetched with a secret the partner makes as soon as the client id shows,
 - the partner's mail accepted by the SMTP sink (the file's time in the Maildir),
 
-one approval at a time, p50/p99 over ``BENCH_APPROVALS`` (100) after one warm-up approval.
+one approval at a time, after one warm-up approval: p50/p99 over ``BENCH_APPROVALS`` (100) approvals, in
+``BENCH_ROUNDS`` (3) rounds, and their medians and ranges.
 
 Run: ``make bench-events`` (needs nginx, PostgreSQL and RabbitMQ on this machine).
 """
@@ -22,11 +23,12 @@ from email.policy import default as default_policy
 
 import requests
 import sqlalchemy as sa
-from benchstack import Signer, local_stack, machine, require
+from benchstack import Signer, load, local_stack, machine, require, spread
 
 from portal_gateway.stack import Stack
 
 APPROVALS = int(os.environ.get("BENCH_APPROVALS", 100))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 POLL_SECONDS = 0.002
 PARTNER_EMAIL = "partner@bench.example"
 PROFILE = {
@@ -154,18 +156,23 @@ def main() -> None:
     require("nginx")
     with local_stack("benchevents") as stack:
         approvals = Approvals(stack)
-        waiting = [approvals.request(number) for number in range(APPROVALS + 1)]
-        approvals.approve(*waiting[0])  # warm-up: connections, caches, the workers' first events
-        results = [approvals.approve(*application) for application in waiting[1:]]
         print(f"machine: {machine()}")
-        print(f"{APPROVALS} approvals, one at a time, on the local stack; from the moderator's approval answer to:")
-        print(f"{'milestone':26} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}")
-        for milestone in MILESTONES:
-            values = [result[milestone] * 1000 for result in results]
-            print(
-                f"{milestone:26} {percentile(values, 50):7.1f} {percentile(values, 99):7.1f} {max(values):7.1f}",
-                flush=True,
-            )
+        waiting = [approvals.request(number) for number in range(ROUNDS * APPROVALS + 1)]
+        approvals.approve(*waiting.pop())  # warm-up: connections, caches, the workers' first events
+        print(f"{ROUNDS} rounds of {APPROVALS} approvals, one at a time; from the moderator's approval answer to:")
+        print(f"{'round':6} {'milestone':26} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}")
+        rounds = {milestone: [] for milestone in MILESTONES}
+        for round_number in range(1, ROUNDS + 1):
+            results = [approvals.approve(*waiting.pop()) for _ in range(APPROVALS)]
+            for milestone in MILESTONES:
+                values = [result[milestone] * 1000 for result in results]
+                p50, p99 = percentile(values, 50), percentile(values, 99)
+                rounds[milestone].append((p50, p99))
+                print(f"{round_number:<6} {milestone:26} {p50:7.1f} {p99:7.1f} {max(values):7.1f}", flush=True)
+        print(f"\nmedian (range) of {ROUNDS} rounds; load average at the end {load()}; required: p99 < 500 ms")
+        print(f"{'milestone':26} {'p50 ms':>18} {'p99 ms':>18}")
+        for milestone, figures in rounds.items():
+            print(f"{milestone:26} {spread([p50 for p50, _ in figures]):>18} {spread([p99 for _, p99 in figures]):>18}")
         approvals.identity.dispose()
         approvals.apps.dispose()
 

@@ -3,9 +3,9 @@ nginx on the local stack, with 20,000 partner profiles and 100,000 applications 
 
 Seeds the two databases straight through the services' tables (a realistic spread of names, categories,
 statuses and APIs), then drives ``wrk`` at 16 keep-alive connections per scenario (each request a
-different search of the scenario's kind) and prints p50/p99, followed by the query plans of the
-statements behind one request of each scenario (``EXPLAIN ANALYZE``), so an index or pagination change
-can be judged on its plan as well as its figure.
+different search of the scenario's kind) in ``BENCH_ROUNDS`` (3) rounds, and prints p50/p99 per run and
+their medians and ranges, then the query plans of the statements behind one request of each scenario
+(``EXPLAIN ANALYZE``), so an index or pagination change can be judged on its plan as well as its figure.
 
 Run: ``make bench-read`` (needs nginx, wrk, PostgreSQL and RabbitMQ on this machine).
 """
@@ -19,7 +19,7 @@ import random
 import uuid
 
 import sqlalchemy as sa
-from benchstack import Signer, local_stack, machine, require, wrk
+from benchstack import Signer, load, local_stack, machine, require, spread, wrk
 from sqlalchemy.orm import Session
 
 from portal_apps.adapters.repositories import SEARCH_WINDOW, ApplicationFilter, Applications
@@ -33,6 +33,7 @@ PROFILES = int(os.environ.get("BENCH_PROFILES", 20_000))
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", 100_000))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 WORDS = (
     "agenda",
     "rooster",
@@ -217,15 +218,25 @@ def main() -> None:
         moderator = Signer(stack).headers("bench-moderator", ["moderator"])["Authorization"]
         print(f"machine: {machine()}")
         print(f"{PROFILES:,} profiles, {APPLICATIONS:,} applications; wrk -t2 -c{CONNECTIONS} -d{DURATION}, via nginx")
-        print(f"{'scenario':28} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
-        for name, paths in scenarios(rng).items():
-            script = stack.run_dir / "paths.lua"
-            script.write_text(LUA % (", ".join(json.dumps(p.replace(" ", "%20")) for p in paths), moderator))
-            result = wrk(f"{stack.url}/", script, connections=CONNECTIONS, duration=DURATION)
-            print(
-                f"{name:28} {result['rps']:7.0f} {result['p50']:7.2f} {result['p99']:7.2f} {result['errors']:8d}",
-                flush=True,
-            )
+        print(f"{'round':6} {'scenario':28} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
+        requests = scenarios(rng)
+        results = {name: [] for name in requests}
+        for round_number in range(1, ROUNDS + 1):
+            for name, paths in requests.items():
+                script = stack.run_dir / "paths.lua"
+                script.write_text(LUA % (", ".join(json.dumps(p.replace(" ", "%20")) for p in paths), moderator))
+                result = wrk(f"{stack.url}/", script, connections=CONNECTIONS, duration=DURATION)
+                results[name].append(result)
+                print(
+                    f"{round_number:<6} {name:28} {result['rps']:7.0f} {result['p50']:7.2f} {result['p99']:7.2f} "
+                    f"{result['errors']:8d}",
+                    flush=True,
+                )
+        print(f"\nmedian (range) of {ROUNDS} rounds; load average at the end {load()}")
+        print(f"{'scenario':28} {'req/s':>16} {'p50 ms':>18} {'p99 ms':>18}")
+        for name, runs in results.items():
+            rps, p50, p99 = ([run[key] for run in runs] for key in ("rps", "p50", "p99"))
+            print(f"{name:28} {spread(rps, 0):>16} {spread(p50):>18} {spread(p99):>18}")
         for name, plan in plans(stack).items():
             print(f"\n== plan: {name}", *plan, sep="\n    ")
 
