@@ -32,7 +32,7 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         # A finer histogram of the texts, so PostgreSQL sees that a rare word is rare and reads it from the
         # trigram indexes (with the default one it guesses 1 % and reads the whole table).
-        _statistics(1000)
+        _statistics(300)
 
 
 def _statistics(target: int) -> None:
