@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session, lazyload
 
 from portal_apps.adapters import orm
 from portal_apps.domain.model import Application, PendingChange, Status
+from portalkit.db import search_total
 
 SEARCH_WINDOW = 1_000
-"""How far a search reaches: its total is counted up to here and its pages end here, so no request reads
-more rows than this however many applications there are (narrow the search to see more)."""
+"""How far a search reaches: its total goes up to here and its pages end here, so no request reads more
+rows than this however many applications there are (narrow the search to see more)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,15 +50,18 @@ class Applications:
         self.session.execute(sa.delete(table).where(table.c.partner_id == partner_id))
         self.session.execute(sa.insert(table).values(partner_id=partner_id, name=name))
 
-    def _page(self, query, offset: int, limit: int, total: int | None = None) -> tuple[list[Application], int]:
-        """One page of (application, partner name) rows, and how many there are in all (or ``total``)."""
-        if total is None:
-            total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    def _rows(self, query, offset: int, limit: int) -> list[Application]:
+        """One page of (application, partner name) rows, as applications that know their partner's name."""
         found = []
         for application, partner_name in self.session.execute(query.offset(offset).limit(limit)):
             application.partner_name = partner_name
             found.append(application)
-        return found, total
+        return found
+
+    def _page(self, query, offset: int, limit: int) -> tuple[list[Application], int]:
+        """One page, and how many there are in all."""
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        return self._rows(query, offset, limit), total
 
     def with_pending_change(self, offset: int, limit: int) -> tuple[list[Application], int]:
         """The moderators' queue of changes: the longest waiting first."""
@@ -78,7 +82,7 @@ class Applications:
         return Application.partner_id.in_(named)
 
     def search(self, where: ApplicationFilter, offset: int, limit: int) -> tuple[list[Application], int]:
-        """Newest (or oldest) first; the total counted up to :data:`SEARCH_WINDOW`, where the pages end."""
+        """Newest (or oldest) first; the total as far as :data:`SEARCH_WINDOW`, where the pages end."""
         names = orm.partner_names
         conditions = []
         if where.text:
@@ -100,10 +104,6 @@ class Applications:
             conditions.append(Application.created_at >= where.created_from)
         if where.created_to:
             conditions.append(Application.created_at < where.created_to)
-        matching = sa.select(Application.id).where(*conditions).limit(SEARCH_WINDOW)
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
-        if offset >= total:
-            return [], total
         order = Application.created_at.asc() if where.oldest_first else Application.created_at.desc()
         query = (
             sa.select(Application, names.c.name)
@@ -112,7 +112,10 @@ class Applications:
             .order_by(order, Application.id)
             .options(lazyload(Application.history))  # a listing shows no history: no query for it
         )
-        return self._page(query, offset, min(limit, total - offset), total)
+        asked = max(0, min(limit, SEARCH_WINDOW - offset))
+        found = self._rows(query, offset, asked) if asked else []
+        matching = sa.select(Application.id).where(*conditions)
+        return found, search_total(self.session, matching, offset, len(found), asked, SEARCH_WINDOW)
 
 
 QUEUE = ApplicationFilter(status=Status.NEW, oldest_first=True)

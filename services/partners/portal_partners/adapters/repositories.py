@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session, undefer
 from portal_partners.adapters import orm
 from portal_partners.domain.invitations import Invitation
 from portal_partners.domain.profiles import AuditEntry, Membership, Profile
+from portalkit.db import search_total
 
 SEARCH_WINDOW = 1_000
-"""How far a search reaches: its total is counted up to here and its pages end here, so no request reads
-more rows than this however large the directory grows (narrow the search to see more)."""
+"""How far a search reaches: its total goes up to here and its pages end here, so no request reads more
+rows than this however large the directory grows (narrow the search to see more)."""
 
 
 def _listed():
@@ -48,12 +49,11 @@ class Profiles:
         return self.session.scalar(sa.select(Profile).where(Profile.name_key == key))
 
     def _page(self, query, offset: int, limit: int):
-        """One page in name order (``ix_profiles_listing_order``), and the total counted up to :data:`SEARCH_WINDOW`."""
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.limit(SEARCH_WINDOW).subquery()))
-        if offset >= total:
-            return [], total
-        page = query.order_by(sa.func.lower(Profile.name), Profile.id).offset(offset).limit(min(limit, total - offset))
-        return list(self.session.scalars(page)), total
+        """One page in name order (``ix_profiles_listing_order``), and the total as far as :data:`SEARCH_WINDOW`."""
+        asked = max(0, min(limit, SEARCH_WINDOW - offset))
+        page = query.order_by(sa.func.lower(Profile.name), Profile.id).offset(offset).limit(asked)
+        found = list(self.session.scalars(page)) if asked else []
+        return found, search_total(self.session, query, offset, len(found), asked, SEARCH_WINDOW)
 
     def listed(self, text: str | None, category: str | None, offset: int, limit: int):
         return self._page(_matching(sa.select(Profile).where(_listed()), text, category), offset, limit)
