@@ -201,7 +201,7 @@ def plans(stack: Stack) -> dict[str, list[str]]:
         "moderator: 'agenda' (names, descriptions, partner names)": explain(
             apps, lambda s: Applications(s).search(ApplicationFilter(text="agenda"), 0, 20)
         ),
-        "moderator: 'agenda rooster', a rare phrase": explain(
+        "moderator: 'agenda rooster', a two-word phrase": explain(
             apps, lambda s: Applications(s).search(ApplicationFilter(text="agenda rooster"), 0, 20)
         ),
         "moderator: approved with leerlingen, the last page a search reaches": explain(
