@@ -11,10 +11,10 @@ It creates a throw-away database and broker namespace and removes both.
 from __future__ import annotations
 
 import os
-import platform
 import threading
 import time
-from pathlib import Path
+
+from benchstack import machine
 
 from portal_apps.bootstrap import SERVICE
 from portal_apps.service_layer.handlers import request_application
@@ -24,12 +24,6 @@ from portalkit.events.transport import Subscription
 from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, RUN, PostgresDatabases
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", 3000))
-
-
-def machine() -> str:
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":")[1].strip() for line in lines if line.startswith("model name")), "?")
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -6,7 +6,19 @@ import contextlib
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event, text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    MetaData,
+    Select,
+    TypeDecorator,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +34,27 @@ NAMING_CONVENTION = {
 def new_metadata() -> MetaData:
     """Metadata with stable constraint names, so Alembic migrations are the same on both databases."""
     return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def trigram_index(name: str, column: Column) -> Index:
+    """An index that serves ``ILIKE '%text%'``: GIN over trigrams on PostgreSQL (pg_trgm, which
+    :func:`portalkit.migrations.enable_trigrams` installs), a plain one on SQLite, whose tables stay small."""
+    return Index(name, column, postgresql_using="gin", postgresql_ops={column.name: "gin_trgm_ops"})
+
+
+def search_total(session: Session, matching: Select, offset: int, shown: int, asked: int, window: int) -> int:
+    """How many results a search has, as far as its pages reach (``window``), without counting them when
+    cheaper: ``shown`` of the ``asked`` rows on the page from ``offset``. Exact when the page shows the end;
+    ``window`` when PostgreSQL's planner estimates at least that many (a page towards the window's end may
+    then come back short or empty, and that page's total is exact); else counted up to ``window``."""
+    if shown < asked and (shown or offset == 0):
+        return offset + shown
+    if session.get_bind().dialect.name == "postgresql":
+        statement = matching.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
+        [[plan]] = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", statement.params)
+        if plan[0]["Plan"]["Plan Rows"] >= window:
+            return window
+    return session.scalar(select(func.count()).select_from(matching.limit(window).subquery()))
 
 
 def _tune_sqlite(engine: Engine) -> None:

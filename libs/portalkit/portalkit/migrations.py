@@ -40,6 +40,13 @@ def revision(database_url: str, package: str, message: str) -> str:
     return script.path
 
 
+def enable_trigrams(op) -> None:
+    """pg_trgm on PostgreSQL, for :func:`portalkit.db.trigram_index` (a trusted extension: the database's
+    owner may create it); nothing on SQLite."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+
 def run_env(target_metadata: MetaData) -> None:
     """Body of every service's ``migrations/env.py``."""
     from sqlalchemy import create_engine

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from joserfc import jwt
 
+from portal_apps.adapters import repositories
 from portal_apps.bootstrap import SERVICE
 from portalkit.testing import deliver, start_service
 
@@ -536,3 +537,19 @@ def test_the_history_names_people_by_email_from_events_and_from_their_own_change
         client.get(f"/api/v1/admin/applications/{unknown}/history", headers=mod).get_json()[1]["changed_by_email"]
         is None
     )
+
+
+def test_a_search_counts_and_pages_up_to_its_window(service, tokens, monkeypatch):
+    monkeypatch.setattr(repositories, "SEARCH_WINDOW", 2)
+    app, _ = service
+    client = app.test_client()
+    oldest, middle, _newest = (create(app, tokens, name=f"Venster {n}") for n in range(3))
+    first = client.get("/api/v1/admin/applications?q=venster&page_size=1", headers=moderator(tokens))
+    pagination = json.loads(first.headers["X-Pagination"])
+    assert (pagination["total"], pagination["total_pages"]) == (2, 2)
+    second = client.get("/api/v1/admin/applications?q=venster&page_size=1&page=2", headers=moderator(tokens))
+    assert [a["id"] for a in second.get_json()] == [middle]
+    past = client.get("/api/v1/admin/applications?q=venster&page_size=1&page=3", headers=moderator(tokens))
+    assert past.status_code == 200 and past.get_json() == []
+    queue = client.get("/api/v1/admin/applications?status=new&oldest_first=true&page_size=5", headers=moderator(tokens))
+    assert [a["id"] for a in queue.get_json()] == [oldest, middle]

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from portal_partners.adapters import orm
+from portal_partners.adapters import orm, repositories
 from portal_partners.bootstrap import SERVICE
 from portal_partners.domain.invitations import code_hash
 from portalkit.migrations import upgrade
@@ -463,3 +463,17 @@ def test_the_log_names_who_changed_the_profile_by_email(service, tokens):
     by_field = {entry["field"]: (entry["account_id"], entry["email"]) for entry in audit}
     assert by_field["active"] == ("m", "mod@portal.example")
     assert by_field["website"] == ("a1", "an@agenda.example")
+
+
+def test_the_directory_counts_and_pages_up_to_its_window(service, tokens, monkeypatch):
+    monkeypatch.setattr(repositories, "SEARCH_WINDOW", 2)
+    app, runtime = service
+    client = app.test_client()
+    for account, name in (("a1", "Alfa"), ("a2", "Beta"), ("a3", "Gamma")):
+        listed_partner(client, runtime, tokens, account, name)
+    first = client.get("/api/v1/public/partners?page_size=1")
+    pagination = json.loads(first.headers["X-Pagination"])
+    assert (pagination["total"], pagination["total_pages"]) == (2, 2)
+    assert [p["name"] for p in client.get("/api/v1/public/partners?page_size=1&page=2").get_json()] == ["Beta"]
+    past = client.get("/api/v1/public/partners?page_size=1&page=3")
+    assert past.status_code == 200 and past.get_json() == []

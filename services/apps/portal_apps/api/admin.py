@@ -26,7 +26,12 @@ class Applications(MethodView):
     @blp.response(200, ApplicationSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """Search all applications. ``status=new&oldest_first=true`` is the moderation queue."""
+        """Search all applications. ``status=new&oldest_first=true`` is the moderation queue.
+
+        A search reaches its first 1,000 results and its pages end there; narrow it to see more. The total in
+        ``X-Pagination`` is exact below 1,000 and 1,000 above, judged from the database's estimate when that is
+        far above (a page near the end may then come back short, with the exact total).
+        """
         return one_page(
             pagination_parameters,
             lambda offset, limit: handlers.search(

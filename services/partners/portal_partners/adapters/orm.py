@@ -5,7 +5,7 @@ from sqlalchemy.orm import deferred, registry
 
 from portal_partners.domain.invitations import Invitation
 from portal_partners.domain.profiles import AuditEntry, Membership, Profile
-from portalkit.db import UtcDateTime, new_metadata
+from portalkit.db import UtcDateTime, new_metadata, trigram_index
 from portalkit.events.outbox import define_messaging_tables
 from portalkit.people import People, define_people_table
 from portalkit.trust import define_trust_tables
@@ -38,6 +38,10 @@ profiles = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
+# The directory's and the moderators' search (any part of name or description) and the directory's order.
+trigram_index("ix_profiles_name_trgm", profiles.c.name)
+trigram_index("ix_profiles_description_trgm", profiles.c.description)
+sa.Index("ix_profiles_listing_order", sa.func.lower(profiles.c.name), profiles.c.id)
 
 memberships = sa.Table(
     "memberships",

@@ -10,7 +10,12 @@ from sqlalchemy.orm import Session, undefer
 from portal_partners.adapters import orm
 from portal_partners.domain.invitations import Invitation
 from portal_partners.domain.profiles import AuditEntry, Membership, Profile
+from portalkit.db import search_total
 from portalkit.uow import Repository
+
+SEARCH_WINDOW = 1_000
+"""How far a search reaches: its total goes up to here and its pages end here, so no request reads more
+rows than this however large the directory grows (narrow the search to see more)."""
 
 
 def _listed():
@@ -25,10 +30,8 @@ def _matching(query, text: str | None, category: str | None):
     if category:
         query = query.where(Profile.category == category)
     if text:
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(
-            sa.or_(sa.func.lower(Profile.name).like(pattern), sa.func.lower(Profile.description).like(pattern))
-        )
+        pattern = f"%{text.strip()}%"
+        query = query.where(sa.or_(Profile.name.ilike(pattern), Profile.description.ilike(pattern)))  # trigram indexes
     return query
 
 
@@ -46,9 +49,11 @@ class Profiles(Repository):
         return self.session.scalar(sa.select(Profile).where(Profile.name_key == key))
 
     def _page(self, query, offset: int, limit: int):
-        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        page = query.order_by(sa.func.lower(Profile.name), Profile.id).offset(offset).limit(limit)
-        return list(self.session.scalars(page)), total
+        """One page in name order (``ix_profiles_listing_order``), and the total as far as :data:`SEARCH_WINDOW`."""
+        asked = max(0, min(limit, SEARCH_WINDOW - offset))
+        page = query.order_by(sa.func.lower(Profile.name), Profile.id).offset(offset).limit(asked)
+        found = list(self.session.scalars(page)) if asked else []
+        return found, search_total(self.session, query, offset, len(found), asked, SEARCH_WINDOW)
 
     def listed(self, text: str | None, category: str | None, offset: int, limit: int):
         return self._page(_matching(sa.select(Profile).where(_listed()), text, category), offset, limit)

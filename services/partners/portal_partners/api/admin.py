@@ -19,7 +19,12 @@ class Profiles(MethodView):
     @blp.response(200, ProfileSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """Search every profile by name or description, category and active flag."""
+        """Search every profile by name or description, category and active flag.
+
+        A search reaches its first 1,000 results and its pages end there; narrow it to see more. The total in
+        ``X-Pagination`` is exact below 1,000 and 1,000 above, judged from the database's estimate when that is
+        far above (a page near the end may then come back short, with the exact total).
+        """
         check_category(query["category"])
         return one_page(
             pagination_parameters,

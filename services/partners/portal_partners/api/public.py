@@ -29,7 +29,12 @@ class PartnerDirectory(MethodView):
     @blp.response(200, PublicPartnerSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """Partners that are active, public and have an approved application; search and filter."""
+        """Partners that are active, public and have an approved application; search and filter.
+
+        A search reaches its first 1,000 results and its pages end there; narrow it to see more. The total in
+        ``X-Pagination`` is exact below 1,000 and 1,000 above, judged from the database's estimate when that is
+        far above (a page near the end may then come back short, with the exact total).
+        """
         check_category(query["category"])
         return one_page(
             pagination_parameters,
