@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from portalkit.events.contracts import ContractViolation, EventContracts
 from portalkit.events.envelope import Envelope, utcnow
 from portalkit.events.transport import Outcome
+from portalkit.uow import Conflict
 
 if TYPE_CHECKING:
     from portalkit.uow import UnitOfWork
@@ -53,7 +54,7 @@ class EventConsumer:
                     return Outcome.ACK
                 handler(uow, envelope)
                 uow.commit()
-        except IntegrityError as error:
+        except (IntegrityError, Conflict) as error:
             if self._seen_now(envelope):
                 return Outcome.ACK  # another replica handled the same event at the same moment
             return self._retry(envelope, error)
