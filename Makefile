@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PACKAGES := -e libs/portalkit -e services/identity -e services/partners -e services/apps \
             -e services/scopes -e services/notifier -e gateway
 
-.PHONY: run stack test test-fast test-compose contracts nginx-conf k8s-manifests lock bench bench-token bench-read clean
+.PHONY: run stack test test-fast test-compose contracts nginx-conf k8s-manifests lock bench bench-token bench-introspection bench-read clean
 UV_LOCAL := $(foreach p,portalkit portal-identity portal-partners portal-apps portal-scopes portal-notifier portal-gateway,--no-emit-package $(p))
 
 # Every dependency from requirements-dev.lock (pinned, with hashes; `make lock` writes it), then the
@@ -56,10 +56,14 @@ lock:
 bench: $(BIN)/portalctl
 	$(BIN)/python bench/events_throughput.py
 	$(BIN)/python bench/token_endpoint.py
+	$(BIN)/python bench/introspection.py
 	$(BIN)/python bench/read_paths.py
 
 bench-token: $(BIN)/portalctl
 	$(BIN)/python bench/token_endpoint.py
+
+bench-introspection: $(BIN)/portalctl
+	$(BIN)/python bench/introspection.py
 
 bench-read: $(BIN)/portalctl
 	$(BIN)/python bench/read_paths.py

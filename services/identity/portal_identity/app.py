@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Flask
 
 from portal_identity.api import accounts, clients, oauth, oauth_doc, pages, wellknown
-from portal_identity.api.introspection_shortcut import IntrospectionShortcut
+from portal_identity.api.hot_paths import IntrospectionShortcut, TokenShortcut
 from portal_identity.service_layer.context import build_identity
 from portal_identity.texts import TEXTS
 from portalkit.config import Settings
@@ -26,7 +26,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         title="Identity",
         blueprints=[wellknown.blp, accounts.blp, clients.blp, clients.admin, clients.internal],
         texts=TEXTS,
-        middleware=[oauth.TokenShortcut, IntrospectionShortcut],
+        middleware=[TokenShortcut, IntrospectionShortcut],
     )
     settings = runtime.settings
     app.config.update(

@@ -1,7 +1,9 @@
-"""Introspection's hot path: answered from the process's caches, the same as Authlib's endpoint, and never
-staler than a committed change allows."""
+"""The token and introspection hot paths: the same answers as Authlib's endpoints, from the process's
+caches, and never staler than a committed change allows."""
 
 import base64
+import json
+import re
 import time
 
 import pytest
@@ -9,13 +11,14 @@ import sqlalchemy as sa
 from werkzeug.test import Client
 
 from identity_harness import INTERNAL_TOKEN
-from portal_identity.api.introspection_shortcut import IntrospectionShortcut
+from portal_identity.api.hot_paths import IntrospectionShortcut, TokenShortcut
 from portal_identity.bootstrap import SERVICE
 from portal_identity.service_layer import clients
 from portalkit.testing import start_service
 
 GRANTS = [("leerlingen", "012345"), ("personeel", "012345")]
 IGNORED_HEADERS = {"X-Request-ID"}
+FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
@@ -28,17 +31,33 @@ def basic(client_id: str, secret: str) -> dict:
     return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
 
 
-def shortcut_of(app) -> IntrospectionShortcut:
+def inner_app_of(app, shortcut: type):
+    """The WSGI app behind ``shortcut``: the Flask app with Authlib's endpoints, without the hot path."""
     wsgi = app.wsgi_app
-    while not isinstance(wsgi, IntrospectionShortcut):
+    while not isinstance(wsgi, shortcut):
         wsgi = wsgi.wsgi_app
-    return wsgi
+    return wsgi.wsgi_app
 
 
-def answered(client: Client, request: dict):
-    response = client.post("/oauth/introspect", **request)
+def comparable(body: str) -> str:
+    """The body with what differs per token left out: a token's id, its moments and its signature (the
+    claims are compared), and the seconds a slowed client waits (they tick)."""
+    answer = json.loads(body)
+    if isinstance(answer, dict) and "access_token" in answer:
+        header, claims, _ = answer["access_token"].split(".")
+        header, claims = (json.loads(base64.urlsafe_b64decode(part + "==")) for part in (header, claims))
+        claims["lifetime"] = claims.pop("exp") - claims.pop("iat")
+        del claims["jti"]
+        answer["access_token"] = [header, claims]
+    return re.sub(r"\d+ s\.", "N s.", json.dumps(answer, sort_keys=True))
+
+
+def answered(client: Client, path: str, request: dict):
+    response = client.post(path, **request)
     headers = {name: value for name, value in response.headers.items() if name not in IGNORED_HEADERS}
-    return response.status_code, headers, response.get_data(as_text=True)
+    if "Retry-After" in headers:
+        headers["Retry-After"] = "N"
+    return response.status_code, headers, comparable(response.get_data(as_text=True))
 
 
 def hears_every_change(identity) -> None:
@@ -105,15 +124,110 @@ def test_the_shortcut_answers_what_authlib_answers(harness, resource_server):
         "header and body": {"data": {"token": token, "client_secret": resource_server[1]}, "headers": rs},
     }
     with_shortcut = harness.client
-    without = Client(shortcut_of(harness.app).wsgi_app)
+    without = Client(inner_app_of(harness.app, IntrospectionShortcut))
     for name, request in requests.items():
-        assert answered(with_shortcut, request) == answered(without, request), name
-    # Slowed down after failed attempts: both answer slow_down, with the same Retry-After.
+        assert answered(with_shortcut, "/oauth/introspect", request) == answered(
+            without, "/oauth/introspect", request
+        ), name
+    # Slowed down after failed attempts: both answer slow_down, with a Retry-After.
     for _ in range(12):
         without.post("/oauth/introspect", data={"token": token}, headers=basic(owner_id, "wrong"))
     slowed = {"data": {"token": token}, "headers": basic(owner_id, owner_secret)}
-    assert answered(with_shortcut, slowed)[0] == 429
-    assert answered(with_shortcut, slowed) == answered(without, slowed)
+    assert answered(with_shortcut, "/oauth/introspect", slowed)[0] == 429
+    assert answered(with_shortcut, "/oauth/introspect", slowed) == answered(without, "/oauth/introspect", slowed)
+
+
+class AuthlibOnly(TokenShortcut):
+    """The token endpoint as it is without the lean client_credentials route: every request to Authlib."""
+
+    def _plain_token(self, environ, body):
+        return None
+
+
+def test_the_token_shortcut_answers_what_authlib_answers(harness, resource_server):
+    """Success and every error, with and without the shortcut: same status, headers, body and claims."""
+    client_id, secret = harness.approved_client(grants=GRANTS)
+    guessed_id, _ = harness.approved_client(partner_id="partner-2")
+    empty_id, empty_secret = harness.approved_client(partner_id="partner-3")
+    grant = {"grant_type": "client_credentials"}
+    post = {**grant, "client_id": client_id, "client_secret": secret}
+    requests = {
+        "client_secret_post": {"data": post},
+        "client_secret_basic": {"data": grant, "headers": basic(client_id, secret)},
+        "no grants": {"data": {**grant, "client_id": empty_id, "client_secret": empty_secret}},
+        "narrowed scope": {"data": {**post, "scope": "leerlingen"}},
+        "institution scope": {"data": {**post, "scope": "personeel:012345 leerlingen:012345"}},
+        "empty scope": {"data": {**post, "scope": ""}},
+        "unknown scope": {"data": {**post, "scope": "rekeningen"}},
+        "scope with an empty part": {"data": {**post, "scope": "leerlingen:"}},
+        "wrong secret by post": {"data": {**grant, "client_id": guessed_id, "client_secret": "wrong"}},
+        "wrong secret by basic": {"data": grant, "headers": basic(guessed_id, "wrong")},
+        "unknown client": {"data": {**grant, "client_id": "nobody", "client_secret": "secret"}},
+        "client id alone": {"data": {**grant, "client_id": client_id}},
+        "secret alone": {"data": {**grant, "client_secret": secret}},
+        "empty secret": {"data": {**grant, "client_id": client_id, "client_secret": ""}},
+        "header and body": {"data": post, "headers": basic(client_id, secret)},
+        "basic with client id in the body": {
+            "data": {**grant, "client_id": client_id},
+            "headers": basic(client_id, secret),
+        },
+        "Basic alone": {"data": grant, "headers": {"Authorization": "Basic"}},
+        "Basic not base64": {"data": grant, "headers": {"Authorization": "Basic !!!"}},
+        "Bearer and body": {"data": post, "headers": {"Authorization": "Bearer x"}},
+        "no authentication": {"data": grant},
+        "resource server": {"data": grant, "headers": basic(*resource_server)},
+        "public client": {"data": {**grant, "client_id": "portal-front-office"}},
+        "missing grant type": {"data": {"client_id": client_id, "client_secret": secret}},
+        "other grant type": {"data": {**post, "grant_type": "password"}},
+        "authorization_code": {"data": {**post, "grant_type": "authorization_code", "code": "x"}},
+        "duplicate grant type": {
+            "data": "grant_type=client_credentials&" * 2 + f"client_id={client_id}&client_secret={secret}",
+            "content_type": FORM,
+        },
+        "duplicate client id": {
+            "data": f"grant_type=client_credentials&client_id={client_id}&client_id={client_id}&client_secret={secret}",
+            "content_type": FORM,
+        },
+        "extra field": {"data": {**post, "audience": "x"}},
+        "NUL in scope": {"data": {**post, "scope": "leerlingen\x00"}},
+        "bad percent-escape": {
+            "data": f"grant_type=client_credentials&client_id={client_id}&client_secret=%ff",
+            "content_type": FORM,
+        },
+        "empty body": {"data": b"", "content_type": FORM},
+        "query string": {"data": post, "query_string": {"scope": "leerlingen"}},
+        "JSON body": {"json": post},
+        "text body": {"data": "grant_type=client_credentials", "content_type": "text/plain"},
+        "charset in the content type": {
+            "data": "grant_type=client_credentials&client_id=" + client_id + "&client_secret=" + secret,
+            "content_type": FORM + "; charset=UTF-8",
+        },
+    }
+    with_shortcut = harness.client
+    without = Client(AuthlibOnly(harness.app, inner_app_of(harness.app, TokenShortcut)))
+    for name, request in requests.items():
+        assert answered(with_shortcut, "/oauth/token", request) == answered(without, "/oauth/token", request), name
+    for _ in range(12):
+        without.post("/oauth/token", data={**grant, "client_id": client_id, "client_secret": "wrong"})
+    slowed = {"data": post}
+    assert answered(with_shortcut, "/oauth/token", slowed)[0] == 429
+    assert answered(with_shortcut, "/oauth/token", slowed) == answered(without, "/oauth/token", slowed)
+
+
+def test_a_plain_token_request_needs_neither_authlib_nor_the_database_once_seen(harness, monkeypatch):
+    client_id, secret = harness.approved_client(grants=GRANTS)
+    hears_every_change(harness.identity)
+    request = {"data": {"grant_type": "client_credentials"}, "headers": basic(client_id, secret)}
+    assert harness.client.post("/oauth/token", **request).status_code == 200
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the plain case must not reach Authlib's request handling")
+
+    monkeypatch.setattr(harness.app.extensions["oauth_server"], "create_token_response", refused)
+    with StatementCounter(harness.runtime.database.engine) as statements:
+        again = harness.client.post("/oauth/token", **request)
+    assert again.status_code == 200 and again.get_json()["scope"] == "leerlingen personeel"
+    assert statements.count == 0
 
 
 def refusing_flask(environ, start_response):
