@@ -198,8 +198,8 @@ def _b64url(data: bytes) -> bytes:
 
 class Es256Signer:
     """Compact JWS with ES256, the token endpoint's hot path: the header segment is encoded once and
-    the signature made straight with ``cryptography``, about three times faster than a general JOSE
-    library per token. Tests verify its tokens with joserfc and with PyJWT."""
+    the signature made straight with ``cryptography``, without a general JOSE library's per-token work.
+    Tests verify its tokens with joserfc and with PyJWT."""
 
     def __init__(self, private_jwk: dict):
         key = ECKey.import_key(private_jwk)

@@ -46,8 +46,8 @@ log = logging.getLogger("portal_identity.oauth")
 
 
 class TokenShortcut:
-    """``POST /oauth/token`` outside Flask's routing, hooks and request context (about a third of its cost);
-    the plain client_credentials request outside Authlib's request handling as well."""
+    """``POST /oauth/token`` outside Flask's routing, hooks and request context; the plain client_credentials
+    request outside Authlib's request handling as well."""
 
     def __init__(self, app: Flask, wsgi_app):
         self.app = app
