@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from portal_identity.adapters import orm
 from portal_identity.adapters.hashing import token_hash
 from portal_identity.adapters.repositories import Accounts, Clients, Throttles
-from portal_identity.domain.clients import granted_scope
 from portal_identity.domain.throttle import Throttle
 from portal_identity.domain.tokens import AuthorizationCode, LoginSession, RefreshToken, SessionPerson
 from portal_identity.service_layer import sessions
@@ -186,12 +185,7 @@ def introspect(identity: Identity, token) -> dict:
     client = identity.clients.get(claims.get("client_id", ""))  # None too when its partner is deactivated
     if client is None or not client.active:
         return {"active": False}
-    still = [
-        (api, inst) for api, insts in claims.get("grants", {}).items() for inst in insts if (api, inst) in client.grants
-    ]
-    allowed = granted_scope(still, None)
-    answer["scope"] = " ".join(item for item in claims.get("scope", "").split() if item.partition(":")[0] in allowed[1])
-    answer["grants"] = allowed[1]
+    answer["scope"], answer["grants"] = client.in_force(claims)
     return answer
 
 
