@@ -32,7 +32,7 @@ class AccessTokenVerifier:
     """
 
     def __init__(
-        self, load_keys: Callable[[], list[dict]], issuer: str, refresh_seconds: float = 30, capacity: int = 10_000
+        self, load_keys: Callable[[], list[dict]], issuer: str, refresh_seconds: float = 30, capacity: int = 4096
     ):
         self._load_keys = load_keys
         self._issuer = issuer
@@ -88,7 +88,7 @@ class RevocationCache:
         self,
         load: Callable[[list[str]], dict[str, dt.datetime]],
         listening: Callable[[], bool],
-        capacity: int = 100_000,
+        capacity: int = 20_000,
     ):
         self._load = load
         self._listening = listening
