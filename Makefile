@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PACKAGES := -e libs/portalkit -e services/identity -e services/partners -e services/apps \
             -e services/scopes -e services/notifier -e gateway
 
-.PHONY: run stack test test-unit test-fast test-compose contracts nginx-conf k8s-manifests lock bench bench-token bench-read bench-events clean
+.PHONY: run stack test test-unit test-fast test-compose contracts nginx-conf k8s-manifests lock bench bench-token bench-introspection bench-read bench-events clean
 UV_LOCAL := $(foreach p,portalkit portal-identity portal-partners portal-apps portal-scopes portal-notifier portal-gateway,--no-emit-package $(p))
 
 # Every dependency from requirements-dev.lock (pinned, with hashes; `make lock` writes it), then the
@@ -60,11 +60,15 @@ lock:
 bench: $(BIN)/portalctl
 	$(BIN)/python bench/events_throughput.py
 	$(BIN)/python bench/token_endpoint.py
+	$(BIN)/python bench/introspection.py
 	$(BIN)/python bench/read_paths.py
 	$(BIN)/python bench/event_latency.py
 
 bench-token: $(BIN)/portalctl
 	$(BIN)/python bench/token_endpoint.py
+
+bench-introspection: $(BIN)/portalctl
+	$(BIN)/python bench/introspection.py
 
 bench-read: $(BIN)/portalctl
 	$(BIN)/python bench/read_paths.py

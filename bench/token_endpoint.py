@@ -12,6 +12,7 @@ Run: ``make bench-token`` (needs nginx, wrk, node and npm, PostgreSQL and Rabbit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -21,7 +22,9 @@ import socket
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from portal_gateway.stack import Stack, StackSettings
@@ -47,6 +50,61 @@ def machine() -> str:
     lines = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((line.split(":")[1].strip() for line in lines if line.startswith("model name")), "?")
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (granian's main process and its workers)."""
+    found, index = [pid], 0
+    while index < len(found):
+        for task in Path(f"/proc/{found[index]}/task").glob("*"):
+            children = (task / "children").read_text().split() if (task / "children").exists() else []
+            found += [int(child) for child in children]
+        index += 1
+    return found
+
+
+def memory_mb(pids: list[int]) -> tuple[float, float]:
+    """(RSS, PSS) summed over ``pids`` in MB: RSS counts pages the workers share once per process, PSS splits them."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith(("Rss:", "Pss:")):
+                    kilobytes = int(line.split()[1])
+                    rss, pss = (rss + kilobytes, pss) if line.startswith("Rss:") else (rss, pss + kilobytes)
+        except OSError:
+            continue  # a worker that ended meanwhile
+    return rss / 1024, pss / 1024
+
+
+class PeakMemory:
+    """The highest (RSS, PSS) of a process tree while the block runs, sampled every 0.2 s."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.rss = self.pss = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            rss, pss = memory_mb(process_tree(self.pid))
+            self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def __str__(self) -> str:
+        return f"identity web under load, all its processes: RSS {self.rss:.0f} MB (PSS {self.pss:.0f} MB)"
+
+
+def load() -> str:
+    return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def time_wait_sockets() -> int:
@@ -146,10 +204,10 @@ def compare_with_peer(ours: str, peer: str, script: Path) -> None:
     print(f"ratio ours / peer: {statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})")
 
 
-def main() -> None:
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    peer = start_peer()
+@contextlib.contextmanager
+def bench_stack() -> Iterator[Stack]:
+    """The local stack on the bench's own ports, databases and broker namespace, with the bench client
+    imported; everything is removed again afterwards."""
     amqp = os.environ.get("TEST_AMQP_URL", DEFAULT_AMQP)
     postgres = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     namespace = RUN.broker_namespace(amqp, "bench")
@@ -181,37 +239,50 @@ def main() -> None:
             json.dumps([{"client_id": CLIENT_ID, "name": "Bench", "client_secret": SECRET, "grants": grants}])
         )
         stack.portalctl("identity", "clients", "import", str(clients))
-        script = run_dir / "token.lua"
-        script.write_text(LUA % (CLIENT_ID, SECRET))
-        direct = f"http://127.0.0.1:{stack.service_port('identity')}/oauth/token"
-        gateway = f"{stack.url}/oauth/token"
-        print(f"machine: {machine()}")
-        print(
-            f"identity: portalctl serve (granian), {WEB_WORKERS} workers of {WEB_THREADS} threads; nginx 1 worker; "
-            f"wrk -t2 -c{CONNECTIONS} -d{DURATION}"
-        )
-        compare_with_peer(gateway, f"http://127.0.0.1:{PEER_PORT}/token", script)
-        print(f"{'path':10} {'connection':12} {'tokens/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
-        for name, url in (("direct", direct), ("gateway", gateway)):
-            for close in (False, True):
-                if close:
-                    drain_time_wait()
-                result = wrk(url, script, close)
-                mode = "new per req" if close else "keep-alive"
-                print(
-                    f"{name:10} {mode:12} {result['rps']:9.0f} {result['p50']:7.2f} {result['p99']:7.2f} "
-                    f"{result['errors']:8d} {result['socket_errors']}",
-                    flush=True,
-                )
+        yield stack
     finally:
-        peer.terminate()
-        peer.wait(10)
         stack.stop()
         stack.drop_databases()
         RUN.delete_broker_namespace(namespace)
         shutil.rmtree(run_dir, ignore_errors=True)
         if RUN.leftovers():
             raise SystemExit(f"left behind: {', '.join(RUN.leftovers())}")
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    peer = start_peer()
+    try:
+        with bench_stack() as stack:
+            script = stack.run_dir / "token.lua"
+            script.write_text(LUA % (CLIENT_ID, SECRET))
+            direct = f"http://127.0.0.1:{stack.service_port('identity')}/oauth/token"
+            gateway = f"{stack.url}/oauth/token"
+            print(f"machine: {machine()}; {load()}")
+            print(
+                f"identity: portalctl serve (granian), {WEB_WORKERS} workers of {WEB_THREADS} threads; "
+                f"nginx 1 worker; wrk -t2 -c{CONNECTIONS} -d{DURATION}"
+            )
+            with PeakMemory(stack.processes["identity-web"].pid) as memory:
+                compare_with_peer(gateway, f"http://127.0.0.1:{PEER_PORT}/token", script)
+            print(memory)
+            print(f"{'path':10} {'connection':12} {'tokens/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
+            for name, url in (("direct", direct), ("gateway", gateway)):
+                for close in (False, True):
+                    if close:
+                        drain_time_wait()
+                    result = wrk(url, script, close)
+                    mode = "new per req" if close else "keep-alive"
+                    print(
+                        f"{name:10} {mode:12} {result['rps']:9.0f} {result['p50']:7.2f} {result['p99']:7.2f} "
+                        f"{result['errors']:8d} {result['socket_errors']}",
+                        flush=True,
+                    )
+            print(f"after: {load()}")
+    finally:
+        peer.terminate()
+        peer.wait(10)
 
 
 if __name__ == "__main__":

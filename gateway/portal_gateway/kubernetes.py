@@ -22,7 +22,7 @@ BASE = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes" / "base"
 WEB_UI_CONF = Path(__file__).resolve().parents[1] / "nginx" / "web-ui.conf"
 PART_OF = "partner-portal"
 UID = 10001
-# Measured (README "Benchmarks"; `make test-compose`, docker stats after the scale-out): a web replica
+# Measured (README "Performance"; `make test-compose`, docker stats after the scale-out): a web replica
 # (granian, 2 workers of 2 threads) holds 120-150 MiB; a token costs ~250 µs of CPU, so one CPU is about
 # 2,000 tokens/s through the gateway. A worker holds ~70 MiB; a consumer handles ~500 events/s.
 WEB_RESOURCES = {"requests": {"cpu": "250m", "memory": "192Mi"}, "limits": {"cpu": "1", "memory": "384Mi"}}

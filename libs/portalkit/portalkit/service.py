@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -18,7 +18,6 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
-from portalkit import migrations
 from portalkit.backoff import back_off
 from portalkit.changes import ChangeFeed
 from portalkit.config import Settings
@@ -101,6 +100,8 @@ class ServiceRuntime:
         return self.definition.unit_of_work(self.database, self.outbox, self.contracts, self.outbox_feed)
 
     def migrate(self) -> None:
+        from portalkit import migrations  # noqa: PLC0415 - alembic only where migrations run, not in web workers
+
         migrations.upgrade(self.settings.database_url, self.definition.package)
 
     def relay(self) -> OutboxRelay:
@@ -181,7 +182,13 @@ def _both(first: Handler, second: Handler) -> Handler:
     return handle
 
 
-def installed_services() -> dict[str, ServiceDefinition]:
-    """Every installed service, by name, in a stable order."""
-    found = {point.name: point.load() for point in entry_points(group="portal.services")}
-    return dict(sorted(found.items()))
+def installed_services(names: Iterable[str] | None = None) -> dict[str, ServiceDefinition]:
+    """Every installed service, or those of ``names`` that are installed, by name, in a stable order. Only
+    these are imported: a process serving one service does not carry the others' code."""
+    points = {point.name: point for point in entry_points(group="portal.services")}
+    wanted = points if names is None else set(names) & set(points)
+    return {name: points[name].load() for name in sorted(wanted)}
+
+
+def installed_service_names() -> list[str]:
+    return sorted(point.name for point in entry_points(group="portal.services"))

@@ -142,14 +142,16 @@ class Trust:
 
     # -- reading, per request ----------------------------------------------------------------------
     def revoked(self, claims: dict) -> bool:
+        return refuses(claims, self.revocations_of(revocation_keys(claims)))
+
+    def revocations_of(self, keys: list[str]) -> dict[str, dt.datetime]:
+        """The live revocations among ``keys``: key -> revoked_at."""
         table = self.revocations
         with self.database.session() as session:
             rows = session.execute(
-                sa.select(table.c.key, table.c.revoked_at).where(
-                    table.c.key.in_(revocation_keys(claims)), table.c.expires_at > utcnow()
-                )
+                sa.select(table.c.key, table.c.revoked_at).where(table.c.key.in_(keys), table.c.expires_at > utcnow())
             ).all()
-        return refuses(claims, dict(rows))
+        return dict(rows)
 
     def membership(self, account_id: str) -> tuple[str, bool] | None:
         """The profile the account belongs to now and whether that profile is active, or None."""

@@ -318,8 +318,8 @@ def wsgi_app(definition) -> Flask:
 
 def serve(definition, host: str, port: int, workers: int, threads: int) -> None:
     """Serve one service's API with granian: worker processes of Rust HTTP handling, each calling the WSGI
-    app from ``threads`` threads. Chosen over gunicorn for the token endpoint's rate and p99 (README,
-    "Benchmarks")."""
+    app from ``threads`` threads. Chosen over gunicorn for the token endpoint's throughput and tail latency
+    (README, "Performance")."""
     from granian import Granian
     from granian.constants import HTTPModes, Interfaces
     from granian.log import LogLevels

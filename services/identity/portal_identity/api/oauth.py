@@ -6,9 +6,6 @@ These endpoints answer in the RFC 6749 error format, not problem+json.
 
 from __future__ import annotations
 
-import json
-import logging
-import time
 from urllib.parse import urlencode
 
 from authlib.oauth2 import OAuth2Error
@@ -17,8 +14,6 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session
-from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Request, Response
 
 from portal_identity.adapters.oauth import AccessTokenGenerator, PortalAuthorizationServer, PrivateKeyJwt
 from portal_identity.api import identity
@@ -29,10 +24,6 @@ from portal_identity.service_layer.context import Identity
 from portalkit.auth import fetch_jwks_over_http
 from portalkit.i18n import SUPPORTED_LANGUAGES
 from portalkit.inputs import bad_fields, checks_its_own_input
-from portalkit.logs import request_id_var
-from portalkit.web import log_access, request_id_of
-
-log = logging.getLogger("portal_identity.oauth")
 
 blp = Blueprint("oauth", __name__, url_prefix="/oauth")
 SECRET_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
@@ -175,7 +166,7 @@ def _server() -> PortalAuthorizationServer:
 
 @blp.route("/token", methods=["POST"])
 def token():
-    """RFC 6749 section 3.2. Normally :class:`TokenShortcut` answers first; this serves the bare Flask app."""
+    """RFC 6749 section 3.2. Normally ``hot_paths.TokenShortcut`` answers first; this serves the bare Flask app."""
     return _server().create_token_response()
 
 
@@ -237,45 +228,3 @@ def logout():
 def signed_in_account():
     """The person of the cookie's login session, if the server still holds it live and the account active."""
     return sessions.signed_in(identity(), session.get(LOGIN_SESSION))
-
-
-def _oauth_error(status: int, error: str, description: str) -> Response:
-    body = json.dumps({"error": error, "error_description": description})
-    headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-    return Response(body, status=status, mimetype="application/json", headers=headers)
-
-
-class TokenShortcut:
-    """WSGI middleware that answers ``POST /oauth/token`` with Authlib directly, outside Flask's request
-    handling: the hottest endpoint skips routing, request hooks and the request context (about a third of
-    its cost). Everything else goes to the Flask app. Same server, grants and answers as the view above.
-    """
-
-    def __init__(self, app: Flask, wsgi_app):
-        self.app = app
-        self.wsgi_app = wsgi_app
-
-    def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") != "/oauth/token" or environ.get("REQUEST_METHOD") != "POST":
-            return self.wsgi_app(environ, start_response)
-        started = time.perf_counter()
-        request_id = request_id_of(environ.get("HTTP_X_REQUEST_ID"))
-        request_id_var.set(request_id)
-        try:
-            request = Request(environ)
-            request.max_content_length = self.app.config["MAX_CONTENT_LENGTH"]
-            refused = bad_fields(request.form) + bad_fields(request.args)
-            if refused:  # as Flask's requests are checked (portalkit.inputs): never to the database
-                response = _oauth_error(400, "invalid_request", f"Invalid characters in {refused[0][0]}.")
-            else:
-                with self.app.app_context():
-                    response = self.app.extensions["oauth_server"].create_token_response(request)
-        except HTTPException as error:  # an oversized or unreadable body
-            response = _oauth_error(error.code or 400, "invalid_request", error.description)
-        except Exception:  # noqa: BLE001 - never a stack trace or HTML page to an OAuth client
-            log.exception("token endpoint failed")
-            response = _oauth_error(500, "server_error", f"request id {request_id}")
-        response.headers["X-Request-ID"] = request_id
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        log_access(environ.get("REMOTE_ADDR"), "POST", "/oauth/token", response.status_code, started)
-        return response(environ, start_response)
