@@ -90,6 +90,12 @@ class AccountTokens:
     def get(self, token_hash: str) -> AccountToken | None:
         return self.session.get(AccountToken, token_hash, with_for_update=True)
 
+    def of_account(self, account_id: str, purpose: str) -> list[AccountToken]:
+        query = sa.select(AccountToken).where(
+            orm.account_tokens.c.account_id == account_id, orm.account_tokens.c.purpose == purpose
+        )
+        return list(self.session.scalars(query))
+
 
 class Throttles:
     def __init__(self, session: Session):

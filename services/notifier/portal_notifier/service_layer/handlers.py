@@ -131,6 +131,7 @@ def event_handlers(runtime: ServiceRuntime) -> dict:
 
     return {
         "identity.account.registered": mailing(lambda uow, data: compose.account_registered(data, context)),
+        "identity.account.invited": mailing(lambda uow, data: compose.account_invited(data, context)),
         "identity.password_reset.requested": mailing(lambda uow, data: compose.password_reset_requested(data, context)),
         "identity.account.login_attacked": mailing(lambda uow, data: compose.login_attacked(data, context)),
         "identity.account.registration_repeated": mailing(
