@@ -155,3 +155,15 @@ def test_only_moderators_manage_back_office_accounts(harness, tokens, role, clai
     assert harness.client.post(f"{url}/invitation", headers=other).status_code == 403
     assert harness.client.post(f"{url}/deactivate", headers=other).status_code == 403
     assert harness.client.get(USERS, headers=other).status_code == 403
+
+
+def test_the_back_office_list_leaves_partner_accounts_out(harness, tokens):
+    harness.client.post(
+        "/api/v1/accounts", json={"email": "jan@agenda.example", "password": PASSWORD, "accept_terms": True}
+    )
+    invite(harness, tokens)
+    moderator_account(harness)
+    listed = harness.client.get(f"{USERS}?back_office=true", headers=bearer(tokens)).get_json()
+    assert [account["email"] for account in listed] == ["admin@school.be", "mod@portal.example"]
+    everyone = harness.client.get(USERS, headers=bearer(tokens)).get_json()
+    assert "jan@agenda.example" in [account["email"] for account in everyone]

@@ -83,7 +83,9 @@ class BackOfficeUsers(MethodView):
         """Search accounts by e-mail and role (moderators)."""
         return one_page(
             pagination_parameters,
-            lambda offset, limit: accounts.search_accounts(identity(), query["q"], query["role"], offset, limit),
+            lambda offset, limit: accounts.search_accounts(
+                identity(), query["q"], query["role"], offset, limit, back_office=query["back_office"]
+            ),
         )
 
     @requires(Role.MODERATOR)

@@ -68,6 +68,9 @@ class BackOfficeAccountSchema(BackOfficeRightsSchema):
 class AccountSearchSchema(ma.Schema):
     q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
     role = ma.fields.String(load_default=None, validate=ma.validate.OneOf([r.value for r in Role]))
+    back_office = ma.fields.Boolean(
+        load_default=False, metadata={"description": "Only moderators and school admins (no partner accounts)."}
+    )
 
 
 class SecretSchema(ma.Schema):

@@ -298,9 +298,11 @@ def account(identity: Identity, account_id: str) -> Account | None:
         return Accounts(uow.session).get(account_id)
 
 
-def search_accounts(identity: Identity, text: str | None, role: str | None, offset: int, limit: int):
+def search_accounts(
+    identity: Identity, text: str | None, role: str | None, offset: int, limit: int, *, back_office: bool = False
+):
     with identity.unit_of_work() as uow:
-        return Accounts(uow.session).search(text, role, offset, limit)
+        return Accounts(uow.session).search(text, role, offset, limit, back_office=back_office)
 
 
 def partner_linked(uow, envelope) -> None:
