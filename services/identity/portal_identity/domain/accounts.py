@@ -207,8 +207,8 @@ class Account:
         return self.back_office_role and self.status == AccountStatus.PENDING
 
     def change_back_office(self, *, role: str, institutions: list[str], language: str, by: str) -> bool:
-        """A moderator edits a back-office account; True when its rights narrowed (a role or a school taken
-        away), so the tokens it holds must go."""
+        """A moderator edits a back-office account; True when its role changed or a school was taken away:
+        the tokens it holds name rights it no longer has, so they must go."""
         if not self.back_office_role:
             raise InvalidAccount([("role", "role.not_back_office", {})])
         if self.id == by and role != Role.MODERATOR:
@@ -216,9 +216,9 @@ class Account:
         institutions, violations = _back_office_violations(role, institutions, language)
         if violations:
             raise InvalidAccount(violations)
-        narrowed = role not in self.roles or not set(self.institutions) <= set(institutions)
+        stale = role not in self.roles or not set(self.institutions) <= set(institutions)
         self.roles, self.institutions, self.language = [role], institutions, language
-        return narrowed
+        return stale
 
     @property
     def active(self) -> bool:

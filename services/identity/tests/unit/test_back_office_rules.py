@@ -77,7 +77,7 @@ def test_an_edit_replaces_role_institutions_and_language():
 @pytest.mark.parametrize(
     ("role", "institutions"), [("school-admin", ["067890"]), ("moderator", [])], ids=["school removed", "new role"]
 )
-def test_an_edit_that_takes_a_right_away_says_so(role, institutions):
+def test_an_edit_that_changes_the_rights_in_tokens_says_so(role, institutions):
     account = back_office(institutions=("012345", "067890"))
     assert account.change_back_office(role=role, institutions=institutions, language="nl", by="m")
 
