@@ -16,6 +16,18 @@ TEXTS = {
         "en": "You cannot deactivate your own account.",
     },
     "accounts.not_found": {"nl": "Dit account bestaat niet.", "en": "This account does not exist."},
+    "accounts.own_role": {
+        "nl": "Je kan jezelf de rol moderator niet afnemen.",
+        "en": "You cannot take the moderator role from yourself.",
+    },
+    "accounts.not_invited": {
+        "nl": "Dit account heeft zijn wachtwoord al gekozen: er is geen uitnodiging om opnieuw te sturen.",
+        "en": "This account has chosen its password already: there is no invitation to send again.",
+    },
+    "accounts.resend_too_soon": {
+        "nl": "De uitnodiging is net of al vaak verstuurd. Probeer het over {seconds} seconden opnieuw.",
+        "en": "The invitation was sent just now or many times already. Try again in {seconds} seconds.",
+    },
     "clients.not_found": {"nl": "Deze client bestaat niet.", "en": "This client does not exist."},
     "clients.secret_not_found": {
         "nl": "Dit secret bestaat niet of werkt al niet meer.",
@@ -63,6 +75,14 @@ TEXTS = {
     "institutions.not_for_role": {
         "nl": "Alleen schoolbeheerders hebben instellingen.",
         "en": "Only school admins have institutions.",
+    },
+    "role.not_back_office": {
+        "nl": "Alleen accounts van moderators en schoolbeheerders worden hier beheerd.",
+        "en": "Only moderator and school admin accounts are managed here.",
+    },
+    "language.invalid": {
+        "nl": "Kies een van deze talen: {languages}.",
+        "en": "Choose one of these languages: {languages}.",
     },
     "institutions.invalid": {
         "nl": "Instellingsnummer {number} bestaat uit 1 tot 10 cijfers.",

@@ -137,6 +137,26 @@ def test_activation_mail_in_the_registrants_language(service, sink):
     assert "2026-11-26 12:00" in text_of(english)
 
 
+def test_an_invited_back_office_account_is_mailed_in_its_own_language(service, sink):
+    _, runtime = service
+    for language, role in (("nl", "school-admin"), ("en", "moderator")):
+        data = {
+            "account_id": f"a-{language}",
+            "email": f"{language}@school.example",
+            "language": language,
+            "role": role,
+            "password_url": f"https://portal.test/login/reset?token={language}",
+            "expires_at": "2026-11-26T12:00:00+00:00",
+        }
+        deliver(runtime, ("identity.account.invited", data))
+    send(runtime)
+    [dutch] = mails_to(sink, "nl@school.example")
+    [english] = mails_to(sink, "en@school.example")
+    assert "schoolbeheerder" in text_of(dutch) and "login/reset?token=nl" in text_of(dutch)
+    assert english["Subject"].startswith("Your account") and "as moderator" in text_of(english)
+    assert "https://portal.test/backoffice/" in text_of(english)
+
+
 def test_approval_and_rejection_reach_the_partner_and_the_app_contact(service, sink):
     _, runtime = service
     deliver(

@@ -8,6 +8,7 @@ import {
 import {
   API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, person, searchForm, statusBadges, statusHistory,
 } from "/assets/common.js";
+import { accountDetail, accounts, newAccount } from "./accounts.js";
 
 const session = new Session("portal-back-office", "/backoffice/");
 const roles = () => session.account?.roles || [];
@@ -426,7 +427,7 @@ function shell(path) {
   if (isModerator()) {
     menu.push(["#/queue", t("menu.queue"), "queue"], ["#/applications", t("menu.applications"), "applications"],
       ["#/profiles", t("menu.profiles"), "profiles"], ["#/ledger", t("menu.ledger"), "ledger"],
-      ["#/mail", t("menu.mail"), "mail"]);
+      ["#/mail", t("menu.mail"), "mail"], ["#/accounts", t("menu.accounts"), "accounts"]);
   }
   if (isSchoolAdmin()) {
     menu.push(["#/access", t("menu.access"), "access"]);
@@ -448,6 +449,9 @@ startApp({
     [/^\/profiles\/([\w-]+)$/, profileDetail, signedIn],
     [/^\/ledger$/, ledger, signedIn],
     [/^\/mail$/, deliveries, signedIn],
+    [/^\/accounts$/, accounts, signedIn],
+    [/^\/accounts\/new$/, newAccount, signedIn],
+    [/^\/accounts\/([\w-]+)$/, accountDetail, signedIn],
     [/^\/requests\/([\w-]+)$/, requestPage, signedIn],
     [/^\/access$/, accessList, signedIn],
     [/^\/access\/([\w-]+)$/, adjustAccess, signedIn],

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal_identity.adapters import orm
 from portal_identity.adapters.sealing import KeyRing
-from portal_identity.domain.accounts import Account, AccountToken
+from portal_identity.domain.accounts import Account, AccountToken, Role
 from portal_identity.domain.clients import Client
 from portal_identity.domain.keys import SigningKey
 from portal_identity.domain.throttle import Throttle
@@ -70,12 +70,17 @@ class Accounts:
     def by_email(self, email: str) -> Account | None:
         return self.session.scalar(sa.select(Account).where(Account.email == email))
 
-    def search(self, text: str | None, role: str | None, offset: int, limit: int) -> tuple[list[Account], int]:
+    def search(
+        self, text: str | None, role: str | None, offset: int, limit: int, *, back_office: bool = False
+    ) -> tuple[list[Account], int]:
         query = sa.select(Account)
+        roles = sa.cast(Account.roles, sa.String)
         if text:
             query = query.where(Account.email.like(f"%{text.strip().lower()}%"))
         if role:
-            query = query.where(sa.cast(Account.roles, sa.String).like(f'%"{role}"%'))
+            query = query.where(roles.like(f'%"{role}"%'))
+        if back_office:
+            query = query.where(roles.like(f'%"{Role.MODERATOR}"%') | roles.like(f'%"{Role.SCHOOL_ADMIN}"%'))
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         return list(self.session.scalars(query.order_by(Account.email).offset(offset).limit(limit))), total
 
@@ -89,6 +94,12 @@ class AccountTokens:
 
     def get(self, token_hash: str) -> AccountToken | None:
         return self.session.get(AccountToken, token_hash, with_for_update=True)
+
+    def of_account(self, account_id: str, purpose: str) -> list[AccountToken]:
+        query = sa.select(AccountToken).where(
+            orm.account_tokens.c.account_id == account_id, orm.account_tokens.c.purpose == purpose
+        )
+        return list(self.session.scalars(query))
 
 
 class Throttles:

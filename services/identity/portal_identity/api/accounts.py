@@ -7,6 +7,7 @@ from portal_identity.api.schemas import (
     AccountSchema,
     AccountSearchSchema,
     BackOfficeAccountSchema,
+    BackOfficeRightsSchema,
     RegistrationAcceptedSchema,
     RegistrationSchema,
     ResetRequestSchema,
@@ -82,15 +83,48 @@ class BackOfficeUsers(MethodView):
         """Search accounts by e-mail and role (moderators)."""
         return one_page(
             pagination_parameters,
-            lambda offset, limit: accounts.search_accounts(identity(), query["q"], query["role"], offset, limit),
+            lambda offset, limit: accounts.search_accounts(
+                identity(), query["q"], query["role"], offset, limit, back_office=query["back_office"]
+            ),
         )
 
     @requires(Role.MODERATOR)
     @blp.arguments(BackOfficeAccountSchema)
     @blp.response(201, AccountSchema)
     def post(self, body):
-        """Create a moderator or a school admin with the institutions they administer (moderators)."""
+        """Create a moderator or a school admin with the institutions they administer (moderators). Without
+        a password the account is pending and mailed, in its language, a link to choose one."""
         return accounts.create_back_office_account(identity(), **body)
+
+
+@blp.route("/users/<account_id>")
+class BackOfficeUser(MethodView):
+    @requires(Role.MODERATOR)
+    @blp.response(200, AccountSchema)
+    def get(self, account_id):
+        """One account (moderators)."""
+        found = accounts.account(identity(), account_id)
+        if found is None:
+            raise Problem(404, "accounts.not_found")
+        return found
+
+    @requires(Role.MODERATOR)
+    @blp.arguments(BackOfficeRightsSchema)
+    @blp.response(200, AccountSchema)
+    def put(self, body, account_id):
+        """Change a back-office account's role, institutions and language (moderators; not one's own role).
+        Rights taken away hold at once: the tokens the account holds are refused."""
+        return accounts.change_back_office_account(identity(), account_id, by=current_principal().subject, **body)
+
+
+@blp.route("/users/<account_id>/invitation")
+class Invitation(MethodView):
+    @requires(Role.MODERATOR)
+    @blp.response(202, AccountSchema)
+    @blp.alt_response(429, description="Sent a minute ago or five times today (Retry-After says when again)")
+    def post(self, account_id):
+        """Mail an invited account a new link to choose its password; earlier links stop working."""
+        return accounts.resend_invitation(identity(), account_id)
 
 
 @blp.route("/users/<account_id>/deactivate")

@@ -5,7 +5,7 @@ need themselves."""
 
 from __future__ import annotations
 
-from portal_identity.domain.accounts import InvalidAccount
+from portal_identity.domain.accounts import InvalidAccount, NotInvited, OwnRole, ResendTooSoon
 from portal_identity.domain.clients import ReasonRequired, UnknownSecret
 from portal_identity.service_layer import accounts, clients
 from portalkit.problems import ErrorMap, Problem, field_problem
@@ -18,6 +18,14 @@ ERRORS: ErrorMap = {
     ),
     accounts.AccountNotFound: lambda error: Problem(404, "accounts.not_found"),
     accounts.OwnAccount: lambda error: Problem(409, "accounts.own_account"),
+    OwnRole: lambda error: Problem(409, "accounts.own_role", errors=[{"field": "role", "pointer": "#/role"}]),
+    NotInvited: lambda error: Problem(409, "accounts.not_invited"),
+    ResendTooSoon: lambda error: Problem(
+        429,
+        "accounts.resend_too_soon",
+        seconds=error.retry_after,
+        headers={"Retry-After": str(error.retry_after)},
+    ),
     clients.UnknownClient: lambda error: Problem(404, "clients.not_found"),
     UnknownSecret: lambda error: Problem(404, "clients.secret_not_found"),
     ReasonRequired: lambda error: field_problem("clients.reason_missing", [("reason", "reason.required", {})]),

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from portal_identity.domain.accounts import Role
+from portal_identity.domain.accounts import LANGUAGES, Role
 
 
 class RegistrationSchema(ma.Schema):
@@ -40,16 +40,37 @@ class ResetSchema(TokenSchema):
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=1024))
 
 
-class BackOfficeAccountSchema(ma.Schema):
-    email = ma.fields.String(required=True, validate=ma.validate.Length(max=320))
-    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=1024))
+class BackOfficeRightsSchema(ma.Schema):
     role = ma.fields.String(required=True, validate=ma.validate.OneOf([Role.MODERATOR, Role.SCHOOL_ADMIN]))
-    institutions = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=10)), load_default=list)
+    institutions = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(max=10)),
+        load_default=list,
+        validate=ma.validate.Length(max=500),
+        metadata={"description": "Institution numbers a school admin administers; none for a moderator."},
+    )
+    language = ma.fields.String(
+        load_default="nl",
+        validate=ma.validate.OneOf(LANGUAGES),
+        metadata={"description": "The language of the account's mails and, by default, its screens."},
+    )
+
+
+class BackOfficeAccountSchema(BackOfficeRightsSchema):
+    email = ma.fields.String(required=True, validate=ma.validate.Length(max=320))
+    password = ma.fields.String(
+        load_only=True,
+        load_default=None,
+        validate=ma.validate.Length(max=1024),
+        metadata={"description": "Omitted: the account is invited by mail to choose its own password."},
+    )
 
 
 class AccountSearchSchema(ma.Schema):
     q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
     role = ma.fields.String(load_default=None, validate=ma.validate.OneOf([r.value for r in Role]))
+    back_office = ma.fields.Boolean(
+        load_default=False, metadata={"description": "Only moderators and school admins (no partner accounts)."}
+    )
 
 
 class SecretSchema(ma.Schema):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import math
 import re
 import uuid
 
@@ -16,6 +17,11 @@ from email_validator import EmailNotValidError, validate_email
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256  # argon2 takes anything, but an unbounded body is a denial-of-service lever
+LANGUAGES = ("nl", "en")
+NO_PASSWORD = "!"  # no password verifies against it: an invited account waits for its own choice
+# An invitation mail can be sent again, but not as a way to flood someone's mailbox.
+RESEND_INTERVAL = dt.timedelta(minutes=1)
+RESEND_PER_DAY = 5
 
 
 class Role(enum.StrEnum):
@@ -56,14 +62,63 @@ def password_violations(password: str) -> list[tuple[str, str, dict]]:
     return [("password", key, params) for ok, key, params in checks if not ok]
 
 
+def _email_violations(email: str) -> tuple[str, list[tuple[str, str, dict]]]:
+    """The normalized address (or the raw one when invalid) and what is wrong with it."""
+    try:
+        return normalize_email(email), []
+    except EmailNotValidError:
+        return email, [("email", "email.invalid", {})]
+
+
 def _credential_violations(email: str, password: str) -> tuple[str, list[tuple[str, str, dict]]]:
     """The normalized address (or the raw one when invalid) and what is wrong with address and password."""
-    violations = []
-    try:
-        email = normalize_email(email)
-    except EmailNotValidError:
-        violations.append(("email", "email.invalid", {}))
+    email, violations = _email_violations(email)
     return email, violations + password_violations(password)
+
+
+def _back_office_violations(role: str, institutions: list[str], language: str) -> tuple[list[str], list]:
+    """The cleaned institution numbers and what is wrong with a back-office account's role and rights."""
+    violations = []
+    if role not in (Role.MODERATOR, Role.SCHOOL_ADMIN):
+        violations.append(("role", "role.invalid", {"roles": f"{Role.MODERATOR}, {Role.SCHOOL_ADMIN}"}))
+    cleaned = sorted({number.strip() for number in institutions if number.strip()})
+    if role == Role.SCHOOL_ADMIN and not cleaned:
+        violations.append(("institutions", "institutions.required", {}))
+    if role == Role.MODERATOR and cleaned:
+        violations.append(("institutions", "institutions.not_for_role", {}))
+    for number in cleaned:
+        if not number.isdigit() or len(number) > 10:
+            violations.append(("institutions", "institutions.invalid", {"number": number}))
+    if language not in LANGUAGES:
+        violations.append(("language", "language.invalid", {"languages": ", ".join(LANGUAGES)}))
+    return cleaned, violations
+
+
+class OwnRole(Exception):
+    """A moderator cannot take the moderator role from themselves (the portal could be left without one)."""
+
+
+class NotInvited(Exception):
+    """Only a back-office account that has not chosen its password yet gets an invitation again."""
+
+
+@dataclasses.dataclass
+class ResendTooSoon(Exception):
+    retry_after: int  # seconds until another invitation mail may go
+
+
+def check_resend(sent_at: list[dt.datetime], now: dt.datetime) -> None:
+    """``sent_at``: when this account's invitation links were made. Raises :class:`ResendTooSoon` within a
+    minute of the last one, or past :data:`RESEND_PER_DAY` in 24 hours."""
+    day = dt.timedelta(days=1)
+    recent = sorted(at for at in sent_at if now - at < day)
+    waits = []
+    if recent and now - recent[-1] < RESEND_INTERVAL:
+        waits.append(recent[-1] + RESEND_INTERVAL - now)
+    if len(recent) >= RESEND_PER_DAY:
+        waits.append(recent[len(recent) - RESEND_PER_DAY] + day - now)
+    if waits:
+        raise ResendTooSoon(max(1, math.ceil(max(waits).total_seconds())))
 
 
 def validated_email(email: str) -> str:
@@ -111,33 +166,59 @@ class Account:
 
     @classmethod
     def back_office(
-        cls, *, email: str, password: str, role: str, institutions: list[str], password_hash, now: dt.datetime
+        cls,
+        *,
+        email: str,
+        password: str | None,
+        role: str,
+        institutions: list[str],
+        language: str,
+        password_hash,
+        now: dt.datetime,
     ) -> Account:
-        """Moderators and school admins: created by an operator or a moderator, active at once."""
-        email, violations = _credential_violations(email, password)
-        if role not in (Role.MODERATOR, Role.SCHOOL_ADMIN):
-            violations.append(("role", "role.invalid", {"roles": f"{Role.MODERATOR}, {Role.SCHOOL_ADMIN}"}))
-        cleaned = sorted({number.strip() for number in institutions if number.strip()})
-        if role == Role.SCHOOL_ADMIN and not cleaned:
-            violations.append(("institutions", "institutions.required", {}))
-        if role == Role.MODERATOR and cleaned:
-            violations.append(("institutions", "institutions.not_for_role", {}))
-        for number in cleaned:
-            if not number.isdigit() or len(number) > 10:
-                violations.append(("institutions", "institutions.invalid", {"number": number}))
-        if violations:
-            raise InvalidAccount(violations)
+        """Moderators and school admins, made by an operator or a moderator. With a password (an operator's
+        command) active at once; without one, invited: pending until they choose theirs from the mail."""
+        if password is None:
+            email, violations = _email_violations(email)
+        else:
+            email, violations = _credential_violations(email, password)
+        institutions, rights = _back_office_violations(role, institutions, language)
+        if violations + rights:
+            raise InvalidAccount(violations + rights)
         return cls(
             id=str(uuid.uuid4()),
             email=email,
-            password_hash=password_hash(password),
-            status=AccountStatus.ACTIVE,
+            password_hash=NO_PASSWORD if password is None else password_hash(password),
+            status=AccountStatus.PENDING if password is None else AccountStatus.ACTIVE,
             roles=[role],
-            institutions=cleaned,
-            language="nl",
+            institutions=institutions,
+            language=language,
             created_at=now,
-            activated_at=now,
+            activated_at=None if password is None else now,
         )
+
+    @property
+    def back_office_role(self) -> bool:
+        return any(role in self.roles for role in (Role.MODERATOR, Role.SCHOOL_ADMIN))
+
+    @property
+    def invited(self) -> bool:
+        """A back-office account whose owner has not chosen a password yet."""
+        return self.back_office_role and self.status == AccountStatus.PENDING
+
+    def change_back_office(self, *, role: str, institutions: list[str], language: str, by: str) -> bool:
+        """A moderator edits a back-office account; True when its role changed or a school was taken away:
+        the tokens it holds name rights it no longer has, so they must go."""
+        if not self.back_office_role:
+            raise InvalidAccount([("role", "role.not_back_office", {})])
+        if self.id == by and role != Role.MODERATOR:
+            raise OwnRole(self.id)
+        institutions, violations = _back_office_violations(role, institutions, language)
+        if violations:
+            raise InvalidAccount(violations)
+        stale = role not in self.roles or not set(self.institutions) <= set(institutions)
+        self.roles, self.institutions, self.language = [role], institutions, language
+        return stale
 
     @property
     def active(self) -> bool:
@@ -184,6 +265,7 @@ class Account:
 class TokenPurpose(enum.StrEnum):
     ACTIVATION = "activation"
     PASSWORD_RESET = "password_reset"
+    INVITATION = "invitation"  # a back-office account's first password
 
 
 @dataclasses.dataclass
@@ -197,5 +279,5 @@ class AccountToken:
     expires_at: dt.datetime
     used_at: dt.datetime | None = None
 
-    def usable(self, purpose: str, now: dt.datetime) -> bool:
-        return self.purpose == purpose and self.used_at is None and now < self.expires_at
+    def usable(self, purposes: tuple[str, ...], now: dt.datetime) -> bool:
+        return self.purpose in purposes and self.used_at is None and now < self.expires_at

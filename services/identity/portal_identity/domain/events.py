@@ -19,6 +19,21 @@ class AccountRegistered(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class AccountInvited(DomainEvent):
+    """A moderator made a back-office account (or sent its invitation again): the notifier mails the
+    one-time link to choose a password, in the account's language."""
+
+    type = "identity.account.invited"
+
+    account_id: str
+    email: str
+    language: str
+    role: str
+    password_url: str
+    expires_at: str
+
+
+@dataclasses.dataclass(frozen=True)
 class PasswordResetRequested(DomainEvent):
     type = "identity.password_reset.requested"
 

@@ -22,7 +22,9 @@ from portal_identity.domain.accounts import (
     Account,
     AccountStatus,
     AccountToken,
+    NotInvited,
     TokenPurpose,
+    check_resend,
     validated_email,
 )
 from portal_identity.domain.throttle import Throttle, login_keys
@@ -111,9 +113,9 @@ def _new_account(identity: Identity, account: Account):
         raise EmailTaken(account.email) from None  # the same address at the same moment by another request
 
 
-def _use_link(uow, plain: str, purpose: str, now: dt.datetime) -> Account:
+def _use_link(uow, plain: str, purposes: tuple[str, ...], now: dt.datetime) -> Account:
     token = AccountTokens(uow.session).get(token_hash(plain or ""))
-    if token is None or not token.usable(purpose, now):
+    if token is None or not token.usable(purposes, now):
         raise LinkInvalid()
     token.used_at = now
     account = Accounts(uow.session).get(token.account_id, for_update=True)  # serialises with a login
@@ -125,7 +127,7 @@ def _use_link(uow, plain: str, purpose: str, now: dt.datetime) -> Account:
 def activate(identity: Identity, plain_token: str) -> Account:
     now = utcnow()
     with identity.unit_of_work() as uow:
-        account = _use_link(uow, plain_token, TokenPurpose.ACTIVATION, now)
+        account = _use_link(uow, plain_token, (TokenPurpose.ACTIVATION,), now)
         account.activate(now)
         uow.publish(events.AccountActivated(account.id, account.email))
         uow.commit()
@@ -156,9 +158,10 @@ def request_password_reset(identity: Identity, email: str) -> None:
 
 
 def reset_password(identity: Identity, plain_token: str, password: str) -> Account:
+    """With a reset link, or an invitation's link: a back-office account's first password."""
     now = utcnow()
     with identity.unit_of_work() as uow:
-        account = _use_link(uow, plain_token, TokenPurpose.PASSWORD_RESET, now)
+        account = _use_link(uow, plain_token, (TokenPurpose.PASSWORD_RESET, TokenPurpose.INVITATION), now)
         was_pending = account.status == AccountStatus.PENDING
         account.change_password(password, hash_password, now)
         if was_pending:
@@ -219,14 +222,75 @@ def authenticate(
 
 
 def create_back_office_account(
-    identity: Identity, *, email: str, password: str, role: str, institutions: list[str]
+    identity: Identity,
+    *,
+    email: str,
+    role: str,
+    institutions: list[str],
+    language: str = "nl",
+    password: str | None = None,
 ) -> Account:
+    """Without a password the account is invited: its owner chooses one with the mailed link."""
+    now = utcnow()
     account = Account.back_office(
-        email=email, password=password, role=role, institutions=institutions, password_hash=hash_password, now=utcnow()
+        email=email,
+        password=password,
+        role=role,
+        institutions=institutions,
+        language=language,
+        password_hash=hash_password,
+        now=now,
     )
-    with _new_account(identity, account):
-        pass
+    with _new_account(identity, account) as uow:
+        if account.invited:
+            _invite(identity, uow, account, now)
     return account
+
+
+def _invite(identity: Identity, uow, account: Account, now: dt.datetime) -> None:
+    url, token = _one_time_link(
+        identity, account, TokenPurpose.INVITATION, "/login/reset", identity.settings.activation_hours, now
+    )
+    AccountTokens(uow.session).add(token)
+    uow.publish(
+        events.AccountInvited(
+            account.id, account.email, account.language, account.roles[0], url, token.expires_at.isoformat()
+        )
+    )
+
+
+def resend_invitation(identity: Identity, account_id: str) -> Account:
+    """A new link for an invited account; the links sent before stop working."""
+    now = utcnow()
+    with identity.unit_of_work() as uow:
+        person = Accounts(uow.session).get(account_id, for_update=True)  # one resend at a time per account
+        if person is None:
+            raise AccountNotFound(account_id)
+        if not person.invited:
+            raise NotInvited(account_id)
+        sent = AccountTokens(uow.session).of_account(person.id, TokenPurpose.INVITATION)
+        check_resend([token.created_at for token in sent], now)
+        for token in sent:
+            token.used_at = token.used_at or now
+        _invite(identity, uow, person, now)
+        uow.commit()
+        return person
+
+
+def change_back_office_account(
+    identity: Identity, account_id: str, *, role: str, institutions: list[str], language: str, by: str
+) -> Account:
+    """Rights taken away hold at once: the tokens the account holds are refused everywhere, and its login
+    session gives new ones with the new rights."""
+    now = utcnow()
+    with identity.unit_of_work() as uow:
+        person = Accounts(uow.session).get(account_id, for_update=True)
+        if person is None:
+            raise AccountNotFound(account_id)
+        if person.change_back_office(role=role, institutions=institutions, language=language, by=by):
+            sessions.revoke_subject(identity, uow, person.id, now, "rights_changed")
+        uow.commit()
+        return person
 
 
 def account(identity: Identity, account_id: str) -> Account | None:
@@ -234,9 +298,11 @@ def account(identity: Identity, account_id: str) -> Account | None:
         return Accounts(uow.session).get(account_id)
 
 
-def search_accounts(identity: Identity, text: str | None, role: str | None, offset: int, limit: int):
+def search_accounts(
+    identity: Identity, text: str | None, role: str | None, offset: int, limit: int, *, back_office: bool = False
+):
     with identity.unit_of_work() as uow:
-        return Accounts(uow.session).search(text, role, offset, limit)
+        return Accounts(uow.session).search(text, role, offset, limit, back_office=back_office)
 
 
 def partner_linked(uow, envelope) -> None:

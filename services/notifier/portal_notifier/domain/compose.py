@@ -43,6 +43,18 @@ def account_registered(data: dict, context: Context) -> list[Letter]:
     return [Letter(data["email"], "account_registered", data["language"], values)]
 
 
+def account_invited(data: dict, context: Context) -> list[Letter]:
+    """A moderator made a back-office account: its owner chooses a password, in the account's language."""
+    values = {
+        "link": data["password_url"],
+        "expires": expiry(data["expires_at"]),
+        "role": data["role"],
+        "backoffice": context.link("/backoffice/"),
+        "product": context.product,
+    }
+    return [Letter(data["email"], "account_invited", data["language"], values)]
+
+
 def registration_repeated(data: dict, context: Context) -> list[Letter]:
     """Someone registered the address of an existing account: its owner hears it, with the ways in."""
     values = {"forgot": context.link("/login/forgot"), "portal": context.link("/"), "product": context.product}

@@ -51,6 +51,10 @@ def account_registered(notifier: Notifier, uow: NotifierUnitOfWork, envelope: En
     _record(notifier, uow, envelope, compose.account_registered(envelope.data, notifier.context))
 
 
+def account_invited(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envelope) -> None:
+    _record(notifier, uow, envelope, compose.account_invited(envelope.data, notifier.context))
+
+
 def registration_repeated(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envelope) -> None:
     _record(notifier, uow, envelope, compose.registration_repeated(envelope.data, notifier.context))
 
@@ -148,6 +152,7 @@ def client_secrets_revoked(notifier: Notifier, uow: NotifierUnitOfWork, envelope
 HANDLERS: dict[str, EventHandler] = {
     "identity.account.registered": account_registered,
     "identity.account.registration_repeated": registration_repeated,
+    "identity.account.invited": account_invited,
     "identity.account.login_attacked": login_attacked,
     "identity.password_reset.requested": password_reset_requested,
     "identity.client.issued": client_issued,
