@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from portal_partners.adapters import orm
 from portal_partners.bootstrap import SERVICE
 from portal_partners.domain.invitations import code_hash
-from portal_partners.domain.profiles import enterprise_number
+from portal_partners.domain.profiles import belgian_postal_code_valid, enterprise_number
 from portalkit.events.envelope import Envelope
 from portalkit.migrations import upgrade
 from portalkit.testing import start_service
@@ -76,6 +76,19 @@ class TestEnterpriseNumbers:
         assert enterprise_number(wrong) is None
 
 
+class TestBelgianPostalCodes:
+    @pytest.mark.parametrize("code", ["1000", "9000", "9999"])
+    def test_four_digits_from_1000_are_belgian(self, code):
+        assert belgian_postal_code_valid(code, "België")
+
+    @pytest.mark.parametrize("code", ["0999", "999", "10000", "B-9000", "90 00"])
+    def test_anything_else_is_refused_in_belgium(self, code):
+        assert not belgian_postal_code_valid(code, " belgium ")
+
+    def test_other_countries_keep_their_own_codes(self):
+        assert belgian_postal_code_valid("1012 AB", "Nederland")
+
+
 def test_first_login_is_told_to_create_or_link(service, tokens):
     app, _ = service
     response = app.test_client().get("/api/v1/partner/profile", headers=user(tokens))
@@ -122,6 +135,10 @@ def test_names_are_unique_regardless_of_case_and_spaces(service, tokens):
             "address.country",
         ),
         ({"address": None}, "address"),
+        (
+            {"address": {"street": "Kerkstraat", "number": "1", "postal_code": "900", "city": "Gent", "country": "België"}},
+            "address.postal_code",
+        ),
         ({"public": "ja"}, "public"),
         ({"category": "casino"}, "category"),
         ({"website": "ftp://agenda.example"}, "website"),

@@ -380,9 +380,13 @@ function formValues(form) {
   return values;
 }
 
-/** Put a problem's messages beside the fields they name, and the rest at the top of the form. */
+/**
+ * Put a problem's messages beside the fields they name, and the rest at the top of the form. A field named
+ * without a message of its own is marked and points at the message on top: the same words never twice.
+ */
 function showProblem(form, error) {
   clearProblem(form);
+  const alertId = nextId("error");
   const general = [];
   let first = null;
   for (const entry of error.problem?.errors || []) {
@@ -393,9 +397,11 @@ function showProblem(form, error) {
       if (detail) general.push(detail);
       continue;
     }
-    const messageId = nextId("error");
-    const message = h("p", { class: "field-error", id: messageId }, detail || error.message);
-    holder.append(message);
+    let messageId = alertId;
+    if (detail && detail !== error.message) {
+      messageId = nextId("error");
+      holder.append(h("p", { class: "field-error", id: messageId }, detail));
+    }
     holder.classList.add("invalid");
     for (const control of holder.querySelectorAll("input, select, textarea")) {
       control.setAttribute("aria-invalid", "true");
@@ -403,7 +409,7 @@ function showProblem(form, error) {
     }
     first ??= holder.querySelector("input, select, textarea");
   }
-  const alert = h("div", { class: "notice error form-problem", role: "alert", tabindex: "-1" },
+  const alert = h("div", { class: "notice error form-problem", role: "alert", tabindex: "-1", id: alertId },
     h("strong", {}, error.message), general.length ? h("ul", {}, general.map((text) => h("li", {}, text))) : null);
   form.prepend(alert);
   (first || alert).focus();

@@ -390,6 +390,12 @@ const nl = {
   "grant.revoke_warning": "Je vinkt API's uit die de applicatie nu mag lezen. Ze verliest die toegang meteen.",
   "grant.adjust_heading": "Toegang van {name}",
   "grant.adjust_intro": "Vink API's uit om toegang in te trekken; alles uitvinken trekt de toegang voor die school in.",
+  "link.step_credentials": "Stap 1 van 2: client ID en secret",
+  "link.step_properties": "Stap 2 van 2: eigenschappen van de applicatie",
+  "link.checked": "De client/secret is geldig. Vul nu de eigenschappen van de applicatie aan.",
+  "link.apis_kept": "Toegang die blijft",
+  "link.no_apis": "Nog geen",
+  "link.other_client": "Andere client ingeven",
 };
 
 const en = {
@@ -773,6 +779,12 @@ const en = {
   "grant.revoke_warning": "You uncheck APIs the application may read now. It loses that access at once.",
   "grant.adjust_heading": "Access of {name}",
   "grant.adjust_intro": "Uncheck APIs to revoke access; unchecking all revokes the access for that school.",
+  "link.step_credentials": "Step 1 of 2: client ID and secret",
+  "link.step_properties": "Step 2 of 2: the application's properties",
+  "link.checked": "The client/secret is valid. Now fill in the application's properties.",
+  "link.apis_kept": "Access that stays",
+  "link.no_apis": "None yet",
+  "link.other_client": "Enter another client",
 };
 
 export const TEXTS = { nl, en };

@@ -377,29 +377,57 @@ function newApplication() {
     }));
 }
 
+/**
+ * Manual 3.3.2 in its two steps: the client ID and secret are checked first; only a valid, free client leads
+ * to the application's properties. The secret stays in this page's memory between the steps.
+ */
 function linkApplication() {
-  return h("section", {},
-    h("h1", {}, t("link.title")),
-    h("p", {}, t("link.intro")),
-    h("p", { class: "hint" }, t("link.helpdesk"), " ", h("a", { href: "#/apps/new" }, t("link.new_instead"))),
+  const step = h("div", {});
+  const cancel = () => h("a", { class: "button", href: "#/apps" }, t("action.cancel"));
+  const showStep = (heading, ...content) => {
+    const title = h("h2", { tabindex: "-1" }, heading);
+    step.replaceChildren(title, ...content);
+    title.focus();
+  };
+  const credentialsStep = (values = {}) => form({
+    label: t("link.step_credentials"),
+    submit: t("action.continue"),
+    actions: [cancel()],
+    children: [
+      field({ label: t("link.client_id"), name: "client_id", required: true, autocomplete: "off",
+        placeholder: t("link.client_id_example"), value: values.client_id }),
+      field({ label: t("link.client_secret"), name: "client_secret", type: "password", required: true,
+        autocomplete: "off" }),
+    ],
+    onSubmit: async (credentials) => {
+      const checked = await api("POST", "/api/v1/partner/applications/link/check", { body: credentials });
+      showStep(t("link.step_properties"), propertiesStep(credentials, checked));
+    },
+  });
+  const propertiesStep = (credentials, checked) => h("div", {},
+    h("p", { class: "notice ok" }, t("link.checked")),
+    definition([
+      [t("link.client_id"), h("code", {}, checked.client_id)],
+      [t("link.apis_kept"), checked.apis.length ? checked.apis.map(apiLabel).join(", ") : t("link.no_apis")],
+    ]),
     form({
-      label: t("link.title"),
-      submit: t("action.continue"),
-      actions: [h("a", { class: "button", href: "#/apps" }, t("action.cancel"))],
-      children: [
-        field({ label: t("link.client_id"), name: "client_id", required: true, autocomplete: "off",
-          placeholder: t("link.client_id_example") }),
-        field({ label: t("link.client_secret"), name: "client_secret", type: "password", required: true,
-          autocomplete: "off" }),
-        h("h2", {}, t("apps.properties")),
-        ...applicationFields(null),
-      ],
+      label: t("link.step_properties"),
+      submit: t("action.save"),
+      actions: [h("button", { type: "button", onclick: () => showStep(t("link.step_credentials"),
+        credentialsStep(credentials)) }, t("link.other_client")), cancel()],
+      children: applicationFields(null),
       onSubmit: async (values) => {
-        const app = await api("POST", "/api/v1/partner/applications/link", { body: values });
+        const app = await api("POST", "/api/v1/partner/applications/link", { body: { ...values, ...credentials } });
         notice(t("link.done"));
         go(`#/apps/${app.id}`);
       },
     }));
+  step.append(h("h2", { tabindex: "-1" }, t("link.step_credentials")), credentialsStep());
+  return h("section", {},
+    h("h1", {}, t("link.title")),
+    h("p", {}, t("link.intro")),
+    h("p", { class: "hint" }, t("link.helpdesk"), " ", h("a", { href: "#/apps/new" }, t("link.new_instead"))),
+    step);
 }
 
 async function applicationPage(applicationId, tab = "properties") {

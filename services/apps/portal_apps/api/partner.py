@@ -8,6 +8,8 @@ from portal_apps.api.problems import answered_as_problems
 from portal_apps.api.schemas import (
     ApplicationEditSchema,
     ApplicationLinkSchema,
+    CheckedClientSchema,
+    ClientCredentialsSchema,
     ApplicationRequestSchema,
     ApplicationSchema,
     StatusChangeSchema,
@@ -66,6 +68,20 @@ class PartnerApplications(MethodView):
                 known_apis=runtime().settings.apis,
                 **body,
             )
+
+
+@blp.route("/link/check")
+class ApplicationLinkCheck(MethodView):
+    @requires("partner")
+    @blp.arguments(ClientCredentialsSchema)
+    @blp.response(200, CheckedClientSchema)
+    @blp.alt_response(409, description="This client is already linked to another application")
+    @blp.alt_response(422, description="The client/secret entered is invalid")
+    def post(self, body):
+        """The link's first step (manual 3.3.2): check the client ID and secret before the application's
+        properties are asked; nothing is linked yet."""
+        with answered_as_problems():
+            return handlers.check_link(runtime().unit_of_work, _identity(), partner_id=_partner_id(), **body)
 
 
 @blp.route("/link")

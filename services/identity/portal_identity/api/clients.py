@@ -1,5 +1,6 @@
 """Clients for partners (secrets) and for the apps service (the real-time link check)."""
 
+import contextlib
 import hmac
 
 from flask import request
@@ -8,6 +9,7 @@ from flask.views import MethodView
 from portal_identity.api.schemas import (
     ClientSchema,
     ClientSecretInfoSchema,
+    LinkCheckSchema,
     LinkRequestSchema,
     RevokeAllSecretsSchema,
     SecretSchema,
@@ -114,6 +116,19 @@ def _require_internal_caller() -> None:
         raise Problem(401, "internal.forbidden", headers={"WWW-Authenticate": 'Bearer realm="internal"'})
 
 
+@internal.route("/link/check")
+class ClientLinkCheck(MethodView):
+    @internal.arguments(LinkCheckSchema)
+    @internal.response(200, ClientSchema)
+    @internal.alt_response(409, description="The client is linked to another application")
+    @internal.alt_response(422, description="The client id and secret do not match an active client")
+    def post(self, body):
+        """The first step of a link: check the client id and secret, and that the client is free; link nothing."""
+        _require_internal_caller()
+        with link_problems():
+            return clients.check_link(_identity(), **body)
+
+
 @internal.route("/link")
 class ClientLink(MethodView):
     @internal.arguments(LinkRequestSchema)
@@ -123,13 +138,17 @@ class ClientLink(MethodView):
     def post(self, body):
         """Check an existing client id and secret in real time and link the client to an application."""
         _require_internal_caller()
-        try:
+        with link_problems():
             return clients.link_client(_identity(), **body)
-        except clients.InvalidClientCredentials:
-            raise Problem(
-                422, "clients.invalid_credentials", errors=[{"field": "client_secret", "pointer": "#/client_secret"}]
-            ) from None
-        except clients.ClientAlreadyLinked:
-            raise Problem(
-                409, "clients.already_linked", errors=[{"field": "client_id", "pointer": "#/client_id"}]
-            ) from None
+
+
+@contextlib.contextmanager
+def link_problems():
+    try:
+        yield
+    except clients.InvalidClientCredentials:
+        raise Problem(
+            422, "clients.invalid_credentials", errors=[{"field": "client_secret", "pointer": "#/client_secret"}]
+        ) from None
+    except clients.ClientAlreadyLinked:
+        raise Problem(409, "clients.already_linked", errors=[{"field": "client_id", "pointer": "#/client_id"}]) from None

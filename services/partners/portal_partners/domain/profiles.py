@@ -65,6 +65,16 @@ def enterprise_number(value: str | None) -> str | None:
     return digits if 97 - int(digits[:8]) % 97 == int(digits[8:]) else None
 
 
+BELGIUM_SPELLINGS = {"belgië", "belgie", "belgium", "belgique", "belgien", "be", "bel"}
+
+
+def belgian_postal_code_valid(postal_code: str, country: str) -> bool:
+    """A Belgian postcode is four digits from 1000 to 9999; other countries' codes are not judged here."""
+    if country.strip().casefold() not in BELGIUM_SPELLINGS:
+        return True
+    return bool(re.fullmatch(r"[1-9]\d{3}", postal_code))
+
+
 def image_type(data: bytes) -> str | None:
     for media_type, signatures in IMAGE_SIGNATURES.items():
         if any(data.startswith(signature) for signature in signatures):
@@ -117,6 +127,9 @@ def validated(fields: dict, categories: Sequence[str]) -> dict:
             elif len(value) > limit:
                 violations.append((f"address.{part}", "field.too_long", {"max": limit}))
             cleaned["address"][part] = value
+        postal_code, country = cleaned["address"]["postal_code"], cleaned["address"]["country"]
+        if postal_code and not belgian_postal_code_valid(postal_code, country):
+            violations.append(("address.postal_code", "postal_code.belgian", {}))
     if "public" in fields:
         if not isinstance(fields["public"], bool):
             violations.append(("public", "field.required", {}))
