@@ -150,6 +150,12 @@ def test_the_whole_journey_clicked_through_both_uis(people, portal):
     assert page.evaluate("navigator.clipboard.readText()") == secret
     partner.shot("front-secret-shown-once", for_docs=True)
     shown.get_by_role("button", name="Ik heb het secret bewaard").click()
+    asked = page.get_by_role("dialog")
+    expect(asked.get_by_role("heading", name="Secret gekopieerd?")).to_be_visible()
+    asked.get_by_role("button", name="Nee, toon het secret opnieuw").click()
+    expect(page.get_by_role("dialog").locator("[data-secret]")).to_have_text(secret)  # not gone yet
+    page.keyboard.press("Escape")  # Escape asks too
+    page.get_by_role("dialog").get_by_role("button", name="Ja, sluiten").click()
     expect(page.locator("[data-secret]")).to_have_count(0)
     assert secret not in page.content()
     stored = page.evaluate("JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})")
@@ -201,21 +207,21 @@ def test_the_whole_journey_clicked_through_both_uis(people, portal):
     page.get_by_role("dialog").get_by_text("Ik koppel mijn client ID & secret").click()
     page.get_by_role("dialog").get_by_role("button", name="Doorgaan").click()
     expect(page.get_by_role("heading", name="Client/Secret koppelen")).to_be_focused()
+    # the manual's first step asks the client ID and secret only, and checks them before anything else
+    expect(page.get_by_role("heading", name="Stap 1 van 2: client ID en secret")).to_be_visible()
+    expect(page.get_by_label("Naam")).to_have_count(0)
     page.get_by_label("Client ID").fill(client_id)
     page.get_by_label("Client Secret").fill("niet-het-goede-secret")
-    page.get_by_label("Naam").fill("Tweede app")
-    page.get_by_label("Omschrijving").fill("Zelfde client")
-    page.get_by_label("Contactpersoon").fill("Jan Janssens")
-    page.get_by_label("E-mailadres").fill("dev@agenda.example")
     page.get_by_role("button", name="Doorgaan").click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        "De ingevoerde client/secret is ongeldig. Heb je geen geldige client/secret, vraag dan een nieuwe aan."
-    )
+    invalid = "De ingevoerde client/secret is ongeldig. Heb je geen geldige client/secret, vraag dan een nieuwe aan."
+    expect(page.get_by_role("alert")).to_contain_text(invalid)
+    expect(page.get_by_text(invalid)).to_have_count(1)  # said once, not again beside the field
+    expect(page.get_by_label("Client Secret")).to_have_attribute("aria-invalid", "true")
     page.get_by_label("Client Secret").fill(secret)
     page.get_by_role("button", name="Doorgaan").click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        "Sorry! Deze client is al gekoppeld aan een andere applicatie. Je kan een client maar aan één app koppelen."
-    )
+    linked = "Sorry! Deze client is al gekoppeld aan een andere applicatie. Je kan een client maar aan één app koppelen."
+    expect(page.get_by_role("alert")).to_contain_text(linked)
+    expect(page.get_by_text(linked)).to_have_count(1)
     partner.shot("front-link-already-linked")
 
     # the moderator's other screens
@@ -446,6 +452,7 @@ def test_a_partner_revokes_one_leaked_secret_and_a_moderator_revokes_all(people,
         shown = page.get_by_role("dialog").filter(has=page.locator("[data-secret]"))
         secrets.append(shown.locator("[data-secret]").inner_text())
         shown.get_by_role("button", name="Ik heb het secret bewaard").click()
+        page.get_by_role("dialog").get_by_role("button", name="Ja, sluiten").click()
     leaked, kept = secrets
     leaked_row = page.get_by_role("row", name=re.compile(re.escape(f"…{leaked[-4:]}")))
     expect(leaked_row).to_contain_text(email)

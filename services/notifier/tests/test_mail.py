@@ -108,7 +108,7 @@ def test_an_application_request_mails_every_moderator_once(service, sink):
     mail = mails[0]
     assert mail["Subject"] == "Nieuwe aanvraag voor een client ID: Agenda Plus"
     assert mail["X-Portal-Event"] == envelope.id
-    assert "leerlingen, rekeningen" in text_of(mail)
+    assert "Leerlingen, Rekeningen" in text_of(mail)
     assert f"{runtime.settings.public_url}/backoffice/#/applications/app-1" in text_of(mail)
     assert 'href="https://portal.test/backoffice/#/applications/app-1"' in html_of(mail)
 
@@ -134,7 +134,7 @@ def test_activation_mail_in_the_registrants_language(service, sink):
     [english] = mails_to(sink, "en@agenda.example")
     assert dutch["Subject"] == "Activeer je partneraccount" and english["Subject"] == "Activate your partner account"
     assert "https://portal.test/login/activate?token=abc" in text_of(dutch)
-    assert "2026-11-26 12:00" in text_of(english)
+    assert "26/11/2026 13:00" in text_of(english)  # Brussels time
 
 
 def test_the_owner_of_an_address_registered_again_is_told(service, sink):
@@ -160,7 +160,7 @@ def test_the_owner_of_an_account_under_attack_is_told(service, sink):
     send(runtime)
     [mail] = mails_to(sink, "mod@portal.example")
     assert mail["Subject"] == "Mislukte aanmeldingen op je account"
-    assert "20" in text_of(mail) and "2026-11-25 12:00" in text_of(mail)
+    assert "20" in text_of(mail) and "25/11/2026 13:00" in text_of(mail)
     assert "https://portal.test/login/forgot" in text_of(mail)
 
 
@@ -279,7 +279,7 @@ def test_changes_of_app_and_profile(service, sink):
     )
     send(runtime)
     [app_mail] = mails_to(sink, "dev@agenda.example")
-    assert app_mail["Subject"] == "Applicatie Agenda Plus is gewijzigd" and "description, apis" in text_of(app_mail)
+    assert app_mail["Subject"] == "Applicatie Agenda Plus is gewijzigd" and "(omschrijving, API-toegang)" in text_of(app_mail)
     [profile_mail] = mails_to(sink, "info@agenda.example")
     assert profile_mail["Subject"] == "Partnerprofiel Agenda BV is gewijzigd"
 
@@ -306,7 +306,8 @@ def test_access_request_mail_to_the_school_admin(service, sink):
     send(runtime)
     [mail] = mails_to(sink, "directie@school.example")
     assert mail["Subject"] == "Datatoegang voor applicatie Agenda Plus"
-    assert "https://portal.test/backoffice/#/requests/r1?token=t" in text_of(mail) and "2026-12-23" in text_of(mail)
+    assert "https://portal.test/backoffice/#/requests/r1?token=t" in text_of(mail) and "23/12/2026 13:00" in text_of(mail)
+    assert "API's: Leerlingen" in text_of(mail)
 
 
 def test_added_and_removed_grants_are_mailed(service, sink):
@@ -330,7 +331,7 @@ def test_added_and_removed_grants_are_mailed(service, sink):
     send(runtime)
     for recipient in ("info@agenda.example", "dev@agenda.example"):
         [mail] = [m for m in mails_to(sink, recipient) if "Datatoegang" in m["Subject"]]
-        assert "leerlingen (012345)" in text_of(mail) and "personeel (012345)" in text_of(mail)
+        assert "Leerlingen (012345)" in text_of(mail) and "Personeel (012345)" in text_of(mail)
 
 
 def test_a_server_that_refuses_then_recovers_gets_each_mail_once(service, tmp_path, smtp_port):
@@ -431,7 +432,7 @@ def test_a_change_to_an_approved_application_asks_every_moderator(service, sink)
     assert sorted(mail["To"] for mail in sink.messages()) == sorted(MODERATORS)
     mail = mails_to(sink, MODERATORS[0])[0]
     assert mail["Subject"] == "Wijziging van Agenda Plus wacht op goedkeuring"
-    assert "Naam: Agenda Plus → Agenda Official" in text_of(mail) and "API's erbij: rekeningen" in text_of(mail)
+    assert "Naam: Agenda Plus → Agenda Official" in text_of(mail) and "API's erbij: Rekeningen" in text_of(mail)
     assert 'href="https://portal.test/backoffice/#/applications/app-1"' in html_of(mail)
 
 
@@ -460,10 +461,10 @@ def test_the_decision_on_a_change_reaches_the_partner_and_the_app_contact(servic
         subjects = sorted(mail["Subject"] for mail in mails_to(sink, recipient))
         assert subjects == ["De wijziging van Agenda Plus is afgewezen", "De wijziging van Agenda Plus is goedgekeurd"]
     approved = next(m for m in mails_to(sink, "dev@agenda.example") if "goedgekeurd" in m["Subject"])
-    assert 'heet nu "Agenda Official"' in text_of(approved) and "toegang geven tot: rekeningen" in text_of(approved)
+    assert 'heet nu "Agenda Official"' in text_of(approved) and "toegang geven tot: Rekeningen" in text_of(approved)
     rejected = next(m for m in mails_to(sink, "dev@agenda.example") if "afgewezen" in m["Subject"])
     assert "Niet <nodig>" in text_of(rejected) and "Niet &lt;nodig&gt;" in html_of(rejected)
-    assert "Gevraagde naam" not in text_of(rejected) and "Gevraagde API's: rekeningen" in text_of(rejected)
+    assert "Gevraagde naam" not in text_of(rejected) and "Gevraagde API's: Rekeningen" in text_of(rejected)
 
 
 def test_the_decision_on_a_change_is_in_english_for_an_english_speaking_partner(service, sink):
@@ -479,7 +480,7 @@ def test_the_decision_on_a_change_is_in_english_for_an_english_speaking_partner(
     send(runtime)
     [mail] = mails_to(sink, "dev@agenda.example")
     assert mail["Subject"] == "The change of Agenda Plus is approved" and mail["Content-Language"] == "en"
-    assert "now called" not in text_of(mail) and "also give access to: rekeningen" in text_of(mail)
+    assert "now called" not in text_of(mail) and "also give access to: Invoices" in text_of(mail)
 
 
 def test_an_emergency_revocation_of_all_secrets_reaches_the_partner_and_the_app_contact(service, sink):
@@ -499,7 +500,7 @@ def test_an_emergency_revocation_of_all_secrets_reaches_the_partner_and_the_app_
     send(runtime)
     dutch, english_mail = sorted(mails_to(sink, "info@agenda.example"), key=lambda m: m["Content-Language"] != "nl")
     assert dutch["Subject"] == "Alle secrets van Agenda Plus zijn ingetrokken"
-    assert "Secret <b>op GitHub</b>" in text_of(dutch) and "2026-11-25 14:03" in text_of(dutch)
+    assert "Secret <b>op GitHub</b>" in text_of(dutch) and "25/11/2026 15:03" in text_of(dutch)
     assert "Secret &lt;b&gt;op GitHub&lt;/b&gt;" in html_of(dutch)
     assert "/#/apps/app-1/credentials" in text_of(dutch)
     assert english_mail["Subject"] == "All secrets of Agenda Plus were revoked"
@@ -678,3 +679,14 @@ def test_mails_sent_before_redaction_existed_lose_their_one_time_links_on_upgrad
     database.dispose()
     assert stored["e1"] == "https://portal.test/login/activate?token=redacted"
     assert stored["e2"] == link  # not sent: kept for the retry
+
+
+def test_times_are_brussels_time_in_summer_and_winter_and_keys_become_names():
+    from portal_notifier.adapters.templates import localised
+    from portal_notifier.domain.compose import ApiNames, FieldNames, SchoolGrant, expiry
+
+    assert localised(expiry("2026-07-01T10:00:00+00:00"), "nl") == "01/07/2026 12:00"
+    assert localised(expiry("2026-01-01T23:30:00+00:00"), "en") == "02/01/2026 00:30"
+    assert localised(ApiNames(("leerlingen", "rekeningen")), "en") == "Pupils, Invoices"
+    assert localised(FieldNames(("website", "public")), "nl") == "website, publiek profiel"
+    assert localised([SchoolGrant("internen", "012345")], "nl") == ["Internen (012345)"]

@@ -322,12 +322,16 @@ export function errorPanel(error, retry) {
 
 /**
  * A labelled field. ``name`` is the field's name in the API (``address.city``), so a problem's
- * ``errors[].field`` finds its input and its message lands beside it.
+ * ``errors[].field`` finds its input and its message lands beside it. ``check(value)`` returns what is
+ * wrong in the browser's own check before sending (null when fine); a ``maxlength`` gets a character counter.
  */
-export function field({ label, name, type = "text", value = "", required = false, hint, options, rows, ...rest }) {
+export function field({ label, name, type = "text", value = "", required = false, hint, options, rows, check, ...rest }) {
   const id = nextId("field");
   const hintId = hint ? `${id}-hint` : null;
-  const common = { id, name, required, "aria-describedby": hintId, ...rest };
+  const counted = rest.maxlength && type !== "checkbox" && !options;
+  const counterId = counted ? `${id}-count` : null;
+  const describedBy = [hintId, counterId].filter(Boolean).join(" ") || null;
+  const common = { id, name, required, "aria-describedby": describedBy, ...rest };
   let control;
   if (options) {
     control = h("select", common, options.map(([optionValue, text]) =>
@@ -341,10 +345,44 @@ export function field({ label, name, type = "text", value = "", required = false
   } else {
     control = h("input", { ...common, type, value: value ?? "" });
   }
+  if (check) browserChecks.set(control, check);
   return h("div", { class: "field", "data-field": name },
     h("label", { for: id, class: required ? "required" : null }, label),
     hint && h("p", { class: "hint", id: hintId }, hint),
-    control);
+    control,
+    counted ? characterCounter(control, Number(rest.maxlength), counterId) : null);
+}
+
+const browserChecks = new WeakMap(); // control -> check(value, form): the message, or null when fine
+
+/** "Nog 180 van 200 tekens": seen as one types; read out only once a few are left, not at every key. */
+function characterCounter(control, limit, id) {
+  const counter = h("p", { class: "hint counter", id });
+  const spoken = h("span", { class: "visually-hidden", "aria-live": "polite" });
+  let wasLow = false;
+  const update = () => {
+    const left = limit - control.value.length;
+    counter.textContent = t("form.characters_left", { left, limit });
+    const low = left <= Math.max(10, Math.floor(limit / 10));
+    if (low && !wasLow) spoken.textContent = counter.textContent;
+    wasLow = low;
+  };
+  control.addEventListener("input", update);
+  update();
+  return [counter, spoken];
+}
+
+/** The browser's own checks of ``form`` (fields' ``check``, a holder's ``data-problem``), as a problem's errors. */
+function browserProblems(form) {
+  const errors = [];
+  for (const control of form.elements) {
+    const message = browserChecks.get(control)?.(control.value, form);
+    if (message) errors.push({ field: control.name, detail: message });
+  }
+  for (const holder of form.querySelectorAll("[data-problem]")) {
+    errors.push({ field: holder.dataset.field, detail: holder.dataset.problem });
+  }
+  return errors;
 }
 
 /** A group of checkboxes that sends a list (``apis``). */
@@ -428,10 +466,11 @@ function clearProblem(form) {
 
 /**
  * A form whose submit calls ``onSubmit(values, form)``; while it runs the button says so, and an API
- * problem is shown beside the fields. ``actions`` are extra buttons (cancel).
+ * problem is shown beside the fields. ``actions`` are extra buttons (cancel); ``danger`` marks a submit that
+ * destroys or takes away.
  */
-export function form({ onSubmit, submit, children, actions = [], label }) {
-  const button = h("button", { type: "submit", class: "primary" }, submit);
+export function form({ onSubmit, submit, children, actions = [], label, danger = false }) {
+  const button = h("button", { type: "submit", class: danger ? "danger" : "primary" }, submit);
   const element = h("form", { novalidate: true, "aria-label": label }, children,
     h("div", { class: "actions" }, button, actions));
   element.addEventListener("submit", async (event) => {
@@ -441,6 +480,8 @@ export function form({ onSubmit, submit, children, actions = [], label }) {
     button.setAttribute("aria-busy", "true");
     try {
       clearProblem(element);
+      const problems = browserProblems(element);
+      if (problems.length) throw new FormError(t("form.invalid"), problems);
       await onSubmit(formValues(element), element);
     } catch (error) {
       if (!(error instanceof ApiError) && !(error instanceof FormError)) throw error;

@@ -396,6 +396,16 @@ const nl = {
   "link.apis_kept": "Toegang die blijft",
   "link.no_apis": "Nog geen",
   "link.other_client": "Andere client ingeven",
+  "form.characters_left": "Nog {left} van {limit} tekens",
+  "form.invalid": "Verbeter de gemarkeerde velden.",
+  "address.postal_code_belgian": "Een Belgische postcode heeft 4 cijfers, van 1000 tot 9999.",
+  "credentials.copied_title": "Secret gekopieerd?",
+  "credentials.copied_question": "Heb je het secret gekopieerd en veilig bewaard? Na het sluiten kan niemand het je nog tonen, ook de helpdesk niet.",
+  "credentials.show_again": "Nee, toon het secret opnieuw",
+  "credentials.copied_close": "Ja, sluiten",
+  "profiles.deactivate_title": "{name} deactiveren?",
+  "profiles.deactivate_warning": "Het profiel verdwijnt meteen uit het publieke overzicht en de gebruikers kunnen niets meer wijzigen. Je kan het later opnieuw activeren.",
+  "grant.revoke_confirm": "Toegang intrekken",
 };
 
 const en = {
@@ -785,6 +795,16 @@ const en = {
   "link.apis_kept": "Access that stays",
   "link.no_apis": "None yet",
   "link.other_client": "Enter another client",
+  "form.characters_left": "{left} of {limit} characters left",
+  "form.invalid": "Correct the marked fields.",
+  "address.postal_code_belgian": "A Belgian postcode has 4 digits, from 1000 to 9999.",
+  "credentials.copied_title": "Secret copied?",
+  "credentials.copied_question": "Have you copied the secret and stored it safely? Once closed, nobody can show it to you again, not even the helpdesk.",
+  "credentials.show_again": "No, show the secret again",
+  "credentials.copied_close": "Yes, close",
+  "profiles.deactivate_title": "Deactivate {name}?",
+  "profiles.deactivate_warning": "The profile leaves the public directory at once and its users can change nothing more. You can reactivate it later.",
+  "grant.revoke_confirm": "Revoke access",
 };
 
 export const TEXTS = { nl, en };

@@ -108,7 +108,7 @@ async function applicationDetail(applicationId) {
         ? h("button", { type: "button", class: "danger", onclick: async () => {
           const answer = await dialog({ title: t("moderate.archive_title", { name: app.name }),
             body: h("p", {}, t("moderate.archive_warning")),
-            buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "go", primary: true }] });
+            buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "go", danger: true }] });
           if (answer === "go") await act("archive");
         } }, t("apps.archive"))
         : null,
@@ -180,9 +180,7 @@ async function profileDetail(partnerId) {
     profile.description ? [h("h2", {}, t("profile.description")), h("p", { class: "pre" }, profile.description)] : null,
     profile.extra_info ? [h("h2", {}, t("profile.extra_info")), h("p", { class: "pre" }, profile.extra_info)] : null,
     h("div", { class: "actions" }, h("button", { type: "button", class: profile.active ? "danger" : "",
-      onclick: () => perform(() => api("POST", `/api/v1/admin/profiles/${id}/${action}`),
-        t(`profiles.${action}_done`, { name: profile.name }), `#/profiles/${profile.id}`) },
-    t(`profiles.${action}`))),
+      onclick: () => toggleProfile(profile, `#/profiles/${profile.id}`) }, t(`profiles.${action}`))),
     h("h2", {}, t("profiles.applications")),
     items.length ? applicationTable(items) : empty(t("search.none")));
 }
@@ -193,6 +191,7 @@ async function revokeAllSecrets(app) {
   const revokeForm = form({
     label: t("secrets.revoke_all_title", { name: app.name }),
     submit: t("secrets.revoke_all"),
+    danger: true,
     children: [field({ label: t("moderate.reason"), name: "reason", rows: 4, required: true, maxlength: 2000,
       hint: t("secrets.reason_hint") })],
     onSubmit: async (values) => {
@@ -216,6 +215,7 @@ async function askReason(title) {
   const rejectForm = form({
     label: title,
     submit: t("moderate.reject"),
+    danger: true,
     children: [field({ label: t("moderate.reason"), name: "reason", rows: 4, required: true, maxlength: 2000,
       hint: t("moderate.reason_hint") })],
     onSubmit: async (values) => {
@@ -230,13 +230,22 @@ async function askReason(title) {
   return reason;
 }
 
+/** Deactivate (after a yes: the partner vanishes from the directory) or reactivate a profile, then show ``then``. */
+async function toggleProfile(profile, then) {
+  const action = profile.active ? "deactivate" : "reactivate";
+  if (profile.active) {
+    const answer = await dialog({ title: t("profiles.deactivate_title", { name: profile.name }),
+      body: h("p", {}, t("profiles.deactivate_warning")),
+      buttons: [{ label: t("action.cancel"), value: "" }, { label: t("profiles.deactivate"), value: "go", danger: true }] });
+    if (answer !== "go") return;
+  }
+  await perform(() => api("POST", `/api/v1/admin/profiles/${encodeURIComponent(profile.id)}/${action}`),
+    t(`profiles.${action}_done`, { name: profile.name }), then);
+}
+
 async function profiles(query) {
   const { items, pagination } = await apiPage("/api/v1/admin/profiles", { ...query, page: query.page || 1 });
-  const toggle = (profile) => {
-    const action = profile.active ? "deactivate" : "reactivate";
-    return perform(() => api("POST", `/api/v1/admin/profiles/${profile.id}/${action}`),
-      t(`profiles.${action}_done`, { name: profile.name }), `#/profiles?${new URLSearchParams(query)}`);
-  };
+  const toggle = (profile) => toggleProfile(profile, `#/profiles?${new URLSearchParams(query)}`);
   return h("section", {},
     h("h1", {}, t("profiles.title")),
     searchForm("#/profiles", [
@@ -348,7 +357,7 @@ function grantForm(access, { requestId, token }) {
         !schools.find((choice) => choice.institution_number === school.institution_number).apis.includes(name)));
       if (revoking) {
         const answer = await dialog({ title: t("grant.revoke_title"), body: h("p", {}, t("grant.revoke_warning")),
-          buttons: [{ label: t("action.cancel"), value: "" }, { label: t("grant.save"), value: "go", primary: true }] });
+          buttons: [{ label: t("action.cancel"), value: "" }, { label: t("grant.revoke_confirm"), value: "go", danger: true }] });
         if (answer !== "go") return;
       }
       await api("PUT", `/api/v1/admin/grants/applications/${access.application_id}`,

@@ -183,7 +183,7 @@ async function withdraw(invitation) {
     body: h("p", {}, t("invitations.withdraw_warning", {
       who: invitation.created_by_email || invitation.created_by, when: formatDate(invitation.expires_at) })),
     buttons: [{ label: t("action.cancel"), value: "" },
-      { label: t("invitations.withdraw"), value: "withdraw", primary: true }],
+      { label: t("invitations.withdraw"), value: "withdraw", danger: true }],
   });
   if (answer !== "withdraw") return;
   await perform(() => api("DELETE", `/api/v1/partner/profile/invitations/${encodeURIComponent(invitation.id)}`),
@@ -232,9 +232,12 @@ function logoField(current) {
   input.addEventListener("change", () => {
     const file = input.files[0];
     holder.querySelector(".field-error")?.remove();
+    delete holder.dataset.problem;
     if (!file) return;
     if (file.size > LOGO_MAX_BYTES) {
+      // Kept on the field, so saving says this again rather than that a logo is missing.
       input.value = "";
+      holder.dataset.problem = t("profile.logo_too_large");
       holder.append(h("p", { class: "field-error", role: "alert" }, t("profile.logo_too_large")));
       return;
     }
@@ -247,6 +250,14 @@ function logoField(current) {
     reader.readAsDataURL(file);
   });
   return holder;
+}
+
+const BELGIUM = ["belgië", "belgie", "belgium", "belgique", "belgien", "be", "bel"];
+
+/** The partners service's rule, checked before sending: in Belgium four digits from 1000 to 9999. */
+function belgianPostalCode(value, formElement) {
+  const country = formElement.elements["address.country"]?.value.trim().toLowerCase() || "";
+  return BELGIUM.includes(country) && !/^[1-9]\d{3}$/.test(value.trim()) ? t("address.postal_code_belgian") : null;
 }
 
 async function profileForm(existing) {
@@ -278,7 +289,7 @@ async function profileForm(existing) {
               autocomplete: "address-line1" }),
             field({ label: t("address.number"), name: "address.number", value: address.number, required: true }),
             field({ label: t("address.postal_code"), name: "address.postal_code", value: address.postal_code,
-              required: true, autocomplete: "postal-code" }),
+              required: true, autocomplete: "postal-code", inputmode: "numeric", check: belgianPostalCode }),
             field({ label: t("address.city"), name: "address.city", value: address.city, required: true,
               autocomplete: "address-level2" }),
             field({ label: t("address.country"), name: "address.country", value: address.country || "België",
@@ -472,7 +483,7 @@ async function archive(app) {
   const answer = await dialog({
     title: t("apps.archive_title", { name: app.name }),
     body: h("p", {}, t("apps.archive_warning")),
-    buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "archive", primary: true }],
+    buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "archive", danger: true }],
   });
   if (answer !== "archive") return;
   await perform(() => api("POST", `/api/v1/partner/applications/${app.id}/archive`), t("apps.archived"),
@@ -500,7 +511,7 @@ async function editApplication(applicationId) {
             title: t("apps.remove_title"),
             body: h("p", {}, t("apps.remove_warning", { apis: removed.map(apiLabel).join(", ") })),
             buttons: [{ label: t("action.cancel"), value: "" },
-              { label: t("apps.remove_confirm"), value: "remove", primary: true }],
+              { label: t("apps.remove_confirm"), value: "remove", danger: true }],
           });
           if (answer !== "remove") return;
           values.confirm_removal = true;
@@ -633,17 +644,24 @@ async function newSecret(app, client, holder) {
     holder.replaceChildren(errorPanel(error));
     return;
   }
-  await dialog({
-    title: t("credentials.new_title"),
-    body: h("div", {},
-      h("p", { class: "notice warning" }, t("credentials.shown_once")),
-      h("p", { class: "code-row" }, h("code", { class: "secret", "data-secret": "" }, secret.client_secret),
-        copyButton(secret.client_secret)),
-      secret.previous_secret_expires_at
-        ? h("p", {}, t("credentials.previous_until", { when: formatDate(secret.previous_secret_expires_at) }))
-        : null),
-    buttons: [{ label: t("credentials.stored_it"), value: "done", primary: true }],
-  });
+  const body = h("div", {},
+    h("p", { class: "notice warning" }, t("credentials.shown_once")),
+    h("p", { class: "code-row" }, h("code", { class: "secret", "data-secret": "" }, secret.client_secret),
+      copyButton(secret.client_secret)),
+    secret.previous_secret_expires_at
+      ? h("p", {}, t("credentials.previous_until", { when: formatDate(secret.previous_secret_expires_at) }))
+      : null);
+  // Closing (the button or Escape) first asks whether the secret was copied: after this, nobody can show it.
+  for (let closing = false; !closing;) {
+    await dialog({ title: t("credentials.new_title"), body,
+      buttons: [{ label: t("credentials.stored_it"), value: "done", primary: true }] });
+    closing = await dialog({
+      title: t("credentials.copied_title"),
+      body: h("p", {}, t("credentials.copied_question")),
+      buttons: [{ label: t("credentials.show_again"), value: "" },
+        { label: t("credentials.copied_close"), value: "close", danger: true }],
+    }) === "close";
+  }
   secret = null; // gone from this page: only the partner holds it now
   go(`#/apps/${app.id}/credentials`);
 }
