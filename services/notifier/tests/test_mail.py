@@ -279,7 +279,9 @@ def test_changes_of_app_and_profile(service, sink):
     )
     send(runtime)
     [app_mail] = mails_to(sink, "dev@agenda.example")
-    assert app_mail["Subject"] == "Applicatie Agenda Plus is gewijzigd" and "(omschrijving, API-toegang)" in text_of(app_mail)
+    assert app_mail["Subject"] == "Applicatie Agenda Plus is gewijzigd" and "(omschrijving, API-toegang)" in text_of(
+        app_mail
+    )
     [profile_mail] = mails_to(sink, "info@agenda.example")
     assert profile_mail["Subject"] == "Partnerprofiel Agenda BV is gewijzigd"
 
@@ -306,7 +308,9 @@ def test_access_request_mail_to_the_school_admin(service, sink):
     send(runtime)
     [mail] = mails_to(sink, "directie@school.example")
     assert mail["Subject"] == "Datatoegang voor applicatie Agenda Plus"
-    assert "https://portal.test/backoffice/#/requests/r1?token=t" in text_of(mail) and "23/12/2026 13:00" in text_of(mail)
+    assert "https://portal.test/backoffice/#/requests/r1?token=t" in text_of(mail) and "23/12/2026 13:00" in text_of(
+        mail
+    )
     assert "API's: Leerlingen" in text_of(mail)
 
 

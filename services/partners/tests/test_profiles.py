@@ -136,7 +136,15 @@ def test_names_are_unique_regardless_of_case_and_spaces(service, tokens):
         ),
         ({"address": None}, "address"),
         (
-            {"address": {"street": "Kerkstraat", "number": "1", "postal_code": "900", "city": "Gent", "country": "België"}},
+            {
+                "address": {
+                    "street": "Kerkstraat",
+                    "number": "1",
+                    "postal_code": "900",
+                    "city": "Gent",
+                    "country": "België",
+                }
+            },
             "address.postal_code",
         ),
         ({"public": "ja"}, "public"),
@@ -175,7 +183,9 @@ def test_edits_are_audited_and_announced(service, tokens):
     create(client, tokens)
     jpeg = "data:image/jpeg;base64," + base64.b64encode(JPEG).decode()
     edited = client.patch(
-        "/api/v1/partner/profile", json={"description": "Nieuw.", "logo": jpeg, "public": False}, headers=user(tokens)
+        "/api/v1/partner/profile",
+        json={"description": "Nieuw.", "logo": jpeg, "public": False, "address": {**VALID["address"], "number": "2"}},
+        headers=user(tokens),
     )
     assert edited.status_code == 200 and edited.get_json()["public"] is False
     audit = client.get("/api/v1/partner/profile/audit", headers=user(tokens)).get_json()
@@ -183,9 +193,10 @@ def test_edits_are_audited_and_announced(service, tokens):
     assert by_field["description"]["new_value"] == "Nieuw." and by_field["description"]["account_id"] == "acc-1"
     assert by_field["logo"]["new_value"] == "(image)"  # never the bytes
     assert by_field["public"]["old_value"] == "True"
+    assert by_field["address"]["new_value"] == "Kerkstraat 2, 9000 Gent, België"  # one line, not a dict
     assert client.get("/api/v1/partner/profile/logo", headers=user(tokens)).content_type == "image/jpeg"
     [changed] = events(runtime, "partners.profile.changed")
-    assert sorted(changed["changed_fields"]) == ["description", "logo", "public"]
+    assert sorted(changed["changed_fields"]) == ["address", "description", "logo", "public"]
     unchanged = client.patch("/api/v1/partner/profile", json={"description": "Nieuw."}, headers=user(tokens))
     assert unchanged.status_code == 200 and len(events(runtime, "partners.profile.changed")) == 1
 

@@ -596,6 +596,8 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
   }
   let rendering = 0;
   let shown = null; // the path whose page main shows, kept when a call for that page fails
+  const announcer = h("p", { class: "visually-hidden", role: "status", id: "announcer" });
+  document.body.append(announcer);
   window.addEventListener("portal:session-lost", () => {
     shell((location.hash.slice(1) || "/").split("?")[0]);
     sessionLostDialog();
@@ -636,16 +638,26 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
       content = h("section", { class: "page-error" }, h("h1", {}, t("error.title")), errorPanel(error, () => render()));
     }
     if (ticket !== rendering) return; // the person went elsewhere meanwhile
+    const before = main.querySelector("h1")?.textContent;
+    const controls = () => [...main.querySelectorAll("a, button, input, select, textarea")];
+    const focused = samePage ? controls().indexOf(document.activeElement) : -1;
     main.replaceChildren(content);
+    if (focused >= 0) controls()[focused]?.focus(); // the same control on the page drawn again
     main.removeAttribute("aria-busy");
+    const firstPage = shown === null;
     shown = path;
     restoreDraft();
     const heading = main.querySelector("h1");
     if (heading) {
       heading.setAttribute("tabindex", "-1");
-      heading.focus({ preventScroll: false });
       document.title = `${heading.textContent} · ${t("product")}`;
+      // Focus moves to the heading on a page change only: the first Tab of a fresh load reaches the skip
+      // link, and a tab switch or a search (same heading) leaves the focus where the person was.
+      const pageChange = !firstPage && event?.type !== "portal:language" && heading.textContent !== before;
+      if (pageChange) heading.focus({ preventScroll: false });
     }
+    const counted = main.querySelector("[data-result-count]");
+    announcer.textContent = samePage && counted ? t("search.results", { count: counted.dataset.resultCount }) : "";
   }
   window.addEventListener("hashchange", render);
   window.addEventListener("portal:language", render);

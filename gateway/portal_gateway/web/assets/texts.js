@@ -406,6 +406,10 @@ const nl = {
   "profiles.deactivate_title": "{name} deactiveren?",
   "profiles.deactivate_warning": "Het profiel verdwijnt meteen uit het publieke overzicht en de gebruikers kunnen niets meer wijzigen. Je kan het later opnieuw activeren.",
   "grant.revoke_confirm": "Toegang intrekken",
+  "profile.users": "Gebruikers",
+  "profile.active": "Actief",
+  "audit.image": "(afbeelding)",
+  "search.results": "{count} resultaten gevonden",
 };
 
 const en = {
@@ -805,6 +809,10 @@ const en = {
   "profiles.deactivate_title": "Deactivate {name}?",
   "profiles.deactivate_warning": "The profile leaves the public directory at once and its users can change nothing more. You can reactivate it later.",
   "grant.revoke_confirm": "Revoke access",
+  "profile.users": "Users",
+  "profile.active": "Active",
+  "audit.image": "(image)",
+  "search.results": "{count} results found",
 };
 
 export const TEXTS = { nl, en };

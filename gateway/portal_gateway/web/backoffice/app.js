@@ -67,7 +67,8 @@ async function applications(query) {
       field({ label: t("apps.api_access"), name: "api", value: query.api || "",
         options: [["", t("search.any")], ...API_NAMES.map((name) => [name, apiLabel(name)])] }),
     ]),
-    h("div", { "aria-live": "polite" }, items.length ? applicationTable(items) : empty(t("search.none"))),
+    h("div", { "data-result-count": pagination?.total ?? items.length },
+      items.length ? applicationTable(items) : empty(t("search.none"))),
     pager(pagination, (next) => go(`#/applications?${new URLSearchParams({ ...query, page: next })}`)));
 }
 

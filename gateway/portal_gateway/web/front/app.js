@@ -38,7 +38,7 @@ async function landing(query) {
       session.tokens ? null : h("a", { class: "button primary", href: "#/register" }, t("landing.become_partner"))),
     h("h2", {}, t("directory.title")),
     search,
-    h("div", { "aria-live": "polite" }, cards,
+    h("div", { "data-result-count": pagination?.total ?? items.length }, cards,
       pager(pagination, (next) => go(`#/?${new URLSearchParams({ ...query, page: next })}`))));
 }
 
@@ -153,10 +153,21 @@ async function profilePage() {
         [t("audit.when"), (entry) => formatDate(entry.changed_at)],
         [t("audit.who"), (entry) => entry.email || emailOf[entry.account_id] || person(entry.account_id)],
         [t("audit.field"), (entry) => t(`profile.${entry.field}`)],
-        [t("audit.old"), (entry) => entry.old_value ?? "—"],
-        [t("audit.new"), (entry) => entry.new_value ?? "—"],
+        [t("audit.old"), (entry) => auditValue(entry.field, entry.old_value)],
+        [t("audit.new"), (entry) => auditValue(entry.field, entry.new_value)],
       ], audit.items)
       : empty(t("audit.empty")));
+}
+
+/** A logged value as the partner reads it: yes or no, a category's label, not the stored text. */
+function auditValue(field, value) {
+  if (value === null || value === undefined) return "—";
+  if (field === "public" || field === "active") {
+    return { True: t("answer.yes"), False: t("answer.no") }[value] ?? value;
+  }
+  if (field === "category") return categoryLabel(value);
+  if (field === "logo") return t("audit.image");
+  return value;
 }
 
 async function invite() {

@@ -8,10 +8,10 @@ from portal_apps.api.problems import answered_as_problems
 from portal_apps.api.schemas import (
     ApplicationEditSchema,
     ApplicationLinkSchema,
-    CheckedClientSchema,
-    ClientCredentialsSchema,
     ApplicationRequestSchema,
     ApplicationSchema,
+    CheckedClientSchema,
+    ClientCredentialsSchema,
     StatusChangeSchema,
 )
 from portal_apps.service_layer import handlers

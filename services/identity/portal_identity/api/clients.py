@@ -151,4 +151,6 @@ def link_problems():
             422, "clients.invalid_credentials", errors=[{"field": "client_secret", "pointer": "#/client_secret"}]
         ) from None
     except clients.ClientAlreadyLinked:
-        raise Problem(409, "clients.already_linked", errors=[{"field": "client_id", "pointer": "#/client_id"}]) from None
+        raise Problem(
+            409, "clients.already_linked", errors=[{"field": "client_id", "pointer": "#/client_id"}]
+        ) from None

@@ -5,10 +5,10 @@ Values are escaped in the HTML part; a missing value is an error, never an empty
 
 from __future__ import annotations
 
+import zoneinfo
+
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-
-import zoneinfo
 
 from portal_notifier.domain.compose import ApiNames, FieldNames, Moment, SchoolGrant
 from portal_notifier.domain.mail import Letter, Mail

@@ -164,6 +164,17 @@ def validated(fields: dict, categories: Sequence[str]) -> dict:
     return cleaned
 
 
+def _logged(field: str, value) -> str | None:
+    """A field's value as the log keeps it: an address as one line, a logo never as its bytes."""
+    if not value and field == "logo" or value is None:
+        return None
+    if field == "logo":
+        return "(image)"
+    if field == "address":
+        return f"{value['street']} {value['number']}, {value['postal_code']} {value['city']}, {value['country']}"
+    return str(value)
+
+
 @dataclasses.dataclass
 class AuditEntry:
     partner_id: str
@@ -250,10 +261,7 @@ class Profile:
             old = getattr(self, field)
             if old == value:
                 continue
-            shown = (
-                (lambda v: None if v is None else str(v)) if field != "logo" else (lambda v: "(image)" if v else None)
-            )
-            entries.append(AuditEntry(self.id, account_id, now, field, shown(old), shown(value)))
+            entries.append(AuditEntry(self.id, account_id, now, field, _logged(field, old), _logged(field, value)))
             setattr(self, field, value)
         if "logo" in cleaned and entries and any(e.field == "logo" for e in entries):
             self.logo_type = cleaned["logo_type"]

@@ -1,0 +1,101 @@
+"""Issue 19's second round in Chromium: form feedback that stays true, raw values in words, keyboard focus."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_web_ui import LOGO, fill_profile, register_and_activate, sign_in_to_front_office
+
+pytestmark = pytest.mark.system
+
+
+def contrast(first: tuple[int, ...], second: tuple[int, ...]) -> float:
+    def luminance(rgb):
+        channels = [c / 255 for c in rgb[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_the_profile_form_keeps_the_logos_reason_counts_characters_and_checks_belgian_postcodes(people):
+    partner = people()
+    register_and_activate(partner, "info@vorm.example")
+    page = sign_in_to_front_office(partner, "info@vorm.example")
+    page.get_by_role("link", name=re.compile("Nieuw profiel toevoegen")).click()
+
+    name = page.get_by_label("Naam", exact=True)
+    expect(page.locator('[data-field="name"] .counter')).to_have_text("Nog 200 van 200 tekens")
+    name.fill("Vorm BV")
+    expect(page.locator('[data-field="name"] .counter')).to_have_text("Nog 193 van 200 tekens")
+    assert "-count" in name.get_attribute("aria-describedby")  # read with the field
+
+    too_large = b"\x89PNG\r\n\x1a\n" + bytes(1024 * 1024 + 1)
+    page.get_by_label("Logo").set_input_files({"name": "groot.png", "mimeType": "image/png", "buffer": too_large})
+    logo_message = page.locator('[data-field="logo"] .field-error')
+    expect(logo_message).to_contain_text("groter dan 1 MB")
+    page.get_by_label("Postcode").fill("900")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(logo_message).to_contain_text("groter dan 1 MB")  # still the reason, not "Dit veld is verplicht"
+    expect(page.locator('[data-field="logo"]')).not_to_contain_text("verplicht")
+    postcode = page.locator('[data-field="address.postal_code"]')
+    expect(postcode.locator(".field-error")).to_have_text("Een Belgische postcode heeft 4 cijfers, van 1000 tot 9999.")
+    expect(page.get_by_label("Postcode")).to_have_attribute("aria-invalid", "true")
+    partner.shot("front-form-feedback")
+
+    page.get_by_label("Postcode").fill("9000")
+    page.get_by_label("Logo").set_input_files({"name": "logo.png", "mimeType": "image/png", "buffer": LOGO})
+    page.get_by_role("button", name="Opslaan").click()
+    expect(logo_message).to_have_count(0)
+    expect(postcode.locator(".field-error")).to_have_count(0)
+    expect(page.locator('[data-field="description"] .field-error')).to_be_visible()  # the server's own rules next
+
+
+def test_the_log_says_yes_or_no_and_names_its_fields(people):
+    partner = people()
+    register_and_activate(partner, "info@woorden.example")
+    page = sign_in_to_front_office(partner, "info@woorden.example")
+    page.get_by_role("link", name=re.compile("Nieuw profiel toevoegen")).click()
+    fill_profile(page, "Woorden BV")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name="Mijn profiel")).to_be_visible()
+    page.get_by_role("link", name="Bewerken").click()
+    page.get_by_label("Publiek profiel").uncheck()
+    page.get_by_label("Categorie").select_option("hrm")
+    page.get_by_role("button", name="Opslaan").click()
+    log = page.locator("table").last
+    expect(log.get_by_role("row", name=re.compile("Publiek profiel"))).to_contain_text("Ja")
+    expect(log.get_by_role("row", name=re.compile("Publiek profiel"))).to_contain_text("Nee")
+    expect(log.get_by_role("row", name=re.compile("Categorie"))).to_contain_text("HRM")
+    assert not re.search(r"\b(True|False)\b|profile\.|planning\b", log.inner_text())
+    partner.shot("front-profile-log-words")
+
+
+def test_the_first_tab_reaches_the_skip_link_and_a_search_keeps_focus_and_says_how_many(people):
+    visitor = people()
+    page = visitor.open("/")
+    expect(page.get_by_role("heading", name="Welkom bij het Partnerportaal")).to_be_visible()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Naar de inhoud")
+    expect(skip).to_be_focused()
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+    )
+    assert ring[0] == "solid" and float(ring[1].removesuffix("px")) >= 2
+    colour = tuple(int(part) for part in re.findall(r"\d+", ring[2])[:3])
+    assert contrast(colour, (255, 255, 255)) >= 3 and contrast(colour, (244, 246, 248)) >= 3  # WCAG 1.4.11
+
+    search = page.get_by_label("Zoek een partner")
+    search.fill("niemand-heet-zo")
+    search.press("Enter")
+    expect(page.locator("#announcer")).to_have_text("0 resultaten gevonden")
+    expect(page.get_by_role("heading", name="Welkom bij het Partnerportaal")).not_to_be_focused()
+    expect(page.get_by_label("Zoek een partner")).to_be_focused()  # where the person was
+
+    page.get_by_role("link", name="Registreren").first.click()
+    expect(page.get_by_role("heading", name="Registreren")).to_be_focused()  # a page change moves it
