@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import mail_links
 from tests.browser.test_web_ui import LOGO, fill_profile, register_and_activate, sign_in_to_front_office
 
 pytestmark = pytest.mark.system
@@ -99,3 +100,38 @@ def test_the_first_tab_reaches_the_skip_link_and_a_search_keeps_focus_and_says_h
 
     page.get_by_role("link", name="Registreren").first.click()
     expect(page.get_by_role("heading", name="Registreren")).to_be_focused()  # a page change moves it
+
+
+def test_the_hosted_pages_look_like_the_portal_and_activation_opens_in_the_mails_language(people, portal):
+    person = people()
+    page = person.open("/#/register")
+    page.get_by_role("button", name="English").click()
+    email = "info@hosted.example"
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password", exact=True).fill("Partner-Geheim-1!")
+    page.get_by_label("Repeat password").fill("Partner-Geheim-1!")
+    page.get_by_label(re.compile("I accept the terms")).check()
+    page.get_by_role("button", name="Register").last.click()
+    expect(page.get_by_text(f"activation mail to {email}")).to_be_visible()
+    (activation,) = [link for link in mail_links(portal, email, "Activate") if "/login/activate" in link]
+
+    person.context.clear_cookies()
+    page.goto(activation)  # no language chosen on this page: the mail's own
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1, name="Activate your account")).to_be_visible()
+    page.get_by_role("button", name="Activate my account").click()
+    expect(page.get_by_role("heading", level=1, name="Account activated")).to_be_visible()
+
+    page.goto(f"{portal}/login?lang=nl")
+    for part in ("banner", "contentinfo"):
+        expect(page.get_by_role(part)).to_be_visible()  # the portal's header and footer
+    expect(page.get_by_role("banner").get_by_role("link", name="Partnerportaal")).to_have_attribute("href", "/")
+    expect(page.get_by_role("heading", level=1, name="Aanmelden")).to_be_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('.brand')).fontWeight") == "700"  # portal.css
+    page.get_by_role("link", name="Registreer als partner").click()
+    expect(page.get_by_role("heading", name="Registreren")).to_be_visible()
+    page.goto(f"{portal}/login/forgot")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wachtwoord vergeten")
+    page.get_by_role("link", name="Naar het portaal").click()
+    expect(page.get_by_role("heading", name="Welkom bij het Partnerportaal")).to_be_visible()
+    person.shot("identity-login")
