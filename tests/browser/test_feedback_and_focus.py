@@ -135,3 +135,20 @@ def test_the_hosted_pages_look_like_the_portal_and_activation_opens_in_the_mails
     page.get_by_role("link", name="Naar het portaal").click()
     expect(page.get_by_role("heading", name="Welkom bij het Partnerportaal")).to_be_visible()
     person.shot("identity-login")
+
+
+def test_terms_privacy_and_contact_are_linked_from_the_footer_and_registration(people):
+    visitor = people()
+    page = visitor.open("/#/register")
+    form = page.get_by_role("form", name="Registreren")
+    form.get_by_role("link", name="Gebruiksvoorwaarden").click()
+    expect(page.get_by_role("heading", level=1, name="Gebruiksvoorwaarden")).to_be_focused()
+    footer = page.get_by_role("contentinfo")
+    footer.get_by_role("link", name="Privacybeleid").click()
+    expect(page.get_by_role("heading", level=1, name="Privacybeleid")).to_be_visible()
+    footer.get_by_role("link", name="Contact en helpdesk").click()
+    helpdesk = page.get_by_role("link", name="helpdesk@partnerportaal.example")  # HELPDESK_EMAIL's default
+    expect(helpdesk).to_have_attribute("href", "mailto:helpdesk@partnerportaal.example")
+    visitor.shot("front-contact")
+    page.goto(visitor.base + "/backoffice/")
+    expect(page.get_by_role("contentinfo").get_by_role("link", name="Contact en helpdesk")).to_be_visible()

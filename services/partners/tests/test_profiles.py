@@ -537,3 +537,9 @@ def test_the_log_names_who_changed_the_profile_by_email(service, tokens):
     by_field = {entry["field"]: (entry["account_id"], entry["email"]) for entry in audit}
     assert by_field["active"] == ("m", "mod@portal.example")
     assert by_field["website"] == ("a1", "an@agenda.example")
+
+
+def test_the_helpdesk_address_is_one_setting_anyone_may_read(database_url, tokens):
+    app, _ = start_service(SERVICE, database_url, tokens, helpdesk_email="hulp@school.example")
+    answer = app.test_client().get("/api/v1/public/contact")
+    assert answer.status_code == 200 and answer.get_json() == {"helpdesk_email": "hulp@school.example"}

@@ -718,7 +718,19 @@ async function sessionLostDialog() {
 export function drawShell(options) {
   document.getElementById("top").replaceChildren(header(options));
   document.getElementById("skip").textContent = t("skip");
-  document.getElementById("footer").textContent = t("footer");
+  document.getElementById("footer").replaceChildren(h("p", {}, t("footer")),
+    h("nav", { "aria-label": t("footer.label") }, h("ul", { class: "footer-links" },
+      [["/#/terms", t("footer.terms")], ["/#/privacy", t("footer.privacy")], ["/#/contact", t("footer.contact")]]
+        .map(([href, label]) => h("li", {}, h("a", { href }, label))))));
+}
+
+let helpdeskAnswer = null;
+
+/** The helpdesk's address: one setting of the portal (HELPDESK_EMAIL), asked once per page load. */
+export function helpdesk() {
+  helpdeskAnswer ??= api("GET", "/api/v1/public/contact").then((contact) => contact.helpdesk_email)
+    .catch(() => { helpdeskAnswer = null; return null; });
+  return helpdeskAnswer;
 }
 
 /** An action button's call: say what happened (or what went wrong), then show ``then`` again. */

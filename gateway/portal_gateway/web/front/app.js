@@ -2,7 +2,7 @@
 // applications, credentials, data access) for partners.
 import {
   ApiError, FormError, Session, api, apiPage, badge, blobUrl, checkboxes, copyButton, definition, dialog, empty, errorPanel,
-  drawShell, field, form, formatDate, go, h, language, notice, pager, perform, startApp, t, table, tabs,
+  drawShell, field, form, formatDate, go, h, helpdesk, language, notice, pager, perform, startApp, t, table, tabs,
 } from "/assets/core.js";
 import {
   API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, person, requestStateBadge, searchForm, statusBadges,
@@ -70,6 +70,8 @@ function registration() {
       field({ label: t("account.password_repeat"), name: "password_repeat", type: "password", required: true,
         autocomplete: "new-password" }),
       field({ label: t("register.accept_terms"), name: "accept_terms", type: "checkbox" }),
+      h("p", { class: "hint" }, t("register.read_first"), " ", h("a", { href: "#/terms" }, t("footer.terms")), ", ",
+        h("a", { href: "#/privacy" }, t("footer.privacy")), "."),
     ],
     onSubmit: async (values) => {
       if (values.password !== values.password_repeat) {
@@ -448,7 +450,8 @@ function linkApplication() {
   return h("section", {},
     h("h1", {}, t("link.title")),
     h("p", {}, t("link.intro")),
-    h("p", { class: "hint" }, t("link.helpdesk"), " ", h("a", { href: "#/apps/new" }, t("link.new_instead"))),
+    h("p", { class: "hint" }, t("link.lost"), " ", h("a", { href: "#/contact" }, t("link.contact_helpdesk")), ". ",
+      t("link.no_client"), " ", h("a", { href: "#/apps/new" }, t("link.new_instead"))),
     step);
 }
 
@@ -677,6 +680,30 @@ async function newSecret(app, client, holder) {
   go(`#/apps/${app.id}/credentials`);
 }
 
+// ------------------------------------------------------------------------------------- about the portal
+/** Terms of use and privacy: public pages, their paragraphs in the UIs' catalogue. */
+function textPage(kind) {
+  const sections = Number(t(`${kind}.sections`));
+  return h("article", { class: "partner text-page" },
+    h("h1", {}, t(`${kind}.title`)),
+    h("p", { class: "lead" }, t(`${kind}.intro`)),
+    Array.from({ length: sections }, (_, index) => [
+      h("h2", {}, t(`${kind}.${index + 1}.title`)), h("p", {}, t(`${kind}.${index + 1}.text`))]),
+    h("p", {}, t("about.questions"), " ", h("a", { href: "#/contact" }, t("footer.contact")), "."));
+}
+
+async function contactPage() {
+  const address = await helpdesk();
+  return h("article", { class: "partner text-page" },
+    h("h1", {}, t("contact.title")),
+    h("p", { class: "lead" }, t("contact.intro")),
+    address
+      ? h("p", {}, t("contact.write"), " ", h("a", { href: `mailto:${address}` }, address))
+      : h("p", {}, t("contact.unavailable")),
+    h("h2", {}, t("contact.before_title")),
+    h("ul", {}, ["contact.tip_account", "contact.tip_client", "contact.tip_no_secret"].map((key) => h("li", {}, t(key)))));
+}
+
 // ---------------------------------------------------------------------------------------------- shell
 function shell(path) {
   const section = path.startsWith("/apps") ? "apps" : path.startsWith("/profile") ? "profile" : "home";
@@ -699,6 +726,9 @@ startApp({
     [/^\/$/, landing],
     [/^\/partners\/([\w-]+)$/, partnerPage],
     [/^\/register$/, registration],
+    [/^\/terms$/, () => textPage("terms")],
+    [/^\/privacy$/, () => textPage("privacy")],
+    [/^\/contact$/, contactPage],
     [/^\/profile$/, profilePage, partnerOnly],
     [/^\/profile\/new$/, () => profileForm("new"), partnerOnly],
     [/^\/profile\/edit$/, () => profileForm("edit"), partnerOnly],
