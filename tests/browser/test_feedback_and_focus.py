@@ -8,7 +8,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import mail_links
-from tests.browser.test_web_ui import LOGO, fill_profile, register_and_activate, sign_in_to_front_office
+from tests.browser.test_web_ui import (
+    LOGO,
+    fill_profile,
+    moderator_approves,
+    new_partner_with_profile,
+    register_and_activate,
+    request_application,
+    sign_in_to_front_office,
+)
 
 pytestmark = pytest.mark.system
 
@@ -122,18 +130,18 @@ def test_the_hosted_pages_look_like_the_portal_and_activation_opens_in_the_mails
     page.get_by_role("button", name="Activate my account").click()
     expect(page.get_by_role("heading", level=1, name="Account activated")).to_be_visible()
 
-    page.goto(f"{portal}/login?lang=nl")
+    page.goto(f"{portal}/login?lang=en")  # the person chose English in the portal too
     for part in ("banner", "contentinfo"):
         expect(page.get_by_role(part)).to_be_visible()  # the portal's header and footer
-    expect(page.get_by_role("banner").get_by_role("link", name="Partnerportaal")).to_have_attribute("href", "/")
-    expect(page.get_by_role("heading", level=1, name="Aanmelden")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Partner portal")).to_have_attribute("href", "/")
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
     assert page.evaluate("getComputedStyle(document.querySelector('.brand')).fontWeight") == "700"  # portal.css
-    page.get_by_role("link", name="Registreer als partner").click()
-    expect(page.get_by_role("heading", name="Registreren")).to_be_visible()
-    page.goto(f"{portal}/login/forgot")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Wachtwoord vergeten")
-    page.get_by_role("link", name="Naar het portaal").click()
-    expect(page.get_by_role("heading", name="Welkom bij het Partnerportaal")).to_be_visible()
+    page.get_by_role("link", name="Register as a partner").click()
+    expect(page.get_by_role("heading", name="Register")).to_be_visible()
+    page.goto(f"{portal}/login/forgot?lang=en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Forgot your password")
+    page.get_by_role("link", name="To the portal").click()
+    expect(page.get_by_role("heading", name="Welcome to the Partner portal")).to_be_visible()
     person.shot("identity-login")
 
 
@@ -152,3 +160,34 @@ def test_terms_privacy_and_contact_are_linked_from_the_footer_and_registration(p
     visitor.shot("front-contact")
     page.goto(visitor.base + "/backoffice/")
     expect(page.get_by_role("contentinfo").get_by_role("link", name="Contact en helpdesk")).to_be_visible()
+
+
+def test_the_api_documentation_is_public_bilingual_from_the_contract_and_fills_in_the_partners_client(people, portal):
+    visitor = people()
+    page = visitor.open("/#/docs")
+    expect(page.get_by_role("heading", level=1, name="API-documentatie")).to_be_visible()
+    curl = page.locator("figure", has_text="curl").locator("pre")
+    expect(curl).to_contain_text('curl -u "JOUW_CLIENT_ID:$CLIENT_SECRET"')
+    expect(curl).to_contain_text(f"{portal}/oauth/token")  # the server's own metadata
+    for heading in ("Aan de slag", "Het token-endpoint", "Wat het token zegt", "Foutcodes", "Limieten"):
+        expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
+    errors = page.get_by_role("region", name="Foutcodes")
+    expect(errors.get_by_role("cell", name="unsupported_token_type")).to_be_visible()  # the contract's enum
+    expect(page.get_by_role("cell", name="code_verifier")).to_be_visible()  # the contract's parameters
+    page.get_by_role("button", name="Python kopiëren").click()
+    assert 'auth=("JOUW_CLIENT_ID", os.environ["CLIENT_SECRET"])' in page.evaluate("navigator.clipboard.readText()")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1, name="API documentation")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Rotating your secret")).to_be_visible()
+    page.get_by_role("button", name="Nederlands").click()
+
+    partner = people()
+    front = new_partner_with_profile(partner, "info@docs.example", "Docs BV")
+    application_id = request_application(front, "Docs App")
+    moderator_approves(people, "Docs App")
+    front.goto(f"{portal}/#/apps/{application_id}")
+    client_id = front.locator("dl code").inner_text()
+    front.get_by_role("link", name="API-documentatie").click()
+    expect(front.locator("figure", has_text="JavaScript").locator("pre")).to_contain_text(f'btoa("{client_id}:"')
+    expect(front.get_by_text("JOUW_CLIENT_ID")).to_have_count(0)
+    partner.shot("front-api-docs", for_docs=True)

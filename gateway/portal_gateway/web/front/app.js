@@ -704,10 +704,112 @@ async function contactPage() {
     h("ul", {}, ["contact.tip_account", "contact.tip_client", "contact.tip_no_secret"].map((key) => h("li", {}, t(key)))));
 }
 
+// ------------------------------------------------------------------------------------ API documentation
+const CLIENT_PLACEHOLDER = "JOUW_CLIENT_ID";
+
+/** The identity service's published contract and metadata: the token endpoint as it really is. */
+async function identityContract() {
+  const [contract, metadata] = await Promise.all([
+    api("GET", "/_/identity/openapi.json"), api("GET", "/.well-known/oauth-authorization-server")]);
+  return { contract, metadata };
+}
+
+/** The signed-in partner's client ids (none for a visitor, who sees placeholders). */
+async function ownClientIds() {
+  if (!session.tokens || !(await currentProfile())) return [];
+  const { items } = await apiPage("/api/v1/partner/applications", { page_size: 100 });
+  return items.filter((app) => app.client_id).map((app) => [app.client_id, app.name]);
+}
+
+function tokenExamples(tokenUrl, clientId) {
+  return {
+    curl: `curl -u "${clientId}:$CLIENT_SECRET" \\\n  -d grant_type=client_credentials \\\n  -d scope="leerlingen" \\\n  ${tokenUrl}`,
+    Python: `import os\nimport requests\n\nanswer = requests.post(\n    "${tokenUrl}",\n    data={"grant_type": "client_credentials", "scope": "leerlingen"},\n    auth=("${clientId}", os.environ["CLIENT_SECRET"]),\n    timeout=10,\n)\nanswer.raise_for_status()\naccess_token = answer.json()["access_token"]`,
+    JavaScript: `const answer = await fetch("${tokenUrl}", {\n  method: "POST",\n  headers: {\n    Authorization: "Basic " + btoa("${clientId}:" + process.env.CLIENT_SECRET),\n    "Content-Type": "application/x-www-form-urlencoded",\n  },\n  body: new URLSearchParams({ grant_type: "client_credentials", scope: "leerlingen" }),\n});\nif (!answer.ok) throw new Error((await answer.json()).error);\nconst { access_token: accessToken } = await answer.json();`,
+  };
+}
+
+function codeBlock(label, code) {
+  return h("figure", { class: "code-example" },
+    h("figcaption", {}, label, " ", copyButton(code, t("docs.copy_example", { language: label }))),
+    h("pre", { tabindex: "0", "aria-label": t("docs.example_of", { language: label }) }, h("code", {}, code)));
+}
+
+async function apiDocs() {
+  const [{ contract, metadata }, clients] = await Promise.all([identityContract(), ownClientIds()]);
+  const token = contract.paths["/oauth/token"].post;
+  const schemas = contract.components.schemas;
+  const fields = Object.assign({}, ...(schemas.TokenRequest.allOf || [schemas.TokenRequest]).map((part) =>
+    (part.$ref ? schemas[part.$ref.split("/").pop()] : part).properties || {}));
+  const clientId = clients[0]?.[0] || CLIENT_PLACEHOLDER;
+  const examples = h("div", {});
+  const showExamples = (id) => examples.replaceChildren(...Object.entries(tokenExamples(metadata.token_endpoint, id))
+    .map(([label, code]) => codeBlock(label, code)));
+  showExamples(clientId);
+  const section = (id, title, ...content) => h("section", { "aria-labelledby": id },
+    h("h2", { id, tabindex: "-1" }, title), content);
+  return h("article", { class: "docs" },
+    h("h1", {}, t("docs.title")),
+    h("p", { class: "lead" }, t("docs.intro")),
+    h("nav", { "aria-label": t("docs.contents") }, h("ol", {}, [
+      ["docs-start", t("docs.start_title")], ["docs-token", t("docs.token_title")], ["docs-claims", t("docs.claims_title")],
+      ["docs-errors", t("docs.errors_title")], ["docs-limits", t("docs.limits_title")], ["docs-rotation", t("docs.rotation_title")],
+    ].map(([id, title]) => h("li", {}, h("a", { href: `#/docs`, onclick: (event) => {
+      event.preventDefault();
+      document.getElementById(id).focus();
+    } }, title))))),
+    section("docs-start", t("docs.start_title"), h("ol", { class: "steps" }, [1, 2, 3, 4, 5].map((step) =>
+      h("li", {}, h("strong", {}, t(`docs.step${step}`)), " ", t(`docs.step${step}_text`))))),
+    section("docs-token", t("docs.token_title"),
+      h("p", {}, h("code", {}, `POST ${metadata.token_endpoint}`), " · ", token.summary),
+      h("p", {}, token.description),
+      clients.length > 1
+        ? field({ label: t("docs.which_client"), name: "client", value: clientId,
+          options: clients.map(([id, name]) => [id, `${name} (${id})`]), onchange: (event) => showExamples(event.target.value) })
+        : null,
+      h("p", { class: "hint" }, clients.length ? t("docs.own_client") : t("docs.placeholder", { placeholder: CLIENT_PLACEHOLDER })),
+      examples,
+      h("h3", {}, t("docs.parameters")),
+      table([
+        [t("docs.parameter"), ([name]) => h("code", {}, name)],
+        [t("docs.meaning"), ([, spec]) => spec.description || (spec.enum ? spec.enum.join(", ") : "—")],
+      ], Object.entries(fields)),
+      h("h3", {}, t("docs.answer")),
+      table([
+        [t("docs.field"), ([name]) => h("code", {}, name)],
+        [t("docs.meaning"), ([, spec]) => spec.description || (spec.enum ? spec.enum.join(", ") : spec.type)],
+      ], Object.entries(schemas.TokenResponse.properties))),
+    section("docs-claims", t("docs.claims_title"),
+      h("p", {}, t("docs.claims_intro")),
+      table([
+        [t("docs.claim"), (name) => h("code", {}, name)],
+        [t("docs.meaning"), (name) => t(`docs.claim_${name}`)],
+      ], ["iss", "sub", "aud", "client_id", "exp", "scope", "grants"]),
+      h("p", {}, t("docs.grants_explained")),
+      h("pre", { tabindex: "0" }, h("code", {}, JSON.stringify({ scope: "leerlingen personeel",
+        grants: { leerlingen: ["012345", "067890"], personeel: ["012345"] } }, null, 2))),
+      h("p", {}, t("docs.grants_rule"))),
+    section("docs-errors", t("docs.errors_title"),
+      h("p", {}, t("docs.errors_intro")),
+      table([
+        [t("docs.status"), ([status]) => h("code", {}, status)],
+        [t("docs.meaning"), ([, answer]) => answer.description],
+      ], Object.entries(token.responses).filter(([status]) => status !== "200")),
+      table([
+        [t("docs.error_code"), (code) => h("code", {}, code)],
+        [t("docs.meaning"), (code) => t(`docs.error_${code}`)],
+      ], schemas.OAuthError.properties.error.enum)),
+    section("docs-limits", t("docs.limits_title"), h("ul", {}, ["limits_rate", "limits_guessing", "limits_lifetime"]
+      .map((key) => h("li", {}, t(`docs.${key}`))))),
+    section("docs-rotation", t("docs.rotation_title"), h("ol", {}, [1, 2, 3].map((step) =>
+      h("li", {}, t(`docs.rotation${step}`))))));
+}
+
 // ---------------------------------------------------------------------------------------------- shell
 function shell(path) {
-  const section = path.startsWith("/apps") ? "apps" : path.startsWith("/profile") ? "profile" : "home";
-  const menu = [["#/", t("menu.partners"), "home"]];
+  const section = path.startsWith("/apps") ? "apps" : path.startsWith("/profile") ? "profile"
+    : path.startsWith("/docs") ? "docs" : "home";
+  const menu = [["#/", t("menu.partners"), "home"], ["#/docs", t("menu.docs"), "docs"]];
   if (session.tokens) menu.push(["#/profile", t("menu.profile"), "profile"], ["#/apps", t("menu.apps"), "apps"]);
   drawShell({
     title: t("product"),
@@ -729,6 +831,7 @@ startApp({
     [/^\/terms$/, () => textPage("terms")],
     [/^\/privacy$/, () => textPage("privacy")],
     [/^\/contact$/, contactPage],
+    [/^\/docs$/, apiDocs],
     [/^\/profile$/, profilePage, partnerOnly],
     [/^\/profile\/new$/, () => profileForm("new"), partnerOnly],
     [/^\/profile\/edit$/, () => profileForm("edit"), partnerOnly],
