@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import mail_links
 from tests.browser.test_web_ui import (
     LOGO,
+    MODERATOR,
     fill_profile,
     moderator_approves,
     new_partner_with_profile,
@@ -191,3 +192,43 @@ def test_the_api_documentation_is_public_bilingual_from_the_contract_and_fills_i
     expect(front.locator("figure", has_text="JavaScript").locator("pre")).to_contain_text(f'btoa("{client_id}:"')
     expect(front.get_by_text("JOUW_CLIENT_ID")).to_have_count(0)
     partner.shot("front-api-docs", for_docs=True)
+
+
+def test_lists_sort_count_and_the_mail_log_finds_a_recipient_with_a_preview(people):
+    partner = people(width=375, height=740)
+    page = new_partner_with_profile(partner, "heel-lang-adres-van-een-partner@lijsten-en-tabbladen.example", "Lijst BV")
+    request_application(page, "Lijst App Zonder Einde")
+    for tab in ("Eigenschappen", "API toegang", "Client & secret"):
+        box = page.get_by_role("link", name=tab).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, tab  # every tab fits the phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_role("link", name="Mijn profiel").click()
+    cell = page.get_by_role("cell", name=re.compile("heel-lang-adres")).first
+    assert cell.evaluate("(td) => td.scrollWidth <= td.clientWidth")  # the address wraps, not clipped
+    partner.shot("front-phone-tabs-and-addresses")
+
+    moderator = people()
+    back = moderator.open("/backoffice/#/mail")
+    moderator.sign_in(*MODERATOR)
+    expect(back.get_by_role("heading", name="Verstuurde e-mails")).to_be_visible()
+    back.get_by_label("Ontvanger").fill("lijsten-en-tabbladen")
+    back.get_by_label("Ontvanger").press("Enter")
+    expect(back.locator(".count")).to_have_text("1 in totaal")
+    expect(back.locator("#announcer")).to_have_text("1 resultaten gevonden")
+    row = back.get_by_role("row", name=re.compile("Activeer"))
+    row.locator("summary").click()
+    expect(row.locator("pre")).to_contain_text("token=redacted")
+    moderator.shot("back-mail-search-preview")
+
+    back.goto(moderator.base + "/backoffice/#/mail")
+    header = back.get_by_role("columnheader", name="Aan")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    shown = back.locator("tbody td[data-label=Aan]").all_inner_texts()
+    in_order = back.evaluate(
+        "(texts) => [...texts].sort(new Intl.Collator('nl', { numeric: true, sensitivity: 'base' }).compare)", shown
+    )
+    assert len(set(shown)) > 1 and shown == in_order
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    assert back.locator("tbody td[data-label=Aan]").all_inner_texts() == in_order[::-1]

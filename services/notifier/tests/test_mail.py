@@ -1,6 +1,7 @@
 """Every notification of domain.md section 8 as a real mail over SMTP, with retries; a copy sent again
 after a crash is the same message (same Message-ID)."""
 
+import json
 import os
 import signal
 import socket
@@ -384,6 +385,25 @@ def test_a_permanent_refusal_is_recorded_visible_and_can_be_retried(service, smt
     assert client.post("/api/v1/admin/mail/deliveries/999999/retry", headers=moderator).status_code == 404
 
 
+def test_moderators_find_the_mails_to_one_address_with_a_preview_that_holds_no_one_time_link(service, sink, tokens):
+    app, runtime = service
+    registered = {
+        "account_id": "a1",
+        "email": "Jan.Peeters@Agenda.example",
+        "language": "nl",
+        "activation_url": "https://portal.test/login/activate?lang=nl&token=geheim-123",
+        "expires_at": "2026-11-26T12:00:00+00:00",
+    }
+    deliver(runtime, ("identity.account.registered", registered), REQUESTED)
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    client = app.test_client()
+    found = client.get("/api/v1/admin/mail/deliveries?recipient=jan.peeters", headers=moderator)
+    [mail] = found.get_json()
+    assert mail["recipient"] == "Jan.Peeters@Agenda.example" and json.loads(found.headers["X-Pagination"])["total"] == 1
+    assert "token=redacted" in mail["preview"] and "geheim-123" not in mail["preview"]  # not sent yet, still hidden
+    assert client.get("/api/v1/admin/mail/deliveries?recipient=%25", headers=moderator).get_json() == []  # literal
+
+
 def test_a_poison_event_is_dead_lettered(service):
     _, runtime = service
     assert runtime.consumer()(b'{"type": "apps.application.approved"}') is Outcome.DEAD
@@ -641,7 +661,7 @@ def test_once_sent_a_stored_mail_keeps_no_usable_one_time_link(service, sink):
     from portal_notifier.adapters.repositories import Deliveries
 
     with runtime.unit_of_work() as uow:
-        stored = Deliveries(uow.session).recent(None, 0, 10)[0]
+        stored = Deliveries(uow.session).recent(None, None, 0, 10)[0]
         assert len(stored) == 2
         for delivery in stored:
             assert delivery.status == "sent" and delivery.sent_at is not None

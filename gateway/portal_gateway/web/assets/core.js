@@ -537,12 +537,38 @@ export function copyButton(text, label = t("action.copy")) {
   return button;
 }
 
+/**
+ * A table of ``rows``; ``columns`` are [heading, cell(row), sortKey(row)?]. A column with a sort key gets a
+ * button in its heading that sorts the rows shown (ascending, then descending), said by ``aria-sort``.
+ */
 export function table(columns, rows, caption) {
+  const lines = rows.map((row) => h("tr", {}, columns.map(([heading, cell]) =>
+    h("td", { "data-label": heading }, cell(row)))));
+  const body = h("tbody", {}, lines);
+  const sortable = rows.length > 1;
+  const headers = columns.map(([heading, , sortKey], index) => (sortKey && sortable
+    ? h("th", { scope: "col", "aria-sort": "none" },
+      h("button", { type: "button", class: "sort", onclick: () => sortBy(index) }, heading))
+    : h("th", { scope: "col" }, heading)));
+  function sortBy(index) {
+    const ascending = headers[index].getAttribute("aria-sort") !== "ascending";
+    for (const header of headers) if (header.hasAttribute("aria-sort")) header.setAttribute("aria-sort", "none");
+    headers[index].setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    const key = columns[index][2];
+    const order = rows.map((row, position) => [String(key(row) ?? ""), lines[position]])
+      .sort(([a], [b]) => a.localeCompare(b, language, { numeric: true, sensitivity: "base" }) * (ascending ? 1 : -1));
+    body.append(...order.map(([, line]) => line));
+  }
   return h("div", { class: "table-wrap" }, h("table", {},
     caption && h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, columns.map(([heading]) => h("th", { scope: "col" }, heading)))),
-    h("tbody", {}, rows.map((row) => h("tr", {}, columns.map(([heading, cell]) =>
-      h("td", { "data-label": heading }, cell(row))))))));
+    h("thead", {}, h("tr", {}, headers)),
+    body));
+}
+
+/** How many a list holds in all (not only on this page), and the mark a search's announcement reads. */
+export function listCount(pagination, items) {
+  const count = pagination?.total ?? items.length;
+  return h("p", { class: "count", "data-result-count": count }, t("list.count", { count }));
 }
 
 /** Previous / next for a paginated list; ``go(page)`` shows another page. */

@@ -504,6 +504,10 @@ const nl = {
   "docs.rotation1": "Kies in het tabblad Client/Secret van je applicatie Nieuw secret genereren.",
   "docs.rotation2": "Het vorige secret blijft nog 7 dagen geldig: zet het nieuwe intussen in je configuratie.",
   "docs.rotation3": "Gelekt? Trek het oude secret meteen in; tokens die ermee gevraagd zijn verlopen binnen 15 minuten.",
+  "list.count": "{count} in totaal",
+  "mail.recipient_hint": "Een deel van het adres volstaat.",
+  "mail.preview_of": "Inhoud van {subject}",
+  "mail.search_recipient": "Ontvanger",
 };
 
 const en = {
@@ -1001,6 +1005,10 @@ const en = {
   "docs.rotation1": "In your application's Client/Secret tab choose Generate a new secret.",
   "docs.rotation2": "The previous secret stays valid for 7 more days: put the new one in your configuration meanwhile.",
   "docs.rotation3": "Leaked? Revoke the old secret at once; tokens obtained with it expire within 15 minutes.",
+  "list.count": "{count} in all",
+  "mail.recipient_hint": "Part of the address will do.",
+  "mail.preview_of": "Content of {subject}",
+  "mail.search_recipient": "Recipient",
 };
 
 export const TEXTS = { nl, en };

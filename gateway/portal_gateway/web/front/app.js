@@ -341,11 +341,11 @@ async function applicationsPage(query) {
       h("button", { type: "button", class: "primary", onclick: chooseKind }, t("apps.add"))),
     items.length
       ? table([
-        [t("apps.name"), (app) => h("a", { href: `#/apps/${app.id}` }, app.name)],
-        [t("apps.status"), statusBadges],
+        [t("apps.name"), (app) => h("a", { href: `#/apps/${app.id}` }, app.name), (app) => app.name],
+        [t("apps.status"), statusBadges, (app) => t(`status.${app.status}`)],
         [t("apps.client_id"), (app) => (app.client_id ? h("code", {}, app.client_id) : "—")],
         [t("apps.apis"), (app) => app.apis.map(apiLabel).join(", ")],
-        [t("apps.created_at"), (app) => formatDate(app.created_at, false)],
+        [t("apps.created_at"), (app) => formatDate(app.created_at, false), (app) => app.created_at],
       ], items)
       : empty(t("apps.empty")),
     pager(pagination, (next) => go(`#/apps?page=${next}`)));

@@ -220,7 +220,7 @@ def mail_sender(runtime: ServiceRuntime) -> Callable[[threading.Event], None]:
 
 
 def list_deliveries(
-    unit_of_work: Callable[[], UnitOfWork], status: str | None, offset: int, limit: int
+    unit_of_work: Callable[[], UnitOfWork], status: str | None, recipient: str | None, offset: int, limit: int
 ) -> tuple[list[Delivery], int]:
     with unit_of_work() as uow:
-        return Deliveries(uow.session).recent(status, offset, limit)
+        return Deliveries(uow.session).recent(status, recipient, offset, limit)
