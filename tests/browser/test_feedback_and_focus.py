@@ -103,7 +103,7 @@ def test_the_first_tab_reaches_the_skip_link_and_a_search_keeps_focus_and_says_h
     search = page.get_by_label("Zoek een partner")
     search.fill("niemand-heet-zo")
     search.press("Enter")
-    expect(page.locator("#announcer")).to_have_text("0 resultaten gevonden")
+    expect(page.locator("#announcer")).to_have_text("Resultaten: 0")
     expect(page.get_by_role("heading", name="Welkom bij het Partnerportaal")).not_to_be_focused()
     expect(page.get_by_label("Zoek een partner")).to_be_focused()  # where the person was
 
@@ -202,6 +202,9 @@ def test_lists_sort_count_and_the_mail_log_finds_a_recipient_with_a_preview(peop
         box = page.get_by_role("link", name=tab).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375, tab  # every tab fits the phone
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_role("link", name="API toegang").click()
+    expect(page.get_by_role("link", name="API toegang")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("link", name="API toegang")).to_be_focused()  # a tab switch keeps the focus on the tab
     page.get_by_role("link", name="Mijn profiel").click()
     cell = page.get_by_role("cell", name=re.compile("heel-lang-adres")).first
     assert cell.evaluate("(td) => td.scrollWidth <= td.clientWidth")  # the address wraps, not clipped
@@ -214,7 +217,7 @@ def test_lists_sort_count_and_the_mail_log_finds_a_recipient_with_a_preview(peop
     back.get_by_label("Ontvanger").fill("lijsten-en-tabbladen")
     back.get_by_label("Ontvanger").press("Enter")
     expect(back.locator(".count")).to_have_text("1 in totaal")
-    expect(back.locator("#announcer")).to_have_text("1 resultaten gevonden")
+    expect(back.locator("#announcer")).to_have_text("Resultaten: 1")
     row = back.get_by_role("row", name=re.compile("Activeer"))
     row.locator("summary").click()
     expect(row.locator("pre")).to_contain_text("token=redacted")

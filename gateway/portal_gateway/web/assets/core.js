@@ -666,9 +666,10 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
     if (ticket !== rendering) return; // the person went elsewhere meanwhile
     const before = main.querySelector("h1")?.textContent;
     const controls = () => [...main.querySelectorAll("a, button, input, select, textarea")];
-    const focused = samePage ? controls().indexOf(document.activeElement) : -1;
+    const active = main.contains(document.activeElement) ? document.activeElement : null;
+    const activeHref = active?.getAttribute("href");
+    const activeIndex = active ? controls().indexOf(active) : -1;
     main.replaceChildren(content);
-    if (focused >= 0) controls()[focused]?.focus(); // the same control on the page drawn again
     main.removeAttribute("aria-busy");
     const firstPage = shown === null;
     shown = path;
@@ -681,6 +682,11 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
       // link, and a tab switch or a search (same heading) leaves the focus where the person was.
       const pageChange = !firstPage && event?.type !== "portal:language" && heading.textContent !== before;
       if (pageChange) heading.focus({ preventScroll: false });
+      else if (active) {
+        // the same control on the page drawn again: the tab just chosen, or the search's own field
+        const same = (activeHref && main.querySelector(`a[href="${CSS.escape(activeHref)}"]`)) || controls()[activeIndex];
+        same?.focus();
+      }
     }
     const counted = main.querySelector("[data-result-count]");
     announcer.textContent = samePage && counted ? t("search.results", { count: counted.dataset.resultCount }) : "";
