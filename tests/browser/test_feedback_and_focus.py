@@ -221,7 +221,7 @@ def test_lists_sort_count_and_the_mail_log_finds_a_recipient_with_a_preview(peop
     row = back.get_by_role("row", name=re.compile("Activeer"))
     row.locator("summary").click()
     expect(row.locator("pre")).to_contain_text("token=redacted")
-    moderator.shot("back-mail-search-preview")
+    moderator.shot("back-mail-search-preview", for_docs=True)
 
     back.goto(moderator.base + "/backoffice/#/mail")
     header = back.get_by_role("columnheader", name="Aan")
