@@ -319,7 +319,7 @@ async function deliveries(query) {
     h("h1", {}, t("mail.title")),
     searchForm("#/mail", [
       field({ label: t("mail.search_recipient"), name: "recipient", type: "search", value: query.recipient || "",
-        hint: t("mail.recipient_hint"), maxlength: 320 }),
+        hint: t("mail.recipient_hint") }),
       field({ label: t("mail.status"), name: "status", value: query.status || "",
         options: [["", t("search.any")], ...["pending", "sent", "failed"].map((state) => [state, t(`mail.${state}`)])] }),
     ]),
@@ -327,7 +327,7 @@ async function deliveries(query) {
     items.length
       ? table([
         [t("mail.created_at"), (delivery) => formatDate(delivery.created_at), (delivery) => delivery.created_at],
-        [t("mail.recipient"), (delivery) => h("span", { class: "address" }, delivery.recipient), (delivery) => delivery.recipient],
+        [t("mail.recipient"), (delivery) => delivery.recipient, (delivery) => delivery.recipient],
         [t("mail.subject"), (delivery) => h("details", { class: "preview" }, h("summary", {}, delivery.subject),
           h("pre", { "aria-label": t("mail.preview_of", { subject: delivery.subject }) }, delivery.preview)),
         (delivery) => delivery.subject],
