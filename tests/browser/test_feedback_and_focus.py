@@ -159,7 +159,7 @@ def test_terms_privacy_and_contact_are_linked_from_the_footer_and_registration(p
     helpdesk = page.get_by_role("link", name="helpdesk@partnerportaal.example")  # HELPDESK_EMAIL's default
     expect(helpdesk).to_have_attribute("href", "mailto:helpdesk@partnerportaal.example")
     visitor.shot("front-contact")
-    page.goto(visitor.base + "/backoffice/")
+    page.goto(visitor.base + "/backoffice/")  # signing in first: the hosted login page has the same footer
     expect(page.get_by_role("contentinfo").get_by_role("link", name="Contact en helpdesk")).to_be_visible()
 
 
@@ -186,6 +186,7 @@ def test_the_api_documentation_is_public_bilingual_from_the_contract_and_fills_i
     front = new_partner_with_profile(partner, "info@docs.example", "Docs BV")
     application_id = request_application(front, "Docs App")
     moderator_approves(people, "Docs App")
+    mail_links(portal, "info@docs.example", "Je applicatie Docs App is goedgekeurd")  # sent once the client exists
     front.goto(f"{portal}/#/apps/{application_id}")
     client_id = front.locator("dl code").inner_text()
     front.get_by_role("link", name="API-documentatie").click()

@@ -139,7 +139,7 @@ TEXTS = {
     },
     "page.terms": {"nl": "Gebruiksvoorwaarden", "en": "Terms of use"},
     "page.privacy": {"nl": "Privacybeleid", "en": "Privacy policy"},
-    "page.contact": {"nl": "Contact", "en": "Contact"},
+    "page.contact": {"nl": "Contact en helpdesk", "en": "Contact and helpdesk"},
     "page.no_account": {"nl": "Nog geen account?", "en": "No account yet?"},
     "page.register_link": {"nl": "Registreer als partner", "en": "Register as a partner"},
     "page.activated_title": {"nl": "Account geactiveerd", "en": "Account activated"},

@@ -640,6 +640,12 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
       await session.signIn(location.hash);
       return;
     }
+    // What the page showed and where the person was, to tell a page change from a tab switch or a search.
+    const before = main.querySelector("h1")?.textContent;
+    const controls = () => [...main.querySelectorAll("a, button, input, select, textarea")];
+    const active = main.contains(document.activeElement) ? document.activeElement : null;
+    const activeHref = active?.getAttribute("href");
+    const activeIndex = active ? controls().indexOf(active) : -1;
     main.setAttribute("aria-busy", "true");
     const samePage = shown === path && main.firstElementChild && !main.querySelector(".page-error");
     if (samePage) main.querySelectorAll(":scope > .page-problem").forEach((node) => node.remove());
@@ -664,11 +670,6 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
       content = h("section", { class: "page-error" }, h("h1", {}, t("error.title")), errorPanel(error, () => render()));
     }
     if (ticket !== rendering) return; // the person went elsewhere meanwhile
-    const before = main.querySelector("h1")?.textContent;
-    const controls = () => [...main.querySelectorAll("a, button, input, select, textarea")];
-    const active = main.contains(document.activeElement) ? document.activeElement : null;
-    const activeHref = active?.getAttribute("href");
-    const activeIndex = active ? controls().indexOf(active) : -1;
     main.replaceChildren(content);
     main.removeAttribute("aria-busy");
     const firstPage = shown === null;
