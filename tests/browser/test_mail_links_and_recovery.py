@@ -416,6 +416,7 @@ def test_people_are_named_by_email_in_the_history_and_the_ledger(people, portal)
     # a moderator deactivates and reactivates the profile: the partner's log names the moderator
     back.get_by_role("link", name="Profielen", exact=True).click()
     back.get_by_role("link", name="Mensen BV").click()
+    expect(back.get_by_role("heading", name="Mensen BV")).to_be_visible()
     back.get_by_role("button", name="Deactiveren").click()
     back.get_by_role("dialog").get_by_role("button", name="Deactiveren").click()
     expect(back.get_by_text("Mensen BV is gedeactiveerd")).to_be_visible()

@@ -212,14 +212,14 @@ def test_the_whole_journey_clicked_through_both_uis(people, portal):
     # the manual's first step asks the client ID and secret only, and checks them before anything else
     expect(page.get_by_role("heading", name="Stap 1 van 2: client ID en secret")).to_be_visible()
     expect(page.get_by_label("Naam")).to_have_count(0)
-    page.get_by_label("Client ID").fill(client_id)
-    page.get_by_label("Client Secret").fill("niet-het-goede-secret")
+    page.get_by_label("Client ID", exact=True).fill(client_id)
+    page.get_by_label("Client Secret", exact=True).fill("niet-het-goede-secret")
     page.get_by_role("button", name="Doorgaan").click()
     invalid = "De ingevoerde client/secret is ongeldig. Heb je geen geldige client/secret, vraag dan een nieuwe aan."
     expect(page.get_by_role("alert")).to_contain_text(invalid)
     expect(page.get_by_text(invalid)).to_have_count(1)  # said once, not again beside the field
-    expect(page.get_by_label("Client Secret")).to_have_attribute("aria-invalid", "true")
-    page.get_by_label("Client Secret").fill(secret)
+    expect(page.get_by_label("Client Secret", exact=True)).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Client Secret", exact=True).fill(secret)
     page.get_by_role("button", name="Doorgaan").click()
     linked = (
         "Sorry! Deze client is al gekoppeld aan een andere applicatie. Je kan een client maar aan één app koppelen."
@@ -379,7 +379,9 @@ def test_a_partner_sees_the_open_invitation_codes_and_withdraws_one(people, port
     joining.get_by_role("link", name=re.compile("Met bestaand profiel koppelen")).click()
     joining.get_by_label("Uitnodigingscode").fill(codes[0])
     joining.get_by_role("button", name="Koppelen", exact=True).click()
-    expect(joining.locator('[data-field="code"] .field-error')).to_contain_text("Deze uitnodigingscode is ingetrokken.")
+    expect(joining.get_by_role("alert")).to_contain_text("Deze uitnodigingscode is ingetrokken.")
+    expect(joining.get_by_text("Deze uitnodigingscode is ingetrokken.")).to_have_count(1)  # said once
+    expect(joining.get_by_label("Uitnodigingscode")).to_have_attribute("aria-invalid", "true")
 
 
 def test_a_moderator_approves_a_pending_change_of_an_approved_application_with_its_diff(people, portal):

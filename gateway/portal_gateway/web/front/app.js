@@ -267,10 +267,12 @@ function logoField(current) {
 
 const BELGIUM = ["belgië", "belgie", "belgium", "belgique", "belgien", "be", "bel"];
 
-/** The partners service's rule, checked before sending: in Belgium four digits from 1000 to 9999. */
+/** The partners service's rule, checked before sending: in Belgium four digits from 1000 to 9999 (an empty one is
+ * the service's "required"). */
 function belgianPostalCode(value, formElement) {
   const country = formElement.elements["address.country"]?.value.trim().toLowerCase() || "";
-  return BELGIUM.includes(country) && !/^[1-9]\d{3}$/.test(value.trim()) ? t("address.postal_code_belgian") : null;
+  const code = value.trim();
+  return code && BELGIUM.includes(country) && !/^[1-9]\d{3}$/.test(code) ? t("address.postal_code_belgian") : null;
 }
 
 async function profileForm(existing) {
