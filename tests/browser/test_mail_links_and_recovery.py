@@ -212,7 +212,9 @@ def test_notices_stack_live_each_their_own_life_close_and_clear_on_navigation(pe
     expect(region).to_have_attribute("aria-live", "polite")
     row = back.get_by_role("row", name=re.compile("Melding BV"))
     row.get_by_role("button", name="Deactiveren").click()
-    back.get_by_role("dialog").get_by_role("button", name="Deactiveren").click()
+    confirm = back.get_by_role("dialog").get_by_role("button", name="Deactiveren")
+    expect(confirm).to_have_class("danger")  # what cannot be undone at once looks like it
+    confirm.click()
     expect(region.locator(".notice")).to_have_count(1)
     back.wait_for_timeout(3000)
     back.get_by_role("row", name=re.compile("Melding BV")).get_by_role("button", name="Heractiveren").click()
