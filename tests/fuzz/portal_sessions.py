@@ -60,7 +60,7 @@ def wait_for(predicate, timeout: float = 30):
 def activation_token(mail_folder: Path, email: str) -> str | None:
     for message in read_maildir(mail_folder):
         if email in str(message["To"]):
-            found = re.search(r"/login/activate\?token=([\w-]+)", message.get_body(("plain",)).get_content())
+            found = re.search(r"/login/activate\?lang=\w+&token=([\w-]+)", message.get_body(("plain",)).get_content())
             if found:
                 return found.group(1)
     return None
