@@ -225,7 +225,7 @@ def test_lists_sort_count_and_the_mail_log_finds_a_recipient_with_a_preview(peop
     moderator.shot("back-mail-search-preview", for_docs=True)
 
     back.goto(moderator.base + "/backoffice/#/mail")
-    header = back.get_by_role("columnheader", name="Aan")
+    header = back.get_by_role("columnheader", name="Aan", exact=True)
     header.get_by_role("button").click()
     expect(header).to_have_attribute("aria-sort", "ascending")
     shown = back.locator("tbody td[data-label=Aan]").all_inner_texts()
