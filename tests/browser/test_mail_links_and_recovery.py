@@ -63,7 +63,7 @@ def test_every_link_in_every_mail_lands_for_the_person_it_is_for(people, portal)
     back = moderator.page
     back.goto(only_link(portal, MODERATORS_MAIL, "Nieuwe aanvraag voor een client ID: Links App"))
     moderator.sign_in(*MODERATOR)
-    expect(back.get_by_role("heading", name="Links App")).to_be_focused()
+    expect(back.get_by_role("heading", name="Links App")).to_be_visible()  # a fresh load keeps focus at the top
 
     # approved -> the partner's credentials tab, once the client exists (the mail names it)
     back.get_by_role("button", name="Goedkeuren").click()
@@ -75,6 +75,7 @@ def test_every_link_in_every_mail_lands_for_the_person_it_is_for(people, portal)
     client_id = tab.locator("dl code").inner_text()
     tab.get_by_role("button", name="Secret genereren").click()
     tab.get_by_role("dialog").get_by_role("button", name="Ik heb het secret bewaard").click()
+    tab.get_by_role("dialog").get_by_role("button", name="Ja, sluiten").click()
     tab.close()
     [contact_mail] = [
         link for link in mail_links(portal, "dev@agenda.example", "Je applicatie Links App is goedgekeurd")
@@ -132,7 +133,9 @@ def test_every_link_in_every_mail_lands_for_the_person_it_is_for(people, portal)
     admin = people()
     admin.page.goto(only_link(portal, SCHOOL_ADMIN[0], "Datatoegang voor applicatie Links App Plus", "/backoffice/"))
     admin.sign_in(*SCHOOL_ADMIN)
-    expect(admin.page.get_by_role("heading", name="Datatoegang voor Links App Plus")).to_be_focused()
+    expect(
+        admin.page.get_by_role("heading", name="Datatoegang voor Links App Plus")
+    ).to_be_visible()  # a fresh load keeps focus at the top
     admin.page.get_by_role("group", name=re.compile(r"\(012345\)")).get_by_label("Leerlingen").check()
     admin.page.get_by_role("button", name="Toegang opslaan").click()
     expect(admin.page.get_by_text("De toegang van Links App Plus is opgeslagen.")).to_be_visible()
@@ -209,6 +212,9 @@ def test_notices_stack_live_each_their_own_life_close_and_clear_on_navigation(pe
     expect(region).to_have_attribute("aria-live", "polite")
     row = back.get_by_role("row", name=re.compile("Melding BV"))
     row.get_by_role("button", name="Deactiveren").click()
+    confirm = back.get_by_role("dialog").get_by_role("button", name="Deactiveren")
+    expect(confirm).to_have_class("danger")  # what cannot be undone at once looks like it
+    confirm.click()
     expect(region.locator(".notice")).to_have_count(1)
     back.wait_for_timeout(3000)
     back.get_by_role("row", name=re.compile("Melding BV")).get_by_role("button", name="Heractiveren").click()
@@ -224,6 +230,7 @@ def test_notices_stack_live_each_their_own_life_close_and_clear_on_navigation(pe
 
     # cleared on navigation; an error is announced at once (role alert) and stays until closed
     back.get_by_role("row", name=re.compile("Melding BV")).get_by_role("button", name="Deactiveren").click()
+    back.get_by_role("dialog").get_by_role("button", name="Deactiveren").click()
     expect(region.locator(".notice")).to_have_count(1)
     back.get_by_role("link", name="Applicaties", exact=True).click()
     expect(back.get_by_role("heading", name="Alle applicaties")).to_be_focused()
@@ -247,7 +254,7 @@ def test_a_failed_call_keeps_the_page_says_it_once_and_offers_a_retry(people, po
     moderator = people()
     back = moderator.open("/backoffice/#/applications")
     moderator.sign_in(*MODERATOR)
-    expect(back.get_by_role("heading", name="Alle applicaties")).to_be_focused()
+    expect(back.get_by_role("heading", name="Alle applicaties")).to_be_visible()  # a fresh load keeps focus at the top
     failures = {"left": 1}
 
     def fail_once(route):
@@ -398,7 +405,7 @@ def test_people_are_named_by_email_in_the_history_and_the_ledger(people, portal)
     school = admin.page.get_by_role("group", name=re.compile(r"\(012345\)"))
     school.get_by_label("Leerlingen").uncheck()
     admin.page.get_by_role("button", name="Toegang opslaan").click()
-    admin.page.get_by_role("dialog").get_by_role("button", name="Toegang opslaan").click()
+    admin.page.get_by_role("dialog").get_by_role("button", name="Toegang intrekken").click()
     expect(admin.page.get_by_text("De toegang van Mensen App is opgeslagen.")).to_be_visible()
 
     back.goto(f"{portal}/backoffice/#/ledger?q=Mensen&include_revoked=true")
@@ -411,7 +418,9 @@ def test_people_are_named_by_email_in_the_history_and_the_ledger(people, portal)
     # a moderator deactivates and reactivates the profile: the partner's log names the moderator
     back.get_by_role("link", name="Profielen", exact=True).click()
     back.get_by_role("link", name="Mensen BV").click()
+    expect(back.get_by_role("heading", name="Mensen BV")).to_be_visible()
     back.get_by_role("button", name="Deactiveren").click()
+    back.get_by_role("dialog").get_by_role("button", name="Deactiveren").click()
     expect(back.get_by_text("Mensen BV is gedeactiveerd")).to_be_visible()
     back.get_by_role("button", name="Heractiveren").click()
     expect(back.get_by_text("Mensen BV is opnieuw actief.")).to_be_visible()

@@ -23,7 +23,7 @@ LOGO = logo_png()
 
 def register_and_activate(person, email: str):
     page = person.open("/#/register")
-    expect(page.get_by_role("heading", name="Registreren")).to_be_focused()
+    expect(page.get_by_role("heading", name="Registreren")).to_be_visible()  # a fresh load keeps focus at the top
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_label("Wachtwoord herhalen").fill(PASSWORD)
@@ -114,7 +114,7 @@ def test_the_whole_journey_clicked_through_both_uis(people, portal):
     # register -> activate from the sink's mail -> sign in -> first-login choice -> profile
     register_and_activate(partner, email)
     page = sign_in_to_front_office(partner, email)
-    expect(page.get_by_role("heading", name="Welkom!")).to_be_focused()
+    expect(page.get_by_role("heading", name="Welkom!")).to_be_visible()  # a fresh load keeps focus at the top
     partner.shot("front-first-login-choice")
     page.get_by_role("link", name=re.compile("Nieuw profiel toevoegen")).click()
     fill_profile(page, "Agenda BV")
@@ -150,6 +150,12 @@ def test_the_whole_journey_clicked_through_both_uis(people, portal):
     assert page.evaluate("navigator.clipboard.readText()") == secret
     partner.shot("front-secret-shown-once", for_docs=True)
     shown.get_by_role("button", name="Ik heb het secret bewaard").click()
+    asked = page.get_by_role("dialog")
+    expect(asked.get_by_role("heading", name="Secret gekopieerd?")).to_be_visible()
+    asked.get_by_role("button", name="Nee, toon het secret opnieuw").click()
+    expect(page.get_by_role("dialog").locator("[data-secret]")).to_have_text(secret)  # not gone yet
+    page.keyboard.press("Escape")  # Escape asks too
+    page.get_by_role("dialog").get_by_role("button", name="Ja, sluiten").click()
     expect(page.locator("[data-secret]")).to_have_count(0)
     assert secret not in page.content()
     stored = page.evaluate("JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})")
@@ -175,7 +181,9 @@ def test_the_whole_journey_clicked_through_both_uis(people, portal):
     page_admin = admin.page
     page_admin.goto(link)
     admin.sign_in(*SCHOOL_ADMIN)
-    expect(page_admin.get_by_role("heading", name="Datatoegang voor Agenda Sync")).to_be_focused()
+    expect(
+        page_admin.get_by_role("heading", name="Datatoegang voor Agenda Sync")
+    ).to_be_visible()  # a fresh load keeps focus at the top
     school = page_admin.get_by_role("group", name=re.compile(r"\(012345\)"))
     school.get_by_label("Leerlingen").check()
     admin.shot("back-access-request", for_docs=True)
@@ -201,21 +209,23 @@ def test_the_whole_journey_clicked_through_both_uis(people, portal):
     page.get_by_role("dialog").get_by_text("Ik koppel mijn client ID & secret").click()
     page.get_by_role("dialog").get_by_role("button", name="Doorgaan").click()
     expect(page.get_by_role("heading", name="Client/Secret koppelen")).to_be_focused()
-    page.get_by_label("Client ID").fill(client_id)
-    page.get_by_label("Client Secret").fill("niet-het-goede-secret")
-    page.get_by_label("Naam").fill("Tweede app")
-    page.get_by_label("Omschrijving").fill("Zelfde client")
-    page.get_by_label("Contactpersoon").fill("Jan Janssens")
-    page.get_by_label("E-mailadres").fill("dev@agenda.example")
+    # the manual's first step asks the client ID and secret only, and checks them before anything else
+    expect(page.get_by_role("heading", name="Stap 1 van 2: client ID en secret")).to_be_visible()
+    expect(page.get_by_label("Naam")).to_have_count(0)
+    page.get_by_label("Client ID", exact=True).fill(client_id)
+    page.get_by_label("Client Secret", exact=True).fill("niet-het-goede-secret")
     page.get_by_role("button", name="Doorgaan").click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        "De ingevoerde client/secret is ongeldig. Heb je geen geldige client/secret, vraag dan een nieuwe aan."
-    )
-    page.get_by_label("Client Secret").fill(secret)
+    invalid = "De ingevoerde client/secret is ongeldig. Heb je geen geldige client/secret, vraag dan een nieuwe aan."
+    expect(page.get_by_role("alert")).to_contain_text(invalid)
+    expect(page.get_by_text(invalid)).to_have_count(1)  # said once, not again beside the field
+    expect(page.get_by_label("Client Secret", exact=True)).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Client Secret", exact=True).fill(secret)
     page.get_by_role("button", name="Doorgaan").click()
-    expect(page.get_by_role("alert")).to_contain_text(
+    linked = (
         "Sorry! Deze client is al gekoppeld aan een andere applicatie. Je kan een client maar aan één app koppelen."
     )
+    expect(page.get_by_role("alert")).to_contain_text(linked)
+    expect(page.get_by_text(linked)).to_have_count(1)
     partner.shot("front-link-already-linked")
 
     # the moderator's other screens
@@ -369,7 +379,9 @@ def test_a_partner_sees_the_open_invitation_codes_and_withdraws_one(people, port
     joining.get_by_role("link", name=re.compile("Met bestaand profiel koppelen")).click()
     joining.get_by_label("Uitnodigingscode").fill(codes[0])
     joining.get_by_role("button", name="Koppelen", exact=True).click()
-    expect(joining.locator('[data-field="code"] .field-error')).to_contain_text("Deze uitnodigingscode is ingetrokken.")
+    expect(joining.get_by_role("alert")).to_contain_text("Deze uitnodigingscode is ingetrokken.")
+    expect(joining.get_by_text("Deze uitnodigingscode is ingetrokken.")).to_have_count(1)  # said once
+    expect(joining.get_by_label("Uitnodigingscode")).to_have_attribute("aria-invalid", "true")
 
 
 def test_a_moderator_approves_a_pending_change_of_an_approved_application_with_its_diff(people, portal):
@@ -446,6 +458,7 @@ def test_a_partner_revokes_one_leaked_secret_and_a_moderator_revokes_all(people,
         shown = page.get_by_role("dialog").filter(has=page.locator("[data-secret]"))
         secrets.append(shown.locator("[data-secret]").inner_text())
         shown.get_by_role("button", name="Ik heb het secret bewaard").click()
+        page.get_by_role("dialog").get_by_role("button", name="Ja, sluiten").click()
     leaked, kept = secrets
     leaked_row = page.get_by_role("row", name=re.compile(re.escape(f"…{leaked[-4:]}")))
     expect(leaked_row).to_contain_text(email)

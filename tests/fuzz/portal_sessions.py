@@ -50,7 +50,7 @@ def refresh(base: str, session: dict) -> dict:
 def activation_token(mail_folder: Path, email: str) -> str | None:
     for message in read_maildir(mail_folder):
         if email in str(message["To"]):
-            found = re.search(r"/login/activate\?token=([\w-]+)", message.get_body(("plain",)).get_content())
+            found = re.search(r"/login/activate\?lang=\w+&token=([\w-]+)", message.get_body(("plain",)).get_content())
             if found:
                 return found.group(1)
     return None

@@ -36,7 +36,7 @@ def test_the_activation_mail_is_readable_on_the_mail_page(embedded):
         if "Activeer je partneraccount" in page:
             break
         time.sleep(0.2)
-    assert f'<a href="{base}/login/activate?token=' in page
+    assert f'<a href="{base}/login/activate?lang=nl&amp;token=' in page
 
 
 def test_a_revoked_token_is_refused_by_every_service_at_once(embedded):

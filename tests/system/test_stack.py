@@ -249,7 +249,7 @@ def test_a_partner_registers_activates_from_the_mail_and_signs_in(stack):
     assert registered.status_code == 202, registered.text
     [mail] = wait_for_to(stack, email, 1)
     assert mail["Subject"] == "Activeer je partneraccount"
-    link = next(line for line in text_of(mail).splitlines() if "/login/activate?token=" in line).strip()
+    link = next(line for line in text_of(mail).splitlines() if "/login/activate?" in line).strip()
     token = link.split("token=")[1]
     assert (
         requests.post(f"{stack.url}/api/v1/accounts/activation", json={"token": token}, timeout=10).status_code == 200

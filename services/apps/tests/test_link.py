@@ -127,3 +127,31 @@ def test_an_unreachable_identity_service_is_a_503_not_a_500(database_url, tokens
     app, _ = start_service(APPS, database_url, tokens, identity_url=f"http://127.0.0.1:{free_port()}")
     response = link(app.test_client(), tokens)
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+
+
+def check(client, tokens, secret=SECRET, partner_id="partner-a"):
+    return client.post(
+        "/api/v1/partner/applications/link/check",
+        json={"client_id": "existing", "client_secret": secret},
+        headers=partner(tokens, partner_id),
+    )
+
+
+def test_the_first_step_checks_the_pair_and_links_nothing(apps, tokens):
+    client, _ = apps
+    response = check(client, tokens)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == {"client_id": "existing", "apis": ["internen", "leerlingen"]}
+    listed = client.get("/api/v1/partner/applications", headers=partner(tokens)).get_json()
+    assert listed == []
+    assert check(client, tokens, partner_id="partner-b").status_code == 200  # still free for anyone
+
+
+def test_the_first_step_says_what_the_link_would_say(apps, tokens):
+    client, _ = apps
+    assert check(client, tokens, secret="wrong").status_code == 422
+    assert link(client, tokens).status_code == 201
+    assert check(client, tokens).status_code == 200  # its own application: the link completes again
+    refused = check(client, tokens, partner_id="partner-b")
+    assert refused.status_code == 409
+    assert refused.get_json()["detail"].startswith("Sorry! This client is already linked to another application.")

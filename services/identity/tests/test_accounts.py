@@ -38,7 +38,9 @@ def test_registration_stores_a_pending_account_and_announces_the_activation_link
     assert response.status_code == 202
     assert response.get_json() == {"email": "jan.peeters@agenda.example"}
     [event] = outbox(harness, "identity.account.registered")
-    assert event["data"]["activation_url"].startswith("https://portal.test/login/activate?token=")
+    assert event["data"]["activation_url"].startswith(
+        "https://portal.test/login/activate?lang=nl&token="
+    )  # the mail's language
     from portal_identity.adapters.repositories import Accounts
 
     with harness.runtime.unit_of_work() as uow:
@@ -325,9 +327,10 @@ def test_once_sent_the_outbox_keeps_no_usable_one_time_link(harness):
         rows = session.execute(sa.select(harness.runtime.outbox.c.type, harness.runtime.outbox.c.payload)).all()
     stored = {row.type: json.loads(row.payload)["data"] for row in rows}
     assert (
-        stored["identity.account.registered"]["activation_url"] == "https://portal.test/login/activate?token=redacted"
+        stored["identity.account.registered"]["activation_url"]
+        == "https://portal.test/login/activate?lang=nl&token=redacted"
     )
-    assert stored["identity.password_reset.requested"]["reset_url"].endswith("?token=redacted")
+    assert stored["identity.password_reset.requested"]["reset_url"].endswith("&token=redacted")
     assert not any(token in row.payload for row in rows for token in tokens)
     assert stored["identity.account.registered"]["email"] == VALID["email"].lower()  # what an operator needs stays
 

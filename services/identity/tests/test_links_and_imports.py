@@ -140,6 +140,22 @@ def test_a_client_of_another_application_is_the_manuals_already_linked_error(har
     assert response.get_json()["detail"].startswith("Sorry! This client is already linked to another application")
 
 
+def test_the_check_before_a_link_answers_like_the_link_and_changes_nothing(harness):
+    client_id, secret = existing_client(harness)
+
+    def check(secret, application_id):
+        body = {"client_id": client_id, "client_secret": secret, "application_id": application_id}
+        return harness.client.post("/internal/v1/clients/link/check", json=body, headers=INTERNAL)
+
+    assert check("wrong", "first").status_code == 422
+    checked = check(secret, "first")
+    assert checked.status_code == 200 and checked.get_json()["application_id"] is None
+    assert check(secret, "second").status_code == 200  # nothing was linked by the check
+    assert link(harness, client_id, secret, application_id="first").status_code == 200
+    assert check(secret, "first").status_code == 200
+    assert check(secret, "second").status_code == 409
+
+
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite serialises writers anyway
 def test_two_concurrent_links_have_one_winner(harness, database_url):
     client_id, secret = existing_client(harness)

@@ -1,6 +1,7 @@
 """Every notification of domain.md section 8 as a real mail over SMTP, with retries; a copy sent again
 after a crash is the same message (same Message-ID)."""
 
+import json
 import os
 import signal
 import socket
@@ -108,7 +109,7 @@ def test_an_application_request_mails_every_moderator_once(service, sink):
     mail = mails[0]
     assert mail["Subject"] == "Nieuwe aanvraag voor een client ID: Agenda Plus"
     assert mail["X-Portal-Event"] == envelope.id
-    assert "leerlingen, rekeningen" in text_of(mail)
+    assert "Leerlingen, Rekeningen" in text_of(mail)
     assert f"{runtime.settings.public_url}/backoffice/#/applications/app-1" in text_of(mail)
     assert 'href="https://portal.test/backoffice/#/applications/app-1"' in html_of(mail)
 
@@ -134,7 +135,7 @@ def test_activation_mail_in_the_registrants_language(service, sink):
     [english] = mails_to(sink, "en@agenda.example")
     assert dutch["Subject"] == "Activeer je partneraccount" and english["Subject"] == "Activate your partner account"
     assert "https://portal.test/login/activate?token=abc" in text_of(dutch)
-    assert "2026-11-26 12:00" in text_of(english)
+    assert "26/11/2026 13:00" in text_of(english)  # Brussels time
 
 
 def test_an_invited_back_office_account_is_mailed_in_its_own_language(service, sink):
@@ -231,6 +232,25 @@ def test_a_permanent_refusal_is_recorded_visible_and_can_be_retried(service, smt
     again = client.post(f"/api/v1/admin/mail/deliveries/{failed[0]['id']}/retry", headers=moderator)
     assert again.status_code == 409
     assert client.post("/api/v1/admin/mail/deliveries/999999/retry", headers=moderator).status_code == 404
+
+
+def test_moderators_find_the_mails_to_one_address_with_a_preview_that_holds_no_one_time_link(service, sink, tokens):
+    app, runtime = service
+    registered = {
+        "account_id": "a1",
+        "email": "Jan.Peeters@Agenda.example",
+        "language": "nl",
+        "activation_url": "https://portal.test/login/activate?lang=nl&token=geheim-123",
+        "expires_at": "2026-11-26T12:00:00+00:00",
+    }
+    deliver(runtime, ("identity.account.registered", registered), REQUESTED)
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    client = app.test_client()
+    found = client.get("/api/v1/admin/mail/deliveries?recipient=jan.peeters", headers=moderator)
+    [mail] = found.get_json()
+    assert mail["recipient"] == "Jan.Peeters@Agenda.example" and json.loads(found.headers["X-Pagination"])["total"] == 1
+    assert "token=redacted" in mail["preview"] and "geheim-123" not in mail["preview"]  # not sent yet, still hidden
+    assert client.get("/api/v1/admin/mail/deliveries?recipient=%25", headers=moderator).get_json() == []  # literal
 
 
 def test_a_poison_event_is_dead_lettered(service):
@@ -414,3 +434,14 @@ def test_mails_sent_before_redaction_existed_lose_their_one_time_links_on_upgrad
     database.dispose()
     assert stored["e1"] == "https://portal.test/login/activate?token=redacted"
     assert stored["e2"] == link  # not sent: kept for the retry
+
+
+def test_times_are_brussels_time_in_summer_and_winter_and_keys_become_names():
+    from portal_notifier.adapters.templates import localised
+    from portal_notifier.domain.compose import ApiNames, FieldNames, SchoolGrant, expiry
+
+    assert localised(expiry("2026-07-01T10:00:00+00:00"), "nl") == "01/07/2026 12:00"
+    assert localised(expiry("2026-01-01T23:30:00+00:00"), "en") == "02/01/2026 00:30"
+    assert localised(ApiNames(("leerlingen", "rekeningen")), "en") == "Pupils, Invoices"
+    assert localised(FieldNames(("website", "public")), "nl") == "website, publiek profiel"
+    assert localised([SchoolGrant("internen", "012345")], "nl") == ["Internen (012345)"]

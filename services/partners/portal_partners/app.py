@@ -20,7 +20,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         runtime or SERVICE.runtime(config),
         import_name=__name__,
         title="Partners",
-        blueprints=[public.blp, partner.blp, admin.blp],
+        blueprints=[public.blp, public.contact, partner.blp, admin.blp],
         texts=TEXTS,
         errors=ERRORS,
     )

@@ -10,7 +10,12 @@ from portalkit.service import ServiceDefinition, ServiceRuntime
 
 
 def wire(runtime: ServiceRuntime) -> Partners:
-    return Partners(unit_of_work=runtime.unit_of_work, categories=tuple(runtime.settings.categories))
+    settings = runtime.settings
+    return Partners(
+        unit_of_work=runtime.unit_of_work,
+        categories=tuple(settings.categories),
+        helpdesk_email=settings.helpdesk_email,
+    )
 
 
 SERVICE = ServiceDefinition(

@@ -19,3 +19,5 @@ CATEGORIES = (
 @dataclasses.dataclass(frozen=True)
 class PartnersSettings(Settings):
     categories: tuple[str, ...] = CATEGORIES
+    # HELPDESK_EMAIL: where partners write for help; the web UIs read it from /api/v1/public/contact.
+    helpdesk_email: str = "helpdesk@partnerportaal.example"

@@ -50,6 +50,10 @@ TEXTS = {
         "nl": "Geen geldig ondernemingsnummer: 10 cijfers (bv. 0123.456.749) met een juist controlegetal.",
         "en": "Not a valid enterprise number: 10 digits (e.g. 0123.456.749) with correct check digits.",
     },
+    "postal_code.belgian": {
+        "nl": "Een Belgische postcode heeft 4 cijfers, van 1000 tot 9999.",
+        "en": "A Belgian postcode has 4 digits, from 1000 to 9999.",
+    },
     "category.unknown": {
         "nl": "Onbekende categorie {category}. Kies uit {known}.",
         "en": "Unknown category {category}. Choose from {known}.",

@@ -79,6 +79,45 @@ def test_names_are_unique_regardless_of_case_and_spaces(service, tokens):
 
 def test_broken_rules_are_one_422_problem_naming_each_field(service, tokens):
     """The rules themselves are tested in the domain (tests/unit); here, how their answer reaches the client."""
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x" * 201}, "name"),
+        ({"enterprise_number": "0123.456.748"}, "enterprise_number"),
+        ({"description": None}, "description"),
+        ({"description": "x" * 2001}, "description"),
+        ({"contact_person": " "}, "contact_person"),
+        (
+            {"address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent"}},
+            "address.country",
+        ),
+        ({"address": None}, "address"),
+        (
+            {
+                "address": {
+                    "street": "Kerkstraat",
+                    "number": "1",
+                    "postal_code": "900",
+                    "city": "Gent",
+                    "country": "België",
+                }
+            },
+            "address.postal_code",
+        ),
+        ({"public": "ja"}, "public"),
+        ({"category": "casino"}, "category"),
+        ({"website": "ftp://agenda.example"}, "website"),
+        ({"website": "agenda.example"}, "website"),
+        ({"logo": None}, "logo"),
+        ({"logo": "not base64!"}, "logo"),
+        ({"logo": base64.b64encode(b"<svg onload=alert(1)>").decode()}, "logo"),
+        ({"extra_info": "x" * 4001}, "extra_info"),
+    ],
+)
+def test_each_rule_names_its_field(service, tokens, changes, field):
     app, _ = service
     response = create(app.test_client(), tokens, name="", website="agenda.example")
     assert response.status_code == 422 and response.content_type == "application/problem+json"
@@ -112,7 +151,9 @@ def test_edits_are_audited_and_announced(service, tokens):
     create(client, tokens)
     jpeg = data_url(image("JPEG"), "image/jpeg")
     edited = client.patch(
-        "/api/v1/partner/profile", json={"description": "Nieuw.", "logo": jpeg, "public": False}, headers=user(tokens)
+        "/api/v1/partner/profile",
+        json={"description": "Nieuw.", "logo": jpeg, "public": False, "address": {**VALID["address"], "number": "2"}},
+        headers=user(tokens),
     )
     assert edited.status_code == 200 and edited.get_json()["public"] is False
     audit = client.get("/api/v1/partner/profile/audit", headers=user(tokens)).get_json()
@@ -120,9 +161,10 @@ def test_edits_are_audited_and_announced(service, tokens):
     assert by_field["description"]["new_value"] == "Nieuw." and by_field["description"]["account_id"] == "acc-1"
     assert by_field["logo"]["new_value"] == "(image)"  # never the bytes
     assert by_field["public"]["old_value"] == "True"
+    assert by_field["address"]["new_value"] == "Kerkstraat 2, 9000 Gent, België"  # one line, not a dict
     assert client.get("/api/v1/partner/profile/logo", headers=user(tokens)).content_type == "image/jpeg"
     [changed] = events(runtime, "partners.profile.changed")
-    assert sorted(changed["changed_fields"]) == ["description", "logo", "public"]
+    assert sorted(changed["changed_fields"]) == ["address", "description", "logo", "public"]
     unchanged = client.patch("/api/v1/partner/profile", json={"description": "Nieuw."}, headers=user(tokens))
     assert unchanged.status_code == 200 and len(events(runtime, "partners.profile.changed")) == 1
 
@@ -477,3 +519,9 @@ def test_the_directory_counts_and_pages_up_to_its_window(service, tokens, monkey
     assert [p["name"] for p in client.get("/api/v1/public/partners?page_size=1&page=2").get_json()] == ["Beta"]
     past = client.get("/api/v1/public/partners?page_size=1&page=3")
     assert past.status_code == 200 and past.get_json() == []
+
+
+def test_the_helpdesk_address_is_one_setting_anyone_may_read(database_url, tokens):
+    app, _ = start_service(SERVICE, database_url, tokens, helpdesk_email="hulp@school.example")
+    answer = app.test_client().get("/api/v1/public/contact")
+    assert answer.status_code == 200 and answer.get_json() == {"helpdesk_email": "hulp@school.example"}

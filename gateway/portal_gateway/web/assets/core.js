@@ -322,12 +322,16 @@ export function errorPanel(error, retry) {
 
 /**
  * A labelled field. ``name`` is the field's name in the API (``address.city``), so a problem's
- * ``errors[].field`` finds its input and its message lands beside it.
+ * ``errors[].field`` finds its input and its message lands beside it. ``check(value)`` returns what is
+ * wrong in the browser's own check before sending (null when fine); a ``maxlength`` gets a character counter.
  */
-export function field({ label, name, type = "text", value = "", required = false, hint, options, rows, ...rest }) {
+export function field({ label, name, type = "text", value = "", required = false, hint, options, rows, check, ...rest }) {
   const id = nextId("field");
   const hintId = hint ? `${id}-hint` : null;
-  const common = { id, name, required, "aria-describedby": hintId, ...rest };
+  const counted = rest.maxlength && type !== "checkbox" && !options;
+  const counterId = counted ? `${id}-count` : null;
+  const describedBy = [hintId, counterId].filter(Boolean).join(" ") || null;
+  const common = { id, name, required, "aria-describedby": describedBy, ...rest };
   let control;
   if (options) {
     control = h("select", common, options.map(([optionValue, text]) =>
@@ -341,10 +345,44 @@ export function field({ label, name, type = "text", value = "", required = false
   } else {
     control = h("input", { ...common, type, value: value ?? "" });
   }
+  if (check) browserChecks.set(control, check);
   return h("div", { class: "field", "data-field": name },
     h("label", { for: id, class: required ? "required" : null }, label),
     hint && h("p", { class: "hint", id: hintId }, hint),
-    control);
+    control,
+    counted ? characterCounter(control, Number(rest.maxlength), counterId) : null);
+}
+
+const browserChecks = new WeakMap(); // control -> check(value, form): the message, or null when fine
+
+/** "Nog 180 van 200 tekens": seen as one types; read out only once a few are left, not at every key. */
+function characterCounter(control, limit, id) {
+  const counter = h("p", { class: "hint counter", id });
+  const spoken = h("span", { class: "visually-hidden", "aria-live": "polite" });
+  let wasLow = false;
+  const update = () => {
+    const left = limit - control.value.length;
+    counter.textContent = t("form.characters_left", { left, limit });
+    const low = left <= Math.max(10, Math.floor(limit / 10));
+    if (low && !wasLow) spoken.textContent = counter.textContent;
+    wasLow = low;
+  };
+  control.addEventListener("input", update);
+  update();
+  return [counter, spoken];
+}
+
+/** The browser's own checks of ``form`` (fields' ``check``, a holder's ``data-problem``), as a problem's errors. */
+function browserProblems(form) {
+  const errors = [];
+  for (const control of form.elements) {
+    const message = browserChecks.get(control)?.(control.value, form);
+    if (message) errors.push({ field: control.name, detail: message });
+  }
+  for (const holder of form.querySelectorAll("[data-problem]")) {
+    errors.push({ field: holder.dataset.field, detail: holder.dataset.problem });
+  }
+  return errors;
 }
 
 /** A group of checkboxes that sends a list (``apis``). */
@@ -380,9 +418,13 @@ function formValues(form) {
   return values;
 }
 
-/** Put a problem's messages beside the fields they name, and the rest at the top of the form. */
+/**
+ * Put a problem's messages beside the fields they name, and the rest at the top of the form. A field named
+ * without a message of its own is marked and points at the message on top: the same words never twice.
+ */
 function showProblem(form, error) {
   clearProblem(form);
+  const alertId = nextId("error");
   const general = [];
   let first = null;
   for (const entry of error.problem?.errors || []) {
@@ -393,9 +435,11 @@ function showProblem(form, error) {
       if (detail) general.push(detail);
       continue;
     }
-    const messageId = nextId("error");
-    const message = h("p", { class: "field-error", id: messageId }, detail || error.message);
-    holder.append(message);
+    let messageId = alertId;
+    if (detail && detail !== error.message) {
+      messageId = nextId("error");
+      holder.append(h("p", { class: "field-error", id: messageId }, detail));
+    }
     holder.classList.add("invalid");
     for (const control of holder.querySelectorAll("input, select, textarea")) {
       control.setAttribute("aria-invalid", "true");
@@ -403,7 +447,7 @@ function showProblem(form, error) {
     }
     first ??= holder.querySelector("input, select, textarea");
   }
-  const alert = h("div", { class: "notice error form-problem", role: "alert", tabindex: "-1" },
+  const alert = h("div", { class: "notice error form-problem", role: "alert", tabindex: "-1", id: alertId },
     h("strong", {}, error.message), general.length ? h("ul", {}, general.map((text) => h("li", {}, text))) : null);
   form.prepend(alert);
   (first || alert).focus();
@@ -422,10 +466,11 @@ function clearProblem(form) {
 
 /**
  * A form whose submit calls ``onSubmit(values, form)``; while it runs the button says so, and an API
- * problem is shown beside the fields. ``actions`` are extra buttons (cancel).
+ * problem is shown beside the fields. ``actions`` are extra buttons (cancel); ``danger`` marks a submit that
+ * destroys or takes away.
  */
-export function form({ onSubmit, submit, children, actions = [], label }) {
-  const button = h("button", { type: "submit", class: "primary" }, submit);
+export function form({ onSubmit, submit, children, actions = [], label, danger = false }) {
+  const button = h("button", { type: "submit", class: danger ? "danger" : "primary" }, submit);
   const element = h("form", { novalidate: true, "aria-label": label }, children,
     h("div", { class: "actions" }, button, actions));
   element.addEventListener("submit", async (event) => {
@@ -435,6 +480,8 @@ export function form({ onSubmit, submit, children, actions = [], label }) {
     button.setAttribute("aria-busy", "true");
     try {
       clearProblem(element);
+      const problems = browserProblems(element);
+      if (problems.length) throw new FormError(t("form.invalid"), problems);
       await onSubmit(formValues(element), element);
     } catch (error) {
       if (!(error instanceof ApiError) && !(error instanceof FormError)) throw error;
@@ -490,12 +537,38 @@ export function copyButton(text, label = t("action.copy")) {
   return button;
 }
 
+/**
+ * A table of ``rows``; ``columns`` are [heading, cell(row), sortKey(row)?]. A column with a sort key gets a
+ * button in its heading that sorts the rows shown (ascending, then descending), said by ``aria-sort``.
+ */
 export function table(columns, rows, caption) {
+  const lines = rows.map((row) => h("tr", {}, columns.map(([heading, cell]) =>
+    h("td", { "data-label": heading }, cell(row)))));
+  const body = h("tbody", {}, lines);
+  const sortable = rows.length > 1;
+  const headers = columns.map(([heading, , sortKey], index) => (sortKey && sortable
+    ? h("th", { scope: "col", "aria-sort": "none" },
+      h("button", { type: "button", class: "sort", onclick: () => sortBy(index) }, heading))
+    : h("th", { scope: "col" }, heading)));
+  function sortBy(index) {
+    const ascending = headers[index].getAttribute("aria-sort") !== "ascending";
+    for (const header of headers) if (header.hasAttribute("aria-sort")) header.setAttribute("aria-sort", "none");
+    headers[index].setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    const key = columns[index][2];
+    const order = rows.map((row, position) => [String(key(row) ?? ""), lines[position]])
+      .sort(([a], [b]) => a.localeCompare(b, language, { numeric: true, sensitivity: "base" }) * (ascending ? 1 : -1));
+    body.append(...order.map(([, line]) => line));
+  }
   return h("div", { class: "table-wrap" }, h("table", {},
     caption && h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, columns.map(([heading]) => h("th", { scope: "col" }, heading)))),
-    h("tbody", {}, rows.map((row) => h("tr", {}, columns.map(([heading, cell]) =>
-      h("td", { "data-label": heading }, cell(row))))))));
+    h("thead", {}, h("tr", {}, headers)),
+    body));
+}
+
+/** How many a list holds in all (not only on this page), and the mark a search's announcement reads. */
+export function listCount(pagination, items) {
+  const count = pagination?.total ?? items.length;
+  return h("p", { class: "count", "data-result-count": count }, t("list.count", { count }));
 }
 
 /** Previous / next for a paginated list; ``go(page)`` shows another page. */
@@ -549,6 +622,8 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
   }
   let rendering = 0;
   let shown = null; // the path whose page main shows, kept when a call for that page fails
+  const announcer = h("p", { class: "visually-hidden", role: "status", id: "announcer" });
+  document.body.append(announcer);
   window.addEventListener("portal:session-lost", () => {
     shell((location.hash.slice(1) || "/").split("?")[0]);
     sessionLostDialog();
@@ -565,6 +640,12 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
       await session.signIn(location.hash);
       return;
     }
+    // What the page showed and where the person was, to tell a page change from a tab switch or a search.
+    const before = main.querySelector("h1")?.textContent;
+    const controls = () => [...main.querySelectorAll("a, button, input, select, textarea")];
+    const active = main.contains(document.activeElement) ? document.activeElement : null;
+    const activeHref = active?.getAttribute("href");
+    const activeIndex = active ? controls().indexOf(active) : -1;
     main.setAttribute("aria-busy", "true");
     const samePage = shown === path && main.firstElementChild && !main.querySelector(".page-error");
     if (samePage) main.querySelectorAll(":scope > .page-problem").forEach((node) => node.remove());
@@ -591,14 +672,25 @@ export async function startApp({ session: uiSession, shell, routes, notFound }) 
     if (ticket !== rendering) return; // the person went elsewhere meanwhile
     main.replaceChildren(content);
     main.removeAttribute("aria-busy");
+    const firstPage = shown === null;
     shown = path;
     restoreDraft();
     const heading = main.querySelector("h1");
     if (heading) {
       heading.setAttribute("tabindex", "-1");
-      heading.focus({ preventScroll: false });
       document.title = `${heading.textContent} · ${t("product")}`;
+      // Focus moves to the heading on a page change only: the first Tab of a fresh load reaches the skip
+      // link, and a tab switch or a search (same heading) leaves the focus where the person was.
+      const pageChange = !firstPage && event?.type !== "portal:language" && heading.textContent !== before;
+      if (pageChange) heading.focus({ preventScroll: false });
+      else if (active) {
+        // the same control on the page drawn again: the tab just chosen, or the search's own field
+        const same = (activeHref && main.querySelector(`a[href="${CSS.escape(activeHref)}"]`)) || controls()[activeIndex];
+        same?.focus();
+      }
     }
+    const counted = main.querySelector("[data-result-count]");
+    announcer.textContent = samePage && counted ? t("search.results", { count: counted.dataset.resultCount }) : "";
   }
   window.addEventListener("hashchange", render);
   window.addEventListener("portal:language", render);
@@ -659,7 +751,19 @@ async function sessionLostDialog() {
 export function drawShell(options) {
   document.getElementById("top").replaceChildren(header(options));
   document.getElementById("skip").textContent = t("skip");
-  document.getElementById("footer").textContent = t("footer");
+  document.getElementById("footer").replaceChildren(h("p", {}, t("footer")),
+    h("nav", { "aria-label": t("footer.label") }, h("ul", { class: "footer-links" },
+      [["/#/terms", t("footer.terms")], ["/#/privacy", t("footer.privacy")], ["/#/contact", t("footer.contact")]]
+        .map(([href, label]) => h("li", {}, h("a", { href }, label))))));
+}
+
+let helpdeskAnswer = null;
+
+/** The helpdesk's address: one setting of the portal (HELPDESK_EMAIL), asked once per page load. */
+export function helpdesk() {
+  helpdeskAnswer ??= api("GET", "/api/v1/public/contact").then((contact) => contact.helpdesk_email)
+    .catch(() => { helpdeskAnswer = null; return null; });
+  return helpdeskAnswer;
 }
 
 /** An action button's call: say what happened (or what went wrong), then show ``then`` again. */

@@ -3,7 +3,7 @@
 // menus by role.
 import {
   ApiError, FormError, Session, api, apiPage, badge, checkboxes, definition, dialog, download, empty, errorPanel, field, form,
-  drawShell, formatDate, go, h, notice, pager, perform, startApp, t, table,
+  drawShell, formatDate, go, h, listCount, notice, pager, perform, startApp, t, table,
 } from "/assets/core.js";
 import {
   API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, person, searchForm, statusBadges, statusHistory,
@@ -25,12 +25,13 @@ function home() {
 // ---------------------------------------------------------------------------------------- moderators
 function applicationTable(items) {
   return table([
-    [t("apps.name"), (app) => h("a", { href: `#/applications/${app.id}` }, app.name)],
+    [t("apps.name"), (app) => h("a", { href: `#/applications/${app.id}` }, app.name), (app) => app.name],
     [t("back.partner"), (app) => (app.partner_id && app.partner_name
-      ? h("a", { href: `#/profiles/${app.partner_id}` }, app.partner_name) : app.partner_name || "—")],
-    [t("apps.status"), statusBadges],
+      ? h("a", { href: `#/profiles/${app.partner_id}` }, app.partner_name) : app.partner_name || "—"),
+    (app) => app.partner_name],
+    [t("apps.status"), statusBadges, (app) => t(`status.${app.status}`)],
     [t("apps.apis"), (app) => app.apis.map(apiLabel).join(", ")],
-    [t("apps.created_at"), (app) => formatDate(app.created_at)],
+    [t("apps.created_at"), (app) => formatDate(app.created_at), (app) => app.created_at],
   ], items);
 }
 
@@ -68,7 +69,8 @@ async function applications(query) {
       field({ label: t("apps.api_access"), name: "api", value: query.api || "",
         options: [["", t("search.any")], ...API_NAMES.map((name) => [name, apiLabel(name)])] }),
     ]),
-    h("div", { "aria-live": "polite" }, items.length ? applicationTable(items) : empty(t("search.none"))),
+    listCount(pagination, items),
+    items.length ? applicationTable(items) : empty(t("search.none")),
     pager(pagination, (next) => go(`#/applications?${new URLSearchParams({ ...query, page: next })}`)));
 }
 
@@ -109,7 +111,7 @@ async function applicationDetail(applicationId) {
         ? h("button", { type: "button", class: "danger", onclick: async () => {
           const answer = await dialog({ title: t("moderate.archive_title", { name: app.name }),
             body: h("p", {}, t("moderate.archive_warning")),
-            buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "go", primary: true }] });
+            buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "go", danger: true }] });
           if (answer === "go") await act("archive");
         } }, t("apps.archive"))
         : null,
@@ -181,9 +183,7 @@ async function profileDetail(partnerId) {
     profile.description ? [h("h2", {}, t("profile.description")), h("p", { class: "pre" }, profile.description)] : null,
     profile.extra_info ? [h("h2", {}, t("profile.extra_info")), h("p", { class: "pre" }, profile.extra_info)] : null,
     h("div", { class: "actions" }, h("button", { type: "button", class: profile.active ? "danger" : "",
-      onclick: () => perform(() => api("POST", `/api/v1/admin/profiles/${id}/${action}`),
-        t(`profiles.${action}_done`, { name: profile.name }), `#/profiles/${profile.id}`) },
-    t(`profiles.${action}`))),
+      onclick: () => toggleProfile(profile, `#/profiles/${profile.id}`) }, t(`profiles.${action}`))),
     h("h2", {}, t("profiles.applications")),
     items.length ? applicationTable(items) : empty(t("search.none")));
 }
@@ -194,6 +194,7 @@ async function revokeAllSecrets(app) {
   const revokeForm = form({
     label: t("secrets.revoke_all_title", { name: app.name }),
     submit: t("secrets.revoke_all"),
+    danger: true,
     children: [field({ label: t("moderate.reason"), name: "reason", rows: 4, required: true, maxlength: 2000,
       hint: t("secrets.reason_hint") })],
     onSubmit: async (values) => {
@@ -217,6 +218,7 @@ async function askReason(title) {
   const rejectForm = form({
     label: title,
     submit: t("moderate.reject"),
+    danger: true,
     children: [field({ label: t("moderate.reason"), name: "reason", rows: 4, required: true, maxlength: 2000,
       hint: t("moderate.reason_hint") })],
     onSubmit: async (values) => {
@@ -231,13 +233,22 @@ async function askReason(title) {
   return reason;
 }
 
+/** Deactivate (after a yes: the partner vanishes from the directory) or reactivate a profile, then show ``then``. */
+async function toggleProfile(profile, then) {
+  const action = profile.active ? "deactivate" : "reactivate";
+  if (profile.active) {
+    const answer = await dialog({ title: t("profiles.deactivate_title", { name: profile.name }),
+      body: h("p", {}, t("profiles.deactivate_warning")),
+      buttons: [{ label: t("action.cancel"), value: "" }, { label: t("profiles.deactivate"), value: "go", danger: true }] });
+    if (answer !== "go") return;
+  }
+  await perform(() => api("POST", `/api/v1/admin/profiles/${encodeURIComponent(profile.id)}/${action}`),
+    t(`profiles.${action}_done`, { name: profile.name }), then);
+}
+
 async function profiles(query) {
   const { items, pagination } = await apiPage("/api/v1/admin/profiles", { ...query, page: query.page || 1 });
-  const toggle = (profile) => {
-    const action = profile.active ? "deactivate" : "reactivate";
-    return perform(() => api("POST", `/api/v1/admin/profiles/${profile.id}/${action}`),
-      t(`profiles.${action}_done`, { name: profile.name }), `#/profiles?${new URLSearchParams(query)}`);
-  };
+  const toggle = (profile) => toggleProfile(profile, `#/profiles?${new URLSearchParams(query)}`);
   return h("section", {},
     h("h1", {}, t("profiles.title")),
     searchForm("#/profiles", [
@@ -247,11 +258,12 @@ async function profiles(query) {
       field({ label: t("profiles.state"), name: "active", value: query.active || "",
         options: [["", t("search.any")], ["true", t("profiles.active")], ["false", t("profiles.inactive")]] }),
     ]),
+    listCount(pagination, items),
     items.length
       ? table([
-        [t("profile.name"), (profile) => h("a", { href: `#/profiles/${profile.id}` }, profile.name)],
-        [t("profile.category"), (profile) => categoryLabel(profile.category)],
-        [t("profile.email"), (profile) => profile.email],
+        [t("profile.name"), (profile) => h("a", { href: `#/profiles/${profile.id}` }, profile.name), (profile) => profile.name],
+        [t("profile.category"), (profile) => categoryLabel(profile.category), (profile) => categoryLabel(profile.category)],
+        [t("profile.email"), (profile) => profile.email, (profile) => profile.email],
         [t("profiles.visibility"), (profile) => (profile.public ? t("profile.is_public") : t("profile.is_private"))],
         [t("profiles.state"), (profile) => (profile.active ? t("profiles.active") : t("profiles.inactive"))],
         ["", (profile) => h("button", { type: "button", class: profile.active ? "danger" : "",
@@ -278,16 +290,19 @@ async function ledger(query) {
       field({ label: t("ledger.include_revoked"), name: "include_revoked", value: query.include_revoked || "",
         options: [["", t("answer.no")], ["true", t("answer.yes")]] }),
     ]),
+    listCount(pagination, items),
     items.length
       ? table([
         [t("apps.name"), (entry) => (isSchoolAdmin()
           ? h("a", { href: `#/access/${entry.application_id}` }, entry.application_name)
-          : h("a", { href: `#/applications/${entry.application_id}` }, entry.application_name))],
-        [t("back.partner"), (entry) => entry.partner_name || "—"],
-        [t("access.school"), (entry) => `${entry.school_name || ""} (${entry.institution_number})`],
-        [t("access.api"), (entry) => apiLabel(entry.api)],
+          : h("a", { href: `#/applications/${entry.application_id}` }, entry.application_name)),
+        (entry) => entry.application_name],
+        [t("back.partner"), (entry) => entry.partner_name || "—", (entry) => entry.partner_name],
+        [t("access.school"), (entry) => `${entry.school_name || ""} (${entry.institution_number})`,
+          (entry) => entry.school_name || entry.institution_number],
+        [t("access.api"), (entry) => apiLabel(entry.api), (entry) => apiLabel(entry.api)],
         [t("ledger.granted"), (entry) => [formatDate(entry.granted_at), " · ",
-          person(entry.granted_by, entry.granted_by_email)]],
+          person(entry.granted_by, entry.granted_by_email)], (entry) => entry.granted_at],
         [t("ledger.revoked"), (entry) => (entry.revoked_at
           ? [formatDate(entry.revoked_at), " · ", person(entry.revoked_by, entry.revoked_by_email)] : "—")],
       ], items)
@@ -297,22 +312,28 @@ async function ledger(query) {
 
 async function deliveries(query) {
   const { items, pagination } = await apiPage("/api/v1/admin/mail/deliveries", {
-    status: query.status, page: query.page || 1,
+    status: query.status, recipient: query.recipient, page: query.page || 1,
   });
   const retry = (delivery) => perform(() => api("POST", `/api/v1/admin/mail/deliveries/${delivery.id}/retry`),
     t("mail.retried", { to: delivery.recipient }), `#/mail?${new URLSearchParams(query)}`);
   return h("section", {},
     h("h1", {}, t("mail.title")),
     searchForm("#/mail", [
+      field({ label: t("mail.search_recipient"), name: "recipient", type: "search", value: query.recipient || "",
+        hint: t("mail.recipient_hint") }),
       field({ label: t("mail.status"), name: "status", value: query.status || "",
         options: [["", t("search.any")], ...["pending", "sent", "failed"].map((state) => [state, t(`mail.${state}`)])] }),
     ]),
+    listCount(pagination, items),
     items.length
       ? table([
-        [t("mail.created_at"), (delivery) => formatDate(delivery.created_at)],
-        [t("mail.recipient"), (delivery) => delivery.recipient],
-        [t("mail.subject"), (delivery) => delivery.subject],
-        [t("mail.status"), (delivery) => h("span", { class: `badge badge-${delivery.status}` }, t(`mail.${delivery.status}`))],
+        [t("mail.created_at"), (delivery) => formatDate(delivery.created_at), (delivery) => delivery.created_at],
+        [t("mail.recipient"), (delivery) => delivery.recipient, (delivery) => delivery.recipient],
+        [t("mail.subject"), (delivery) => h("details", { class: "preview" }, h("summary", {}, delivery.subject),
+          h("pre", { "aria-label": t("mail.preview_of", { subject: delivery.subject }) }, delivery.preview)),
+        (delivery) => delivery.subject],
+        [t("mail.status"), (delivery) => h("span", { class: `badge badge-${delivery.status}` }, t(`mail.${delivery.status}`)),
+          (delivery) => t(`mail.${delivery.status}`)],
         [t("mail.attempts"), (delivery) => String(delivery.attempts)],
         [t("mail.error"), (delivery) => delivery.last_error || "—"],
         ["", (delivery) => (delivery.status === "failed"
@@ -349,7 +370,7 @@ function grantForm(access, { requestId, token }) {
         !schools.find((choice) => choice.institution_number === school.institution_number).apis.includes(name)));
       if (revoking) {
         const answer = await dialog({ title: t("grant.revoke_title"), body: h("p", {}, t("grant.revoke_warning")),
-          buttons: [{ label: t("action.cancel"), value: "" }, { label: t("grant.save"), value: "go", primary: true }] });
+          buttons: [{ label: t("action.cancel"), value: "" }, { label: t("grant.revoke_confirm"), value: "go", danger: true }] });
         if (answer !== "go") return;
       }
       await api("PUT", `/api/v1/admin/grants/applications/${access.application_id}`,

@@ -2,7 +2,7 @@
 // applications, credentials, data access) for partners.
 import {
   ApiError, FormError, Session, api, apiPage, badge, blobUrl, checkboxes, copyButton, definition, dialog, empty, errorPanel,
-  drawShell, field, form, formatDate, go, h, language, notice, pager, perform, startApp, t, table, tabs,
+  drawShell, field, form, formatDate, go, h, helpdesk, language, notice, pager, perform, startApp, t, table, tabs,
 } from "/assets/core.js";
 import {
   API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, person, requestStateBadge, searchForm, statusBadges,
@@ -38,7 +38,7 @@ async function landing(query) {
       session.tokens ? null : h("a", { class: "button primary", href: "#/register" }, t("landing.become_partner"))),
     h("h2", {}, t("directory.title")),
     search,
-    h("div", { "aria-live": "polite" }, cards,
+    h("div", { "data-result-count": pagination?.total ?? items.length }, cards,
       pager(pagination, (next) => go(`#/?${new URLSearchParams({ ...query, page: next })}`))));
 }
 
@@ -70,6 +70,8 @@ function registration() {
       field({ label: t("account.password_repeat"), name: "password_repeat", type: "password", required: true,
         autocomplete: "new-password" }),
       field({ label: t("register.accept_terms"), name: "accept_terms", type: "checkbox" }),
+      h("p", { class: "hint" }, t("register.read_first"), " ", h("a", { href: "#/terms" }, t("footer.terms")), ", ",
+        h("a", { href: "#/privacy" }, t("footer.privacy")), "."),
     ],
     onSubmit: async (values) => {
       if (values.password !== values.password_repeat) {
@@ -153,10 +155,21 @@ async function profilePage() {
         [t("audit.when"), (entry) => formatDate(entry.changed_at)],
         [t("audit.who"), (entry) => entry.email || emailOf[entry.account_id] || person(entry.account_id)],
         [t("audit.field"), (entry) => t(`profile.${entry.field}`)],
-        [t("audit.old"), (entry) => entry.old_value ?? "—"],
-        [t("audit.new"), (entry) => entry.new_value ?? "—"],
+        [t("audit.old"), (entry) => auditValue(entry.field, entry.old_value)],
+        [t("audit.new"), (entry) => auditValue(entry.field, entry.new_value)],
       ], audit.items)
       : empty(t("audit.empty")));
+}
+
+/** A logged value as the partner reads it: yes or no, a category's label, not the stored text. */
+function auditValue(field, value) {
+  if (value === null || value === undefined) return "—";
+  if (field === "public" || field === "active") {
+    return { True: t("answer.yes"), False: t("answer.no") }[value] ?? value;
+  }
+  if (field === "category") return categoryLabel(value);
+  if (field === "logo") return t("audit.image");
+  return value;
 }
 
 async function invite() {
@@ -183,7 +196,7 @@ async function withdraw(invitation) {
     body: h("p", {}, t("invitations.withdraw_warning", {
       who: invitation.created_by_email || invitation.created_by, when: formatDate(invitation.expires_at) })),
     buttons: [{ label: t("action.cancel"), value: "" },
-      { label: t("invitations.withdraw"), value: "withdraw", primary: true }],
+      { label: t("invitations.withdraw"), value: "withdraw", danger: true }],
   });
   if (answer !== "withdraw") return;
   await perform(() => api("DELETE", `/api/v1/partner/profile/invitations/${encodeURIComponent(invitation.id)}`),
@@ -232,9 +245,12 @@ function logoField(current) {
   input.addEventListener("change", () => {
     const file = input.files[0];
     holder.querySelector(".field-error")?.remove();
+    delete holder.dataset.problem;
     if (!file) return;
     if (file.size > LOGO_MAX_BYTES) {
+      // Kept on the field, so saving says this again rather than that a logo is missing.
       input.value = "";
+      holder.dataset.problem = t("profile.logo_too_large");
       holder.append(h("p", { class: "field-error", role: "alert" }, t("profile.logo_too_large")));
       return;
     }
@@ -247,6 +263,16 @@ function logoField(current) {
     reader.readAsDataURL(file);
   });
   return holder;
+}
+
+const BELGIUM = ["belgië", "belgie", "belgium", "belgique", "belgien", "be", "bel"];
+
+/** The partners service's rule, checked before sending: in Belgium four digits from 1000 to 9999 (an empty one is
+ * the service's "required"). */
+function belgianPostalCode(value, formElement) {
+  const country = formElement.elements["address.country"]?.value.trim().toLowerCase() || "";
+  const code = value.trim();
+  return code && BELGIUM.includes(country) && !/^[1-9]\d{3}$/.test(code) ? t("address.postal_code_belgian") : null;
 }
 
 async function profileForm(existing) {
@@ -278,7 +304,7 @@ async function profileForm(existing) {
               autocomplete: "address-line1" }),
             field({ label: t("address.number"), name: "address.number", value: address.number, required: true }),
             field({ label: t("address.postal_code"), name: "address.postal_code", value: address.postal_code,
-              required: true, autocomplete: "postal-code" }),
+              required: true, autocomplete: "postal-code", inputmode: "numeric", check: belgianPostalCode }),
             field({ label: t("address.city"), name: "address.city", value: address.city, required: true,
               autocomplete: "address-level2" }),
             field({ label: t("address.country"), name: "address.country", value: address.country || "België",
@@ -317,11 +343,11 @@ async function applicationsPage(query) {
       h("button", { type: "button", class: "primary", onclick: chooseKind }, t("apps.add"))),
     items.length
       ? table([
-        [t("apps.name"), (app) => h("a", { href: `#/apps/${app.id}` }, app.name)],
-        [t("apps.status"), statusBadges],
+        [t("apps.name"), (app) => h("a", { href: `#/apps/${app.id}` }, app.name), (app) => app.name],
+        [t("apps.status"), statusBadges, (app) => t(`status.${app.status}`)],
         [t("apps.client_id"), (app) => (app.client_id ? h("code", {}, app.client_id) : "—")],
         [t("apps.apis"), (app) => app.apis.map(apiLabel).join(", ")],
-        [t("apps.created_at"), (app) => formatDate(app.created_at, false)],
+        [t("apps.created_at"), (app) => formatDate(app.created_at, false), (app) => app.created_at],
       ], items)
       : empty(t("apps.empty")),
     pager(pagination, (next) => go(`#/apps?page=${next}`)));
@@ -377,29 +403,58 @@ function newApplication() {
     }));
 }
 
+/**
+ * Manual 3.3.2 in its two steps: the client ID and secret are checked first; only a valid, free client leads
+ * to the application's properties. The secret stays in this page's memory between the steps.
+ */
 function linkApplication() {
-  return h("section", {},
-    h("h1", {}, t("link.title")),
-    h("p", {}, t("link.intro")),
-    h("p", { class: "hint" }, t("link.helpdesk"), " ", h("a", { href: "#/apps/new" }, t("link.new_instead"))),
+  const step = h("div", {});
+  const cancel = () => h("a", { class: "button", href: "#/apps" }, t("action.cancel"));
+  const showStep = (heading, ...content) => {
+    const title = h("h2", { tabindex: "-1" }, heading);
+    step.replaceChildren(title, ...content);
+    title.focus();
+  };
+  const credentialsStep = (values = {}) => form({
+    label: t("link.step_credentials"),
+    submit: t("action.continue"),
+    actions: [cancel()],
+    children: [
+      field({ label: t("link.client_id"), name: "client_id", required: true, autocomplete: "off",
+        placeholder: t("link.client_id_example"), value: values.client_id }),
+      field({ label: t("link.client_secret"), name: "client_secret", type: "password", required: true,
+        autocomplete: "off" }),
+    ],
+    onSubmit: async (credentials) => {
+      const checked = await api("POST", "/api/v1/partner/applications/link/check", { body: credentials });
+      showStep(t("link.step_properties"), propertiesStep(credentials, checked));
+    },
+  });
+  const propertiesStep = (credentials, checked) => h("div", {},
+    h("p", { class: "notice ok" }, t("link.checked")),
+    definition([
+      [t("link.client_id"), h("code", {}, checked.client_id)],
+      [t("link.apis_kept"), checked.apis.length ? checked.apis.map(apiLabel).join(", ") : t("link.no_apis")],
+    ]),
     form({
-      label: t("link.title"),
-      submit: t("action.continue"),
-      actions: [h("a", { class: "button", href: "#/apps" }, t("action.cancel"))],
-      children: [
-        field({ label: t("link.client_id"), name: "client_id", required: true, autocomplete: "off",
-          placeholder: t("link.client_id_example") }),
-        field({ label: t("link.client_secret"), name: "client_secret", type: "password", required: true,
-          autocomplete: "off" }),
-        h("h2", {}, t("apps.properties")),
-        ...applicationFields(null),
-      ],
+      label: t("link.step_properties"),
+      submit: t("action.save"),
+      actions: [h("button", { type: "button", onclick: () => showStep(t("link.step_credentials"),
+        credentialsStep(credentials)) }, t("link.other_client")), cancel()],
+      children: applicationFields(null),
       onSubmit: async (values) => {
-        const app = await api("POST", "/api/v1/partner/applications/link", { body: values });
+        const app = await api("POST", "/api/v1/partner/applications/link", { body: { ...values, ...credentials } });
         notice(t("link.done"));
         go(`#/apps/${app.id}`);
       },
     }));
+  step.append(h("h2", { tabindex: "-1" }, t("link.step_credentials")), credentialsStep());
+  return h("section", {},
+    h("h1", {}, t("link.title")),
+    h("p", {}, t("link.intro")),
+    h("p", { class: "hint" }, t("link.lost"), " ", h("a", { href: "#/contact" }, t("link.contact_helpdesk")), ". ",
+      t("link.no_client"), " ", h("a", { href: "#/apps/new" }, t("link.new_instead"))),
+    step);
 }
 
 async function applicationPage(applicationId, tab = "properties") {
@@ -444,7 +499,7 @@ async function archive(app) {
   const answer = await dialog({
     title: t("apps.archive_title", { name: app.name }),
     body: h("p", {}, t("apps.archive_warning")),
-    buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "archive", primary: true }],
+    buttons: [{ label: t("action.cancel"), value: "" }, { label: t("apps.archive"), value: "archive", danger: true }],
   });
   if (answer !== "archive") return;
   await perform(() => api("POST", `/api/v1/partner/applications/${app.id}/archive`), t("apps.archived"),
@@ -472,7 +527,7 @@ async function editApplication(applicationId) {
             title: t("apps.remove_title"),
             body: h("p", {}, t("apps.remove_warning", { apis: removed.map(apiLabel).join(", ") })),
             buttons: [{ label: t("action.cancel"), value: "" },
-              { label: t("apps.remove_confirm"), value: "remove", primary: true }],
+              { label: t("apps.remove_confirm"), value: "remove", danger: true }],
           });
           if (answer !== "remove") return;
           values.confirm_removal = true;
@@ -605,25 +660,158 @@ async function newSecret(app, client, holder) {
     holder.replaceChildren(errorPanel(error));
     return;
   }
-  await dialog({
-    title: t("credentials.new_title"),
-    body: h("div", {},
-      h("p", { class: "notice warning" }, t("credentials.shown_once")),
-      h("p", { class: "code-row" }, h("code", { class: "secret", "data-secret": "" }, secret.client_secret),
-        copyButton(secret.client_secret)),
-      secret.previous_secret_expires_at
-        ? h("p", {}, t("credentials.previous_until", { when: formatDate(secret.previous_secret_expires_at) }))
-        : null),
-    buttons: [{ label: t("credentials.stored_it"), value: "done", primary: true }],
-  });
+  const body = h("div", {},
+    h("p", { class: "notice warning" }, t("credentials.shown_once")),
+    h("p", { class: "code-row" }, h("code", { class: "secret", "data-secret": "" }, secret.client_secret),
+      copyButton(secret.client_secret)),
+    secret.previous_secret_expires_at
+      ? h("p", {}, t("credentials.previous_until", { when: formatDate(secret.previous_secret_expires_at) }))
+      : null);
+  // Closing (the button or Escape) first asks whether the secret was copied: after this, nobody can show it.
+  for (let closing = false; !closing;) {
+    await dialog({ title: t("credentials.new_title"), body,
+      buttons: [{ label: t("credentials.stored_it"), value: "done", primary: true }] });
+    closing = await dialog({
+      title: t("credentials.copied_title"),
+      body: h("p", {}, t("credentials.copied_question")),
+      buttons: [{ label: t("credentials.show_again"), value: "" },
+        { label: t("credentials.copied_close"), value: "close", danger: true }],
+    }) === "close";
+  }
   secret = null; // gone from this page: only the partner holds it now
   go(`#/apps/${app.id}/credentials`);
 }
 
+// ------------------------------------------------------------------------------------- about the portal
+/** Terms of use and privacy: public pages, their paragraphs in the UIs' catalogue. */
+function textPage(kind) {
+  const sections = Number(t(`${kind}.sections`));
+  return h("article", { class: "partner text-page" },
+    h("h1", {}, t(`${kind}.title`)),
+    h("p", { class: "lead" }, t(`${kind}.intro`)),
+    Array.from({ length: sections }, (_, index) => [
+      h("h2", {}, t(`${kind}.${index + 1}.title`)), h("p", {}, t(`${kind}.${index + 1}.text`))]),
+    h("p", {}, t("about.questions"), " ", h("a", { href: "#/contact" }, t("footer.contact")), "."));
+}
+
+async function contactPage() {
+  const address = await helpdesk();
+  return h("article", { class: "partner text-page" },
+    h("h1", {}, t("contact.title")),
+    h("p", { class: "lead" }, t("contact.intro")),
+    address
+      ? h("p", {}, t("contact.write"), " ", h("a", { href: `mailto:${address}` }, address))
+      : h("p", {}, t("contact.unavailable")),
+    h("h2", {}, t("contact.before_title")),
+    h("ul", {}, ["contact.tip_account", "contact.tip_client", "contact.tip_no_secret"].map((key) => h("li", {}, t(key)))));
+}
+
+// ------------------------------------------------------------------------------------ API documentation
+const CLIENT_PLACEHOLDER = "JOUW_CLIENT_ID";
+
+/** The identity service's published contract and metadata: the token endpoint as it really is. */
+async function identityContract() {
+  const [contract, metadata] = await Promise.all([
+    api("GET", "/_/identity/openapi.json"), api("GET", "/.well-known/oauth-authorization-server")]);
+  return { contract, metadata };
+}
+
+/** The signed-in partner's client ids (none for a visitor, who sees placeholders). */
+async function ownClientIds() {
+  if (!session.tokens || !(await currentProfile())) return [];
+  const { items } = await apiPage("/api/v1/partner/applications", { page_size: 100 });
+  return items.filter((app) => app.client_id).map((app) => [app.client_id, app.name]);
+}
+
+function tokenExamples(tokenUrl, clientId) {
+  return {
+    curl: `curl -u "${clientId}:$CLIENT_SECRET" \\\n  -d grant_type=client_credentials \\\n  -d scope="leerlingen" \\\n  ${tokenUrl}`,
+    Python: `import os\nimport requests\n\nanswer = requests.post(\n    "${tokenUrl}",\n    data={"grant_type": "client_credentials", "scope": "leerlingen"},\n    auth=("${clientId}", os.environ["CLIENT_SECRET"]),\n    timeout=10,\n)\nanswer.raise_for_status()\naccess_token = answer.json()["access_token"]`,
+    JavaScript: `const answer = await fetch("${tokenUrl}", {\n  method: "POST",\n  headers: {\n    Authorization: "Basic " + btoa("${clientId}:" + process.env.CLIENT_SECRET),\n    "Content-Type": "application/x-www-form-urlencoded",\n  },\n  body: new URLSearchParams({ grant_type: "client_credentials", scope: "leerlingen" }),\n});\nif (!answer.ok) throw new Error((await answer.json()).error);\nconst { access_token: accessToken } = await answer.json();`,
+  };
+}
+
+function codeBlock(label, code) {
+  return h("figure", { class: "code-example" },
+    h("figcaption", {}, label, " ", copyButton(code, t("docs.copy_example", { language: label }))),
+    h("pre", { tabindex: "0", "aria-label": t("docs.example_of", { language: label }) }, h("code", {}, code)));
+}
+
+async function apiDocs() {
+  const [{ contract, metadata }, clients] = await Promise.all([identityContract(), ownClientIds()]);
+  const token = contract.paths["/oauth/token"].post;
+  const schemas = contract.components.schemas;
+  const fields = Object.assign({}, ...(schemas.TokenRequest.allOf || [schemas.TokenRequest]).map((part) =>
+    (part.$ref ? schemas[part.$ref.split("/").pop()] : part).properties || {}));
+  const clientId = clients[0]?.[0] || CLIENT_PLACEHOLDER;
+  const examples = h("div", {});
+  const showExamples = (id) => examples.replaceChildren(...Object.entries(tokenExamples(metadata.token_endpoint, id))
+    .map(([label, code]) => codeBlock(label, code)));
+  showExamples(clientId);
+  const section = (id, title, ...content) => h("section", { "aria-labelledby": id },
+    h("h2", { id, tabindex: "-1" }, title), content);
+  return h("article", { class: "docs" },
+    h("h1", {}, t("docs.title")),
+    h("p", { class: "lead" }, t("docs.intro")),
+    h("nav", { "aria-label": t("docs.contents") }, h("ol", {}, [
+      ["docs-start", t("docs.start_title")], ["docs-token", t("docs.token_title")], ["docs-claims", t("docs.claims_title")],
+      ["docs-errors", t("docs.errors_title")], ["docs-limits", t("docs.limits_title")], ["docs-rotation", t("docs.rotation_title")],
+    ].map(([id, title]) => h("li", {}, h("a", { href: `#/docs`, onclick: (event) => {
+      event.preventDefault();
+      document.getElementById(id).focus();
+    } }, title))))),
+    section("docs-start", t("docs.start_title"), h("ol", { class: "steps" }, [1, 2, 3, 4, 5].map((step) =>
+      h("li", {}, h("strong", {}, t(`docs.step${step}`)), " ", t(`docs.step${step}_text`))))),
+    section("docs-token", t("docs.token_title"),
+      h("p", {}, h("code", {}, `POST ${metadata.token_endpoint}`), " · ", token.summary),
+      h("p", {}, token.description),
+      clients.length > 1
+        ? field({ label: t("docs.which_client"), name: "client", value: clientId,
+          options: clients.map(([id, name]) => [id, `${name} (${id})`]), onchange: (event) => showExamples(event.target.value) })
+        : null,
+      h("p", { class: "hint" }, clients.length ? t("docs.own_client") : t("docs.placeholder", { placeholder: CLIENT_PLACEHOLDER })),
+      examples,
+      h("h3", {}, t("docs.parameters")),
+      table([
+        [t("docs.parameter"), ([name]) => h("code", {}, name)],
+        [t("docs.meaning"), ([, spec]) => spec.description || (spec.enum ? spec.enum.join(", ") : "—")],
+      ], Object.entries(fields)),
+      h("h3", {}, t("docs.answer")),
+      table([
+        [t("docs.field"), ([name]) => h("code", {}, name)],
+        [t("docs.meaning"), ([, spec]) => spec.description || (spec.enum ? spec.enum.join(", ") : spec.type)],
+      ], Object.entries(schemas.TokenResponse.properties))),
+    section("docs-claims", t("docs.claims_title"),
+      h("p", {}, t("docs.claims_intro")),
+      table([
+        [t("docs.claim"), (name) => h("code", {}, name)],
+        [t("docs.meaning"), (name) => t(`docs.claim_${name}`)],
+      ], ["iss", "sub", "aud", "client_id", "exp", "scope", "grants"]),
+      h("p", {}, t("docs.grants_explained")),
+      h("pre", { tabindex: "0" }, h("code", {}, JSON.stringify({ scope: "leerlingen personeel",
+        grants: { leerlingen: ["012345", "067890"], personeel: ["012345"] } }, null, 2))),
+      h("p", {}, t("docs.grants_rule"))),
+    section("docs-errors", t("docs.errors_title"),
+      h("p", {}, t("docs.errors_intro")),
+      table([
+        [t("docs.status"), ([status]) => h("code", {}, status)],
+        [t("docs.meaning"), ([, answer]) => answer.description],
+      ], Object.entries(token.responses).filter(([status]) => status !== "200")),
+      table([
+        [t("docs.error_code"), (code) => h("code", {}, code)],
+        [t("docs.meaning"), (code) => t(`docs.error_${code}`)],
+      ], schemas.OAuthError.properties.error.enum)),
+    section("docs-limits", t("docs.limits_title"), h("ul", {}, ["limits_rate", "limits_guessing", "limits_lifetime"]
+      .map((key) => h("li", {}, t(`docs.${key}`))))),
+    section("docs-rotation", t("docs.rotation_title"), h("ol", {}, [1, 2, 3].map((step) =>
+      h("li", {}, t(`docs.rotation${step}`))))));
+}
+
 // ---------------------------------------------------------------------------------------------- shell
 function shell(path) {
-  const section = path.startsWith("/apps") ? "apps" : path.startsWith("/profile") ? "profile" : "home";
-  const menu = [["#/", t("menu.partners"), "home"]];
+  const section = path.startsWith("/apps") ? "apps" : path.startsWith("/profile") ? "profile"
+    : path.startsWith("/docs") ? "docs" : "home";
+  const menu = [["#/", t("menu.partners"), "home"], ["#/docs", t("menu.docs"), "docs"]];
   if (session.tokens) menu.push(["#/profile", t("menu.profile"), "profile"], ["#/apps", t("menu.apps"), "apps"]);
   drawShell({
     title: t("product"),
@@ -642,6 +830,10 @@ startApp({
     [/^\/$/, landing],
     [/^\/partners\/([\w-]+)$/, partnerPage],
     [/^\/register$/, registration],
+    [/^\/terms$/, () => textPage("terms")],
+    [/^\/privacy$/, () => textPage("privacy")],
+    [/^\/contact$/, contactPage],
+    [/^\/docs$/, apiDocs],
     [/^\/profile$/, profilePage, partnerOnly],
     [/^\/profile\/new$/, () => profileForm("new"), partnerOnly],
     [/^\/profile\/edit$/, () => profileForm("edit"), partnerOnly],

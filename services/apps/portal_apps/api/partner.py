@@ -9,6 +9,8 @@ from portal_apps.api.schemas import (
     ApplicationLinkSchema,
     ApplicationRequestSchema,
     ApplicationSchema,
+    CheckedClientSchema,
+    ClientCredentialsSchema,
     StatusChangeSchema,
 )
 from portal_apps.service_layer import handlers
@@ -54,6 +56,19 @@ class PartnerApplications(MethodView):
             known_apis=apps().known_apis,
             **body,
         )
+
+
+@blp.route("/link/check")
+class ApplicationLinkCheck(MethodView):
+    @requires("partner")
+    @blp.arguments(ClientCredentialsSchema)
+    @blp.response(200, CheckedClientSchema)
+    @blp.alt_response(409, description="This client is already linked to another application")
+    @blp.alt_response(422, description="The client/secret entered is invalid")
+    def post(self, body):
+        """The link's first step (manual 3.3.2): check the client ID and secret before the application's
+        properties are asked; nothing is linked yet."""
+        return handlers.check_link(apps().unit_of_work, apps().identity, partner_id=_partner_id(), **body)
 
 
 @blp.route("/link")

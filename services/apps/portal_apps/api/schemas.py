@@ -19,9 +19,22 @@ class ApplicationRequestSchema(ApplicationFieldsSchema):
     apis = ma.fields.List(ma.fields.String(metadata=choices("apis")), required=True, metadata={"minItems": 1})
 
 
-class ApplicationLinkSchema(ApplicationFieldsSchema):
+class ClientCredentialsSchema(ma.Schema):
     client_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     client_secret = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=500))
+
+
+class ApplicationLinkSchema(ApplicationFieldsSchema, ClientCredentialsSchema):
+    pass
+
+
+class CheckedClientSchema(ma.Schema):
+    client_id = ma.fields.String(required=True)
+    apis = ma.fields.List(
+        ma.fields.String(metadata=choices("apis")),
+        required=True,
+        metadata={"description": "The APIs the client may already read: the application keeps them."},
+    )
 
 
 class ApplicationEditSchema(ma.Schema):

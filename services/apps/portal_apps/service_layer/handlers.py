@@ -34,6 +34,24 @@ def request_application(
     return application
 
 
+def check_link(
+    unit_of_work: UnitOfWorkFactory,
+    identity: identity_service.IdentityClient,
+    *,
+    partner_id: str,
+    client_id: str,
+    client_secret: str,
+) -> identity_service.LinkedClient:
+    """Manual 3.3.2, first step: the pair is valid and the client free, before the partner types the rest."""
+    application_id = Application.linked_id(partner_id, client_id)
+    checked = identity.check_link(client_id=client_id, client_secret=client_secret, application_id=application_id)
+    with unit_of_work() as uow:
+        existing = uow.applications.by_client(client_id)
+        if existing is not None and existing.id != application_id:
+            raise identity_service.ClientAlreadyLinked(client_id)
+    return checked
+
+
 def link_application(
     unit_of_work: UnitOfWorkFactory,
     identity: identity_service.IdentityClient,

@@ -9,6 +9,7 @@ from portal_identity.api import identity
 from portal_identity.api.schemas import (
     ClientSchema,
     ClientSecretInfoSchema,
+    LinkCheckSchema,
     LinkRequestSchema,
     RevokeAllSecretsSchema,
     SecretSchema,
@@ -89,6 +90,18 @@ def _require_internal_caller() -> None:
     sent = header[7:] if header.lower().startswith("bearer ") else ""
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise Problem(401, "internal.forbidden", headers={"WWW-Authenticate": 'Bearer realm="internal"'})
+
+
+@internal.route("/link/check")
+class ClientLinkCheck(MethodView):
+    @internal.arguments(LinkCheckSchema)
+    @internal.response(200, ClientSchema)
+    @internal.alt_response(409, description="The client is linked to another application")
+    @internal.alt_response(422, description="The client id and secret do not match an active client")
+    def post(self, body):
+        """The first step of a link: check the client id and secret, and that the client is free; link nothing."""
+        _require_internal_caller()
+        return clients.check_link(identity(), **body)
 
 
 @internal.route("/link")

@@ -222,7 +222,8 @@ def logout():
     client = None if refused else identity().clients.active(request.values.get("client_id", ""))
     if client is not None and client.public and target in client.redirect_uris:
         return redirect(target)
-    return render_template("message.html", t=page_texts(), message=page_texts()["logged_out"])
+    texts = page_texts()
+    return render_template("message.html", t=texts, title=texts["logged_out_title"], message=texts["logged_out"])
 
 
 def signed_in_account():

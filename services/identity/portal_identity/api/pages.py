@@ -48,7 +48,7 @@ def _render(template: str, status: int = 200, **context):
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
     )
     return response
 
@@ -102,7 +102,7 @@ def activate():
     except accounts.LinkInvalid:
         message = current_app.extensions["portal.catalogue"].text("accounts.link_invalid", texts["lang"])
         return _render("error.html", 400, message=message)
-    return _render("message.html", message=texts["activated"])
+    return _render("message.html", title=texts["activated_title"], message=texts["activated"])
 
 
 @blp.route("/forgot", methods=["GET"])
@@ -116,7 +116,7 @@ def forgot():
     if _csrf_ok():
         accounts.request_password_reset(identity(), request.form.get("email", "")[:320])
     hours = str(identity().settings.password_reset_hours)
-    return _render("message.html", message=texts["forgot_sent"].replace("{hours}", hours))
+    return _render("message.html", title=texts["forgot_title"], message=texts["forgot_sent"].replace("{hours}", hours))
 
 
 @blp.route("/reset", methods=["GET"])
@@ -138,4 +138,4 @@ def reset():
     except InvalidAccount as invalid:
         errors = [catalogue.text(key, texts["lang"], **params) for _, key, params in invalid.violations]
         return _render("reset.html", 422, token=token, errors=errors)
-    return _render("message.html", message=texts["reset_done"])
+    return _render("message.html", title=texts["reset_done_title"], message=texts["reset_done"])

@@ -118,8 +118,11 @@ class ClientSchema(ma.Schema):
     grants = ma.fields.List(ma.fields.Nested(GrantSchema))
 
 
-class LinkRequestSchema(ma.Schema):
+class LinkCheckSchema(ma.Schema):
     client_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     client_secret = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=500))
     application_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=36))
+
+
+class LinkRequestSchema(LinkCheckSchema):
     partner_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=36))

@@ -58,7 +58,8 @@ def _one_time_link(
 ) -> tuple[str, AccountToken]:
     plain = random.token_urlsafe(32)
     token = AccountToken(token_hash(plain), account.id, purpose, now, now + dt.timedelta(hours=hours))
-    return f"{identity.public_url}{path}?token={plain}", token
+    # The page opens in the account's language, the language of the mail that carries the link.
+    return f"{identity.public_url}{path}?lang={account.language}&token={plain}", token
 
 
 def register(identity: Identity, *, email: str, password: str, accept_terms: bool, language: str) -> Account | None:

@@ -190,9 +190,7 @@ def link_client(
     Idempotent for the same application; the unique application id makes two concurrent links of one
     client end with exactly one winner.
     """
-    snapshot = identity.clients.active(client_id)
-    if snapshot is None or snapshot.public or not snapshot.check_client_secret(client_secret):
-        raise InvalidClientCredentials(client_id)
+    _check_credentials(identity, client_id, client_secret)
     try:
         with identity.unit_of_work() as uow:
             client = Clients(uow.session).get(client_id, for_update=True)
@@ -215,6 +213,25 @@ def link_client(
     except IntegrityError:
         raise ClientAlreadyLinked(client_id) from None
     return view
+
+
+def check_link(identity: Identity, *, client_id: str, client_secret: str, application_id: str) -> ClientView:
+    """The manual's first step of a link: the pair is valid and the client is free for this application.
+
+    Nothing changes; the partner fills in the application's properties only after this said yes.
+    """
+    _check_credentials(identity, client_id, client_secret)
+    with identity.unit_of_work() as uow:
+        client = Clients(uow.session).get(client_id)
+        if client.application_id not in (None, application_id):
+            raise ClientAlreadyLinked(client_id)
+        return _view(uow, client)
+
+
+def _check_credentials(identity: Identity, client_id: str, client_secret: str) -> None:
+    snapshot = identity.clients.active(client_id)
+    if snapshot is None or snapshot.public or not snapshot.check_client_secret(client_secret):
+        raise InvalidClientCredentials(client_id)
 
 
 # -- operators --------------------------------------------------------------------------------------

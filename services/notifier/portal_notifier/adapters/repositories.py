@@ -30,10 +30,12 @@ class Deliveries(Repository):
         )
         return self.session.scalar(query)
 
-    def recent(self, status: str | None, offset: int, limit: int) -> tuple[list[Delivery], int]:
+    def recent(self, status: str | None, recipient: str | None, offset: int, limit: int) -> tuple[list[Delivery], int]:
         query = sa.select(Delivery)
         if status:
             query = query.where(Delivery.status == status)
+        if recipient:
+            query = query.where(sa.func.lower(Delivery.recipient).contains(recipient.strip().lower(), autoescape=True))
         total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         page = query.order_by(Delivery.created_at.desc(), Delivery.id.desc()).offset(offset).limit(limit)
         return list(self.session.scalars(page)), total

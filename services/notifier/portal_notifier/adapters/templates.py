@@ -5,12 +5,36 @@ Values are escaped in the HTML part; a missing value is an error, never an empty
 
 from __future__ import annotations
 
+import zoneinfo
+
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from portal_notifier.domain.compose import ApiNames, FieldNames, Moment, SchoolGrant
 from portal_notifier.domain.mail import Letter, Mail
+from portal_notifier.texts import TEXTS
 
 LANGUAGES = ("nl", "en")
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
+
+
+def _label(prefix: str, key: str, language: str) -> str:
+    return TEXTS.get(f"{prefix}.{key}", {}).get(language, key)
+
+
+def localised(value, language: str):
+    """A letter's value as the reader reads it: names instead of keys, Brussels time instead of UTC."""
+    if isinstance(value, Moment):
+        return value.at.astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, ApiNames):
+        return ", ".join(_label("api", key, language) for key in value.keys)
+    if isinstance(value, FieldNames):
+        return ", ".join(_label("field", key, language) for key in value.keys)
+    if isinstance(value, SchoolGrant):
+        return f"{_label('api', value.api, language)} ({value.institution_number})"
+    if isinstance(value, list):
+        return [localised(item, language) for item in value]
+    return value
 
 
 class MailTemplates:
@@ -32,8 +56,9 @@ class MailTemplates:
     def render(self, letter: Letter) -> Mail:
         language = letter.language if letter.language in LANGUAGES else LANGUAGES[0]
         template = self.env.get_template(f"{letter.template}.{language}.j2")
-        subject = " ".join(self._block(template, "subject", letter.values, escape=False).split())
-        text = self._block(template, "text", letter.values, escape=False).strip() + f"\n\n{self.product}\n"
-        content = Markup(self._block(template, "html", letter.values, escape=True))
+        values = {name: localised(value, language) for name, value in letter.values.items()}
+        subject = " ".join(self._block(template, "subject", values, escape=False).split())
+        text = self._block(template, "text", values, escape=False).strip() + f"\n\n{self.product}\n"
+        content = Markup(self._block(template, "html", values, escape=True))
         html = self.layout.render(content=content, subject=subject, language=language, product=self.product)
         return Mail(letter.recipient, subject, text, html, language)

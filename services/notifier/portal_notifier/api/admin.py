@@ -7,6 +7,7 @@ from portal_notifier.api import notifier
 from portal_notifier.domain.mail import DeliveryStatus
 from portal_notifier.service_layer.handlers import list_deliveries, retry_delivery
 from portalkit.auth import requires
+from portalkit.secrets import redact_links
 from portalkit.web import Blueprint, one_page
 
 blp = Blueprint("admin_mail", __name__, url_prefix="/api/v1/admin/mail", description="Mail deliveries")
@@ -14,6 +15,11 @@ blp = Blueprint("admin_mail", __name__, url_prefix="/api/v1/admin/mail", descrip
 
 class DeliveryQuerySchema(ma.Schema):
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf([s.value for s in DeliveryStatus]))
+    recipient = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=320),
+        metadata={"description": "Part of the recipient's address, any case"},
+    )
 
 
 class DeliverySchema(ma.Schema):
@@ -28,6 +34,10 @@ class DeliverySchema(ma.Schema):
     next_attempt_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
     sent_at = ma.fields.DateTime(allow_none=True)
+    preview = ma.fields.Function(
+        lambda delivery: redact_links(delivery.body),
+        metadata={"description": "The mail's text, one-time links redacted: a moderator never holds them"},
+    )
 
 
 @blp.route("/deliveries")
@@ -37,10 +47,13 @@ class DeliveryList(MethodView):
     @blp.response(200, DeliverySchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """Recent deliveries, newest first; ``status=failed`` shows what needs attention."""
+        """Recent deliveries, newest first; ``status=failed`` shows what needs attention, ``recipient`` finds
+        the mails to one address."""
         return one_page(
             pagination_parameters,
-            lambda offset, limit: list_deliveries(notifier().unit_of_work, query["status"], offset, limit),
+            lambda offset, limit: list_deliveries(
+                notifier().unit_of_work, query["status"], query["recipient"], offset, limit
+            ),
         )
 
 

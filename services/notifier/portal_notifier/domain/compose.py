@@ -23,8 +23,39 @@ class Context:
         return f"{self.public_url.rstrip('/')}{path}"
 
 
-def expiry(iso: str) -> str:
-    return dt.datetime.fromisoformat(iso).astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
+@dataclasses.dataclass(frozen=True)
+class Moment:
+    """A point in time, written in the letter's language as Brussels time when the mail is rendered."""
+
+    at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiNames:
+    """Data APIs by key, written with their names in the letter's language."""
+
+    keys: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldNames:
+    """Changed fields by key, written with their labels in the letter's language."""
+
+    keys: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class SchoolGrant:
+    api: str
+    institution_number: str
+
+
+def expiry(iso: str) -> Moment:
+    return Moment(dt.datetime.fromisoformat(iso))
+
+
+def _grants(items: list[dict]) -> list[SchoolGrant]:
+    return [SchoolGrant(item["api"], str(item["institution_number"])) for item in items]
 
 
 def _to_partner_and_contact(
@@ -80,7 +111,7 @@ def password_reset_requested(data: dict, context: Context) -> list[Letter]:
 def application_requested(data: dict, context: Context) -> list[Letter]:
     values = {
         "name": data["name"],
-        "apis": ", ".join(data["apis"]),
+        "apis": ApiNames(tuple(data["apis"])),
         "product": context.product,
         "link": context.link(f"/backoffice/#/applications/{data['application_id']}"),
     }
@@ -116,7 +147,7 @@ def _change_values(data: dict, context: Context, path: str) -> dict:
     return {
         "name": data.get("previous_name", data["name"]),
         "new_name": data["name"] if "previous_name" in data else data["proposed_name"],
-        "apis_added": ", ".join(data["apis_added"]),
+        "apis_added": ApiNames(tuple(data["apis_added"])),
         "reason": data.get("reason"),
         "product": context.product,
         "link": context.link(path),
@@ -144,7 +175,7 @@ def application_change_decided(
 def application_changed(data: dict, context: Context) -> list[Letter]:
     values = {
         "name": data["name"],
-        "fields": ", ".join(data["changed_fields"]),
+        "fields": FieldNames(tuple(data["changed_fields"])),
         "product": context.product,
         "link": context.link(f"/#/apps/{data['application_id']}"),
     }
@@ -154,7 +185,7 @@ def application_changed(data: dict, context: Context) -> list[Letter]:
 def profile_changed(data: dict, context: Context) -> list[Letter]:
     values = {
         "name": data["name"],
-        "fields": ", ".join(data["changed_fields"]),
+        "fields": FieldNames(tuple(data["changed_fields"])),
         "product": context.product,
         "link": context.link("/#/profile"),
     }
@@ -168,8 +199,8 @@ def grants_changed(
         return []
     values = {
         "name": application.name,
-        "added": [f"{g['api']} ({g['institution_number']})" for g in data["added"]],
-        "removed": [f"{g['api']} ({g['institution_number']})" for g in data["removed"]],
+        "added": _grants(data["added"]),
+        "removed": _grants(data["removed"]),
         "product": context.product,
         "link": context.link(f"/#/apps/{application.application_id}/access"),
     }
@@ -181,7 +212,7 @@ def access_requested(data: dict, context: Context) -> list[Letter]:
     values = {
         "name": data["application_name"],
         "partner": data["partner_name"],
-        "apis": ", ".join(data["apis"]),
+        "apis": ApiNames(tuple(data["apis"])),
         "link": data["url"],
         "expires": expiry(data["expires_at"]),
         "product": context.product,

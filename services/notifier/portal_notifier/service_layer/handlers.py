@@ -91,7 +91,7 @@ def mail_sender(notifier: Notifier) -> Callable[[threading.Event], None]:
 
 
 def list_deliveries(
-    unit_of_work: UnitOfWorkFactory, status: str | None, offset: int, limit: int
+    unit_of_work: UnitOfWorkFactory, status: str | None, recipient: str | None, offset: int, limit: int
 ) -> tuple[list[Delivery], int]:
     with unit_of_work() as uow:
-        return uow.deliveries.recent(status, offset, limit)
+        return uow.deliveries.recent(status, recipient, offset, limit)

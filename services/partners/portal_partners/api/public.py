@@ -4,7 +4,7 @@ from flask import Response
 from flask.views import MethodView
 
 from portal_partners.api import partners
-from portal_partners.api.schemas import LOGO_HEADERS, DirectorySearchSchema, PublicPartnerSchema
+from portal_partners.api.schemas import LOGO_HEADERS, ContactSchema, DirectorySearchSchema, PublicPartnerSchema
 from portal_partners.service_layer import handlers
 from portalkit.problems import field_problem
 from portalkit.web import Blueprint, one_page
@@ -12,6 +12,16 @@ from portalkit.web import Blueprint, one_page
 blp = Blueprint(
     "public_directory", __name__, url_prefix="/api/v1/public/partners", description="Public partner directory"
 )
+
+contact = Blueprint("public_contact", __name__, url_prefix="/api/v1/public/contact", description="The helpdesk")
+
+
+@contact.route("")
+class Contact(MethodView):
+    @contact.response(200, ContactSchema)
+    def get(self):
+        """Where partners get help: one setting (HELPDESK_EMAIL), shown on the portal's contact page."""
+        return {"helpdesk_email": partners().helpdesk_email}
 
 
 def check_category(category: str | None) -> None:

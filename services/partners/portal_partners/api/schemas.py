@@ -85,6 +85,10 @@ class ProfileSchema(ma.Schema):
     updated_at = ma.fields.DateTime()
 
 
+class ContactSchema(ma.Schema):
+    helpdesk_email = ma.fields.String(required=True, metadata={"format": "email"})
+
+
 class PublicPartnerSchema(ma.Schema):
     """Only the public fields (manual 3.2): never e-mail, contact, address or enterprise number."""
 

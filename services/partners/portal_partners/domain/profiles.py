@@ -6,6 +6,7 @@ import base64
 import binascii
 import dataclasses
 import datetime as dt
+import re
 import uuid
 from collections.abc import Sequence
 from urllib.parse import urlparse
@@ -65,6 +66,16 @@ def enterprise_number(value: str | None) -> str | None:
         return None
 
 
+BELGIUM_SPELLINGS = {"belgië", "belgie", "belgium", "belgique", "belgien", "be", "bel"}
+
+
+def belgian_postal_code_valid(postal_code: str, country: str) -> bool:
+    """A Belgian postcode is four digits from 1000 to 9999; other countries' codes are not judged here."""
+    if country.strip().casefold() not in BELGIUM_SPELLINGS:
+        return True
+    return bool(re.fullmatch(r"[1-9]\d{3}", postal_code))
+
+
 def image_type(data: bytes) -> str | None:
     for media_type, signatures in IMAGE_SIGNATURES.items():
         if any(data.startswith(signature) for signature in signatures):
@@ -117,6 +128,9 @@ def validated(fields: dict, categories: Sequence[str]) -> dict:
             elif len(value) > limit:
                 violations.append((f"address.{part}", "field.too_long", {"max": limit}))
             cleaned["address"][part] = value
+        postal_code, country = cleaned["address"]["postal_code"], cleaned["address"]["country"]
+        if postal_code and not belgian_postal_code_valid(postal_code, country):
+            violations.append(("address.postal_code", "postal_code.belgian", {}))
     if "public" in fields:
         if not isinstance(fields["public"], bool):
             violations.append(("public", "field.required", {}))
@@ -149,6 +163,17 @@ def validated(fields: dict, categories: Sequence[str]) -> dict:
     if violations:
         raise InvalidProfile(violations)
     return cleaned
+
+
+def _logged(field: str, value) -> str | None:
+    """A field's value as the log keeps it: an address as one line, a logo never as its bytes."""
+    if not value and field == "logo" or value is None:
+        return None
+    if field == "logo":
+        return "(image)"
+    if field == "address":
+        return f"{value['street']} {value['number']}, {value['postal_code']} {value['city']}, {value['country']}"
+    return str(value)
 
 
 @dataclasses.dataclass
@@ -255,10 +280,7 @@ class Profile:
             old = getattr(self, field)
             if old == value:
                 continue
-            shown = (
-                (lambda v: None if v is None else str(v)) if field != "logo" else (lambda v: "(image)" if v else None)
-            )
-            entries.append(AuditEntry(self.id, account_id, now, field, shown(old), shown(value)))
+            entries.append(AuditEntry(self.id, account_id, now, field, _logged(field, old), _logged(field, value)))
             setattr(self, field, value)
         if "logo" in cleaned and entries and any(e.field == "logo" for e in entries):
             self.logo_type = cleaned["logo_type"]

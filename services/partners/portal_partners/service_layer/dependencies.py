@@ -12,3 +12,4 @@ from portal_partners.service_layer.unit_of_work import PartnersUnitOfWork
 class Partners:
     unit_of_work: Callable[[], PartnersUnitOfWork]
     categories: tuple[str, ...]
+    helpdesk_email: str

@@ -12,6 +12,7 @@ from portal_partners.domain.profiles import (
     InvalidProfile,
     Membership,
     Profile,
+    belgian_postal_code_valid,
     decode_logo,
     enterprise_number,
     image_type,
@@ -239,3 +240,16 @@ def test_unlinking_is_logged_in_the_name_of_whoever_removed_him_and_announced():
         None,
     )
     assert membership.events == [events.UserUnlinked("p-1", "acc-2", "acc-1")]
+
+
+class TestBelgianPostalCodes:
+    @pytest.mark.parametrize("code", ["1000", "9000", "9999"])
+    def test_four_digits_from_1000_are_belgian(self, code):
+        assert belgian_postal_code_valid(code, "België")
+
+    @pytest.mark.parametrize("code", ["0999", "999", "10000", "B-9000", "90 00"])
+    def test_anything_else_is_refused_in_belgium(self, code):
+        assert not belgian_postal_code_valid(code, " belgium ")
+
+    def test_other_countries_keep_their_own_codes(self):
+        assert belgian_postal_code_valid("1012 AB", "Nederland")
