@@ -39,7 +39,7 @@ def test_an_invited_account_is_pending_and_mailed_a_link_to_choose_its_password_
     assert created["institutions"] == ["012345", "067890"]
     [sent] = invitations(harness)
     assert sent["email"] == "admin@school.be" and sent["language"] == "en" and sent["role"] == "school-admin"
-    assert sent["password_url"].startswith("https://portal.test/login/reset?token=")
+    assert sent["password_url"].startswith("https://portal.test/login/reset?lang=en&token=")
     with pytest.raises(accounts.LoginRefused):
         accounts.authenticate(harness.identity, "admin@school.be", PASSWORD, "10.0.0.1")
     accounts.reset_password(harness.identity, link_token(sent["password_url"]), PASSWORD)

@@ -131,7 +131,7 @@ class IntrospectionShortcut:
         client = _authenticated(self.app, client_id, secret, "client_secret_basic", "introspection")
         if client is None:
             return None
-        identity = self.app.extensions["identity"]
+        identity = self.app.extensions["portal.runtime"].container
         token = tokens.verify_access_token(identity, form["token"])
         return tokens.introspection(identity, token, client) if token is not None else None
 
@@ -140,7 +140,7 @@ def _authenticated(app: Flask, client_id: str | None, secret: str | None, method
     """The client these credentials authenticate by ``method`` at ``endpoint``, or None (no slowed client)."""
     if not client_id or not secret:
         return None
-    client = app.extensions["identity"].clients.active(client_id)
+    client = app.extensions["portal.runtime"].container.clients.active(client_id)
     if (
         client is None
         or client.wait_seconds(dt.datetime.now(dt.UTC))
