@@ -44,7 +44,7 @@ def test_a_moderator_invites_a_school_admin_changes_the_language_and_deactivates
     [choose] = [link for link in mail_links(portal, NEW_ADMIN, "Je account voor het") if "/login/reset" in link]
     assert "token=" in choose
 
-    page.get_by_label("Taal").select_option("en")
+    page.get_by_label("Taal", exact=True).select_option("en")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator("#notices")).to_contain_text(f"De wijzigingen aan {NEW_ADMIN} zijn bewaard.")
     expect(properties).to_contain_text("Engels")

@@ -237,8 +237,8 @@ class Account:
         """A moderator (de)activates the account; True when that changed anything. A deactivated account
         signs in nowhere and every token it holds is refused; reactivated, it is active even if it was
         never activated (the moderator vouches for it)."""
-        if active == (self.status == AccountStatus.ACTIVE):
-            return False
+        if self.status == (AccountStatus.ACTIVE if active else AccountStatus.DISABLED):
+            return False  # a pending (invited) account is deactivated too
         self.status = AccountStatus.ACTIVE if active else AccountStatus.DISABLED
         if active and self.activated_at is None:
             self.activated_at = now

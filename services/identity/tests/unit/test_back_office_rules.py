@@ -124,3 +124,9 @@ def test_at_most_a_few_invitations_a_day():
         check_resend(sent, NOW)
     assert refused.value.retry_after == (24 - RESEND_PER_DAY) * 3600
     check_resend(sent[1:] + [NOW - dt.timedelta(days=1, seconds=1)], NOW)
+
+
+def test_an_invited_account_can_be_deactivated():
+    account = back_office()
+    assert account.set_active(False, NOW) and account.status == AccountStatus.DISABLED
+    assert not account.set_active(False, NOW)
