@@ -392,7 +392,7 @@ def test_once_sent_a_stored_mail_keeps_no_usable_one_time_link(service, sink):
     received = " ".join(text_of(mail) + html_of(mail) for mail in mails_to(sink, "jan@agenda.example"))
     assert "token=act-123" in received and "token=res-456" in received
     with runtime.unit_of_work() as uow:
-        stored = uow.deliveries.recent(None, 0, 10)[0]
+        stored = uow.deliveries.recent(None, None, 0, 10)[0]
         assert len(stored) == 2
         for delivery in stored:
             assert delivery.status == "sent" and delivery.sent_at is not None
