@@ -39,9 +39,10 @@ class FakeDeliveries(Repository):
         ]
         return min(due, key=lambda d: (d.next_attempt_at, d.id), default=None)
 
-    def recent(self, status: str | None, offset: int, limit: int) -> tuple[list[Delivery], int]:
+    def recent(self, status: str | None, recipient: str | None, offset: int, limit: int) -> tuple[list[Delivery], int]:
+        wanted = (recipient or "").strip().lower()
         found = sorted(
-            (d for d in self.stored.values() if not status or d.status == status),
+            (d for d in self.stored.values() if (not status or d.status == status) and wanted in d.recipient.lower()),
             key=lambda d: (d.created_at, d.id),
             reverse=True,
         )

@@ -80,7 +80,7 @@ def test_an_application_request_records_one_mail_per_moderator_once(hear, uow, n
     delivery = mails(uow, MODERATORS[0])[0]
     assert delivery.subject == "Nieuwe aanvraag voor een client ID: Agenda Plus"
     assert (delivery.event_id, delivery.event_type) == (envelope.id, "apps.application.requested")
-    assert "leerlingen, rekeningen" in delivery.body
+    assert "Leerlingen, Rekeningen" in delivery.body and "Leerlingen, Rekeningen" in delivery.html
     assert 'href="https://portal.test/backoffice/#/applications/app-1"' in delivery.html
     assert notifier.new_mail.announced == [envelope.id]  # the redelivery recorded nothing, so woke nobody
 
@@ -105,7 +105,8 @@ def test_the_activation_mail_is_in_the_registrants_language(hear, uow, language,
     hear("identity.account.registered", data)
     [delivery] = mails(uow, "jan@agenda.example")
     assert delivery.subject == subject and delivery.language == language
-    assert "https://portal.test/login/activate?token=abc" in delivery.body and "2026-11-26 12:00" in delivery.body
+    assert "https://portal.test/login/activate?token=abc" in delivery.body
+    assert "26/11/2026 13:00" in delivery.body  # Brussels time
 
 
 def test_the_owner_of_an_address_registered_again_is_told(hear, uow):
@@ -122,7 +123,7 @@ def test_the_owner_of_an_account_under_attack_is_told(hear, uow):
     hear("identity.account.login_attacked", {**data, "since": "2026-11-25T12:00:00+00:00"})
     [delivery] = mails(uow, "mod@portal.example")
     assert delivery.subject == "Mislukte aanmeldingen op je account"
-    assert "20" in delivery.body and "2026-11-25 12:00" in delivery.body
+    assert "20 keer" in delivery.body and "Sinds 25/11/2026 13:00" in delivery.body
     assert "https://portal.test/login/forgot" in delivery.body
 
 
@@ -149,7 +150,8 @@ def test_an_access_request_reaches_the_school_admin(hear, uow):
     hear("scopes.access.requested", data)
     [delivery] = mails(uow, "directie@school.example")
     assert delivery.subject == "Datatoegang voor applicatie Agenda Plus"
-    assert data["url"] in delivery.body and "2026-12-23" in delivery.body
+    assert data["url"] in delivery.body and "geldig tot 23/12/2026 13:00" in delivery.body
+    assert "(API's: Leerlingen)" in delivery.body
 
 
 def test_a_profile_is_kept_as_the_partners_contact(hear, uow):
@@ -229,7 +231,7 @@ def test_mails_about_an_english_speaking_partner_are_in_english(hear, uow):
 def test_a_changed_application_is_told_to_its_contact(hear, uow):
     hear("apps.application.changed", {**APP, "changed_fields": ["description", "apis"], "changed_by": "u1"})
     [delivery] = mails(uow, "dev@agenda.example")
-    assert delivery.subject == "Applicatie Agenda Plus is gewijzigd" and "description, apis" in delivery.body
+    assert delivery.subject == "Applicatie Agenda Plus is gewijzigd" and "(omschrijving, API-toegang)" in delivery.body
     assert "https://portal.test/#/apps/app-1" in delivery.body
 
 
@@ -238,7 +240,7 @@ def test_a_change_to_an_approved_application_asks_every_moderator(hear, uow):
     assert sorted(d.recipient for d in mails(uow)) == sorted(MODERATORS)
     delivery = mails(uow, MODERATORS[0])[0]
     assert delivery.subject == "Wijziging van Agenda Plus wacht op goedkeuring"
-    assert "Naam: Agenda Plus → Agenda Official" in delivery.body and "API's erbij: rekeningen" in delivery.body
+    assert "Naam: Agenda Plus → Agenda Official" in delivery.body and "API's erbij: Rekeningen" in delivery.body
     assert 'href="https://portal.test/backoffice/#/applications/app-1"' in delivery.html
 
 
@@ -262,10 +264,10 @@ def test_the_decision_on_a_change_reaches_the_partner_and_the_app_contact(hear, 
         ]
     [approved_mail] = [d for d in mails(uow, "dev@agenda.example") if "goedgekeurd" in d.subject]
     assert 'heet nu "Agenda Official"' in approved_mail.body
-    assert "toegang geven tot: rekeningen" in approved_mail.body
+    assert "toegang geven tot: Rekeningen" in approved_mail.body
     [rejected] = [d for d in mails(uow, "dev@agenda.example") if "afgewezen" in d.subject]
     assert "Niet <nodig>" in rejected.body and "Niet &lt;nodig&gt;" in rejected.html
-    assert "Gevraagde naam" not in rejected.body and "Gevraagde API's: rekeningen" in rejected.body
+    assert "Gevraagde naam" not in rejected.body and "Gevraagde API's: Rekeningen" in rejected.body
     assert uow.contacts.application("app-1").name == "Agenda Official"
 
 
@@ -275,7 +277,7 @@ def test_the_decision_on_a_change_is_in_english_for_an_english_speaking_partner(
     hear("apps.application.change_approved", approved)
     [delivery] = mails(uow, "dev@agenda.example")
     assert delivery.subject == "The change of Agenda Plus is approved" and delivery.language == "en"
-    assert "now called" not in delivery.body and "also give access to: rekeningen" in delivery.body
+    assert "now called" not in delivery.body and "also give access to: Invoices" in delivery.body
 
 
 def grants(added, removed):
@@ -288,7 +290,7 @@ def test_added_and_removed_grants_are_mailed_to_the_applications_partner(hear, u
     hear("scopes.grants.changed", grants([GRANT], [{"api": "personeel", "institution_number": "012345"}]))
     for recipient in ("info@agenda.example", "dev@agenda.example"):
         [delivery] = [d for d in mails(uow, recipient) if "Datatoegang" in d.subject]
-        assert "leerlingen (012345)" in delivery.body and "personeel (012345)" in delivery.body
+        assert "- Leerlingen (012345)" in delivery.body and "- Personeel (012345)" in delivery.body
         assert "https://portal.test/#/apps/app-1/access" in delivery.body
 
 
@@ -305,9 +307,9 @@ def test_an_emergency_revocation_reaches_partner_and_contact_each_time(hear, uow
     hear("identity.client.secrets_revoked", REVOKED)  # another event: mailed again
     dutch, english = sorted(mails(uow, "info@agenda.example"), key=lambda d: d.language != "nl")
     assert dutch.subject == "Alle secrets van Agenda Plus zijn ingetrokken"
-    assert "Secret <b>op GitHub</b>" in dutch.body and "2026-11-25 14:03" in dutch.body
+    assert "Secret <b>op GitHub</b>" in dutch.body and "25/11/2026 15:03" in dutch.body
     assert "Secret &lt;b&gt;op GitHub&lt;/b&gt;" in dutch.html and "/#/apps/app-1/credentials" in dutch.body
-    assert english.subject == "All secrets of Agenda Plus were revoked"
+    assert english.subject == "All secrets of Agenda Plus were revoked" and "25/11/2026 15:03" in english.body
     assert len(mails(uow, "dev@agenda.example")) == 2
 
 

@@ -48,7 +48,7 @@ def test_no_more_than_the_limit_is_tried_at_once(uow):
     for index in range(3):
         record(uow, f"{index}@x.example")
     assert send(uow, FakeMailer(), limit=2) == 2
-    assert len(uow.deliveries.recent(DeliveryStatus.PENDING, 0, 10)[0]) == 1
+    assert len(uow.deliveries.recent(DeliveryStatus.PENDING, None, 0, 10)[0]) == 1
 
 
 def test_a_delivery_not_due_yet_waits(uow):
@@ -96,12 +96,13 @@ def test_retrying_an_unknown_delivery_is_not_found(uow):
         handlers.retry_delivery(uow, 999)
 
 
-def test_deliveries_are_listed_newest_first_and_filtered_by_status(uow):
+def test_deliveries_are_listed_newest_first_and_filtered_by_status_and_recipient(uow):
     old = record(uow, "old@x.example", created_at=utcnow() - dt.timedelta(hours=1))
     new = record(uow, "new@x.example")
     old.failed(utcnow(), "550", permanent=True, max_attempts=3, base_seconds=2)
-    assert handlers.list_deliveries(uow, None, 0, 10) == ([new, old], 2)
-    assert handlers.list_deliveries(uow, "failed", 0, 10) == ([old], 1)
+    assert handlers.list_deliveries(uow, None, None, 0, 10) == ([new, old], 2)
+    assert handlers.list_deliveries(uow, "failed", None, 0, 10) == ([old], 1)
+    assert handlers.list_deliveries(uow, None, " NEW@", 0, 10) == ([new], 1)
 
 
 def test_the_mail_sender_sends_what_is_due_until_stopped(uow):

@@ -1,10 +1,13 @@
 """Every mail template in Dutch and English: its subject, that the mail carries its link, the escaping of
 values in the HTML part, and the language and recipient of the mail it makes."""
 
+import datetime as dt
+
 import pytest
 from jinja2 import UndefinedError
 
-from portal_notifier.adapters.templates import MailTemplates
+from portal_notifier.adapters.templates import MailTemplates, localised
+from portal_notifier.domain.compose import ApiNames, FieldNames, Moment, SchoolGrant
 from portal_notifier.domain.mail import Letter
 
 LINK = "https://portal.test/x?token=t&a=b"
@@ -13,25 +16,29 @@ VALUES = {
     "link": LINK,
     "forgot": FORGOT,
     "portal": "https://portal.test/",
-    "expires": "2026-11-26 12:00",
+    "backoffice": "https://portal.test/backoffice/",
+    "role": "school-admin",
+    "expires": Moment(dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)),
     "failures": 20,
-    "since": "2026-11-25 12:00",
+    "since": Moment(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)),
     "name": "Agenda <Plus>",
-    "apis": "leerlingen, rekeningen",
+    "apis": ApiNames(("leerlingen", "rekeningen")),
     "client_id": "cl-agenda",
     "reason": "Vaag <b>",
     "new_name": "Agenda Official",
-    "apis_added": "rekeningen",
-    "fields": "description",
-    "added": ["leerlingen (012345)"],
-    "removed": ["personeel (012345)"],
+    "apis_added": ApiNames(("rekeningen",)),
+    "fields": FieldNames(("description", "apis")),
+    "added": [SchoolGrant("leerlingen", "012345")],
+    "removed": [SchoolGrant("personeel", "012345")],
     "partner": "Agenda BV",
     "count": 2,
-    "when": "2026-11-25 14:03",
+    "when": Moment(dt.datetime(2026, 11, 25, 14, 3, tzinfo=dt.UTC)),
 }
 SUBJECTS = {
     ("access_requested", "nl"): "Datatoegang voor applicatie Agenda <Plus>",
     ("access_requested", "en"): "Data access for application Agenda <Plus>",
+    ("account_invited", "nl"): "Je account voor het Partnerportaal",
+    ("account_invited", "en"): "Your account for the Partnerportaal",
     ("account_registered", "nl"): "Activeer je partneraccount",
     ("account_registered", "en"): "Activate your partner account",
     ("application_approved", "nl"): "Je applicatie Agenda <Plus> is goedgekeurd",
@@ -115,5 +122,72 @@ def test_a_change_names_the_new_name_only_when_there_is_one(templates):
 
 def test_grants_changed_lists_what_was_added_and_revoked(templates):
     mail = templates.render(Letter("j@a.example", "grants_changed", "en", VALUES))
-    assert "Added:\n- leerlingen (012345)" in mail.text and "Revoked:\n- personeel (012345)" in mail.text
-    assert "<li>personeel (012345)</li>" in mail.html
+    assert "Added:\n- Pupils (012345)" in mail.text and "Revoked:\n- Staff (012345)" in mail.text
+    assert "<li>Staff (012345)</li>" in mail.html
+
+
+def test_a_grant_names_its_api_in_the_letters_language(templates):
+    mail = templates.render(Letter("j@a.example", "grants_changed", "nl", VALUES))
+    assert "Toegevoegd:\n- Leerlingen (012345)" in mail.text and "Ingetrokken:\n- Personeel (012345)" in mail.text
+
+
+def brussels(iso: str, language: str) -> str:
+    return localised(Moment(dt.datetime.fromisoformat(iso)), language)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_moment_is_brussels_time_in_summer_and_in_winter(language):
+    assert brussels("2026-07-01T10:00:00+00:00", language) == "01/07/2026 12:00"  # CEST, UTC+2
+    assert brussels("2026-11-26T12:00:00+00:00", language) == "26/11/2026 13:00"  # CET, UTC+1
+    assert brussels("2026-01-01T23:30:00+00:00", language) == "02/01/2026 00:30"  # the next day in Brussels
+
+
+def test_the_clock_change_is_followed_on_the_day_itself():
+    assert brussels("2026-03-29T00:30:00+00:00", "nl") == "29/03/2026 01:30"  # before the switch to summer time
+    assert brussels("2026-03-29T01:30:00+00:00", "nl") == "29/03/2026 03:30"  # after it
+    assert brussels("2026-10-25T00:30:00+00:00", "en") == "25/10/2026 02:30"  # before the switch to winter time
+    assert brussels("2026-10-25T01:30:00+00:00", "en") == "25/10/2026 02:30"  # after it, the hour again
+
+
+@pytest.mark.parametrize(
+    ("language", "apis", "fields"),
+    [
+        ("nl", "Leerlingen, Rekeningen", "omschrijving, API-toegang"),
+        ("en", "Pupils, Invoices", "description, API access"),
+    ],
+)
+def test_api_names_and_field_labels_are_in_the_letters_language(language, apis, fields):
+    assert localised(ApiNames(("leerlingen", "rekeningen")), language) == apis
+    assert localised(FieldNames(("description", "apis")), language) == fields
+
+
+def test_a_key_without_a_name_is_written_as_it_is():
+    assert localised(ApiNames(("leerlingen", "nieuw")), "nl") == "Leerlingen, nieuw"
+    assert localised(FieldNames(("email",)), "en") == "email"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", ("26/11/2026 13:00", "API's: Leerlingen, Rekeningen")),
+        ("en", ("26/11/2026 13:00", "APIs: Pupils, Invoices")),
+    ],
+)
+def test_a_mail_carries_brussels_time_and_api_names_in_its_language(templates, language, expected):
+    mail = templates.render(Letter("directie@school.example", "access_requested", language, VALUES))
+    for text in expected:
+        assert text in mail.text and text in mail.html
+
+
+@pytest.mark.parametrize(
+    ("language", "fields"), [("nl", "omschrijving, API-toegang"), ("en", "description, API access")]
+)
+def test_a_changed_application_names_its_fields_in_the_letters_language(templates, language, fields):
+    mail = templates.render(Letter("dev@agenda.example", "application_changed", language, VALUES))
+    assert f"({fields})" in mail.text and f"({fields})" in mail.html
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_invitation_states_its_expiry_in_brussels_time_not_as_utc(templates, language):
+    mail = templates.render(Letter("nieuw@school.example", "account_invited", language, VALUES))
+    assert "26/11/2026 13:00" in mail.text and "UTC" not in mail.text and "UTC" not in mail.html
