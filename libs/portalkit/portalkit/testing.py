@@ -380,6 +380,11 @@ class FakeUnitOfWork:
         self.committed = False
         self.published: list = []
 
+    def __call__(self):
+        """The fake is its own factory: every use case call gets the same in-memory store."""
+        self.committed = False
+        return self
+
     def __enter__(self):
         return self
 

@@ -54,8 +54,3 @@ class FakeAppsUnitOfWork(FakeUnitOfWork):
         super().__init__()
         self.applications = FakeApplications()
         self.people = FakePeople()
-
-    def __call__(self) -> FakeAppsUnitOfWork:
-        """The fake is its own factory: every use case call gets the same in-memory store."""
-        self.committed = False
-        return self

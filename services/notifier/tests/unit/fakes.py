@@ -75,11 +75,6 @@ class FakeNotifierUnitOfWork(FakeUnitOfWork):
         self.contacts = FakeContacts()
         self.commits = 0
 
-    def __call__(self) -> FakeNotifierUnitOfWork:
-        """The fake is its own factory: every use case call gets the same in-memory store."""
-        self.committed = False
-        return self
-
     def commit(self) -> None:
         super().commit()
         self.commits += 1

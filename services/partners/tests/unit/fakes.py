@@ -149,11 +149,6 @@ class FakePartnersUnitOfWork(FakeUnitOfWork):
         self.people = FakePeople()
         self.collision: str | None = None  # "flush" or "commit": a concurrent request took the same key first
 
-    def __call__(self) -> FakePartnersUnitOfWork:
-        """The fake is its own factory: every use case call gets the same in-memory store."""
-        self.committed = False
-        return self
-
     def flush(self) -> None:
         if self.collision == "flush":
             raise Conflict("unique key taken")

@@ -119,8 +119,3 @@ class FakeScopesUnitOfWork(FakeUnitOfWork):
         self.applications = FakeApplications()
         self.requests = FakeAccessRequests()
         self.grants = FakeGrants()
-
-    def __call__(self) -> FakeScopesUnitOfWork:
-        """The fake is its own factory: every use case call gets the same in-memory store."""
-        self.committed = False
-        return self
