@@ -426,3 +426,16 @@ def test_the_ledger_names_who_granted_and_who_revoked_by_email(service, tokens):
     export = client.get("/api/v1/admin/grants/export.csv?include_revoked=true", headers=admin(tokens, "012345"))
     [line] = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
     assert line["granted_by_email"] == "an@school.example" and line["revoked_by_email"] == "els@school.example"
+
+
+def test_the_partner_reads_its_granted_schools_by_name_and_no_one_elses(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    grant(client, tokens, {"012345": ["leerlingen"]}, link_of(runtime))
+    url = f"/api/v1/partner/access-requests/grants?application_id={APP}"
+    mine = client.get(url, headers=partner(tokens))
+    assert mine.status_code == 200
+    assert mine.get_json() == [{"institution_number": "012345", "name": "Sint-Jozef", "grants": ["leerlingen"]}]
+    assert client.get(url, headers=partner(tokens, "p2")).status_code == 404
+    assert client.get(url, headers=admin(tokens, "012345")).status_code == 403

@@ -54,6 +54,10 @@ class RequestListQuerySchema(ma.Schema):
     application_id = ma.fields.String(load_default=None)
 
 
+class GrantedSchoolsQuerySchema(ma.Schema):
+    application_id = ma.fields.String(required=True, validate=ma.validate.Length(max=36))
+
+
 class SchoolAccessSchema(ma.Schema):
     institution_number = ma.fields.String()
     name = ma.fields.String(allow_none=True)

@@ -123,6 +123,22 @@ def requests_of_partner(unit_of_work: UnitOfWorkFactory, partner_id: str, applic
         return uow.requests.of_partner(partner_id, application_id)
 
 
+def granted_schools(unit_of_work: UnitOfWorkFactory, partner_id: str, application_id: str) -> list[dict]:
+    """The schools whose data the partner's application may read, named, with the APIs of each."""
+    with unit_of_work() as uow:
+        application = uow.applications.get(application_id)
+        if application is None or application.partner_id != partner_id:
+            raise NotFound(application_id)
+        by_school: dict[str, list[str]] = {}
+        for grant in uow.grants.active(application_id):
+            by_school.setdefault(grant.institution_number, []).append(grant.api)
+        names = uow.schools.names(by_school)
+        return [
+            {"institution_number": number, "name": names.get(number), "grants": sorted(apis)}
+            for number, apis in sorted(by_school.items())
+        ]
+
+
 def _opened_request(uow: ScopesUnitOfWork, request_id: str, token: str | None, application_id: str | None, now):
     request = uow.requests.get(request_id, for_update=True)
     if request is None:

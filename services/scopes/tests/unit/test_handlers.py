@@ -149,6 +149,29 @@ def test_a_partner_sees_its_own_requests(uow):
     assert handlers.requests_of_partner(uow, "p2", None) == []
 
 
+def test_the_partner_sees_its_granted_schools_by_name(uow):
+    ask(uow)
+    grant(uow, {"012345": ["personeel", "leerlingen"], "067890": ["leerlingen"]}, link(uow))
+    uow.grants.add(Grant(APP, "099999", "leerlingen", utcnow(), "carried-over", carried_over=True))
+    assert handlers.granted_schools(uow, "p1", APP) == [
+        {"institution_number": "012345", "name": "Sint-Jozef", "grants": ["leerlingen", "personeel"]},
+        {"institution_number": "067890", "name": "Atheneum", "grants": ["leerlingen"]},
+        {"institution_number": "099999", "name": None, "grants": ["leerlingen"]},
+    ]
+
+
+def test_a_revoked_grant_leaves_the_partners_school_list(uow):
+    ask(uow)
+    grant(uow, {"012345": ["leerlingen"]}, link(uow))
+    grant(uow, {"012345": []})
+    assert handlers.granted_schools(uow, "p1", APP) == []
+
+
+def test_another_partners_granted_schools_are_not_found(uow):
+    with pytest.raises(handlers.NotFound):
+        handlers.granted_schools(uow, "p2", APP)
+
+
 # -- the request page -------------------------------------------------------------------------------
 def test_the_link_shows_the_application_and_only_the_admins_schools(uow):
     ask(uow)
