@@ -15,6 +15,7 @@ from portal_scopes.service_layer.handlers import import_schools
 from portalkit.testing import deliver, start_service
 
 APP = "app-1"
+ADDRESSEE = "directie@school.example"
 SCHOOLS = "institution_number,name\n012345,Sint-Jozef\n067890,Atheneum\n011111,Elders\n"
 
 
@@ -61,8 +62,9 @@ def partner(tokens, partner_id="p1"):
     return {"Authorization": f"Bearer {tokens.partner_token('u', partner_id)}"}
 
 
-def admin(tokens, *institutions, sub="admin-1"):
-    return {"Authorization": f"Bearer {tokens.token(sub, roles=['school-admin'], institutions=list(institutions))}"}
+def admin(tokens, *institutions, sub="admin-1", email=None):
+    token = tokens.token(sub, roles=["school-admin"], institutions=list(institutions), email=email)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def outbox(runtime, event_type):
@@ -135,12 +137,14 @@ def test_the_link_shows_the_app_and_only_the_admins_schools(service, tokens):
     assert tampered.status_code == 403 and tampered.get_json()["code"] == "link.invalid"
 
 
-def grant(client, tokens, schools, request=None, institutions=("012345", "067890"), sub="admin-1"):
+def grant(client, tokens, schools, request=None, institutions=("012345", "067890"), sub="admin-1", email=None):
     body = {"schools": [{"institution_number": n, "apis": apis} for n, apis in schools.items()]}
     if request:
         body.update(request_id=request[0], token=request[1])
     return client.put(
-        f"/api/v1/admin/grants/applications/{APP}", json=body, headers=admin(tokens, *institutions, sub=sub)
+        f"/api/v1/admin/grants/applications/{APP}",
+        json=body,
+        headers=admin(tokens, *institutions, sub=sub, email=email),
     )
 
 
@@ -439,3 +443,35 @@ def test_the_partner_reads_its_granted_schools_by_name_and_no_one_elses(service,
     assert mine.get_json() == [{"institution_number": "012345", "name": "Sint-Jozef", "grants": ["leerlingen"]}]
     assert client.get(url, headers=partner(tokens, "p2")).status_code == 404
     assert client.get(url, headers=admin(tokens, "012345")).status_code == 403
+
+
+def test_a_school_admin_sees_only_the_requests_mailed_to_them(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens, "directie@school.example; other@school.example")
+    inbox = client.get("/api/v1/admin/access-requests?q=agenda", headers=admin(tokens, "012345", email=ADDRESSEE))
+    assert inbox.status_code == 200 and inbox.headers["X-Pagination"]
+    [entry] = inbox.get_json()
+    assert (entry["application_name"], entry["partner_name"]) == ("Agenda Plus", "Agenda BV")
+    assert entry["id"] == link_of(runtime)[0]
+    other = client.get("/api/v1/admin/access-requests", headers=admin(tokens, "012345", email="x@school.example"))
+    assert other.get_json() == []
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    assert client.get("/api/v1/admin/access-requests", headers=moderator).status_code == 403
+    assert client.get("/api/v1/admin/access-requests", headers=partner(tokens)).status_code == 403
+
+
+def test_the_addressee_opens_and_answers_from_the_inbox_without_the_link(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request_id, _ = link_of(runtime)
+    url = f"/api/v1/admin/access-requests/{request_id}"
+    stranger = client.get(url, headers=admin(tokens, "012345", email="x@school.example"))
+    assert stranger.status_code == 403 and stranger.get_json()["code"] == "link.invalid"
+    assert client.get(url, headers=admin(tokens, "012345", email=ADDRESSEE)).get_json()["request_id"] == request_id
+    response = grant(client, tokens, {"012345": ["leerlingen"]}, (request_id, None), email=ADDRESSEE)
+    assert response.status_code == 200, response.get_json()
+    assert (
+        client.get("/api/v1/admin/access-requests", headers=admin(tokens, "012345", email=ADDRESSEE)).get_json() == []
+    )

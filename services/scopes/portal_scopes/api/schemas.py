@@ -76,7 +76,24 @@ class ApplicationAccessSchema(ma.Schema):
 
 
 class LinkQuerySchema(ma.Schema):
-    token = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    token = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "From the mail's link; not needed by the admin the request was mailed to"},
+    )
+
+
+class InboxQuerySchema(ma.Schema):
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+
+
+class InboxEntrySchema(ma.Schema):
+    id = ma.fields.String()
+    application_id = ma.fields.String()
+    application_name = ma.fields.String()
+    partner_name = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    expires_at = ma.fields.DateTime()
 
 
 class SchoolChoiceSchema(ma.Schema):

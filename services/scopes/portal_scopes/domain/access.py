@@ -158,10 +158,17 @@ class AccessRequest:
             return "answered"
         return "expired" if now >= self.expires_at else "open"
 
-    def opened(self, token: str | None, now: dt.datetime, application_id: str | None = None) -> AccessRequest:
-        """This request, when ``token`` is its link's (and it is about ``application_id``, if given) and
-        it is still open; raises a :class:`LinkUnusable` otherwise."""
-        if not token or not hmac.compare_digest(self.token_hash, token_hash(token)):
+    def addressed_to(self, email: str | None) -> bool:
+        return bool(email) and self.email.lower() == email.lower()
+
+    def opened(
+        self, token: str | None, now: dt.datetime, application_id: str | None = None, *, addressee: str | None = None
+    ) -> AccessRequest:
+        """This request, when ``token`` is its link's or the request was mailed to ``addressee`` (the admin opens
+        it from their inbox), when it is about ``application_id`` (if given) and still open; raises a
+        :class:`LinkUnusable` otherwise."""
+        by_link = bool(token) and hmac.compare_digest(self.token_hash, token_hash(token))
+        if not by_link and not self.addressed_to(addressee):
             raise LinkInvalid
         if application_id and self.application_id != application_id:
             raise LinkInvalid

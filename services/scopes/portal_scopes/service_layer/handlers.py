@@ -139,17 +139,38 @@ def granted_schools(unit_of_work: UnitOfWorkFactory, partner_id: str, applicatio
         ]
 
 
-def _opened_request(uow: ScopesUnitOfWork, request_id: str, token: str | None, application_id: str | None, now):
+def inbox(unit_of_work: UnitOfWorkFactory, email: str | None, text: str | None, offset: int, limit: int):
+    """The open requests mailed to the school admin, newest first, with the application and partner names."""
+    if not email:
+        return [], 0
+    with unit_of_work() as uow:
+        return uow.requests.open_for(email, utcnow(), text, offset, limit)
+
+
+def _opened_request(
+    uow: ScopesUnitOfWork,
+    request_id: str,
+    token: str | None,
+    application_id: str | None,
+    now,
+    addressee: str | None = None,
+):
     request = uow.requests.get(request_id, for_update=True)
     if request is None:
         raise LinkInvalid
-    return request.opened(token, now, application_id)
+    return request.opened(token, now, application_id, addressee=addressee)
 
 
-def request_view(unit_of_work: UnitOfWorkFactory, request_id: str, token: str, institutions: set[str]) -> dict:
-    """What the school admin sees when the mail's link opens: the app, and their own schools."""
+def request_view(
+    unit_of_work: UnitOfWorkFactory,
+    request_id: str,
+    token: str | None,
+    institutions: set[str],
+    addressee: str | None = None,
+) -> dict:
+    """What the school admin sees when the mail's link (or their inbox) opens: the app, and their own schools."""
     with unit_of_work() as uow:
-        request = _opened_request(uow, request_id, token, None, utcnow())
+        request = _opened_request(uow, request_id, token, None, utcnow(), addressee)
         return _application_view(uow, request.application_id, institutions) | {
             "request_id": request.id,
             "expires_at": request.expires_at,
@@ -196,6 +217,7 @@ def set_grants(
     wanted: dict[str, list[str]],
     request_id: str | None = None,
     token: str | None = None,
+    addressee: str | None = None,
 ) -> dict:
     """A school admin's choice for their schools; the application row is locked so two admins queue."""
     now = utcnow()
@@ -203,7 +225,7 @@ def set_grants(
         application = uow.applications.get(application_id, for_update=True)
         if application is None:
             raise NotFound(application_id)
-        request = _opened_request(uow, request_id, token, application_id, now) if request_id else None
+        request = _opened_request(uow, request_id, token, application_id, now, addressee) if request_id else None
         active = uow.grants.active(application_id)
         change = plan_grants(
             application=application,

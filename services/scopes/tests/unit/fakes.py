@@ -61,9 +61,10 @@ class FakeApplications(Repository):
 
 
 class FakeAccessRequests(Repository):
-    def __init__(self):
+    def __init__(self, applications: FakeApplications):
         super().__init__(None)
         self.stored: dict[str, AccessRequest] = {}
+        self.applications = applications
 
     def add(self, request: AccessRequest) -> None:
         self.stored[request.id] = request
@@ -86,6 +87,25 @@ class FakeAccessRequests(Repository):
             for request in self.stored.values()
             if request.partner_id == partner_id and (not application_id or request.application_id == application_id)
         ]
+
+    def open_for(self, email: str, now: dt.datetime, text: str | None, offset: int, limit: int):
+        rows = []
+        for request in sorted(self.stored.values(), key=lambda r: (r.created_at, r.id), reverse=True):
+            application = self.applications.stored[request.application_id]
+            partner_name = self.applications.partner_names.get(request.partner_id)
+            names = f"{application.name} {partner_name or ''}".lower()
+            if request.state(now) == "open" and request.addressed_to(email) and (text or "").lower() in names:
+                rows.append(
+                    {
+                        "id": request.id,
+                        "application_id": request.application_id,
+                        "application_name": application.name,
+                        "partner_name": partner_name,
+                        "created_at": request.created_at,
+                        "expires_at": request.expires_at,
+                    }
+                )
+        return rows[offset : offset + limit], len(rows)
 
 
 class FakeGrants(Repository):
@@ -117,7 +137,7 @@ class FakeScopesUnitOfWork(FakeUnitOfWork):
         super().__init__()
         self.schools = FakeSchools()
         self.applications = FakeApplications()
-        self.requests = FakeAccessRequests()
+        self.requests = FakeAccessRequests(self.applications)
         self.grants = FakeGrants()
 
     def __call__(self) -> FakeScopesUnitOfWork:

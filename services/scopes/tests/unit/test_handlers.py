@@ -202,6 +202,66 @@ def test_an_expired_link_is_gone(uow):
         grant(uow, {"012345": ["leerlingen"]}, (request_id, token))
 
 
+# -- the school admin's inbox ----------------------------------------------------------------------
+def test_the_inbox_lists_the_open_requests_mailed_to_the_admin(uow):
+    ask(uow, "Directie@School.example; other@school.example")
+    items, total = handlers.inbox(uow, "directie@school.example", None, 0, 10)
+    assert total == 1
+    [entry] = items
+    assert (entry["application_name"], entry["partner_name"]) == ("Agenda Plus", "Agenda BV")
+    assert uow.requests.stored[entry["id"]].email.startswith("Directie@")
+
+
+def test_answered_and_expired_requests_leave_the_inbox(uow):
+    ask(uow, "a@s.example")
+    ask(uow, "a@s.example")
+    answered, expired = uow.requests.stored.values()
+    answered.answer("admin-1", utcnow())
+    expired.expires_at = utcnow() - dt.timedelta(seconds=1)
+    assert handlers.inbox(uow, "a@s.example", None, 0, 10) == ([], 0)
+
+
+def test_the_inbox_searches_application_and_partner_names_and_pages(uow):
+    for _ in range(3):
+        ask(uow, "a@s.example")
+    assert handlers.inbox(uow, "a@s.example", "agenda bv", 0, 10)[1] == 3
+    assert handlers.inbox(uow, "a@s.example", "elders", 0, 10)[1] == 0
+    page, total = handlers.inbox(uow, "a@s.example", None, 2, 2)
+    assert len(page) == 1 and total == 3
+
+
+def test_an_account_without_an_address_has_an_empty_inbox(uow):
+    ask(uow)
+    assert handlers.inbox(uow, None, None, 0, 10) == ([], 0)
+
+
+def test_the_addressee_opens_and_answers_a_request_without_the_link(uow):
+    ask(uow)
+    request_id, _ = link(uow)
+    view = handlers.request_view(uow, request_id, None, MINE, addressee="DIRECTIE@school.example")
+    assert view["request_id"] == request_id
+    handlers.set_grants(
+        uow,
+        application_id=APP,
+        admin="admin-1",
+        institutions=MINE,
+        wanted={"012345": ["leerlingen"]},
+        request_id=request_id,
+        addressee="directie@school.example",
+    )
+    assert uow.requests.stored[request_id].answered_by == "admin-1"
+    assert [g.request_id for g in uow.grants.stored] == [request_id]
+
+
+def test_another_admin_cannot_open_a_request_without_the_link(uow):
+    ask(uow)
+    request_id, _ = link(uow)
+    with pytest.raises(LinkInvalid):
+        handlers.request_view(uow, request_id, None, MINE, addressee="someone@else.example")
+    with pytest.raises(LinkInvalid):
+        handlers.request_view(uow, request_id, None, MINE)
+
+
 # -- grants -----------------------------------------------------------------------------------------
 def test_granting_with_the_link_records_announces_and_answers_it(uow):
     ask(uow)
