@@ -407,11 +407,31 @@ async function requestPage(requestId, query) {
     grantForm(access, { requestId: access.request_id, token: query.token }));
 }
 
-async function accessList() {
-  const { items } = await apiPage("/api/v1/admin/grants", { page_size: 100 });
+async function inbox(query) {
+  const { items, pagination } = await apiPage("/api/v1/admin/access-requests", { ...query, page: query.page || 1 });
+  return h("section", {},
+    h("h1", {}, t("inbox.title")),
+    h("p", {}, t("inbox.intro")),
+    searchForm("#/inbox", [field({ label: t("search.text"), name: "q", type: "search", value: query.q || "" })]),
+    listCount(pagination, items),
+    items.length
+      ? table([
+        [t("apps.name"), (request) => h("a", { href: `#/requests/${request.id}` }, request.application_name),
+          (request) => request.application_name],
+        [t("back.partner"), (request) => request.partner_name || "—", (request) => request.partner_name],
+        [t("inbox.received"), (request) => formatDate(request.created_at), (request) => request.created_at],
+        [t("access.valid_until"), (request) => formatDate(request.expires_at, false), (request) => request.expires_at],
+      ], items)
+      : empty(query.q ? t("search.none") : t("inbox.empty")),
+    pager(pagination, (next) => go(`#/inbox?${new URLSearchParams({ ...query, page: next })}`)));
+}
+
+async function accessList(query) {
+  const { items, pagination } = await apiPage("/api/v1/admin/grants", { ...query, page: query.page || 1 });
   const byApp = new Map();
   for (const entry of items) {
-    const app = byApp.get(entry.application_id) ?? { ...entry, schools: new Map() };
+    const app = byApp.get(entry.application_id) ?? { ...entry, schools: new Map(), school_names: {} };
+    app.school_names[entry.institution_number] = entry.school_name;
     const apis = app.schools.get(entry.institution_number) ?? [];
     apis.push(entry.api);
     app.schools.set(entry.institution_number, apis);
@@ -421,14 +441,17 @@ async function accessList() {
   return h("section", {},
     h("h1", {}, t("access.admin_title")),
     h("p", {}, t("access.admin_intro")),
+    searchForm("#/access", [field({ label: t("search.text"), name: "q", type: "search", value: query.q || "" })]),
+    listCount(pagination, items),
     apps.length
       ? table([
         [t("apps.name"), (app) => h("a", { href: `#/access/${app.application_id}` }, app.application_name)],
         [t("back.partner"), (app) => app.partner_name || "—"],
         [t("access.schools_and_apis"), (app) => h("ul", { class: "plain" }, [...app.schools].map(([number, apis]) =>
-          h("li", {}, `${number}: ${apis.map(apiLabel).join(", ")}`)))],
+          h("li", {}, `${app.school_names[number] || number}: ${apis.map(apiLabel).join(", ")}`)))],
       ], apps)
-      : empty(t("access.admin_empty")),
+      : empty(query.q ? t("search.none") : t("access.admin_empty")),
+    pager(pagination, (next) => go(`#/access?${new URLSearchParams({ ...query, page: next })}`)),
     h("p", {}, h("a", { href: "#/ledger" }, t("ledger.open"))));
 }
 
@@ -451,7 +474,7 @@ function shell(path) {
       ["#/mail", t("menu.mail"), "mail"], ["#/accounts", t("menu.accounts"), "accounts"]);
   }
   if (isSchoolAdmin()) {
-    menu.push(["#/access", t("menu.access"), "access"]);
+    menu.push(["#/inbox", t("menu.inbox"), "inbox"], ["#/access", t("menu.access"), "access"]);
     if (!isModerator()) menu.push(["#/ledger", t("menu.ledger"), "ledger"]);
   }
   drawShell({ title: t("back.title"), menu, current: path.split("/")[1] || (isModerator() ? "queue" : "access") });
@@ -474,6 +497,7 @@ startApp({
     [/^\/accounts\/new$/, newAccount, signedIn],
     [/^\/accounts\/([\w-]+)$/, accountDetail, signedIn],
     [/^\/requests\/([\w-]+)$/, requestPage, signedIn],
+    [/^\/inbox$/, inbox, signedIn],
     [/^\/access$/, accessList, signedIn],
     [/^\/access\/([\w-]+)$/, adjustAccess, signedIn],
   ],
