@@ -475,3 +475,22 @@ def test_the_addressee_opens_and_answers_from_the_inbox_without_the_link(service
     assert (
         client.get("/api/v1/admin/access-requests", headers=admin(tokens, "012345", email=ADDRESSEE)).get_json() == []
     )
+
+
+def test_declining_tells_the_partner_and_only_the_addressee_or_link_may(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request_id, token = link_of(runtime)
+    url = f"/api/v1/admin/access-requests/{request_id}/decline"
+    body = {"reason": "Geen overeenkomst."}
+    assert client.post(url, json=body, headers=partner(tokens)).status_code == 403
+    stranger = client.post(url, json=body, headers=admin(tokens, "012345", email="x@school.example"))
+    assert stranger.status_code == 403 and stranger.get_json()["code"] == "link.invalid"
+    assert client.post(url, json=body, headers=admin(tokens, "012345", email=ADDRESSEE)).status_code == 204
+    [declined] = outbox(runtime, "scopes.access.declined")
+    assert (declined["request_id"], declined["email"], declined["reason"]) == (request_id, ADDRESSEE, body["reason"])
+    [sent] = client.get("/api/v1/partner/access-requests", headers=partner(tokens)).get_json()
+    assert (sent["state"], sent["decline_reason"]) == ("declined", "Geen overeenkomst.")
+    again = client.post(url, json={"token": token}, headers=admin(tokens, "012345"))
+    assert again.status_code == 410 and again.get_json()["code"] == "link.answered"

@@ -55,6 +55,8 @@ access_requests = sa.Table(
     sa.Column("expires_at", UtcDateTime(), nullable=False),
     sa.Column("answered_at", UtcDateTime()),
     sa.Column("answered_by", sa.String(36)),
+    sa.Column("declined", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("decline_reason", sa.Text),
 )
 
 grants = sa.Table(

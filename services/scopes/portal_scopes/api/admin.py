@@ -7,6 +7,7 @@ from portal_scopes.adapters.repositories import LedgerFilter
 from portal_scopes.api import scopes
 from portal_scopes.api.schemas import (
     ApplicationAccessSchema,
+    DeclineSchema,
     GrantChoiceSchema,
     InboxEntrySchema,
     InboxQuerySchema,
@@ -72,6 +73,23 @@ class RequestPage(MethodView):
         """The page the mail's link (or the inbox) opens: the application and the admin's own schools."""
         return handlers.request_view(
             scopes().unit_of_work, request_id, query["token"], _schools(), current_principal().email
+        )
+
+
+@requests_blp.route("/<request_id>/decline")
+class DeclineRequest(MethodView):
+    @requires(SCHOOL_ADMIN)
+    @requests_blp.arguments(DeclineSchema)
+    @requests_blp.response(204)
+    def post(self, body, request_id):
+        """Decline the request ("Weigeren"), with an optional reason the partner is told; grants stay as they are."""
+        handlers.decline_request(
+            scopes().unit_of_work,
+            request_id=request_id,
+            admin=current_principal().subject,
+            reason=body["reason"],
+            token=body["token"],
+            addressee=current_principal().email,
         )
 
 

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from portal_scopes.domain.access import MAX_EMAILS_LENGTH
+from portal_scopes.domain.access import MAX_DECLINE_REASON_LENGTH, MAX_EMAILS_LENGTH
 
 
 class SchoolSearchSchema(ma.Schema):
@@ -42,7 +42,8 @@ class AccessRequestSchema(ma.Schema):
     created_at = ma.fields.DateTime()
     expires_at = ma.fields.DateTime()
     answered_at = ma.fields.DateTime(allow_none=True)
-    state = ma.fields.Method("_state", metadata={"description": "open, answered or expired"})
+    state = ma.fields.Method("_state", metadata={"description": "open, answered, declined or expired"})
+    decline_reason = ma.fields.String(allow_none=True, metadata={"description": "When a school admin declined"})
 
     def _state(self, request):
         from portalkit.events.envelope import utcnow
@@ -81,6 +82,13 @@ class LinkQuerySchema(ma.Schema):
         validate=ma.validate.Length(min=1, max=200),
         metadata={"description": "From the mail's link; not needed by the admin the request was mailed to"},
     )
+
+
+class DeclineSchema(ma.Schema):
+    token = ma.fields.String(
+        load_default=None, load_only=True, metadata={"description": "From the mail's link; not needed by its addressee"}
+    )
+    reason = ma.fields.String(load_default=None, validate=ma.validate.Length(max=MAX_DECLINE_REASON_LENGTH))
 
 
 class InboxQuerySchema(ma.Schema):

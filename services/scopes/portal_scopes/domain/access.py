@@ -21,6 +21,7 @@ from portalkit.secrets import token_hash
 
 DAY = dt.timedelta(days=1)
 MAX_EMAILS_LENGTH = 4000  # characters of the addresses field, refused before any address is read
+MAX_DECLINE_REASON_LENGTH = 2000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,10 +153,12 @@ class AccessRequest:
     expires_at: dt.datetime
     answered_at: dt.datetime | None = None
     answered_by: str | None = None
+    declined: bool = False
+    decline_reason: str | None = None
 
     def state(self, now: dt.datetime) -> str:
         if self.answered_at is not None:
-            return "answered"
+            return "declined" if self.declined else "answered"
         return "expired" if now >= self.expires_at else "open"
 
     def addressed_to(self, email: str | None) -> bool:
@@ -173,7 +176,7 @@ class AccessRequest:
         if application_id and self.application_id != application_id:
             raise LinkInvalid
         state = self.state(now)
-        if state == "answered":
+        if state in ("answered", "declined"):
             raise LinkAnswered
         if state == "expired":
             raise LinkExpired
@@ -273,6 +276,22 @@ class ScopesApplication:
             )
             requests.append(request)
         return requests
+
+    def decline(self, request: AccessRequest, *, by: str, reason: str | None, now: dt.datetime) -> None:
+        """A school admin refuses an open request (opened like for granting); the partner is told, with the
+        reason if one is given. Grants stay as they are."""
+        request.answer(by, now)
+        request.declined, request.decline_reason = True, (reason or "").strip() or None
+        self.events.append(
+            events.AccessDeclined(
+                request.id,
+                self.application_id,
+                self.name,
+                self.partner_id,
+                request.email,
+                request.decline_reason,
+            )
+        )
 
     def change_grants(
         self, active: list[Grant], change: GrantChange, *, by: str, now: dt.datetime, request_id: str | None = None

@@ -244,6 +244,26 @@ def set_grants(
         return _application_view(uow, application_id, institutions)
 
 
+def decline_request(
+    unit_of_work: UnitOfWorkFactory,
+    *,
+    request_id: str,
+    admin: str,
+    reason: str | None,
+    token: str | None = None,
+    addressee: str | None = None,
+) -> None:
+    """A school admin refuses a request opened by its link or from their inbox; the partner is told."""
+    now = utcnow()
+    with unit_of_work() as uow:
+        request = _opened_request(uow, request_id, token, None, now, addressee)
+        application = uow.applications.get(request.application_id, for_update=True)
+        if application is None:
+            raise NotFound(request.application_id)
+        application.decline(request, by=admin, reason=reason, now=now)
+        uow.commit()
+
+
 def ledger(unit_of_work: UnitOfWorkFactory, where: LedgerFilter, offset: int | None, limit: int | None):
     with unit_of_work() as uow:
         return uow.grants.ledger(where, offset, limit)

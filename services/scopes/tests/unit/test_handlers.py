@@ -262,6 +262,70 @@ def test_another_admin_cannot_open_a_request_without_the_link(uow):
         handlers.request_view(uow, request_id, None, MINE)
 
 
+def decline(uow, request_id, *, token=None, addressee=None, reason=None):
+    handlers.decline_request(
+        uow, request_id=request_id, admin="admin-1", reason=reason, token=token, addressee=addressee
+    )
+
+
+def test_declining_with_the_link_answers_it_and_tells_the_partner_why(uow):
+    ask(uow)
+    request_id, token = link(uow)
+    decline(uow, request_id, token=token, reason="  Geen overeenkomst met onze scholen.  ")
+    request = uow.requests.stored[request_id]
+    assert request.state(utcnow()) == "declined" and request.answered_by == "admin-1" and uow.committed
+    assert request.decline_reason == "Geen overeenkomst met onze scholen."
+    [declined] = uow.events("scopes.access.declined")
+    assert declined == {
+        "request_id": request_id,
+        "application_id": APP,
+        "application_name": "Agenda Plus",
+        "partner_id": "p1",
+        "email": "directie@school.example",
+        "reason": "Geen overeenkomst met onze scholen.",
+    }
+    assert uow.grants.stored == [] and uow.events("scopes.grants.changed") == []
+
+
+def test_a_blank_reason_is_no_reason(uow):
+    ask(uow)
+    request_id, _ = link(uow)
+    decline(uow, request_id, addressee="directie@school.example", reason="   ")
+    assert uow.events("scopes.access.declined")[0]["reason"] is None
+
+
+def test_a_declined_request_leaves_the_inbox_and_its_link_is_used(uow):
+    ask(uow)
+    request_id, token = link(uow)
+    decline(uow, request_id, addressee="directie@school.example")
+    assert handlers.inbox(uow, "directie@school.example", None, 0, 10) == ([], 0)
+    with pytest.raises(LinkAnswered):
+        handlers.request_view(uow, request_id, token, MINE)
+    with pytest.raises(LinkAnswered):
+        decline(uow, request_id, token=token)
+
+
+def test_only_the_link_or_its_addressee_declines(uow):
+    ask(uow)
+    request_id, token = link(uow)
+    with pytest.raises(LinkInvalid):
+        decline(uow, request_id, token="x" + token)
+    with pytest.raises(LinkInvalid):
+        decline(uow, request_id, addressee="someone@else.example")
+    with pytest.raises(LinkInvalid):
+        decline(uow, "no-such-request", token=token)
+    assert uow.requests.stored[request_id].state(utcnow()) == "open"
+    assert uow.events("scopes.access.declined") == []
+
+
+def test_an_expired_request_cannot_be_declined(uow):
+    ask(uow)
+    request_id, token = link(uow)
+    uow.requests.stored[request_id].expires_at = utcnow() - dt.timedelta(seconds=1)
+    with pytest.raises(LinkExpired):
+        decline(uow, request_id, token=token)
+
+
 # -- grants -----------------------------------------------------------------------------------------
 def test_granting_with_the_link_records_announces_and_answers_it(uow):
     ask(uow)
