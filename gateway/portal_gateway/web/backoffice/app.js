@@ -404,7 +404,34 @@ async function requestPage(requestId, query) {
     accessSummary(access),
     h("p", { class: "hint" }, t("grant.link_valid_until", { when: formatDate(access.expires_at, false) })),
     h("h2", {}, t("grant.your_schools")),
-    grantForm(access, { requestId: access.request_id, token: query.token }));
+    grantForm(access, { requestId: access.request_id, token: query.token }),
+    h("h2", {}, t("decline.heading")),
+    h("p", {}, t("decline.intro")),
+    h("button", { type: "button", class: "danger", onclick: () => declineRequest(access, query.token) },
+      t("decline.action")));
+}
+
+/** "Weigeren": the request is answered without access; the partner gets the optional reason. */
+async function declineRequest(access, token) {
+  let declined = false;
+  const declineForm = form({
+    label: t("decline.title", { name: access.name }),
+    submit: t("decline.action"),
+    danger: true,
+    children: [field({ label: t("decline.reason"), name: "reason", rows: 4, maxlength: 2000,
+      hint: t("decline.reason_hint") })],
+    onSubmit: async (values) => {
+      await api("POST", `/api/v1/admin/access-requests/${encodeURIComponent(access.request_id)}/decline`,
+        { body: { reason: values.reason?.trim() || null, token: token ?? null } });
+      declined = true;
+      declineForm.closest("dialog").close("declined");
+    },
+  });
+  await dialog({ title: t("decline.title", { name: access.name }), body: declineForm,
+    buttons: [{ label: t("action.cancel"), value: "" }] });
+  if (!declined) return;
+  notice(t("decline.done", { name: access.name }));
+  go("#/inbox");
 }
 
 async function inbox(query) {

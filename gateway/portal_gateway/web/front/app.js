@@ -564,6 +564,7 @@ async function accessTab(app) {
         [t("access.sent_at"), (request) => formatDate(request.created_at)],
         [t("access.state"), (request) => requestStateBadge(request.state)],
         [t("access.answered_at"), (request) => formatDate(request.answered_at) || "—"],
+        [t("access.decline_reason"), (request) => request.decline_reason || "—"],
         [t("access.valid_until"), (request) => formatDate(request.expires_at, false)],
       ], requests)
       : empty(t("access.no_requests")));
