@@ -129,6 +129,7 @@ def test_the_link_shows_the_app_and_only_the_admins_schools(service, tokens):
         body["name"] == "Agenda Plus" and body["partner_name"] == "Agenda BV" and body["description"] == "Lesroosters."
     )
     assert body["apis"] == ["leerlingen", "personeel"]
+    assert (body["partner_email"], body["contact_email"]) == ("i@a.example", "dev@a.example")
     assert [(s["institution_number"], s["name"]) for s in body["schools"]] == [
         ("012345", "Sint-Jozef"),
         ("067890", "Atheneum"),

@@ -381,9 +381,13 @@ function grantForm(access, { requestId, token }) {
   });
 }
 
+const mailLink = (address) => (address ? h("a", { href: `mailto:${address}` }, address) : "—");
+
 function accessSummary(access) {
   return definition([
     [t("back.partner"), access.partner_name],
+    [t("grant.partner_email"), mailLink(access.partner_email)],
+    [t("grant.contact_email"), mailLink(access.contact_email)],
     [t("apps.description"), h("span", { class: "pre" }, access.description)],
     [t("grant.requested_apis"), access.apis.map(apiLabel).join(", ")],
   ]);

@@ -51,16 +51,19 @@ class Applications(Repository):
         if existing is None:
             self.session.add(application)
             return self._seen(application)
-        for field in ("partner_id", "name", "description", "apis", "status"):
+        for field in ("partner_id", "name", "description", "apis", "status", "contact_email"):
             setattr(existing, field, getattr(application, field))
         return existing
 
+    def partner(self, partner_id: str) -> PartnerName | None:
+        return self.session.get(PartnerName, partner_id)
+
     def partner_name(self, partner_id: str) -> str | None:
-        found = self.session.get(PartnerName, partner_id)
+        found = self.partner(partner_id)
         return found.name if found else None
 
-    def keep_partner_name(self, partner_id: str, name: str) -> None:
-        self.session.merge(PartnerName(partner_id, name))
+    def keep_partner(self, partner: PartnerName) -> None:
+        self.session.merge(partner)
 
 
 class AccessRequests(Repository):

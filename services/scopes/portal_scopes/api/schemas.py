@@ -70,6 +70,8 @@ class ApplicationAccessSchema(ma.Schema):
     name = ma.fields.String()
     description = ma.fields.String()
     partner_name = ma.fields.String(allow_none=True)
+    partner_email = ma.fields.String(allow_none=True, metadata={"description": "The partner profile's address"})
+    contact_email = ma.fields.String(allow_none=True, metadata={"description": "The application's contact"})
     apis = ma.fields.List(ma.fields.String(), metadata={"description": "The APIs the application checked"})
     schools = ma.fields.List(ma.fields.Nested(SchoolAccessSchema), metadata={"description": "The admin's schools"})
     request_id = ma.fields.String()

@@ -227,6 +227,7 @@ class ScopesApplication:
     apis: list[str]
     status: str
     grants_version: int = 0
+    contact_email: str | None = None
     events: list = dataclasses.field(default_factory=list, init=False, repr=False, compare=False)
 
     def ask_access(
@@ -346,6 +347,7 @@ def _as_dicts(pairs) -> list[dict]:
 class PartnerName:
     partner_id: str
     name: str
+    email: str | None = None  # the profile's contact address, shown to the school admins asked for access
 
 
 def plan_grants(

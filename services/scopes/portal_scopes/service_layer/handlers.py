@@ -11,6 +11,7 @@ from portal_scopes.domain.access import (
     DAY,
     AccessRequest,
     LinkInvalid,
+    PartnerName,
     RequestLimits,
     ScopesApplication,
     parse_addresses,
@@ -191,11 +192,14 @@ def _application_view(uow: ScopesUnitOfWork, application_id: str, institutions: 
         raise NotFound(application_id)
     names = uow.schools.names(institutions)
     active = uow.grants.active(application_id)
+    partner = uow.applications.partner(application.partner_id)
     return {
         "application_id": application.application_id,
         "name": application.name,
         "description": application.description,
-        "partner_name": uow.applications.partner_name(application.partner_id),
+        "partner_name": partner.name if partner else None,
+        "partner_email": partner.email if partner else None,
+        "contact_email": application.contact_email,
         "apis": list(application.apis),
         "schools": [
             {
@@ -280,6 +284,7 @@ def _keep(uow: ScopesUnitOfWork, data: dict, status: str | None = None) -> Scope
             data.get("description", existing.description if existing else ""),
             data.get("apis", existing.apis if existing else []),
             status or (existing.status if existing else "new"),
+            contact_email=data.get("contact_email", existing.contact_email if existing else None),
         )
     )
 
@@ -338,7 +343,8 @@ def on_client_linked(uow: ScopesUnitOfWork, envelope: Envelope) -> None:
 
 
 def on_profile(uow: ScopesUnitOfWork, envelope: Envelope) -> None:
-    uow.applications.keep_partner_name(envelope.data["partner_id"], envelope.data["name"])
+    data = envelope.data
+    uow.applications.keep_partner(PartnerName(data["partner_id"], data["name"], data.get("email")))
 
 
 EVENT_HANDLERS = {

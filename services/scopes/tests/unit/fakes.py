@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from portal_scopes.adapters.repositories import LedgerFilter
-from portal_scopes.domain.access import AccessRequest, Grant, ScopesApplication
+from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, ScopesApplication
 from portal_scopes.domain.schools import School
 from portalkit.testing import FakeUnitOfWork
 from portalkit.uow import Repository
@@ -39,7 +39,7 @@ class FakeApplications(Repository):
     def __init__(self):
         super().__init__(None)
         self.stored: dict[str, ScopesApplication] = {}
-        self.partner_names: dict[str, str] = {}
+        self.partners: dict[str, PartnerName] = {}
 
     def get(self, application_id: str, *, for_update: bool = False) -> ScopesApplication | None:
         return self._seen(self.stored.get(application_id))
@@ -49,15 +49,19 @@ class FakeApplications(Repository):
         if existing is None:
             self.stored[application.application_id] = application
             return self._seen(application)
-        for field in ("partner_id", "name", "description", "apis", "status"):
+        for field in ("partner_id", "name", "description", "apis", "status", "contact_email"):
             setattr(existing, field, getattr(application, field))
         return existing
 
-    def partner_name(self, partner_id: str) -> str | None:
-        return self.partner_names.get(partner_id)
+    def partner(self, partner_id: str) -> PartnerName | None:
+        return self.partners.get(partner_id)
 
-    def keep_partner_name(self, partner_id: str, name: str) -> None:
-        self.partner_names[partner_id] = name
+    def partner_name(self, partner_id: str) -> str | None:
+        found = self.partners.get(partner_id)
+        return found.name if found else None
+
+    def keep_partner(self, partner: PartnerName) -> None:
+        self.partners[partner.partner_id] = partner
 
 
 class FakeAccessRequests(Repository):
@@ -92,7 +96,7 @@ class FakeAccessRequests(Repository):
         rows = []
         for request in sorted(self.stored.values(), key=lambda r: (r.created_at, r.id), reverse=True):
             application = self.applications.stored[request.application_id]
-            partner_name = self.applications.partner_names.get(request.partner_id)
+            partner_name = self.applications.partner_name(request.partner_id)
             names = f"{application.name} {partner_name or ''}".lower()
             if request.state(now) == "open" and request.addressed_to(email) and (text or "").lower() in names:
                 rows.append(

@@ -14,6 +14,7 @@ from portal_scopes.domain.access import (
     LinkExpired,
     LinkInvalid,
     NotYourSchool,
+    PartnerName,
     RequestForUnapprovedApplication,
     RequestLimits,
     RequestNeeded,
@@ -35,7 +36,7 @@ def uow() -> FakeScopesUnitOfWork:
     uow = FakeScopesUnitOfWork()
     for number, name in (("012345", "Sint-Jozef"), ("067890", "Atheneum"), ("011111", "Elders")):
         uow.schools.add(School(number, name))
-    uow.applications.keep_partner_name("p1", "Agenda BV")
+    uow.applications.keep_partner(PartnerName("p1", "Agenda BV", "info@agenda.example"))
     uow.applications.stored[APP] = ScopesApplication(
         APP, "p1", "Agenda Plus", "Lesroosters.", ["leerlingen", "personeel"], "approved"
     )
@@ -491,5 +492,15 @@ def test_a_linked_clients_scopes_carry_over_unannounced(uow):
 
 
 def test_a_partner_profile_names_the_partner(uow):
-    handlers.on_profile(uow, event("partners.profile.changed", partner_id="p1", name="Agenda NV"))
-    assert uow.applications.partner_name("p1") == "Agenda NV"
+    handlers.on_profile(
+        uow, event("partners.profile.changed", partner_id="p1", name="Agenda NV", email="hallo@agenda.example")
+    )
+    assert uow.applications.partner("p1") == PartnerName("p1", "Agenda NV", "hallo@agenda.example")
+
+
+def test_the_request_page_names_whom_to_contact(uow):
+    handlers.on_requested(uow, event("apps.application.requested", **APPLICATION, contact_email="dev@agenda.example"))
+    handlers.on_approved(uow, event("x", application_id="app-9", partner_id="p1"))
+    ask(uow, application_id="app-9")
+    view = handlers.request_view(uow, *link(uow), MINE)
+    assert (view["partner_email"], view["contact_email"]) == ("info@agenda.example", "dev@agenda.example")
