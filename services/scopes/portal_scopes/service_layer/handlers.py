@@ -260,10 +260,14 @@ def decline_request(
     """A school admin refuses a request opened by its link or from their inbox; the partner is told."""
     now = utcnow()
     with unit_of_work() as uow:
-        request = _opened_request(uow, request_id, token, None, now, addressee)
-        application = uow.applications.get(request.application_id, for_update=True)
+        asked = uow.requests.get(request_id)
+        if asked is None:
+            raise LinkInvalid
+        # the application row first, then the request's, in the order set_grants locks them
+        application = uow.applications.get(asked.application_id, for_update=True)
         if application is None:
-            raise NotFound(request.application_id)
+            raise NotFound(asked.application_id)
+        request = _opened_request(uow, request_id, token, None, now, addressee)
         application.decline(request, by=admin, reason=reason, now=now)
         uow.commit()
 
