@@ -197,6 +197,7 @@ def test_the_whole_journey_clicked_through_both_uis(people, portal):
     page.reload()
     admin_granted = page.get_by_role("row", name=re.compile("012345"))
     expect(admin_granted).to_contain_text("Leerlingen")
+    expect(admin_granted).to_contain_text("Sint-Jozefscollege Aalst")
     partner.shot("front-api-access", for_docs=True)
     assert directory_names(visitor) == ["Agenda BV"]
     visitor.page.get_by_role("link", name="Agenda BV").click()

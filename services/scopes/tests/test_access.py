@@ -15,6 +15,7 @@ from portal_scopes.service_layer.handlers import import_schools
 from portalkit.testing import deliver, start_service
 
 APP = "app-1"
+ADDRESSEE = "directie@school.example"
 SCHOOLS = "institution_number,name\n012345,Sint-Jozef\n067890,Atheneum\n011111,Elders\n"
 
 
@@ -61,8 +62,9 @@ def partner(tokens, partner_id="p1"):
     return {"Authorization": f"Bearer {tokens.partner_token('u', partner_id)}"}
 
 
-def admin(tokens, *institutions, sub="admin-1"):
-    return {"Authorization": f"Bearer {tokens.token(sub, roles=['school-admin'], institutions=list(institutions))}"}
+def admin(tokens, *institutions, sub="admin-1", email=None):
+    token = tokens.token(sub, roles=["school-admin"], institutions=list(institutions), email=email)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def outbox(runtime, event_type):
@@ -127,6 +129,7 @@ def test_the_link_shows_the_app_and_only_the_admins_schools(service, tokens):
         body["name"] == "Agenda Plus" and body["partner_name"] == "Agenda BV" and body["description"] == "Lesroosters."
     )
     assert body["apis"] == ["leerlingen", "personeel"]
+    assert (body["partner_email"], body["contact_email"]) == ("i@a.example", "dev@a.example")
     assert [(s["institution_number"], s["name"]) for s in body["schools"]] == [
         ("012345", "Sint-Jozef"),
         ("067890", "Atheneum"),
@@ -135,12 +138,14 @@ def test_the_link_shows_the_app_and_only_the_admins_schools(service, tokens):
     assert tampered.status_code == 403 and tampered.get_json()["code"] == "link.invalid"
 
 
-def grant(client, tokens, schools, request=None, institutions=("012345", "067890"), sub="admin-1"):
+def grant(client, tokens, schools, request=None, institutions=("012345", "067890"), sub="admin-1", email=None):
     body = {"schools": [{"institution_number": n, "apis": apis} for n, apis in schools.items()]}
     if request:
         body.update(request_id=request[0], token=request[1])
     return client.put(
-        f"/api/v1/admin/grants/applications/{APP}", json=body, headers=admin(tokens, *institutions, sub=sub)
+        f"/api/v1/admin/grants/applications/{APP}",
+        json=body,
+        headers=admin(tokens, *institutions, sub=sub, email=email),
     )
 
 
@@ -426,3 +431,67 @@ def test_the_ledger_names_who_granted_and_who_revoked_by_email(service, tokens):
     export = client.get("/api/v1/admin/grants/export.csv?include_revoked=true", headers=admin(tokens, "012345"))
     [line] = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
     assert line["granted_by_email"] == "an@school.example" and line["revoked_by_email"] == "els@school.example"
+
+
+def test_the_partner_reads_its_granted_schools_by_name_and_no_one_elses(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    grant(client, tokens, {"012345": ["leerlingen"]}, link_of(runtime))
+    url = f"/api/v1/partner/access-requests/grants?application_id={APP}"
+    mine = client.get(url, headers=partner(tokens))
+    assert mine.status_code == 200
+    assert mine.get_json() == [{"institution_number": "012345", "name": "Sint-Jozef", "grants": ["leerlingen"]}]
+    assert client.get(url, headers=partner(tokens, "p2")).status_code == 404
+    assert client.get(url, headers=admin(tokens, "012345")).status_code == 403
+
+
+def test_a_school_admin_sees_only_the_requests_mailed_to_them(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens, "directie@school.example; other@school.example")
+    inbox = client.get("/api/v1/admin/access-requests?q=agenda", headers=admin(tokens, "012345", email=ADDRESSEE))
+    assert inbox.status_code == 200 and inbox.headers["X-Pagination"]
+    [entry] = inbox.get_json()
+    assert (entry["application_name"], entry["partner_name"]) == ("Agenda Plus", "Agenda BV")
+    assert entry["id"] == link_of(runtime)[0]
+    other = client.get("/api/v1/admin/access-requests", headers=admin(tokens, "012345", email="x@school.example"))
+    assert other.get_json() == []
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    assert client.get("/api/v1/admin/access-requests", headers=moderator).status_code == 403
+    assert client.get("/api/v1/admin/access-requests", headers=partner(tokens)).status_code == 403
+
+
+def test_the_addressee_opens_and_answers_from_the_inbox_without_the_link(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request_id, _ = link_of(runtime)
+    url = f"/api/v1/admin/access-requests/{request_id}"
+    stranger = client.get(url, headers=admin(tokens, "012345", email="x@school.example"))
+    assert stranger.status_code == 403 and stranger.get_json()["code"] == "link.invalid"
+    assert client.get(url, headers=admin(tokens, "012345", email=ADDRESSEE)).get_json()["request_id"] == request_id
+    response = grant(client, tokens, {"012345": ["leerlingen"]}, (request_id, None), email=ADDRESSEE)
+    assert response.status_code == 200, response.get_json()
+    assert (
+        client.get("/api/v1/admin/access-requests", headers=admin(tokens, "012345", email=ADDRESSEE)).get_json() == []
+    )
+
+
+def test_declining_tells_the_partner_and_only_the_addressee_or_link_may(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request_id, token = link_of(runtime)
+    url = f"/api/v1/admin/access-requests/{request_id}/decline"
+    body = {"reason": "Geen overeenkomst."}
+    assert client.post(url, json=body, headers=partner(tokens)).status_code == 403
+    stranger = client.post(url, json=body, headers=admin(tokens, "012345", email="x@school.example"))
+    assert stranger.status_code == 403 and stranger.get_json()["code"] == "link.invalid"
+    assert client.post(url, json=body, headers=admin(tokens, "012345", email=ADDRESSEE)).status_code == 204
+    [declined] = outbox(runtime, "scopes.access.declined")
+    assert (declined["request_id"], declined["email"], declined["reason"]) == (request_id, ADDRESSEE, body["reason"])
+    [sent] = client.get("/api/v1/partner/access-requests", headers=partner(tokens)).get_json()
+    assert (sent["state"], sent["decline_reason"]) == ("declined", "Geen overeenkomst.")
+    again = client.post(url, json={"token": token}, headers=admin(tokens, "012345"))
+    assert again.status_code == 410 and again.get_json()["code"] == "link.answered"

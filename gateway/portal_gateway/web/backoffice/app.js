@@ -381,9 +381,13 @@ function grantForm(access, { requestId, token }) {
   });
 }
 
+const mailLink = (address) => (address ? h("a", { href: `mailto:${address}` }, address) : "—");
+
 function accessSummary(access) {
   return definition([
     [t("back.partner"), access.partner_name],
+    [t("grant.partner_email"), mailLink(access.partner_email)],
+    [t("grant.contact_email"), mailLink(access.contact_email)],
     [t("apps.description"), h("span", { class: "pre" }, access.description)],
     [t("grant.requested_apis"), access.apis.map(apiLabel).join(", ")],
   ]);
@@ -404,14 +408,61 @@ async function requestPage(requestId, query) {
     accessSummary(access),
     h("p", { class: "hint" }, t("grant.link_valid_until", { when: formatDate(access.expires_at, false) })),
     h("h2", {}, t("grant.your_schools")),
-    grantForm(access, { requestId: access.request_id, token: query.token }));
+    grantForm(access, { requestId: access.request_id, token: query.token }),
+    h("h2", {}, t("decline.heading")),
+    h("p", {}, t("decline.intro")),
+    h("button", { type: "button", class: "danger", onclick: () => declineRequest(access, query.token) },
+      t("decline.action")));
 }
 
-async function accessList() {
-  const { items } = await apiPage("/api/v1/admin/grants", { page_size: 100 });
+/** "Weigeren": the request is answered without access; the partner gets the optional reason. */
+async function declineRequest(access, token) {
+  let declined = false;
+  const declineForm = form({
+    label: t("decline.title", { name: access.name }),
+    submit: t("decline.action"),
+    danger: true,
+    children: [field({ label: t("decline.reason"), name: "reason", rows: 4, maxlength: 2000,
+      hint: t("decline.reason_hint") })],
+    onSubmit: async (values) => {
+      await api("POST", `/api/v1/admin/access-requests/${encodeURIComponent(access.request_id)}/decline`,
+        { body: { reason: values.reason?.trim() || null, token: token ?? null } });
+      declined = true;
+      declineForm.closest("dialog").close("declined");
+    },
+  });
+  await dialog({ title: t("decline.title", { name: access.name }), body: declineForm,
+    buttons: [{ label: t("action.cancel"), value: "" }] });
+  if (!declined) return;
+  notice(t("decline.done", { name: access.name }));
+  go("#/inbox");
+}
+
+async function inbox(query) {
+  const { items, pagination } = await apiPage("/api/v1/admin/access-requests", { ...query, page: query.page || 1 });
+  return h("section", {},
+    h("h1", {}, t("inbox.title")),
+    h("p", {}, t("inbox.intro")),
+    searchForm("#/inbox", [field({ label: t("search.text"), name: "q", type: "search", value: query.q || "" })]),
+    listCount(pagination, items),
+    items.length
+      ? table([
+        [t("apps.name"), (request) => h("a", { href: `#/requests/${request.id}` }, request.application_name),
+          (request) => request.application_name],
+        [t("back.partner"), (request) => request.partner_name || "—", (request) => request.partner_name],
+        [t("inbox.received"), (request) => formatDate(request.created_at), (request) => request.created_at],
+        [t("access.valid_until"), (request) => formatDate(request.expires_at, false), (request) => request.expires_at],
+      ], items)
+      : empty(query.q ? t("search.none") : t("inbox.empty")),
+    pager(pagination, (next) => go(`#/inbox?${new URLSearchParams({ ...query, page: next })}`)));
+}
+
+async function accessList(query) {
+  const { items, pagination } = await apiPage("/api/v1/admin/grants", { ...query, page: query.page || 1 });
   const byApp = new Map();
   for (const entry of items) {
-    const app = byApp.get(entry.application_id) ?? { ...entry, schools: new Map() };
+    const app = byApp.get(entry.application_id) ?? { ...entry, schools: new Map(), school_names: {} };
+    app.school_names[entry.institution_number] = entry.school_name;
     const apis = app.schools.get(entry.institution_number) ?? [];
     apis.push(entry.api);
     app.schools.set(entry.institution_number, apis);
@@ -421,14 +472,17 @@ async function accessList() {
   return h("section", {},
     h("h1", {}, t("access.admin_title")),
     h("p", {}, t("access.admin_intro")),
+    searchForm("#/access", [field({ label: t("search.text"), name: "q", type: "search", value: query.q || "" })]),
+    listCount(pagination, items),
     apps.length
       ? table([
         [t("apps.name"), (app) => h("a", { href: `#/access/${app.application_id}` }, app.application_name)],
         [t("back.partner"), (app) => app.partner_name || "—"],
         [t("access.schools_and_apis"), (app) => h("ul", { class: "plain" }, [...app.schools].map(([number, apis]) =>
-          h("li", {}, `${number}: ${apis.map(apiLabel).join(", ")}`)))],
+          h("li", {}, `${app.school_names[number] || number}: ${apis.map(apiLabel).join(", ")}`)))],
       ], apps)
-      : empty(t("access.admin_empty")),
+      : empty(query.q ? t("search.none") : t("access.admin_empty")),
+    pager(pagination, (next) => go(`#/access?${new URLSearchParams({ ...query, page: next })}`)),
     h("p", {}, h("a", { href: "#/ledger" }, t("ledger.open"))));
 }
 
@@ -451,7 +505,7 @@ function shell(path) {
       ["#/mail", t("menu.mail"), "mail"], ["#/accounts", t("menu.accounts"), "accounts"]);
   }
   if (isSchoolAdmin()) {
-    menu.push(["#/access", t("menu.access"), "access"]);
+    menu.push(["#/inbox", t("menu.inbox"), "inbox"], ["#/access", t("menu.access"), "access"]);
     if (!isModerator()) menu.push(["#/ledger", t("menu.ledger"), "ledger"]);
   }
   drawShell({ title: t("back.title"), menu, current: path.split("/")[1] || (isModerator() ? "queue" : "access") });
@@ -474,6 +528,7 @@ startApp({
     [/^\/accounts\/new$/, newAccount, signedIn],
     [/^\/accounts\/([\w-]+)$/, accountDetail, signedIn],
     [/^\/requests\/([\w-]+)$/, requestPage, signedIn],
+    [/^\/inbox$/, inbox, signedIn],
     [/^\/access$/, accessList, signedIn],
     [/^\/access\/([\w-]+)$/, adjustAccess, signedIn],
   ],

@@ -541,19 +541,17 @@ async function editApplication(applicationId) {
 
 async function accessTab(app) {
   if (!app.client_id) return empty(t("access.no_client"));
-  const [client, requests] = await Promise.all([
-    api("GET", `/api/v1/partner/clients/${encodeURIComponent(app.client_id)}`),
+  const [schools, requests] = await Promise.all([
+    api("GET", "/api/v1/partner/access-requests/grants", { query: { application_id: app.id } }),
     api("GET", "/api/v1/partner/access-requests", { query: { application_id: app.id } }),
   ]);
-  const bySchool = {};
-  for (const grant of client.grants) (bySchool[grant.institution_number] ??= []).push(grant.api);
-  const schools = Object.entries(bySchool).sort(([a], [b]) => a.localeCompare(b));
   return h("div", {},
     h("h2", {}, t("access.granted")),
     schools.length
       ? table([
-        [t("access.institution"), ([number]) => number],
-        [t("access.apis"), ([, apis]) => apis.map(apiLabel).join(", ")],
+        [t("access.school"), (school) => school.name || school.institution_number],
+        [t("access.institution"), (school) => school.institution_number],
+        [t("access.apis"), (school) => school.grants.map(apiLabel).join(", ")],
       ], schools)
       : empty(t("access.none")),
     app.status === "approved"
@@ -566,6 +564,7 @@ async function accessTab(app) {
         [t("access.sent_at"), (request) => formatDate(request.created_at)],
         [t("access.state"), (request) => requestStateBadge(request.state)],
         [t("access.answered_at"), (request) => formatDate(request.answered_at) || "—"],
+        [t("access.decline_reason"), (request) => request.decline_reason || "—"],
         [t("access.valid_until"), (request) => formatDate(request.expires_at, false)],
       ], requests)
       : empty(t("access.no_requests")));

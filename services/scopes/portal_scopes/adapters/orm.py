@@ -33,6 +33,7 @@ applications = sa.Table(
     sa.Column("apis", sa.JSON, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("grants_version", sa.Integer, nullable=False),
+    sa.Column("contact_email", sa.String(320)),
 )
 
 partner_names = sa.Table(
@@ -40,6 +41,7 @@ partner_names = sa.Table(
     metadata,
     sa.Column("partner_id", sa.String(36), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(320)),
 )
 
 access_requests = sa.Table(
@@ -55,6 +57,8 @@ access_requests = sa.Table(
     sa.Column("expires_at", UtcDateTime(), nullable=False),
     sa.Column("answered_at", UtcDateTime()),
     sa.Column("answered_by", sa.String(36)),
+    sa.Column("declined", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("decline_reason", sa.Text),
 )
 
 grants = sa.Table(

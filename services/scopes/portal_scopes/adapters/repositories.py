@@ -51,16 +51,19 @@ class Applications(Repository):
         if existing is None:
             self.session.add(application)
             return self._seen(application)
-        for field in ("partner_id", "name", "description", "apis", "status"):
+        for field in ("partner_id", "name", "description", "apis", "status", "contact_email"):
             setattr(existing, field, getattr(application, field))
         return existing
 
+    def partner(self, partner_id: str) -> PartnerName | None:
+        return self.session.get(PartnerName, partner_id)
+
     def partner_name(self, partner_id: str) -> str | None:
-        found = self.session.get(PartnerName, partner_id)
+        found = self.partner(partner_id)
         return found.name if found else None
 
-    def keep_partner_name(self, partner_id: str, name: str) -> None:
-        self.session.merge(PartnerName(partner_id, name))
+    def keep_partner(self, partner: PartnerName) -> None:
+        self.session.merge(partner)
 
 
 class AccessRequests(Repository):
@@ -86,6 +89,29 @@ class AccessRequests(Repository):
         if application_id:
             query = query.where(AccessRequest.application_id == application_id)
         return list(self.session.scalars(query.order_by(AccessRequest.created_at.desc(), AccessRequest.email)))
+
+    def open_for(self, email: str, now: dt.datetime, text: str | None, offset: int, limit: int):
+        """The open requests mailed to ``email``, newest first, with application and partner names."""
+        r, a, p = orm.access_requests, orm.applications, orm.partner_names
+        query = (
+            sa.select(
+                r.c.id,
+                r.c.application_id,
+                a.c.name.label("application_name"),
+                p.c.name.label("partner_name"),
+                r.c.created_at,
+                r.c.expires_at,
+            )
+            .join(a, a.c.application_id == r.c.application_id)
+            .outerjoin(p, p.c.partner_id == r.c.partner_id)
+            .where(sa.func.lower(r.c.email) == email.lower(), r.c.answered_at.is_(None), r.c.expires_at > now)
+        )
+        if text:
+            pattern = f"%{text.strip().lower()}%"
+            query = query.where(sa.or_(sa.func.lower(a.c.name).like(pattern), sa.func.lower(p.c.name).like(pattern)))
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        page = query.order_by(r.c.created_at.desc(), r.c.id).offset(offset).limit(limit)
+        return [dict(row._mapping) for row in self.session.execute(page)], total
 
 
 @dataclasses.dataclass(frozen=True)

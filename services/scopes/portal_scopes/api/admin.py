@@ -7,7 +7,10 @@ from portal_scopes.adapters.repositories import LedgerFilter
 from portal_scopes.api import scopes
 from portal_scopes.api.schemas import (
     ApplicationAccessSchema,
+    DeclineSchema,
     GrantChoiceSchema,
+    InboxEntrySchema,
+    InboxQuerySchema,
     LedgerEntrySchema,
     LedgerQuerySchema,
     LinkQuerySchema,
@@ -45,14 +48,49 @@ def _schools() -> set[str]:
     return set(current_principal().institutions)
 
 
+@requests_blp.route("")
+class Inbox(MethodView):
+    @requires(SCHOOL_ADMIN)
+    @requests_blp.arguments(InboxQuerySchema, location="query")
+    @requests_blp.response(200, InboxEntrySchema(many=True))
+    @requests_blp.paginate()
+    def get(self, query, pagination_parameters):
+        """The open requests mailed to the school admin, newest first; search by application or partner name."""
+        return one_page(
+            pagination_parameters,
+            lambda offset, limit: handlers.inbox(
+                scopes().unit_of_work, current_principal().email, query["q"], offset, limit
+            ),
+        )
+
+
 @requests_blp.route("/<request_id>")
 class RequestPage(MethodView):
     @requires(SCHOOL_ADMIN)
     @requests_blp.arguments(LinkQuerySchema, location="query")
     @requests_blp.response(200, ApplicationAccessSchema)
     def get(self, query, request_id):
-        """The page the mail's link opens: the application and the admin's own schools with their grants."""
-        return handlers.request_view(scopes().unit_of_work, request_id, query["token"], _schools())
+        """The page the mail's link (or the inbox) opens: the application and the admin's own schools."""
+        return handlers.request_view(
+            scopes().unit_of_work, request_id, query["token"], _schools(), current_principal().email
+        )
+
+
+@requests_blp.route("/<request_id>/decline")
+class DeclineRequest(MethodView):
+    @requires(SCHOOL_ADMIN)
+    @requests_blp.arguments(DeclineSchema)
+    @requests_blp.response(204)
+    def post(self, body, request_id):
+        """Decline the request ("Weigeren"), with an optional reason the partner is told; grants stay as they are."""
+        handlers.decline_request(
+            scopes().unit_of_work,
+            request_id=request_id,
+            admin=current_principal().subject,
+            reason=body["reason"],
+            token=body["token"],
+            addressee=current_principal().email,
+        )
 
 
 @grants_blp.route("/applications/<application_id>")
@@ -77,6 +115,7 @@ class ApplicationGrants(MethodView):
             wanted=wanted,
             request_id=body["request_id"],
             token=body["token"],
+            addressee=current_principal().email,
         )
 
 

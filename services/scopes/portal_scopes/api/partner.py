@@ -6,9 +6,11 @@ from portal_scopes.api import scopes
 from portal_scopes.api.schemas import (
     AccessRequestInputSchema,
     AccessRequestSchema,
+    GrantedSchoolsQuerySchema,
     RequestLimitsQuerySchema,
     RequestLimitsSchema,
     RequestListQuerySchema,
+    SchoolAccessSchema,
 )
 from portal_scopes.service_layer import handlers
 from portalkit.auth import current_principal, requires
@@ -60,3 +62,13 @@ class AccessRequestLimits(MethodView):
         return handlers.request_limits(
             scopes().unit_of_work, scopes().request_limits, _partner_id(), query["application_id"]
         )
+
+
+@blp.route("/grants")
+class GrantedSchools(MethodView):
+    @requires("partner")
+    @blp.arguments(GrantedSchoolsQuerySchema, location="query")
+    @blp.response(200, SchoolAccessSchema(many=True))
+    def get(self, query):
+        """The schools that gave the application access, by name, with the APIs each granted."""
+        return handlers.granted_schools(scopes().unit_of_work, _partner_id(), query["application_id"])

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from portal_scopes.domain.access import MAX_EMAILS_LENGTH
+from portal_scopes.domain.access import MAX_DECLINE_REASON_LENGTH, MAX_EMAILS_LENGTH
 
 
 class SchoolSearchSchema(ma.Schema):
@@ -42,7 +42,8 @@ class AccessRequestSchema(ma.Schema):
     created_at = ma.fields.DateTime()
     expires_at = ma.fields.DateTime()
     answered_at = ma.fields.DateTime(allow_none=True)
-    state = ma.fields.Method("_state", metadata={"description": "open, answered or expired"})
+    state = ma.fields.Method("_state", metadata={"description": "open, answered, declined or expired"})
+    decline_reason = ma.fields.String(allow_none=True, metadata={"description": "When a school admin declined"})
 
     def _state(self, request):
         from portalkit.events.envelope import utcnow
@@ -52,6 +53,10 @@ class AccessRequestSchema(ma.Schema):
 
 class RequestListQuerySchema(ma.Schema):
     application_id = ma.fields.String(load_default=None)
+
+
+class GrantedSchoolsQuerySchema(ma.Schema):
+    application_id = ma.fields.String(required=True, validate=ma.validate.Length(max=36))
 
 
 class SchoolAccessSchema(ma.Schema):
@@ -65,6 +70,8 @@ class ApplicationAccessSchema(ma.Schema):
     name = ma.fields.String()
     description = ma.fields.String()
     partner_name = ma.fields.String(allow_none=True)
+    partner_email = ma.fields.String(allow_none=True, metadata={"description": "The partner profile's address"})
+    contact_email = ma.fields.String(allow_none=True, metadata={"description": "The application's contact"})
     apis = ma.fields.List(ma.fields.String(), metadata={"description": "The APIs the application checked"})
     schools = ma.fields.List(ma.fields.Nested(SchoolAccessSchema), metadata={"description": "The admin's schools"})
     request_id = ma.fields.String()
@@ -72,7 +79,31 @@ class ApplicationAccessSchema(ma.Schema):
 
 
 class LinkQuerySchema(ma.Schema):
-    token = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    token = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "From the mail's link; not needed by the admin the request was mailed to"},
+    )
+
+
+class DeclineSchema(ma.Schema):
+    token = ma.fields.String(
+        load_default=None, load_only=True, metadata={"description": "From the mail's link; not needed by its addressee"}
+    )
+    reason = ma.fields.String(load_default=None, validate=ma.validate.Length(max=MAX_DECLINE_REASON_LENGTH))
+
+
+class InboxQuerySchema(ma.Schema):
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+
+
+class InboxEntrySchema(ma.Schema):
+    id = ma.fields.String()
+    application_id = ma.fields.String()
+    application_name = ma.fields.String()
+    partner_name = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    expires_at = ma.fields.DateTime()
 
 
 class SchoolChoiceSchema(ma.Schema):

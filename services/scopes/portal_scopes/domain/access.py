@@ -21,6 +21,7 @@ from portalkit.secrets import token_hash
 
 DAY = dt.timedelta(days=1)
 MAX_EMAILS_LENGTH = 4000  # characters of the addresses field, refused before any address is read
+MAX_DECLINE_REASON_LENGTH = 2000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,21 +153,30 @@ class AccessRequest:
     expires_at: dt.datetime
     answered_at: dt.datetime | None = None
     answered_by: str | None = None
+    declined: bool = False
+    decline_reason: str | None = None
 
     def state(self, now: dt.datetime) -> str:
         if self.answered_at is not None:
-            return "answered"
+            return "declined" if self.declined else "answered"
         return "expired" if now >= self.expires_at else "open"
 
-    def opened(self, token: str | None, now: dt.datetime, application_id: str | None = None) -> AccessRequest:
-        """This request, when ``token`` is its link's (and it is about ``application_id``, if given) and
-        it is still open; raises a :class:`LinkUnusable` otherwise."""
-        if not token or not hmac.compare_digest(self.token_hash, token_hash(token)):
+    def addressed_to(self, email: str | None) -> bool:
+        return bool(email) and self.email.lower() == email.lower()
+
+    def opened(
+        self, token: str | None, now: dt.datetime, application_id: str | None = None, *, addressee: str | None = None
+    ) -> AccessRequest:
+        """This request, when ``token`` is its link's or the request was mailed to ``addressee`` (the admin opens
+        it from their inbox), when it is about ``application_id`` (if given) and still open; raises a
+        :class:`LinkUnusable` otherwise."""
+        by_link = bool(token) and hmac.compare_digest(self.token_hash, token_hash(token))
+        if not by_link and not self.addressed_to(addressee):
             raise LinkInvalid
         if application_id and self.application_id != application_id:
             raise LinkInvalid
         state = self.state(now)
-        if state == "answered":
+        if state in ("answered", "declined"):
             raise LinkAnswered
         if state == "expired":
             raise LinkExpired
@@ -217,6 +227,7 @@ class ScopesApplication:
     apis: list[str]
     status: str
     grants_version: int = 0
+    contact_email: str | None = None
     events: list = dataclasses.field(default_factory=list, init=False, repr=False, compare=False)
 
     def ask_access(
@@ -266,6 +277,22 @@ class ScopesApplication:
             )
             requests.append(request)
         return requests
+
+    def decline(self, request: AccessRequest, *, by: str, reason: str | None, now: dt.datetime) -> None:
+        """A school admin refuses an open request (opened like for granting); the partner is told, with the
+        reason if one is given. Grants stay as they are."""
+        request.answer(by, now)
+        request.declined, request.decline_reason = True, (reason or "").strip() or None
+        self.events.append(
+            events.AccessDeclined(
+                request.id,
+                self.application_id,
+                self.name,
+                self.partner_id,
+                request.email,
+                request.decline_reason,
+            )
+        )
 
     def change_grants(
         self, active: list[Grant], change: GrantChange, *, by: str, now: dt.datetime, request_id: str | None = None
@@ -320,6 +347,7 @@ def _as_dicts(pairs) -> list[dict]:
 class PartnerName:
     partner_id: str
     name: str
+    email: str | None = None  # the profile's contact address, shown to the school admins asked for access
 
 
 def plan_grants(

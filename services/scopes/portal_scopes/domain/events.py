@@ -31,3 +31,17 @@ class GrantsChanged(DomainEvent):
     grants: list[dict]
     added: list[dict]
     removed: list[dict]
+
+
+@dataclasses.dataclass(frozen=True)
+class AccessDeclined(DomainEvent):
+    """A school admin declined a partner's request; ``email`` is the admin's address the request went to."""
+
+    type = "scopes.access.declined"
+
+    request_id: str
+    application_id: str
+    application_name: str
+    partner_id: str
+    email: str
+    reason: str | None

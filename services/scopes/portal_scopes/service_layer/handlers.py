@@ -11,6 +11,7 @@ from portal_scopes.domain.access import (
     DAY,
     AccessRequest,
     LinkInvalid,
+    PartnerName,
     RequestLimits,
     ScopesApplication,
     parse_addresses,
@@ -123,17 +124,54 @@ def requests_of_partner(unit_of_work: UnitOfWorkFactory, partner_id: str, applic
         return uow.requests.of_partner(partner_id, application_id)
 
 
-def _opened_request(uow: ScopesUnitOfWork, request_id: str, token: str | None, application_id: str | None, now):
+def granted_schools(unit_of_work: UnitOfWorkFactory, partner_id: str, application_id: str) -> list[dict]:
+    """The schools whose data the partner's application may read, named, with the APIs of each."""
+    with unit_of_work() as uow:
+        application = uow.applications.get(application_id)
+        if application is None or application.partner_id != partner_id:
+            raise NotFound(application_id)
+        by_school: dict[str, list[str]] = {}
+        for grant in uow.grants.active(application_id):
+            by_school.setdefault(grant.institution_number, []).append(grant.api)
+        names = uow.schools.names(by_school)
+        return [
+            {"institution_number": number, "name": names.get(number), "grants": sorted(apis)}
+            for number, apis in sorted(by_school.items())
+        ]
+
+
+def inbox(unit_of_work: UnitOfWorkFactory, email: str | None, text: str | None, offset: int, limit: int):
+    """The open requests mailed to the school admin, newest first, with the application and partner names."""
+    if not email:
+        return [], 0
+    with unit_of_work() as uow:
+        return uow.requests.open_for(email, utcnow(), text, offset, limit)
+
+
+def _opened_request(
+    uow: ScopesUnitOfWork,
+    request_id: str,
+    token: str | None,
+    application_id: str | None,
+    now,
+    addressee: str | None = None,
+):
     request = uow.requests.get(request_id, for_update=True)
     if request is None:
         raise LinkInvalid
-    return request.opened(token, now, application_id)
+    return request.opened(token, now, application_id, addressee=addressee)
 
 
-def request_view(unit_of_work: UnitOfWorkFactory, request_id: str, token: str, institutions: set[str]) -> dict:
-    """What the school admin sees when the mail's link opens: the app, and their own schools."""
+def request_view(
+    unit_of_work: UnitOfWorkFactory,
+    request_id: str,
+    token: str | None,
+    institutions: set[str],
+    addressee: str | None = None,
+) -> dict:
+    """What the school admin sees when the mail's link (or their inbox) opens: the app, and their own schools."""
     with unit_of_work() as uow:
-        request = _opened_request(uow, request_id, token, None, utcnow())
+        request = _opened_request(uow, request_id, token, None, utcnow(), addressee)
         return _application_view(uow, request.application_id, institutions) | {
             "request_id": request.id,
             "expires_at": request.expires_at,
@@ -154,11 +192,14 @@ def _application_view(uow: ScopesUnitOfWork, application_id: str, institutions: 
         raise NotFound(application_id)
     names = uow.schools.names(institutions)
     active = uow.grants.active(application_id)
+    partner = uow.applications.partner(application.partner_id)
     return {
         "application_id": application.application_id,
         "name": application.name,
         "description": application.description,
-        "partner_name": uow.applications.partner_name(application.partner_id),
+        "partner_name": partner.name if partner else None,
+        "partner_email": partner.email if partner else None,
+        "contact_email": application.contact_email,
         "apis": list(application.apis),
         "schools": [
             {
@@ -180,6 +221,7 @@ def set_grants(
     wanted: dict[str, list[str]],
     request_id: str | None = None,
     token: str | None = None,
+    addressee: str | None = None,
 ) -> dict:
     """A school admin's choice for their schools; the application row is locked so two admins queue."""
     now = utcnow()
@@ -187,7 +229,7 @@ def set_grants(
         application = uow.applications.get(application_id, for_update=True)
         if application is None:
             raise NotFound(application_id)
-        request = _opened_request(uow, request_id, token, application_id, now) if request_id else None
+        request = _opened_request(uow, request_id, token, application_id, now, addressee) if request_id else None
         active = uow.grants.active(application_id)
         change = plan_grants(
             application=application,
@@ -206,6 +248,30 @@ def set_grants(
         return _application_view(uow, application_id, institutions)
 
 
+def decline_request(
+    unit_of_work: UnitOfWorkFactory,
+    *,
+    request_id: str,
+    admin: str,
+    reason: str | None,
+    token: str | None = None,
+    addressee: str | None = None,
+) -> None:
+    """A school admin refuses a request opened by its link or from their inbox; the partner is told."""
+    now = utcnow()
+    with unit_of_work() as uow:
+        asked = uow.requests.get(request_id)
+        if asked is None:
+            raise LinkInvalid
+        # the application row first, then the request's, in the order set_grants locks them
+        application = uow.applications.get(asked.application_id, for_update=True)
+        if application is None:
+            raise NotFound(asked.application_id)
+        request = _opened_request(uow, request_id, token, None, now, addressee)
+        application.decline(request, by=admin, reason=reason, now=now)
+        uow.commit()
+
+
 def ledger(unit_of_work: UnitOfWorkFactory, where: LedgerFilter, offset: int | None, limit: int | None):
     with unit_of_work() as uow:
         return uow.grants.ledger(where, offset, limit)
@@ -222,6 +288,7 @@ def _keep(uow: ScopesUnitOfWork, data: dict, status: str | None = None) -> Scope
             data.get("description", existing.description if existing else ""),
             data.get("apis", existing.apis if existing else []),
             status or (existing.status if existing else "new"),
+            contact_email=data.get("contact_email", existing.contact_email if existing else None),
         )
     )
 
@@ -280,7 +347,8 @@ def on_client_linked(uow: ScopesUnitOfWork, envelope: Envelope) -> None:
 
 
 def on_profile(uow: ScopesUnitOfWork, envelope: Envelope) -> None:
-    uow.applications.keep_partner_name(envelope.data["partner_id"], envelope.data["name"])
+    data = envelope.data
+    uow.applications.keep_partner(PartnerName(data["partner_id"], data["name"], data.get("email")))
 
 
 EVENT_HANDLERS = {

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from portal_scopes.adapters.repositories import LedgerFilter
-from portal_scopes.domain.access import AccessRequest, Grant, ScopesApplication
+from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, ScopesApplication
 from portal_scopes.domain.schools import School
 from portalkit.testing import FakeUnitOfWork
 from portalkit.uow import Repository
@@ -39,7 +39,7 @@ class FakeApplications(Repository):
     def __init__(self):
         super().__init__(None)
         self.stored: dict[str, ScopesApplication] = {}
-        self.partner_names: dict[str, str] = {}
+        self.partners: dict[str, PartnerName] = {}
 
     def get(self, application_id: str, *, for_update: bool = False) -> ScopesApplication | None:
         return self._seen(self.stored.get(application_id))
@@ -49,21 +49,26 @@ class FakeApplications(Repository):
         if existing is None:
             self.stored[application.application_id] = application
             return self._seen(application)
-        for field in ("partner_id", "name", "description", "apis", "status"):
+        for field in ("partner_id", "name", "description", "apis", "status", "contact_email"):
             setattr(existing, field, getattr(application, field))
         return existing
 
-    def partner_name(self, partner_id: str) -> str | None:
-        return self.partner_names.get(partner_id)
+    def partner(self, partner_id: str) -> PartnerName | None:
+        return self.partners.get(partner_id)
 
-    def keep_partner_name(self, partner_id: str, name: str) -> None:
-        self.partner_names[partner_id] = name
+    def partner_name(self, partner_id: str) -> str | None:
+        found = self.partners.get(partner_id)
+        return found.name if found else None
+
+    def keep_partner(self, partner: PartnerName) -> None:
+        self.partners[partner.partner_id] = partner
 
 
 class FakeAccessRequests(Repository):
-    def __init__(self):
+    def __init__(self, applications: FakeApplications):
         super().__init__(None)
         self.stored: dict[str, AccessRequest] = {}
+        self.applications = applications
 
     def add(self, request: AccessRequest) -> None:
         self.stored[request.id] = request
@@ -86,6 +91,25 @@ class FakeAccessRequests(Repository):
             for request in self.stored.values()
             if request.partner_id == partner_id and (not application_id or request.application_id == application_id)
         ]
+
+    def open_for(self, email: str, now: dt.datetime, text: str | None, offset: int, limit: int):
+        rows = []
+        for request in sorted(self.stored.values(), key=lambda r: (r.created_at, r.id), reverse=True):
+            application = self.applications.stored[request.application_id]
+            partner_name = self.applications.partner_name(request.partner_id)
+            names = f"{application.name} {partner_name or ''}".lower()
+            if request.state(now) == "open" and request.addressed_to(email) and (text or "").lower() in names:
+                rows.append(
+                    {
+                        "id": request.id,
+                        "application_id": request.application_id,
+                        "application_name": application.name,
+                        "partner_name": partner_name,
+                        "created_at": request.created_at,
+                        "expires_at": request.expires_at,
+                    }
+                )
+        return rows[offset : offset + limit], len(rows)
 
 
 class FakeGrants(Repository):
@@ -117,5 +141,5 @@ class FakeScopesUnitOfWork(FakeUnitOfWork):
         super().__init__()
         self.schools = FakeSchools()
         self.applications = FakeApplications()
-        self.requests = FakeAccessRequests()
+        self.requests = FakeAccessRequests(self.applications)
         self.grants = FakeGrants()

@@ -14,6 +14,7 @@ from portal_scopes.domain.access import (
     LinkExpired,
     LinkInvalid,
     NotYourSchool,
+    PartnerName,
     RequestForUnapprovedApplication,
     RequestLimits,
     RequestNeeded,
@@ -35,7 +36,7 @@ def uow() -> FakeScopesUnitOfWork:
     uow = FakeScopesUnitOfWork()
     for number, name in (("012345", "Sint-Jozef"), ("067890", "Atheneum"), ("011111", "Elders")):
         uow.schools.add(School(number, name))
-    uow.applications.keep_partner_name("p1", "Agenda BV")
+    uow.applications.keep_partner(PartnerName("p1", "Agenda BV", "info@agenda.example"))
     uow.applications.stored[APP] = ScopesApplication(
         APP, "p1", "Agenda Plus", "Lesroosters.", ["leerlingen", "personeel"], "approved"
     )
@@ -149,6 +150,29 @@ def test_a_partner_sees_its_own_requests(uow):
     assert handlers.requests_of_partner(uow, "p2", None) == []
 
 
+def test_the_partner_sees_its_granted_schools_by_name(uow):
+    ask(uow)
+    grant(uow, {"012345": ["personeel", "leerlingen"], "067890": ["leerlingen"]}, link(uow))
+    uow.grants.add(Grant(APP, "099999", "leerlingen", utcnow(), "carried-over", carried_over=True))
+    assert handlers.granted_schools(uow, "p1", APP) == [
+        {"institution_number": "012345", "name": "Sint-Jozef", "grants": ["leerlingen", "personeel"]},
+        {"institution_number": "067890", "name": "Atheneum", "grants": ["leerlingen"]},
+        {"institution_number": "099999", "name": None, "grants": ["leerlingen"]},
+    ]
+
+
+def test_a_revoked_grant_leaves_the_partners_school_list(uow):
+    ask(uow)
+    grant(uow, {"012345": ["leerlingen"]}, link(uow))
+    grant(uow, {"012345": []})
+    assert handlers.granted_schools(uow, "p1", APP) == []
+
+
+def test_another_partners_granted_schools_are_not_found(uow):
+    with pytest.raises(handlers.NotFound):
+        handlers.granted_schools(uow, "p2", APP)
+
+
 # -- the request page -------------------------------------------------------------------------------
 def test_the_link_shows_the_application_and_only_the_admins_schools(uow):
     ask(uow)
@@ -177,6 +201,130 @@ def test_an_expired_link_is_gone(uow):
         handlers.request_view(uow, request_id, token, MINE)
     with pytest.raises(LinkExpired):
         grant(uow, {"012345": ["leerlingen"]}, (request_id, token))
+
+
+# -- the school admin's inbox ----------------------------------------------------------------------
+def test_the_inbox_lists_the_open_requests_mailed_to_the_admin(uow):
+    ask(uow, "Directie@School.example; other@school.example")
+    items, total = handlers.inbox(uow, "directie@school.example", None, 0, 10)
+    assert total == 1
+    [entry] = items
+    assert (entry["application_name"], entry["partner_name"]) == ("Agenda Plus", "Agenda BV")
+    assert uow.requests.stored[entry["id"]].email.startswith("Directie@")
+
+
+def test_answered_and_expired_requests_leave_the_inbox(uow):
+    ask(uow, "a@s.example")
+    ask(uow, "a@s.example")
+    answered, expired = uow.requests.stored.values()
+    answered.answer("admin-1", utcnow())
+    expired.expires_at = utcnow() - dt.timedelta(seconds=1)
+    assert handlers.inbox(uow, "a@s.example", None, 0, 10) == ([], 0)
+
+
+def test_the_inbox_searches_application_and_partner_names_and_pages(uow):
+    for _ in range(3):
+        ask(uow, "a@s.example")
+    assert handlers.inbox(uow, "a@s.example", "agenda bv", 0, 10)[1] == 3
+    assert handlers.inbox(uow, "a@s.example", "elders", 0, 10)[1] == 0
+    page, total = handlers.inbox(uow, "a@s.example", None, 2, 2)
+    assert len(page) == 1 and total == 3
+
+
+def test_an_account_without_an_address_has_an_empty_inbox(uow):
+    ask(uow)
+    assert handlers.inbox(uow, None, None, 0, 10) == ([], 0)
+
+
+def test_the_addressee_opens_and_answers_a_request_without_the_link(uow):
+    ask(uow)
+    request_id, _ = link(uow)
+    view = handlers.request_view(uow, request_id, None, MINE, addressee="DIRECTIE@school.example")
+    assert view["request_id"] == request_id
+    handlers.set_grants(
+        uow,
+        application_id=APP,
+        admin="admin-1",
+        institutions=MINE,
+        wanted={"012345": ["leerlingen"]},
+        request_id=request_id,
+        addressee="directie@school.example",
+    )
+    assert uow.requests.stored[request_id].answered_by == "admin-1"
+    assert [g.request_id for g in uow.grants.stored] == [request_id]
+
+
+def test_another_admin_cannot_open_a_request_without_the_link(uow):
+    ask(uow)
+    request_id, _ = link(uow)
+    with pytest.raises(LinkInvalid):
+        handlers.request_view(uow, request_id, None, MINE, addressee="someone@else.example")
+    with pytest.raises(LinkInvalid):
+        handlers.request_view(uow, request_id, None, MINE)
+
+
+def decline(uow, request_id, *, token=None, addressee=None, reason=None):
+    handlers.decline_request(
+        uow, request_id=request_id, admin="admin-1", reason=reason, token=token, addressee=addressee
+    )
+
+
+def test_declining_with_the_link_answers_it_and_tells_the_partner_why(uow):
+    ask(uow)
+    request_id, token = link(uow)
+    decline(uow, request_id, token=token, reason="  Geen overeenkomst met onze scholen.  ")
+    request = uow.requests.stored[request_id]
+    assert request.state(utcnow()) == "declined" and request.answered_by == "admin-1" and uow.committed
+    assert request.decline_reason == "Geen overeenkomst met onze scholen."
+    [declined] = uow.events("scopes.access.declined")
+    assert declined == {
+        "request_id": request_id,
+        "application_id": APP,
+        "application_name": "Agenda Plus",
+        "partner_id": "p1",
+        "email": "directie@school.example",
+        "reason": "Geen overeenkomst met onze scholen.",
+    }
+    assert uow.grants.stored == [] and uow.events("scopes.grants.changed") == []
+
+
+def test_a_blank_reason_is_no_reason(uow):
+    ask(uow)
+    request_id, _ = link(uow)
+    decline(uow, request_id, addressee="directie@school.example", reason="   ")
+    assert uow.events("scopes.access.declined")[0]["reason"] is None
+
+
+def test_a_declined_request_leaves_the_inbox_and_its_link_is_used(uow):
+    ask(uow)
+    request_id, token = link(uow)
+    decline(uow, request_id, addressee="directie@school.example")
+    assert handlers.inbox(uow, "directie@school.example", None, 0, 10) == ([], 0)
+    with pytest.raises(LinkAnswered):
+        handlers.request_view(uow, request_id, token, MINE)
+    with pytest.raises(LinkAnswered):
+        decline(uow, request_id, token=token)
+
+
+def test_only_the_link_or_its_addressee_declines(uow):
+    ask(uow)
+    request_id, token = link(uow)
+    with pytest.raises(LinkInvalid):
+        decline(uow, request_id, token="x" + token)
+    with pytest.raises(LinkInvalid):
+        decline(uow, request_id, addressee="someone@else.example")
+    with pytest.raises(LinkInvalid):
+        decline(uow, "no-such-request", token=token)
+    assert uow.requests.stored[request_id].state(utcnow()) == "open"
+    assert uow.events("scopes.access.declined") == []
+
+
+def test_an_expired_request_cannot_be_declined(uow):
+    ask(uow)
+    request_id, token = link(uow)
+    uow.requests.stored[request_id].expires_at = utcnow() - dt.timedelta(seconds=1)
+    with pytest.raises(LinkExpired):
+        decline(uow, request_id, token=token)
 
 
 # -- grants -----------------------------------------------------------------------------------------
@@ -344,5 +492,15 @@ def test_a_linked_clients_scopes_carry_over_unannounced(uow):
 
 
 def test_a_partner_profile_names_the_partner(uow):
-    handlers.on_profile(uow, event("partners.profile.changed", partner_id="p1", name="Agenda NV"))
-    assert uow.applications.partner_name("p1") == "Agenda NV"
+    handlers.on_profile(
+        uow, event("partners.profile.changed", partner_id="p1", name="Agenda NV", email="hallo@agenda.example")
+    )
+    assert uow.applications.partner("p1") == PartnerName("p1", "Agenda NV", "hallo@agenda.example")
+
+
+def test_the_request_page_names_whom_to_contact(uow):
+    handlers.on_requested(uow, event("apps.application.requested", **APPLICATION, contact_email="dev@agenda.example"))
+    handlers.on_approved(uow, event("x", application_id="app-9", partner_id="p1"))
+    ask(uow, application_id="app-9")
+    view = handlers.request_view(uow, *link(uow), MINE)
+    assert (view["partner_email"], view["contact_email"]) == ("info@agenda.example", "dev@agenda.example")

@@ -1,0 +1,50 @@
+"""Issue 19 items 9 and 11: the school admin's inbox, declining a request, and school names for the partner,
+in Chromium against the embedded portal."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import mail_links
+from tests.browser.test_web_ui import SCHOOL_ADMIN, moderator_approves, new_partner_with_profile, request_application
+
+pytestmark = pytest.mark.system
+
+
+def test_a_school_admin_finds_a_request_in_the_inbox_and_declines_it_with_a_reason(people, portal):
+    partner = people()
+    email = "info@inbox.example"
+    page = new_partner_with_profile(partner, email, "Inbox BV")
+    application_id = request_application(page, "Inbox App")
+    moderator_approves(people, "Inbox App")
+    mail_links(portal, email, "Je applicatie Inbox App is goedgekeurd")  # sent once the client exists
+    page.goto(f"{portal}/#/apps/{application_id}/access")
+    page.get_by_role("button", name="Toegang aanvragen").click()
+    page.get_by_role("dialog").get_by_label("E-mailadres schoolbeheerder(s)").fill(SCHOOL_ADMIN[0])
+    page.get_by_role("dialog").get_by_role("button", name="Versturen").click()
+    expect(page.get_by_role("cell", name=SCHOOL_ADMIN[0])).to_be_visible()
+
+    admin = people()
+    back = admin.open("/backoffice/")
+    admin.sign_in(*SCHOOL_ADMIN)
+    back.get_by_role("link", name="Verzoeken").click()
+    expect(back.get_by_role("heading", name="Openstaande verzoeken om datatoegang")).to_be_visible()
+    expect(back.get_by_role("row", name=re.compile("Inbox App"))).to_contain_text("Inbox BV")
+    admin.shot("back-school-admin-inbox")
+    back.get_by_role("link", name="Inbox App").click()
+    expect(back.get_by_role("heading", name="Datatoegang voor Inbox App")).to_be_visible()
+    expect(back.get_by_role("link", name=email)).to_have_attribute("href", f"mailto:{email}")
+    back.get_by_role("button", name="Weigeren").click()
+    declining = back.get_by_role("dialog")
+    declining.get_by_label("Reden (optioneel)").fill("Onze scholen delen geen roosters.")
+    declining.get_by_role("button", name="Weigeren").click()
+    expect(back.get_by_text("Het verzoek van Inbox App is geweigerd")).to_be_visible()
+    expect(back.get_by_text("Er staan geen verzoeken open.")).to_be_visible()
+
+    page.reload()
+    declined = page.get_by_role("row", name=re.compile(re.escape(SCHOOL_ADMIN[0])))
+    expect(declined).to_contain_text("Geweigerd")
+    expect(declined).to_contain_text("Onze scholen delen geen roosters.")
