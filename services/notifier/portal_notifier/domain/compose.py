@@ -207,6 +207,21 @@ def grants_changed(
     return _to_partner_and_contact("grants_changed", partner, application.contact_email, context, values)
 
 
+def access_declined(
+    data: dict, application: ApplicationContact | None, partner: PartnerContact | None, context: Context
+) -> list[Letter]:
+    """A school admin said no to an access request: the partner and the application's contact hear why."""
+    values = {
+        "name": data["application_name"],
+        "school": data["email"],
+        "reason": data.get("reason"),
+        "product": context.product,
+        "link": context.link(f"/#/apps/{data['application_id']}/access"),
+    }
+    contact = application.contact_email if application else ""
+    return _to_partner_and_contact("access_declined", partner, contact, context, values)
+
+
 def access_requested(data: dict, context: Context) -> list[Letter]:
     """The manual's "Datatoegang voor applicatie <app>" to a school admin, with the one-month link."""
     values = {

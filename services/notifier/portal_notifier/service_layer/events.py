@@ -142,6 +142,13 @@ def grants_changed(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envelo
     _record(notifier, uow, envelope, compose.grants_changed(data, application, partner, notifier.context))
 
 
+def access_declined(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envelope) -> None:
+    data = envelope.data
+    application = uow.contacts.application(data["application_id"])
+    partner = uow.contacts.partner(data["partner_id"])
+    _record(notifier, uow, envelope, compose.access_declined(data, application, partner, notifier.context))
+
+
 def client_secrets_revoked(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envelope) -> None:
     data = envelope.data
     application = uow.contacts.application(data["application_id"])
@@ -168,6 +175,7 @@ HANDLERS: dict[str, EventHandler] = {
     "partners.profile.created": profile_created,
     "partners.profile.changed": profile_changed,
     "scopes.grants.changed": grants_changed,
+    "scopes.access.declined": access_declined,
     "scopes.access.requested": access_requested,
 }
 

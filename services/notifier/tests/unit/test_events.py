@@ -340,3 +340,31 @@ def test_every_partner_link_opens_a_front_office_route(hear, uow):
         "https://portal.test/#/apps/app-1",
         "https://portal.test/#/apps/app-1/access",
     }
+
+
+DECLINED = {
+    "request_id": "r1",
+    "application_id": "app-1",
+    "application_name": "Agenda Plus",
+    "partner_id": "p1",
+    "email": "directie@school.example",
+    "reason": "Wij gebruiken deze API niet.",
+}
+
+
+def test_a_declined_request_tells_partner_and_contact_why(hear, uow):
+    hear("partners.profile.created", PROFILE)
+    hear("apps.application.requested", REQUESTED)
+    hear("scopes.access.declined", DECLINED)
+    for recipient in ("info@agenda.example", "dev@agenda.example"):
+        [delivery] = mails(uow, recipient)
+        assert delivery.subject == "Datatoegang voor Agenda Plus geweigerd"
+        assert "Wij gebruiken deze API niet." in delivery.body and "directie@school.example" in delivery.body
+        assert "https://portal.test/#/apps/app-1/access" in delivery.body
+
+
+def test_a_decline_without_reason_says_none(hear, uow):
+    hear("partners.profile.created", {**PROFILE, "language": "en"})
+    hear("scopes.access.declined", {**DECLINED, "reason": None})
+    [delivery] = mails(uow, "info@agenda.example")
+    assert delivery.subject == "Data access for Agenda Plus declined" and "Reason" not in delivery.body

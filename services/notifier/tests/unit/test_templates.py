@@ -18,6 +18,7 @@ VALUES = {
     "portal": "https://portal.test/",
     "backoffice": "https://portal.test/backoffice/",
     "role": "school-admin",
+    "school": "directie@school.example",
     "expires": Moment(dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)),
     "failures": 20,
     "since": Moment(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)),
@@ -35,6 +36,8 @@ VALUES = {
     "when": Moment(dt.datetime(2026, 11, 25, 14, 3, tzinfo=dt.UTC)),
 }
 SUBJECTS = {
+    ("access_declined", "nl"): "Datatoegang voor Agenda <Plus> geweigerd",
+    ("access_declined", "en"): "Data access for Agenda <Plus> declined",
     ("access_requested", "nl"): "Datatoegang voor applicatie Agenda <Plus>",
     ("access_requested", "en"): "Data access for application Agenda <Plus>",
     ("account_invited", "nl"): "Je account voor het Partnerportaal",
