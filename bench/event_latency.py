@@ -37,7 +37,7 @@ PROFILE = {
     "contact_person": "Jan Peeters",
     "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent", "country": "België"},
     "public": True,
-    "category": "planning",
+    "categories": ["planning"],
     "website": "https://bench.example",
     "logo": "data:image/png;base64,"
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGPgjlkLAAGKARUB8qvYAAAAAElFTkSuQmCC",

@@ -89,7 +89,7 @@ def seed(stack: Stack, rng: random.Random) -> None:
     now = dt.datetime.now(dt.UTC)
     partners = installed_services()["partners"].metadata.tables
     apps = installed_services()["apps"].metadata.tables
-    profile_rows, approved_rows, name_rows, application_rows = [], [], [], []
+    profile_rows, category_rows, approved_rows, name_rows, application_rows = [], [], [], [], []
     for n in range(PROFILES):
         partner_id = str(uuid.UUID(int=rng.getrandbits(128)))
         name = f"{phrase(rng, 2).title()} {n}"
@@ -103,7 +103,6 @@ def seed(stack: Stack, rng: random.Random) -> None:
                 "contact_person": "Jan Peeters",
                 "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent"},
                 "public": rng.random() < 0.8,
-                "category": rng.choice(CATEGORIES),
                 "website": f"https://partner{n}.example",
                 "logo": b"\x89PNG\r\n\x1a\n",
                 "logo_type": "image/png",
@@ -113,6 +112,8 @@ def seed(stack: Stack, rng: random.Random) -> None:
                 "updated_at": now,
             }
         )
+        chosen = rng.sample(CATEGORIES, rng.choice((1, 1, 2, 3)))
+        category_rows += [{"partner_id": partner_id, "category": c, "position": i} for i, c in enumerate(chosen)]
         name_rows.append({"partner_id": partner_id, "name": name})
     for n in range(APPLICATIONS):
         partner = rng.choice(profile_rows)
@@ -136,7 +137,14 @@ def seed(stack: Stack, rng: random.Random) -> None:
         if status == "approved":
             approved_rows.append({"application_id": application_id, "partner_id": partner["id"]})
     for service, inserts in (
-        ("partners", [(partners["profiles"], profile_rows), (partners["approved_applications"], approved_rows)]),
+        (
+            "partners",
+            [
+                (partners["profiles"], profile_rows),
+                (partners["profile_categories"], category_rows),
+                (partners["approved_applications"], approved_rows),
+            ],
+        ),
         ("apps", [(apps["partner_names"], name_rows), (apps["applications"], application_rows)]),
     ):
         engine = sa.create_engine(stack.database_url(service))

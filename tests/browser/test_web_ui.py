@@ -53,7 +53,8 @@ def fill_profile(page, name: str, public: bool = True):
     page.get_by_label("Postcode").fill("9000")
     page.get_by_label("Gemeente").fill("Gent")
     page.get_by_label("Publiek profiel").set_checked(public)
-    page.get_by_label("Categorie").select_option("planning")
+    page.get_by_label("Planning", exact=True).check()
+    page.get_by_label("HRM", exact=True).check()
     page.get_by_label("Website").fill("https://agenda.example")
     page.get_by_label("Logo").set_input_files({"name": "logo.png", "mimeType": "image/png", "buffer": LOGO})
     expect(page.get_by_alt_text("Voorbeeld van het logo")).to_be_visible()
@@ -274,7 +275,7 @@ def test_validation_errors_appear_beside_their_fields(people, portal):
     page = sign_in_to_front_office(partner, "leeg@formulier.example")
     page.get_by_role("link", name=re.compile("Nieuw profiel toevoegen")).click()
     page.get_by_role("button", name="Opslaan").click()
-    for name in ("name", "description", "contact_person", "address.city", "category", "website", "logo"):
+    for name in ("name", "description", "contact_person", "address.city", "categories", "website", "logo"):
         expect(page.locator(f'[data-field="{name}"] .field-error').first).to_be_visible()
     expect(page.get_by_label("Naam", exact=True)).to_be_focused()
     partner.shot("front-profile-errors", for_docs=True)

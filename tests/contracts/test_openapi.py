@@ -104,7 +104,7 @@ def test_creating_a_profile_documents_the_fields_the_server_requires():
     document = SERVED["partners"]
     body = document["paths"]["/api/v1/partner/profile"]["post"]["requestBody"]["content"]["application/json"]
     required = _required(document, body["schema"])
-    assert required == {"name", "description", "contact_person", "address", "public", "category", "website", "logo"}
+    assert required == {"name", "description", "contact_person", "address", "public", "categories", "website", "logo"}
 
 
 def test_enumerations_are_in_the_schemas_as_configured():
@@ -112,7 +112,9 @@ def test_enumerations_are_in_the_schemas_as_configured():
     from portalkit.config import DATA_APIS
 
     partners, apps = SERVED["partners"], SERVED["apps"]
-    assert partners["components"]["schemas"]["NewProfile"]["properties"]["category"]["enum"] == list(CATEGORIES)
+    assert partners["components"]["schemas"]["NewProfile"]["properties"]["categories"]["items"]["enum"] == list(
+        CATEGORIES
+    )
     assert apps["components"]["schemas"]["ApplicationRequest"]["properties"]["apis"]["items"]["enum"] == list(DATA_APIS)
 
 

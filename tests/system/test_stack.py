@@ -43,7 +43,7 @@ PROFILE = {
     "contact_person": "Jan Peeters",
     "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent", "country": "België"},
     "public": True,
-    "category": "planning",
+    "categories": ["planning"],
     "website": "https://agenda.example",
     "logo": "data:image/png;base64,"  # a real 1x1 PNG: logos are decoded and written anew
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGPgjlkLAAGKARUB8qvYAAAAAElFTkSuQmCC",

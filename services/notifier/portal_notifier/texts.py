@@ -22,6 +22,7 @@ TEXTS = {
     "field.address": {"nl": "adres", "en": "address"},
     "field.public": {"nl": "publiek profiel", "en": "public profile"},
     "field.category": {"nl": "categorie", "en": "category"},
+    "field.categories": {"nl": "categorieën", "en": "categories"},
     "field.website": {"nl": "website", "en": "website"},
     "field.logo": {"nl": "logo", "en": "logo"},
     "field.extra_info": {"nl": "extra info", "en": "extra info"},

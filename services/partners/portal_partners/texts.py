@@ -58,6 +58,14 @@ TEXTS = {
         "nl": "Onbekende categorie {category}. Kies uit {known}.",
         "en": "Unknown category {category}. Choose from {known}.",
     },
+    "categories.too_many": {
+        "nl": "Kies hoogstens {max} categorieën.",
+        "en": "Choose at most {max} categories.",
+    },
+    "categories.duplicate": {
+        "nl": "Kies elke categorie maar één keer.",
+        "en": "Choose each category only once.",
+    },
     "website.invalid": {
         "nl": "Geef een volledig webadres dat begint met http:// of https://.",
         "en": "Give a full web address starting with http:// or https://.",

@@ -18,6 +18,9 @@ from .unit.factories import data_url, fields, image
 
 PNG = image("PNG")
 VALID = fields()
+# The profiles table before revision 0009, with its one category: for the tests that start from old data.
+OLD_PROFILES = sa.table("profiles", sa.column("category"), *(sa.column(c.name, c.type) for c in orm.profiles.c))
+OLD_FIELDS = {key: value for key, value in VALID.items() if key not in ("logo", "enterprise_number", "categories")}
 
 
 @pytest.fixture
@@ -108,7 +111,7 @@ def test_broken_rules_are_one_422_problem_naming_each_field(service, tokens):
             "address.postal_code",
         ),
         ({"public": "ja"}, "public"),
-        ({"category": "casino"}, "category"),
+        ({"categories": ["casino"]}, "categories"),
         ({"website": "ftp://agenda.example"}, "website"),
         ({"website": "agenda.example"}, "website"),
         ({"logo": None}, "logo"),
@@ -249,14 +252,20 @@ def listed_partner(client, runtime, tokens, account_id, name, **changes):
 def test_the_directory_lists_only_active_public_partners_with_an_approved_app(service, tokens):
     app, runtime = service
     client = app.test_client()
-    zeta = listed_partner(client, runtime, tokens, "a1", "Zeta Berichten", category="communicatie")
-    alfa = listed_partner(client, runtime, tokens, "a2", "alfa Boekhouding", category="boekhouding")
+    zeta = listed_partner(client, runtime, tokens, "a1", "Zeta Berichten", categories=["communicatie", "hrm"])
+    alfa = listed_partner(client, runtime, tokens, "a2", "alfa Boekhouding", categories=["boekhouding"])
     listed_partner(client, runtime, tokens, "a3", "Privé BV", public=False)
     create(client, tokens, account_id="a4", name="Nog Geen App")
-    beta = listed_partner(client, runtime, tokens, "a5", "Beta Berichten", category="communicatie")
+    beta = listed_partner(client, runtime, tokens, "a5", "Beta Berichten", categories=["hrm", "communicatie"])
     listing = client.get("/api/v1/public/partners").get_json()
     assert [p["name"] for p in listing] == ["alfa Boekhouding", "Beta Berichten", "Zeta Berichten"]
-    assert set(listing[0]) == {"id", "name", "description", "category", "website", "extra_info", "logo_url"}
+    keys = {"id", "name", "description", "categories", "category", "website", "extra_info", "logo_url"}
+    assert set(listing[0]) == keys and (listing[1]["categories"], listing[1]["category"]) == (
+        ["hrm", "communicatie"],
+        "hrm",
+    )
+    by_category = client.get("/api/v1/public/partners?category=communicatie").get_json()
+    assert [p["id"] for p in by_category] == [beta["id"], zeta["id"]]  # any of a partner's categories
     assert [p["id"] for p in client.get("/api/v1/public/partners?q=BERICHTEN").get_json()] == [beta["id"], zeta["id"]]
     assert [p["id"] for p in client.get("/api/v1/public/partners?category=boekhouding").get_json()] == [alfa["id"]]
     page = client.get("/api/v1/public/partners?page=2&page_size=2")
@@ -390,11 +399,10 @@ def test_the_migration_withdraws_open_codes_of_makers_who_left(database_url, tok
     now, later = dt.datetime.now(dt.UTC), dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
     codes = {"member": "MEMBE-RSCOD", "left": "LEFTS-CODEX", "used": "USEDC-ODEXX"}
     with engine.begin() as connection:
-        fields = {key: value for key, value in VALID.items() if key not in ("logo", "enterprise_number")}
         connection.execute(
-            orm.profiles.insert().values(
-                **fields, id="p-1", name_key="agenda plus", email="jan@agenda.example", logo=PNG, logo_type="image/png",
-                active=True, created_at=now, updated_at=now,
+            OLD_PROFILES.insert().values(
+                **OLD_FIELDS, category="planning", id="p-1", name_key="agenda plus", email="jan@agenda.example",
+                logo=PNG, logo_type="image/png", active=True, created_at=now, updated_at=now,
             )
         )  # fmt: skip
         connection.execute(
@@ -453,12 +461,13 @@ def test_the_upgrade_announces_every_membership_and_deactivated_profile_once(dat
     engine = sa.create_engine(database_url)
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as connection:
-        fields = {key: value for key, value in VALID.items() if key not in ("logo", "enterprise_number", "name")}
+        fields = {key: value for key, value in OLD_FIELDS.items() if key != "name"}
         for partner_id, active in (("p-1", True), ("p-2", False)):
             connection.execute(
-                orm.profiles.insert().values(
-                    **fields, id=partner_id, name=partner_id, name_key=partner_id, email="jan@agenda.example",
-                    logo=PNG, logo_type="image/png", active=active, created_at=now, updated_at=now,
+                OLD_PROFILES.insert().values(
+                    **fields, category="planning", id=partner_id, name=partner_id, name_key=partner_id,
+                    email="jan@agenda.example", logo=PNG, logo_type="image/png", active=active, created_at=now,
+                    updated_at=now,
                 )
             )  # fmt: skip
             connection.execute(
@@ -525,3 +534,63 @@ def test_the_helpdesk_address_is_one_setting_anyone_may_read(database_url, token
     app, _ = start_service(SERVICE, database_url, tokens, helpdesk_email="hulp@school.example")
     answer = app.test_client().get("/api/v1/public/contact")
     assert answer.status_code == 200 and answer.get_json() == {"helpdesk_email": "hulp@school.example"}
+
+
+def test_a_partner_chooses_several_categories_and_reorders_them(service, tokens):
+    app, _ = service
+    client = app.test_client()
+    created = create(client, tokens, categories=["planning", "hrm"]).get_json()
+    assert (created["categories"], created["category"]) == (["planning", "hrm"], "planning")
+    changed = client.patch(
+        "/api/v1/partner/profile", json={"categories": ["hrm", "planning", "andere"]}, headers=user(tokens)
+    )
+    assert changed.status_code == 200 and changed.get_json()["categories"] == ["hrm", "planning", "andere"]
+    assert client.get("/api/v1/partner/profile", headers=user(tokens)).get_json()["categories"] == [
+        "hrm",
+        "planning",
+        "andere",
+    ]
+    [entry] = client.get("/api/v1/partner/profile/audit", headers=user(tokens)).get_json()
+    assert (entry["field"], entry["old_value"], entry["new_value"]) == (
+        "categories",
+        "planning, hrm",
+        "hrm, planning, andere",
+    )
+    refused = client.patch("/api/v1/partner/profile", json={"categories": ["hrm", "hrm"]}, headers=user(tokens))
+    assert (
+        refused.status_code == 422 and refused.get_json()["errors"][0]["detail"] == "Kies elke categorie maar één keer."
+    )
+
+
+def test_one_category_is_still_accepted_as_a_list_of_one(service, tokens):
+    app, _ = service
+    client = app.test_client()
+    body = {key: value for key, value in VALID.items() if key != "categories"}
+    created = client.post("/api/v1/partner/profile", json={**body, "category": "hrm"}, headers=user(tokens))
+    assert created.status_code == 201 and created.get_json()["categories"] == ["hrm"]
+    changed = client.patch("/api/v1/partner/profile", json={"category": "andere"}, headers=user(tokens))
+    assert changed.get_json()["categories"] == ["andere"]
+
+
+def test_the_migration_keeps_each_profiles_one_category_as_its_first(database_url, tokens):
+    upgrade(database_url, "portal_partners", "0008")
+    engine = sa.create_engine(database_url)
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            OLD_PROFILES.insert().values(
+                **OLD_FIELDS, category="hrm", id="p-1", name_key="agenda plus", email="jan@agenda.example", logo=PNG,
+                logo_type="image/png", active=True, language="nl", created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        connection.execute(
+            orm.memberships.insert().values(
+                account_id="acc-1", partner_id="p-1", email="jan@agenda.example", linked_at=now
+            )
+        )
+    engine.dispose()
+    app, _ = start_service(SERVICE, database_url, tokens)
+    client = app.test_client()
+    assert client.get("/api/v1/partner/profile", headers=user(tokens)).get_json()["categories"] == ["hrm"]
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    assert [p["id"] for p in client.get("/api/v1/admin/profiles?category=hrm", headers=moderator).get_json()] == ["p-1"]

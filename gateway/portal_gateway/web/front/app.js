@@ -10,6 +10,7 @@ import {
 } from "/assets/common.js";
 
 const session = new Session("portal-front-office", "/");
+const categoryLabels = (keys) => keys.map(categoryLabel).join(", ");
 const LOGO_MAX_BYTES = 1024 * 1024;
 
 // ------------------------------------------------------------------------------------------ visitors
@@ -27,7 +28,7 @@ async function landing(query) {
     ? h("ul", { class: "cards" }, items.map((partner) => h("li", { class: "card" },
       h("img", { src: partner.logo_url, alt: "", class: "logo", loading: "lazy" }),
       h("h3", {}, h("a", { href: `#/partners/${partner.id}` }, partner.name)),
-      h("span", { class: "tag" }, categoryLabel(partner.category)),
+      partner.categories.map((key) => h("span", { class: "tag" }, categoryLabel(key))),
       h("p", {}, partner.description))))
     : empty(query.q || query.category ? t("directory.none_found") : t("directory.empty"));
   return h("section", {},
@@ -51,7 +52,7 @@ async function partnerPage(partnerId) {
     h("h2", {}, t("partner.about", { name: partner.name })),
     h("p", { class: "pre" }, partner.description),
     definition([
-      [t("profile.category"), categoryLabel(partner.category)],
+      [t("profile.categories"), categoryLabels(partner.categories)],
       [t("profile.extra_info"), partner.extra_info ? h("span", { class: "pre" }, partner.extra_info) : null],
       [t("profile.website"), h("a", { href: partner.website, rel: "noopener noreferrer" }, partner.website)],
     ]));
@@ -127,7 +128,7 @@ async function profilePage() {
       [t("profile.contact_person"), profile.contact_person],
       [t("profile.address"), [`${address.street} ${address.number}`, `${address.postal_code} ${address.city}`,
         address.country].join(", ")],
-      [t("profile.category"), categoryLabel(profile.category)],
+      [t("profile.categories"), categoryLabels(profile.categories)],
       [t("profile.website"), profile.website],
       [t("profile.extra_info"), profile.extra_info ? h("span", { class: "pre" }, profile.extra_info) : null],
     ]),
@@ -168,6 +169,7 @@ function auditValue(field, value) {
     return { True: t("answer.yes"), False: t("answer.no") }[value] ?? value;
   }
   if (field === "category") return categoryLabel(value);
+  if (field === "categories") return categoryLabels(value.split(", "));
   if (field === "logo") return t("audit.image");
   return value;
 }
@@ -312,8 +314,8 @@ async function profileForm(existing) {
         h("h2", {}, t("profile.public_page")),
         field({ label: t("profile.public"), name: "public", type: "checkbox", value: profile ? profile.public : true,
           hint: t("profile.public_hint") }),
-        field({ label: t("profile.category"), name: "category", value: profile?.category || "", required: true,
-          options: [["", t("profile.choose_category")], ...CATEGORIES.map((key) => [key, categoryLabel(key)])] }),
+        checkboxes({ legend: t("profile.categories"), name: "categories", hint: t("profile.categories_hint"),
+          choices: CATEGORIES.map((key) => [key, categoryLabel(key)]), checked: profile?.categories || [] }),
         field({ label: t("profile.website"), name: "website", type: "url", value: profile?.website, required: true,
           placeholder: "https://" }),
         logoField(profile ? await blobUrl(profile.logo_url) : null),

@@ -1,7 +1,9 @@
 """The partners database: tables, and the mapping of domain classes onto them."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import deferred, registry
+from sqlalchemy.ext.associationproxy import association_proxy
+from sqlalchemy.ext.orderinglist import ordering_list
+from sqlalchemy.orm import deferred, registry, relationship
 
 from portal_partners.domain.invitations import Invitation
 from portal_partners.domain.profiles import AuditEntry, Membership, Profile
@@ -28,7 +30,6 @@ profiles = sa.Table(
     sa.Column("contact_person", sa.String(200), nullable=False),
     sa.Column("address", sa.JSON, nullable=False),
     sa.Column("public", sa.Boolean, nullable=False),
-    sa.Column("category", sa.String(50), nullable=False, index=True),
     sa.Column("website", sa.String(500), nullable=False),
     sa.Column("logo", sa.LargeBinary, nullable=False),
     sa.Column("logo_type", sa.String(20), nullable=False),
@@ -42,6 +43,16 @@ profiles = sa.Table(
 trigram_index("ix_profiles_name_trgm", profiles.c.name)
 trigram_index("ix_profiles_description_trgm", profiles.c.description)
 sa.Index("ix_profiles_listing_order", sa.func.lower(profiles.c.name), profiles.c.id)
+
+# A profile's categories in the partner's order; the directory's filter reads them by category first.
+profile_categories = sa.Table(
+    "profile_categories",
+    metadata,
+    sa.Column("partner_id", sa.String(36), sa.ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("category", sa.String(50), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Index("ix_profile_categories_category", "category", "partner_id"),
+)
 
 memberships = sa.Table(
     "memberships",
@@ -100,7 +111,30 @@ approved_applications = sa.Table(
     sa.Column("partner_id", sa.String(36), nullable=False, index=True),
 )
 
-mapper_registry.map_imperatively(Profile, profiles, properties={"logo": deferred(profiles.c.logo)})
+
+class _ProfileCategory:
+    """One row of ``profile_categories``; the domain sees only ``Profile.categories``, a list of names."""
+
+    def __init__(self, category: str):
+        self.category = category
+
+
+mapper_registry.map_imperatively(_ProfileCategory, profile_categories)
+mapper_registry.map_imperatively(
+    Profile,
+    profiles,
+    properties={
+        "logo": deferred(profiles.c.logo),
+        "_category_rows": relationship(
+            _ProfileCategory,
+            order_by=profile_categories.c.position,
+            collection_class=ordering_list("position"),
+            cascade="all, delete-orphan",
+            lazy="selectin",
+        ),
+    },
+)
+Profile.categories = association_proxy("_category_rows", "category")
 mapper_registry.map_imperatively(Membership, memberships)
 mapper_registry.map_imperatively(Invitation, invitations)
 mapper_registry.map_imperatively(AuditEntry, audit_entries)

@@ -27,8 +27,9 @@ def _listed():
 
 
 def _matching(query, text: str | None, category: str | None):
-    if category:
-        query = query.where(Profile.category == category)
+    if category:  # any of the profile's categories (ix_profile_categories_category)
+        table = orm.profile_categories
+        query = query.where(sa.exists().where(table.c.category == category, table.c.partner_id == Profile.id))
     if text:
         pattern = f"%{text.strip()}%"
         query = query.where(sa.or_(Profile.name.ilike(pattern), Profile.description.ilike(pattern)))  # trigram indexes

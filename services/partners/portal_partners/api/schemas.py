@@ -2,7 +2,14 @@
 
 import marshmallow as ma
 
-from portal_partners.domain.profiles import ADDRESS_FIELDS, CONTACT_MAX, DESCRIPTION_MAX, EXTRA_INFO_MAX, NAME_MAX
+from portal_partners.domain.profiles import (
+    ADDRESS_FIELDS,
+    CATEGORIES_MAX,
+    CONTACT_MAX,
+    DESCRIPTION_MAX,
+    EXTRA_INFO_MAX,
+    NAME_MAX,
+)
 from portalkit.web import choices
 
 # A logo is an image and nothing else, wherever a browser meets it: no sniffing, no scripts, no framing.
@@ -14,6 +21,13 @@ LOGO_HEADERS = {
 LOGO_DOC = {
     "description": "The logo as a data URL (data:image/png;base64,...) or base64: PNG, JPEG, GIF or WebP, 1 MB and"
     " 4096 pixels a side at most; stored re-encoded (JPEG as JPEG, the others as PNG)"
+}
+
+DEPRECATED_CATEGORY = {"deprecated": True, "description": "One category; use categories (read for one more version)"}
+FIRST_CATEGORY = {
+    "type": "string",
+    "deprecated": True,
+    "description": "The first of categories (answered for one more version)",
 }
 
 
@@ -43,10 +57,19 @@ class ProfileFieldsSchema(ma.Schema):
         metadata={"description": "street, number, postal_code, city, country"},
     )
     public = ma.fields.Raw(allow_none=True, metadata={"type": "boolean"})
-    category = ma.fields.String(allow_none=True, metadata=choices("categories"))
+    categories = ma.fields.List(ma.fields.String(metadata=choices("categories")), allow_none=True)
+    category = ma.fields.String(allow_none=True, metadata={**choices("categories"), **DEPRECATED_CATEGORY})
     website = ma.fields.String(allow_none=True)
     logo = ma.fields.String(allow_none=True, metadata=LOGO_DOC)
     extra_info = ma.fields.String(allow_none=True)
+
+    @ma.post_load
+    def one_category_as_a_list(self, body: dict, **_) -> dict:
+        """Until clients send ``categories``: ``category`` alone means a list of that one."""
+        category = body.pop("category", None)
+        if category is not None and "categories" not in body:
+            body["categories"] = [category]
+        return body
 
 
 class NewProfileSchema(ma.Schema):
@@ -59,7 +82,13 @@ class NewProfileSchema(ma.Schema):
     contact_person = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=CONTACT_MAX))
     address = ma.fields.Nested(AddressSchema, required=True)
     public = ma.fields.Boolean(required=True)
-    category = ma.fields.String(required=True, metadata=choices("categories"))
+    categories = ma.fields.List(
+        ma.fields.String(metadata=choices("categories")),
+        required=True,
+        validate=ma.validate.Length(min=1, max=CATEGORIES_MAX),
+        metadata={"uniqueItems": True, "description": "The partner's order; the first is its main category"},
+    )
+    category = ma.fields.String(metadata={**choices("categories"), **DEPRECATED_CATEGORY})
     website = ma.fields.String(
         required=True, validate=ma.validate.Length(max=500), metadata={"format": "uri", "pattern": "^https?://"}
     )
@@ -76,7 +105,8 @@ class ProfileSchema(ma.Schema):
     contact_person = ma.fields.String()
     address = ma.fields.Nested(AddressSchema)
     public = ma.fields.Boolean()
-    category = ma.fields.String(metadata=choices("categories"))
+    categories = ma.fields.List(ma.fields.String(metadata=choices("categories")))
+    category = ma.fields.Function(lambda p: p.categories[0], metadata={**choices("categories"), **FIRST_CATEGORY})
     website = ma.fields.String()
     logo_url = ma.fields.Function(lambda p: "/api/v1/partner/profile/logo")
     extra_info = ma.fields.String(allow_none=True)
@@ -95,7 +125,8 @@ class PublicPartnerSchema(ma.Schema):
     id = ma.fields.String()
     name = ma.fields.String()
     description = ma.fields.String()
-    category = ma.fields.String()
+    categories = ma.fields.List(ma.fields.String())
+    category = ma.fields.Function(lambda p: p.categories[0], metadata=FIRST_CATEGORY)
     website = ma.fields.String()
     extra_info = ma.fields.String(allow_none=True)
     logo_url = ma.fields.Function(lambda p: f"/api/v1/public/partners/{p.id}/logo")
@@ -103,7 +134,9 @@ class PublicPartnerSchema(ma.Schema):
 
 class DirectorySearchSchema(ma.Schema):
     q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
-    category = ma.fields.String(load_default=None, metadata=choices("categories"))
+    category = ma.fields.String(
+        load_default=None, metadata={**choices("categories"), "description": "Any of a partner's categories"}
+    )
 
 
 class ProfileSearchSchema(DirectorySearchSchema):

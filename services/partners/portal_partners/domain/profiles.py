@@ -20,6 +20,7 @@ NAME_MAX = 200
 DESCRIPTION_MAX = 2000
 CONTACT_MAX = 200
 EXTRA_INFO_MAX = 4000
+CATEGORIES_MAX = 5
 LOGO_MAX_BYTES = 1024 * 1024
 ADDRESS_FIELDS = {"street": 200, "number": 20, "postal_code": 20, "city": 100, "country": 100}
 EDITABLE = (
@@ -29,7 +30,7 @@ EDITABLE = (
     "contact_person",
     "address",
     "public",
-    "category",
+    "categories",
     "website",
     "logo",
     "extra_info",
@@ -135,12 +136,9 @@ def validated(fields: dict, categories: Sequence[str]) -> dict:
         if not isinstance(fields["public"], bool):
             violations.append(("public", "field.required", {}))
         cleaned["public"] = fields["public"]
-    if "category" in fields:
-        if fields["category"] not in categories:
-            violations.append(
-                ("category", "category.unknown", {"category": fields["category"], "known": ", ".join(categories)})
-            )
-        cleaned["category"] = fields["category"]
+    if "categories" in fields:
+        cleaned["categories"] = chosen = fields["categories"] or []
+        violations += category_violations(chosen, categories)
     if "website" in fields:
         website = (fields["website"] or "").strip()
         parsed = urlparse(website)
@@ -165,12 +163,28 @@ def validated(fields: dict, categories: Sequence[str]) -> dict:
     return cleaned
 
 
+def category_violations(chosen: list, categories: Sequence[str]) -> list[tuple[str, str, dict]]:
+    """A profile has 1 to CATEGORIES_MAX categories, each from the configured list and each once."""
+    if not chosen:
+        return [("categories", "field.required", {})]
+    if len(chosen) > CATEGORIES_MAX:
+        return [("categories", "categories.too_many", {"max": CATEGORIES_MAX})]
+    unknown = [c for c in chosen if c not in categories]
+    if unknown:
+        return [("categories", "category.unknown", {"category": unknown[0], "known": ", ".join(categories)})]
+    if len(set(chosen)) < len(chosen):
+        return [("categories", "categories.duplicate", {})]
+    return []
+
+
 def _logged(field: str, value) -> str | None:
     """A field's value as the log keeps it: an address as one line, a logo never as its bytes."""
     if not value and field == "logo" or value is None:
         return None
     if field == "logo":
         return "(image)"
+    if field == "categories":
+        return ", ".join(value)
     if field == "address":
         return f"{value['street']} {value['number']}, {value['postal_code']} {value['city']}, {value['country']}"
     return str(value)
@@ -223,7 +237,7 @@ class Profile:
     contact_person: str
     address: dict
     public: bool
-    category: str
+    categories: list[str]  # the partner's order; the first is the one a single-category reader sees
     website: str
     logo: bytes
     logo_type: str
@@ -278,6 +292,8 @@ class Profile:
             if field == "logo_type":
                 continue
             old = getattr(self, field)
+            if field == "categories":
+                old = list(old)
             if old == value:
                 continue
             entries.append(AuditEntry(self.id, account_id, now, field, _logged(field, old), _logged(field, value)))

@@ -31,7 +31,7 @@ def fields(**changes) -> dict:
         "contact_person": "Jan Peeters",
         "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent", "country": "België"},
         "public": True,
-        "category": "planning",
+        "categories": ["planning"],
         "website": "https://agenda.example",
         "logo": data_url(image()),
         "extra_info": "Vraag een proefaccount aan.",

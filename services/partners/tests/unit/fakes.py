@@ -56,7 +56,7 @@ class FakeProfiles(Repository):
             (
                 p
                 for p in profiles
-                if (not category or p.category == category)
+                if (not category or category in p.categories)
                 and (not text or text.lower() in f"{p.name} {p.description}".lower())
             ),
             key=lambda p: (p.name.lower(), p.id),

@@ -59,7 +59,11 @@ def test_names_are_the_same_regardless_of_case_and_spaces():
         ({"address": {"street": "x" * 201, "number": "1", "postal_code": "9000", "city": "Gent"}}, "address.street"),
         ({"address": None}, "address"),
         ({"public": "ja"}, "public"),
-        ({"category": "casino"}, "category"),
+        ({"categories": ["casino"]}, "categories"),
+        ({"categories": ["planning", "casino"]}, "categories"),
+        ({"categories": []}, "categories"),
+        ({"categories": ["planning", "planning"]}, "categories"),
+        ({"categories": ["planning", "hrm", "andere", "boekhouding", "communicatie", "administratie"]}, "categories"),
         ({"website": "ftp://agenda.example"}, "website"),
         ({"website": "agenda.example"}, "website"),
         ({"website": "https://agenda.example/" + "x" * 480}, "website"),
@@ -81,7 +85,7 @@ def test_a_new_profile_names_every_missing_field_at_once():
     with pytest.raises(InvalidProfile) as refused:
         Profile.create(account_id="acc-1", email="e@x.example", categories=CATEGORIES, now=NOW, fields={})
     missing = violated(refused)
-    required = "name description contact_person address public category website logo"
+    required = "name description contact_person address public categories website logo"
     assert set(missing) == set(required.split())  # all but enterprise_number and extra_info
     assert set(missing.values()) == {"field.required"}
 
@@ -209,6 +213,39 @@ def test_a_logo_that_only_starts_like_an_image_is_refused():
 )
 def test_the_served_type_follows_from_the_first_bytes(data, media_type):
     assert image_type(data) == media_type
+
+
+@pytest.mark.parametrize(
+    ("chosen", "key"),
+    [
+        ([], "field.required"),
+        (None, "field.required"),
+        (["planning", "casino"], "category.unknown"),
+        (["planning", "hrm", "planning"], "categories.duplicate"),
+        (list(CATEGORIES[:6]), "categories.too_many"),
+    ],
+)
+def test_a_profile_has_one_to_five_known_categories_each_once(chosen, key):
+    with pytest.raises(InvalidProfile) as refused:
+        validated({"categories": chosen}, CATEGORIES)
+    assert violated(refused) == {"categories": key}
+
+
+def test_a_profile_keeps_its_categories_in_the_partners_order():
+    chosen = ["planning", *CATEGORIES[:3], "andere"]
+    assert validated({"categories": chosen}, CATEGORIES) == {"categories": chosen}
+
+
+def test_changed_categories_are_logged_as_one_list():
+    edited = profile(categories=["planning"])
+    [entry] = edited.edit("acc-1", {"categories": ["hrm", "planning"]}, CATEGORIES, LATER)
+    assert (entry.field, entry.old_value, entry.new_value) == ("categories", "planning", "hrm, planning")
+    assert edited.categories == ["hrm", "planning"] and edited.events[0].changed_fields == ["categories"]
+
+
+def test_the_same_categories_again_change_nothing():
+    edited = profile(categories=["planning", "hrm"])
+    assert edited.edit("acc-1", {"categories": ["planning", "hrm"]}, CATEGORIES, LATER) == []
 
 
 def test_an_empty_enterprise_number_clears_it():
