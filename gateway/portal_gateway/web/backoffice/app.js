@@ -161,7 +161,7 @@ function partnerFacts(profile) {
     [t("profile.email"), profile.email ? h("a", { href: `mailto:${profile.email}` }, profile.email) : null],
     [t("profile.address"), address.street ? [`${address.street} ${address.number}`,
       `${address.postal_code} ${address.city}`, address.country].filter(Boolean).join(", ") : null],
-    [t("profile.category"), categoryLabel(profile.category)],
+    [t("profile.category"), (profile.categories || []).map(categoryLabel).join(", ")],
     [t("profiles.visibility"), profile.public ? t("profile.is_public") : t("profile.is_private")],
     [t("profiles.state"), profile.active ? t("profiles.active") : t("profiles.inactive")],
   ]);
@@ -262,7 +262,8 @@ async function profiles(query) {
     items.length
       ? table([
         [t("profile.name"), (profile) => h("a", { href: `#/profiles/${profile.id}` }, profile.name), (profile) => profile.name],
-        [t("profile.category"), (profile) => categoryLabel(profile.category), (profile) => categoryLabel(profile.category)],
+        [t("profile.category"), (profile) => profile.categories.map(categoryLabel).join(", "),
+          (profile) => profile.categories.map(categoryLabel).join(", ")],
         [t("profile.email"), (profile) => profile.email, (profile) => profile.email],
         [t("profiles.visibility"), (profile) => (profile.public ? t("profile.is_public") : t("profile.is_private"))],
         [t("profiles.state"), (profile) => (profile.active ? t("profiles.active") : t("profiles.inactive"))],
