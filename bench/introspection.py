@@ -66,7 +66,7 @@ def main() -> None:
             raise SystemExit(f"a live token introspected as {sample}")
         script = stack.run_dir / "introspect.lua"
         script.write_text(LUA % (",".join(f'"{token}"' for token in tokens), credentials))
-        print(f"machine: {machine()}; {load()}")
+        print(f"machine: {machine()}")
         print(
             f"identity: portalctl serve (granian), {WEB_WORKERS} workers of {WEB_THREADS} threads; nginx 1 worker; "
             f"wrk -t2 -c{CONNECTIONS} -d{DURATION}; {TOKENS} distinct live tokens, one at random per request"
@@ -87,7 +87,7 @@ def main() -> None:
         p99 = [r["p99"] for r in results]
         print(f"p99 ms, median (range): {statistics.median(p99):.1f} ({min(p99):.1f}-{max(p99):.1f})")
         print(memory)
-        print(f"after: {load()}")
+        print(f"after: load average {load()}")
 
 
 if __name__ == "__main__":

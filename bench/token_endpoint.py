@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import platform
-import re
 import shutil
 import socket
 import statistics
@@ -26,6 +24,9 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+import benchstack
+from benchstack import load, machine
 
 from portal_gateway.stack import Stack, StackSettings
 from portalkit.testing import DEFAULT_AMQP, DEFAULT_POSTGRES, RUN
@@ -44,12 +45,6 @@ wrk.method = "POST"
 wrk.body = "grant_type=client_credentials&client_id=%s&client_secret=%s"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 """
-
-
-def machine() -> str:
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":")[1].strip() for line in lines if line.startswith("model name")), "?")
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
 
 
 def process_tree(pid: int) -> list[int]:
@@ -103,10 +98,6 @@ class PeakMemory:
         return f"identity web under load, all its processes: RSS {self.rss:.0f} MB (PSS {self.pss:.0f} MB)"
 
 
-def load() -> str:
-    return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def time_wait_sockets() -> int:
     """TCP sockets in TIME_WAIT (state 06) on this machine."""
     count = 0
@@ -129,25 +120,9 @@ def drain_time_wait(limit: int = 1000, timeout: float = 90) -> None:
         time.sleep(2)
 
 
-def wrk(url: str, script: Path, close: bool, connections: int = CONNECTIONS, duration: str = DURATION) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency", "-s", str(script), url]
-    if close:
-        command[1:1] = ["-H", "Connection: close"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-    def latency(percentile: str) -> float:
-        value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)", output, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: (.*)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": latency("50"),
-        "p99": latency("99"),
-        "errors": int(errors.group(1)) if errors else 0,
-        "socket_errors": socket_errors.group(1) if socket_errors else "",
-    }
+def wrk(url: str, script: Path, close: bool) -> dict:
+    """One wrk run at this bench's connections and duration."""
+    return benchstack.wrk(url, script, close, CONNECTIONS, DURATION)
 
 
 def start_peer() -> subprocess.Popen:
@@ -259,7 +234,7 @@ def main() -> None:
             script.write_text(LUA % (CLIENT_ID, SECRET))
             direct = f"http://127.0.0.1:{stack.service_port('identity')}/oauth/token"
             gateway = f"{stack.url}/oauth/token"
-            print(f"machine: {machine()}; {load()}")
+            print(f"machine: {machine()}")
             print(
                 f"identity: portalctl serve (granian), {WEB_WORKERS} workers of {WEB_THREADS} threads; "
                 f"nginx 1 worker; wrk -t2 -c{CONNECTIONS} -d{DURATION}"
@@ -279,7 +254,7 @@ def main() -> None:
                         f"{result['errors']:8d} {result['socket_errors']}",
                         flush=True,
                     )
-            print(f"after: {load()}")
+            print(f"after: load average {load()}")
     finally:
         peer.terminate()
         peer.wait(10)
