@@ -58,6 +58,18 @@ def test_names_are_the_same_regardless_of_case_and_spaces():
         ),
         ({"address": {"street": "x" * 201, "number": "1", "postal_code": "9000", "city": "Gent"}}, "address.street"),
         ({"address": None}, "address"),
+        (
+            {
+                "address": {
+                    "street": "Kerkstraat",
+                    "number": "1",
+                    "postal_code": "900",
+                    "city": "Gent",
+                    "country": "België",
+                }
+            },
+            "address.postal_code",
+        ),
         ({"public": "ja"}, "public"),
         ({"categories": ["casino"]}, "categories"),
         ({"categories": ["planning", "casino"]}, "categories"),
