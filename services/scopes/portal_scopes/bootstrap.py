@@ -6,7 +6,7 @@ from portal_scopes.config import ScopesSettings
 from portal_scopes.entrypoints import demo
 from portal_scopes.entrypoints.cli import commands
 from portal_scopes.service_layer.dependencies import Scopes
-from portal_scopes.service_layer.handlers import EVENT_HANDLERS
+from portal_scopes.service_layer.handlers import event_handlers, sweeper
 from portal_scopes.service_layer.unit_of_work import ScopesUnitOfWork
 from portalkit.service import ServiceDefinition, ServiceRuntime
 
@@ -18,6 +18,9 @@ def wire(runtime: ServiceRuntime) -> Scopes:
         public_url=settings.public_url,
         request_valid_days=settings.access_request_days,
         request_limits=settings.access_request_limits,
+        school_year=settings.school_year,
+        grant_reminder_days=settings.grant_reminder_days,
+        sweep_seconds=settings.grant_sweep_seconds,
     )
 
 
@@ -29,7 +32,8 @@ SERVICE = ServiceDefinition(
     settings_class=ScopesSettings,
     unit_of_work=ScopesUnitOfWork,
     wire=wire,
-    handlers=lambda runtime: EVENT_HANDLERS,
+    handlers=lambda runtime: event_handlers(runtime.container.school_year),
+    background=lambda runtime: [sweeper(runtime.container)],
     commands=commands,
     seed_demo=demo.seed,
 )

@@ -43,6 +43,18 @@ TEXTS = {
         "nl": "De applicatie vraagt {api} niet; ze gebruikt {apis}.",
         "en": "The application does not ask for {api}; it uses {apis}.",
     },
+    "grants.ends_on_past": {
+        "nl": "De einddatum kan niet in het verleden liggen (vandaag is {today}).",
+        "en": "The end date cannot be in the past (today is {today}).",
+    },
+    "grants.ends_on_too_late": {
+        "nl": "De einddatum kan hoogstens het einde van het volgende schooljaar zijn ({latest}).",
+        "en": "The end date can be the end of the next school year at the latest ({latest}).",
+    },
+    "grants.nothing_to_renew": {
+        "nl": "De applicatie heeft geen toegang (meer) tot deze school: er valt niets te verlengen.",
+        "en": "The application has no (more) access to this school: there is nothing to renew.",
+    },
     "link.invalid": {
         "nl": "Deze link is ongeldig. Gebruik de volledige link uit de mail.",
         "en": "This link is invalid. Use the full link from the mail.",

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
-from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, ScopesApplication
+from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, RenewalLink, ScopesApplication
 from portal_scopes.domain.schools import School
 from portalkit.db import UtcDateTime, new_metadata
 from portalkit.events.outbox import define_messaging_tables
@@ -59,6 +59,9 @@ access_requests = sa.Table(
     sa.Column("answered_by", sa.String(36)),
     sa.Column("declined", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("decline_reason", sa.Text),
+    sa.Column("reminder_token_hash", sa.String(64), unique=True),
+    sa.Column("reminded_at", UtcDateTime()),
+    sa.Column("expired_at", UtcDateTime()),
 )
 
 grants = sa.Table(
@@ -74,6 +77,11 @@ grants = sa.Table(
     sa.Column("carried_over", sa.Boolean, nullable=False),
     sa.Column("revoked_at", UtcDateTime()),
     sa.Column("revoked_by", sa.String(36)),
+    sa.Column("ends_on", sa.Date, nullable=False, index=True),
+    sa.Column("reminded_at", UtcDateTime()),
+    sa.Column("renewed_at", UtcDateTime()),
+    sa.Column("renewed_by", sa.String(36)),
+    sa.Column("expired", sa.Boolean, nullable=False, server_default=sa.false()),
     # One active grant per (application, school, API), whoever grants it at the same moment.
     sa.Index(
         "uq_grants_active",
@@ -86,11 +94,26 @@ grants = sa.Table(
     ),
 )
 
+renewal_links = sa.Table(
+    "renewal_links",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("application_id", sa.String(36), nullable=False),
+    sa.Column("institution_number", sa.String(10), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("used_at", UtcDateTime()),
+    sa.Column("used_by", sa.String(36)),
+)
+
 mapper_registry.map_imperatively(School, schools)
 mapper_registry.map_imperatively(ScopesApplication, applications)
 mapper_registry.map_imperatively(PartnerName, partner_names)
 mapper_registry.map_imperatively(AccessRequest, access_requests)
 mapper_registry.map_imperatively(Grant, grants)
+mapper_registry.map_imperatively(RenewalLink, renewal_links)
 
 
 @sa.event.listens_for(ScopesApplication, "load")

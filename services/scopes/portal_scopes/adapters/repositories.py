@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal_scopes.adapters import orm
-from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, ScopesApplication
+from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, RenewalLink, ScopesApplication
 from portal_scopes.domain.schools import School
 from portalkit.uow import Repository
 
@@ -90,6 +90,11 @@ class AccessRequests(Repository):
             query = query.where(AccessRequest.application_id == application_id)
         return list(self.session.scalars(query.order_by(AccessRequest.created_at.desc(), AccessRequest.email)))
 
+    def unanswered(self) -> list[AccessRequest]:
+        """Requests nobody answered and the sweep has not marked expired: those it may remind or expire."""
+        query = sa.select(AccessRequest).where(AccessRequest.answered_at.is_(None), AccessRequest.expired_at.is_(None))
+        return list(self.session.scalars(query.order_by(AccessRequest.created_at)))
+
     def open_for(self, email: str, now: dt.datetime, text: str | None, offset: int, limit: int):
         """The open requests mailed to ``email``, newest first, with application and partner names."""
         r, a, p = orm.access_requests, orm.applications, orm.partner_names
@@ -104,7 +109,12 @@ class AccessRequests(Repository):
             )
             .join(a, a.c.application_id == r.c.application_id)
             .outerjoin(p, p.c.partner_id == r.c.partner_id)
-            .where(sa.func.lower(r.c.email) == email.lower(), r.c.answered_at.is_(None), r.c.expires_at > now)
+            .where(
+                sa.func.lower(r.c.email) == email.lower(),
+                r.c.answered_at.is_(None),
+                r.c.expired_at.is_(None),
+                r.c.expires_at > now,
+            )
         )
         if text:
             pattern = f"%{text.strip().lower()}%"
@@ -133,10 +143,23 @@ class Grants(Repository):
         query = sa.select(Grant).where(Grant.application_id == application_id, Grant.revoked_at.is_(None))
         return list(self.session.scalars(query.order_by(Grant.institution_number, Grant.api)))
 
+    def applications_ending_before(self, day: dt.date) -> list[str]:
+        """Applications with an active grant whose end date is before ``day``."""
+        query = sa.select(Grant.application_id).where(Grant.revoked_at.is_(None), Grant.ends_on < day)
+        return list(self.session.scalars(query.distinct().order_by(Grant.application_id)))
+
+    def applications_to_remind(self, last_day: dt.date) -> list[str]:
+        """Applications with an active grant ending on or before ``last_day`` whose reminder is not sent."""
+        query = sa.select(Grant.application_id).where(
+            Grant.revoked_at.is_(None), Grant.reminded_at.is_(None), Grant.ends_on <= last_day
+        )
+        return list(self.session.scalars(query.distinct().order_by(Grant.application_id)))
+
     def ledger(self, where: LedgerFilter, offset: int | None, limit: int | None):
         """Grants joined with application, partner and school names, for the back-office and its CSV."""
         g, a, p, s = orm.grants, orm.applications, orm.partner_names, orm.schools
-        granter, revoker = orm.people.table.alias("granter"), orm.people.table.alias("revoker")
+        people = orm.people.table
+        granter, revoker, renewer = people.alias("granter"), people.alias("revoker"), people.alias("renewer")
         query = (
             sa.select(
                 g,
@@ -145,12 +168,14 @@ class Grants(Repository):
                 s.c.name.label("school_name"),
                 granter.c.email.label("granted_by_email"),
                 revoker.c.email.label("revoked_by_email"),
+                renewer.c.email.label("renewed_by_email"),
             )
             .join(a, a.c.application_id == g.c.application_id)
             .outerjoin(p, p.c.partner_id == a.c.partner_id)
             .outerjoin(s, s.c.institution_number == g.c.institution_number)
             .outerjoin(granter, granter.c.account_id == g.c.granted_by)
             .outerjoin(revoker, revoker.c.account_id == g.c.revoked_by)
+            .outerjoin(renewer, renewer.c.account_id == g.c.renewed_by)
         )
         if not where.include_revoked:
             query = query.where(g.c.revoked_at.is_(None))
@@ -168,3 +193,13 @@ class Grants(Repository):
         if limit is not None:
             query = query.offset(offset or 0).limit(limit)
         return [dict(row._mapping) for row in self.session.execute(query)], total
+
+
+class RenewalLinks(Repository):
+    session: Session
+
+    def add(self, link: RenewalLink) -> None:
+        self.session.add(link)
+
+    def get(self, link_id: str, *, for_update: bool = False) -> RenewalLink | None:
+        return self.session.get(RenewalLink, link_id, with_for_update=for_update or None)

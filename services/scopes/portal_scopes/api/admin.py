@@ -9,11 +9,17 @@ from portal_scopes.api.schemas import (
     ApplicationAccessSchema,
     DeclineSchema,
     GrantChoiceSchema,
+    GrantEndSchema,
+    GrantEndsQuerySchema,
     InboxEntrySchema,
     InboxQuerySchema,
     LedgerEntrySchema,
     LedgerQuerySchema,
     LinkQuerySchema,
+    RenewalSchema,
+    RenewalTokenSchema,
+    RenewedSchema,
+    RenewSchema,
     SchoolSchema,
     SchoolSearchSchema,
 )
@@ -113,9 +119,69 @@ class ApplicationGrants(MethodView):
             admin=current_principal().subject,
             institutions=_schools(),
             wanted=wanted,
+            ends={choice["institution_number"]: choice["ends_on"] for choice in body["schools"]},
+            school_year=scopes().school_year,
             request_id=body["request_id"],
             token=body["token"],
             addressee=current_principal().email,
+        )
+
+
+@grants_blp.route("/applications/<application_id>/renew")
+class RenewGrants(MethodView):
+    @requires(SCHOOL_ADMIN)
+    @grants_blp.arguments(RenewSchema)
+    @grants_blp.response(200, RenewedSchema)
+    def post(self, body, application_id):
+        """Renew the application's grants at one of the admin's schools for the next school year."""
+        return handlers.renew_grants(
+            scopes().unit_of_work,
+            application_id=application_id,
+            institution=body["institution_number"],
+            admin=current_principal().subject,
+            institutions=_schools(),
+            school_year=scopes().school_year,
+        )
+
+
+@grants_blp.route("/ends")
+class GrantEnds(MethodView):
+    @requires(SCHOOL_ADMIN, MODERATOR)
+    @grants_blp.arguments(GrantEndsQuerySchema, location="query")
+    @grants_blp.response(200, GrantEndSchema(many=True))
+    def get(self, query):
+        """What expires when: the active grants per application and school, soonest end first."""
+        where = _ledger_filter(
+            current_principal(),
+            {"institution_number": query["institution_number"], "application_id": None, "api": None, "q": None}
+            | {"include_revoked": False},
+        )
+        return handlers.grant_ends(scopes().unit_of_work, where.institutions)
+
+
+@grants_blp.route("/renewals/<link_id>")
+class RenewalLinkPage(MethodView):
+    @requires(SCHOOL_ADMIN)
+    @grants_blp.arguments(LinkQuerySchema, location="query")
+    @grants_blp.response(200, RenewalSchema)
+    def get(self, query, link_id):
+        """What the reminder's link opens: the application's grants at the school and the end date renewing gives."""
+        return handlers.renewal_view(
+            scopes().unit_of_work, link_id, query["token"], _schools(), scopes().school_year
+        )
+
+    @requires(SCHOOL_ADMIN)
+    @grants_blp.arguments(RenewalTokenSchema)
+    @grants_blp.response(200, RenewedSchema)
+    def post(self, body, link_id):
+        """The reminder's one click: renew for the next school year (the link works once)."""
+        return handlers.renew_by_link(
+            scopes().unit_of_work,
+            link_id=link_id,
+            token=body["token"],
+            admin=current_principal().subject,
+            institutions=_schools(),
+            school_year=scopes().school_year,
         )
 
 

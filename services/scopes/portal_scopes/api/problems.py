@@ -9,6 +9,7 @@ from portal_scopes.domain.access import (
     LinkAnswered,
     LinkExpired,
     LinkInvalid,
+    NothingToRenew,
     NotYourSchool,
     RequestForUnapprovedApplication,
     RequestNeeded,
@@ -33,4 +34,5 @@ ERRORS: ErrorMap = {
     GrantForUnapprovedApplication: lambda error: Problem(409, "grants.app_not_approved"),
     NotYourSchool: lambda error: Problem(403, "grants.not_your_school", institutions=", ".join(error.institutions)),
     RequestNeeded: lambda error: Problem(403, "grants.request_needed"),
+    NothingToRenew: lambda error: Problem(404, "grants.nothing_to_renew"),
 }

@@ -44,11 +44,20 @@ class AccessRequestSchema(ma.Schema):
     answered_at = ma.fields.DateTime(allow_none=True)
     state = ma.fields.Method("_state", metadata={"description": "open, answered, declined or expired"})
     decline_reason = ma.fields.String(allow_none=True, metadata={"description": "When a school admin declined"})
+    reminded_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When the addressee was reminded"})
+    expired_at = ma.fields.Method(
+        "_expired_at",
+        metadata={"description": "When the link ran out unanswered (the partner may send a new request)"},
+        allow_none=True,
+    )
 
     def _state(self, request):
         from portalkit.events.envelope import utcnow
 
         return request.state(utcnow())
+
+    def _expired_at(self, request):
+        return request.expires_at.isoformat() if self._state(request) == "expired" else None
 
 
 class RequestListQuerySchema(ma.Schema):
@@ -63,6 +72,9 @@ class SchoolAccessSchema(ma.Schema):
     institution_number = ma.fields.String()
     name = ma.fields.String(allow_none=True)
     grants = ma.fields.List(ma.fields.String(), metadata={"description": "APIs granted at this school"})
+    ends_on = ma.fields.Date(
+        allow_none=True, metadata={"description": "The soonest end date of the grants here (the end of that day)"}
+    )
 
 
 class ApplicationAccessSchema(ma.Schema):
@@ -109,6 +121,13 @@ class InboxEntrySchema(ma.Schema):
 class SchoolChoiceSchema(ma.Schema):
     institution_number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=10))
     apis = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "The full set; [] revokes all"})
+    ends_on = ma.fields.Date(
+        load_default=None,
+        metadata={
+            "description": "When the grants here end (the end of that day, Brussels): from today to the end of the "
+            "next school year; by default the end of the current school year, and grants kept keep theirs"
+        },
+    )
 
 
 class GrantChoiceSchema(ma.Schema):
@@ -140,3 +159,54 @@ class LedgerEntrySchema(ma.Schema):
     revoked_at = ma.fields.DateTime(allow_none=True)
     revoked_by = ma.fields.String(allow_none=True)
     revoked_by_email = ma.fields.String(allow_none=True, metadata={"description": "Who revoked, when known"})
+    ends_on = ma.fields.Date(metadata={"description": "The grant works until the end of this day (Brussels)"})
+    expired = ma.fields.Boolean(metadata={"description": "Revoked by the system because its end date passed"})
+    renewed_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When the end date was last moved"})
+    renewed_by = ma.fields.String(allow_none=True)
+    renewed_by_email = ma.fields.String(allow_none=True)
+
+
+class GrantEndSchema(ma.Schema):
+    application_id = ma.fields.String()
+    application_name = ma.fields.String(allow_none=True)
+    partner_name = ma.fields.String(allow_none=True)
+    institution_number = ma.fields.String()
+    school_name = ma.fields.String(allow_none=True)
+    apis = ma.fields.List(ma.fields.String())
+    ends_on = ma.fields.Date(metadata={"description": "The soonest end date of these grants"})
+    reminded_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When the school was reminded"})
+
+
+class GrantEndsQuerySchema(ma.Schema):
+    institution_number = ma.fields.String(load_default=None)
+
+
+class RenewSchema(ma.Schema):
+    institution_number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=10))
+
+
+class RenewalTokenSchema(ma.Schema):
+    token = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=200))
+
+
+class RenewedSchema(ma.Schema):
+    application_id = ma.fields.String()
+    institution_number = ma.fields.String()
+    ends_on = ma.fields.Date(metadata={"description": "The grants' new end date: the end of the next school year"})
+
+
+class GrantEndOfApiSchema(ma.Schema):
+    api = ma.fields.String()
+    ends_on = ma.fields.Date()
+
+
+class RenewalSchema(ma.Schema):
+    link_id = ma.fields.String()
+    application_id = ma.fields.String()
+    application_name = ma.fields.String()
+    partner_name = ma.fields.String(allow_none=True)
+    institution_number = ma.fields.String()
+    school_name = ma.fields.String(allow_none=True)
+    grants = ma.fields.List(ma.fields.Nested(GrantEndOfApiSchema))
+    renews_until = ma.fields.Date(metadata={"description": "The end date renewing gives"})
+    expires_at = ma.fields.DateTime(metadata={"description": "Until when the link works"})

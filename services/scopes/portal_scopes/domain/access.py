@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from email_validator import EmailNotValidError, validate_email
 
 from portal_scopes.domain import events
+from portal_scopes.domain.school_year import SchoolYear, has_ended, today_in_brussels
 from portalkit.secrets import token_hash
 
 DAY = dt.timedelta(days=1)
@@ -116,6 +117,23 @@ class LinkAnswered(LinkUnusable):
     """An admin answered the request already (410: gone for good)."""
 
 
+class NothingToRenew(Exception):
+    """The application has no active grant at the school to renew (404)."""
+
+
+def choose_end(picked: dt.date | None, today: dt.date, school_year: SchoolYear, field: str) -> dt.date:
+    """A new grant's end date: the one the school admin picked, or the end of the school year. A picked date
+    lies between today and the end of the next school year (what renewing would give), both included."""
+    if picked is None:
+        return school_year.end_of(today)
+    latest = school_year.end_of_next(today)
+    if picked < today:
+        raise InvalidRequest([(field, "grants.ends_on_past", {"today": today.isoformat()})])
+    if picked > latest:
+        raise InvalidRequest([(field, "grants.ends_on_too_late", {"latest": latest.isoformat()})])
+    return picked
+
+
 def parse_addresses(text: str, max_addresses: int = RequestLimits.addresses_per_request) -> list[str]:
     """Semicolon-separated addresses (commas and new lines forgiven), validated and de-duplicated. Too long a
     text or too many parts are refused before any address is validated (that is what costs)."""
@@ -155,11 +173,29 @@ class AccessRequest:
     answered_by: str | None = None
     declined: bool = False
     decline_reason: str | None = None
+    reminder_token_hash: str | None = None  # the reminder mail's own link to the same request
+    reminded_at: dt.datetime | None = None
+    expired_at: dt.datetime | None = None  # when the sweep marked it expired and told the partner
 
     def state(self, now: dt.datetime) -> str:
         if self.answered_at is not None:
             return "declined" if self.declined else "answered"
-        return "expired" if now >= self.expires_at else "open"
+        return "expired" if self.expired_at is not None or now >= self.expires_at else "open"
+
+    def reminder_due(self, now: dt.datetime) -> bool:
+        """Halfway through its life an open request not yet reminded gets its one reminder."""
+        halfway = self.created_at + (self.expires_at - self.created_at) / 2
+        return self.state(now) == "open" and self.reminded_at is None and now >= halfway
+
+    def expiry_due(self, now: dt.datetime) -> bool:
+        """Unanswered past its end and not yet marked: the sweep marks it and tells the partner."""
+        return self.answered_at is None and self.expired_at is None and now >= self.expires_at
+
+    def _matches(self, token: str | None) -> bool:
+        if not token:
+            return False
+        given = token_hash(token)
+        return any(hmac.compare_digest(known, given) for known in (self.token_hash, self.reminder_token_hash) if known)
 
     def addressed_to(self, email: str | None) -> bool:
         return bool(email) and self.email.lower() == email.lower()
@@ -170,8 +206,7 @@ class AccessRequest:
         """This request, when ``token`` is its link's or the request was mailed to ``addressee`` (the admin opens
         it from their inbox), when it is about ``application_id`` (if given) and still open; raises a
         :class:`LinkUnusable` otherwise."""
-        by_link = bool(token) and hmac.compare_digest(self.token_hash, token_hash(token))
-        if not by_link and not self.addressed_to(addressee):
+        if not self._matches(token) and not self.addressed_to(addressee):
             raise LinkInvalid
         if application_id and self.application_id != application_id:
             raise LinkInvalid
@@ -199,6 +234,11 @@ class Grant:
     carried_over: bool = False
     revoked_at: dt.datetime | None = None
     revoked_by: str | None = None
+    ends_on: dt.date | None = None  # the grant works until the end of this day, Brussels time
+    reminded_at: dt.datetime | None = None  # the renewal reminder for the current end date
+    renewed_at: dt.datetime | None = None  # the last time a school admin moved the end date
+    renewed_by: str | None = None
+    expired: bool = False  # revoked by the system because its end date passed
     id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
 
     @property
@@ -207,6 +247,49 @@ class Grant:
 
     def revoke(self, by: str, now: dt.datetime) -> None:
         self.revoked_at, self.revoked_by = now, by
+
+    def reminder_due(self, now: dt.datetime, days_before: int) -> bool:
+        """Once per end date, ``days_before`` days before it (or later, when the grant came late)."""
+        return (
+            self.revoked_at is None
+            and self.reminded_at is None
+            and self.ends_on is not None
+            and not has_ended(self.ends_on, now)
+            and today_in_brussels(now) >= self.ends_on - dt.timedelta(days=days_before)
+        )
+
+    def move_end(self, ends_on: dt.date, by: str, now: dt.datetime) -> None:
+        """A new end date gets its own reminder."""
+        if ends_on != self.ends_on:
+            self.ends_on, self.renewed_at, self.renewed_by, self.reminded_at = ends_on, now, by, None
+
+
+@dataclasses.dataclass
+class RenewalLink:
+    """The one-click "renew for next school year" of a reminder mail: one application at one school, mailed to
+    one school admin; like a request's link it works once, for a while, and only its hash is kept."""
+
+    id: str
+    application_id: str
+    institution_number: str
+    email: str
+    token_hash: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+    used_by: str | None = None
+
+    def opened(self, token: str | None, now: dt.datetime) -> RenewalLink:
+        if not token or not hmac.compare_digest(self.token_hash, token_hash(token)):
+            raise LinkInvalid
+        if self.used_at is not None:
+            raise LinkAnswered
+        if now >= self.expires_at:
+            raise LinkExpired
+        return self
+
+    def use(self, by: str, now: dt.datetime) -> None:
+        self.used_at, self.used_by = now, by
 
 
 @dataclasses.dataclass(frozen=True)
@@ -261,7 +344,7 @@ class ScopesApplication:
                 now,
                 now + dt.timedelta(days=valid_days),
             )
-            url = f"{public_url.rstrip('/')}/backoffice/#/requests/{request.id}?token={token}"
+            url = _link(public_url, f"/backoffice/#/requests/{request.id}", token)
             self.events.append(
                 events.AccessRequested(
                     request.id,
@@ -294,17 +377,181 @@ class ScopesApplication:
             )
         )
 
+    def answer_request(
+        self, request: AccessRequest, granted: Iterable[tuple[str, str]], *, by: str, now: dt.datetime
+    ) -> None:
+        """A school admin answered the request by granting: ``granted`` is what the application may now read
+        at the schools they decided on."""
+        request.answer(by, now)
+        self.events.append(
+            events.AccessAnswered(
+                request.id,
+                self.application_id,
+                self.name,
+                self.partner_id,
+                request.email,
+                _as_dicts(sorted(granted)),
+                now.isoformat(),
+            )
+        )
+
+    def remind_request(
+        self, request: AccessRequest, *, now: dt.datetime, public_url: str, partner_name: str | None
+    ) -> None:
+        """The one reminder halfway: the request's link is kept only as a hash, so the reminder carries a
+        second link of its own to the same request, valid as long as the first."""
+        token = secrets.token_urlsafe(32)
+        request.reminder_token_hash, request.reminded_at = token_hash(token), now
+        self.events.append(
+            events.AccessReminded(
+                request.id,
+                self.application_id,
+                self.name,
+                self.partner_id,
+                partner_name or self.name,
+                request.email,
+                list(self.apis),
+                _link(public_url, f"/backoffice/#/requests/{request.id}", token),
+                request.expires_at.isoformat(),
+            )
+        )
+
+    def expire_request(self, request: AccessRequest, *, now: dt.datetime) -> None:
+        """An unanswered request whose link ran out: marked, and the partner told it may send it again."""
+        request.expired_at = now
+        self.events.append(
+            events.AccessExpired(
+                request.id,
+                self.application_id,
+                self.name,
+                self.partner_id,
+                request.email,
+                request.created_at.isoformat(),
+                request.expires_at.isoformat(),
+            )
+        )
+
     def change_grants(
-        self, active: list[Grant], change: GrantChange, *, by: str, now: dt.datetime, request_id: str | None = None
+        self,
+        active: list[Grant],
+        change: GrantChange,
+        *,
+        by: str,
+        now: dt.datetime,
+        ends_on: dict[str, dt.date],
+        picked: Iterable[str] = (),
+        request_id: str | None = None,
     ) -> list[Grant]:
-        """Revoke what ``change`` removes from the ``active`` grants and return the grants it adds."""
-        removed = set(change.removed)
+        """Revoke what ``change`` removes from the ``active`` grants and return the grants it adds, each ending
+        on its school's ``ends_on``; at the ``picked`` schools (an end date the admin chose) the grants kept
+        move to it too."""
+        removed, picked = set(change.removed), set(picked)
         for grant in active:
             if grant.key in removed:
                 grant.revoke(by, now)
-        added = [Grant(self.application_id, school, api, now, by, request_id) for school, api in change.added]
+            elif grant.institution_number in picked:
+                grant.move_end(ends_on[grant.institution_number], by, now)
+        added = [
+            Grant(self.application_id, school, api, now, by, request_id, ends_on=ends_on[school])
+            for school, api in change.added
+        ]
         self._announce(active, change.added, change.removed)
         return added
+
+    def expire_grants(self, active: list[Grant], now: dt.datetime) -> list[Grant]:
+        """The system revokes the active grants whose end date has passed: the grant set shrinks as any
+        revocation does, and the partner is told why."""
+        ended = [grant for grant in active if grant.ends_on is not None and has_ended(grant.ends_on, now)]
+        if not ended:
+            return []
+        for grant in ended:
+            grant.revoke("system", now)
+            grant.expired = True
+        self._announce(active, [], [grant.key for grant in ended])
+        self.events.append(
+            events.GrantsExpired(
+                self.application_id,
+                self.name,
+                self.partner_id,
+                [
+                    {"api": g.api, "institution_number": g.institution_number, "ended_on": g.ends_on.isoformat()}
+                    for g in sorted(ended, key=lambda grant: grant.key)
+                ],
+            )
+        )
+        return ended
+
+    def renew(
+        self, active: list[Grant], institution: str, *, by: str, now: dt.datetime, school_year: SchoolYear
+    ) -> dt.date:
+        """Every active grant at the school ends at the end of the next school year (never sooner than it
+        did); renewing twice changes nothing more."""
+        at_school = [grant for grant in active if grant.institution_number == institution]
+        if not at_school:
+            raise NothingToRenew(institution)
+        until = school_year.end_of_next(today_in_brussels(now))
+        for grant in at_school:
+            grant.move_end(max(grant.ends_on or until, until), by, now)
+        return until
+
+    def remind_renewal(
+        self,
+        due: list[Grant],
+        *,
+        addressees: dict[str, list[str]],
+        school_names: dict[str, str],
+        partner_name: str | None,
+        now: dt.datetime,
+        public_url: str,
+        valid_days: int,
+        school_year: SchoolYear,
+    ) -> list[RenewalLink]:
+        """One reminder per end date: each school's admins (``addressees``: institution -> addresses) get a
+        one-click renewal link, and the partner hears which schools have not renewed yet."""
+        if not due:
+            return []
+        by_school: dict[str, list[Grant]] = {}
+        for grant in due:
+            by_school.setdefault(grant.institution_number, []).append(grant)
+            grant.reminded_at = now
+        until = school_year.end_of_next(today_in_brussels(now))
+        links, schools = [], []
+        for school, grants in sorted(by_school.items()):
+            ends_on = min(grant.ends_on for grant in grants).isoformat()
+            apis = sorted({grant.api for grant in grants})
+            schools.append(
+                {"institution_number": school, "school_name": school_names.get(school), "apis": apis, "ends_on": ends_on}
+            )
+            for email in addressees.get(school, []):
+                token = secrets.token_urlsafe(32)
+                link = RenewalLink(
+                    str(uuid.uuid4()),
+                    self.application_id,
+                    school,
+                    email,
+                    token_hash(token),
+                    now,
+                    now + dt.timedelta(days=valid_days),
+                )
+                self.events.append(
+                    events.RenewalDue(
+                        link.id,
+                        self.application_id,
+                        self.name,
+                        partner_name or self.name,
+                        school,
+                        school_names.get(school),
+                        email,
+                        apis,
+                        ends_on,
+                        until.isoformat(),
+                        _link(public_url, f"/backoffice/#/renewals/{link.id}", token),
+                        link.expires_at.isoformat(),
+                    )
+                )
+                links.append(link)
+        self.events.append(events.GrantsExpiring(self.application_id, self.name, self.partner_id, schools))
+        return links
 
     def revoke_grants(self, active: list[Grant], keep, now: dt.datetime) -> None:
         """The system revokes every active grant ``keep`` refuses (an archived application, an unchecked API)."""
@@ -315,14 +562,20 @@ class ScopesApplication:
                 removed.append(grant.key)
         self._announce(active, [], removed)
 
-    def carry_over(self, active: list[Grant], grants: Iterable[tuple[str, str]], now: dt.datetime) -> list[Grant]:
-        """A linked client's grants that are not active yet. The identity service has them already, so
-        nothing is announced, but the version moves ahead of those it knows."""
+    def carry_over(
+        self, active: list[Grant], grants: Iterable[tuple[str, str]], now: dt.datetime, school_year: SchoolYear
+    ) -> list[Grant]:
+        """A linked client's grants that are not active yet, ending with the school year like any other. The
+        identity service has them already, so nothing is announced, but the version moves ahead of those it
+        knows."""
         present = {grant.key for grant in active}
+        ends_on = school_year.end_of(today_in_brussels(now))
         added = []
         for school, api in grants:
             if (school, api) not in present:
-                added.append(Grant(self.application_id, school, api, now, "carried-over", carried_over=True))
+                added.append(
+                    Grant(self.application_id, school, api, now, "carried-over", carried_over=True, ends_on=ends_on)
+                )
                 present.add((school, api))
         self.grants_version += 1
         return added
@@ -337,6 +590,10 @@ class ScopesApplication:
                 self.application_id, self.grants_version, _as_dicts(current), _as_dicts(added), _as_dicts(removed)
             )
         )
+
+
+def _link(public_url: str, path: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}{path}?token={token}"
 
 
 def _as_dicts(pairs) -> list[dict]:

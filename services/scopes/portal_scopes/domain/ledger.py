@@ -20,6 +20,10 @@ LEDGER_COLUMNS = (
     "revoked_at",
     "revoked_by",
     "revoked_by_email",
+    "ends_on",
+    "expired",
+    "renewed_at",
+    "renewed_by_email",
 )
 # OWASP "CSV injection": a cell starting with one of these is a formula to Excel, LibreOffice or Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")

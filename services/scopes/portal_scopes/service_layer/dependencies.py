@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 from portal_scopes.domain.access import RequestLimits
+from portal_scopes.domain.school_year import SchoolYear
 from portal_scopes.service_layer.unit_of_work import ScopesUnitOfWork
 
 
@@ -15,3 +16,6 @@ class Scopes:
     public_url: str  # where the links in the request mails lead
     request_valid_days: int
     request_limits: RequestLimits
+    school_year: SchoolYear = SchoolYear()
+    grant_reminder_days: int = 30
+    sweep_seconds: float = 60

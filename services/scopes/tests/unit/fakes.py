@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from portal_scopes.adapters.repositories import LedgerFilter
-from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, ScopesApplication
+from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, RenewalLink, ScopesApplication
 from portal_scopes.domain.schools import School
 from portalkit.testing import FakeUnitOfWork
 from portalkit.uow import Repository
@@ -92,6 +92,9 @@ class FakeAccessRequests(Repository):
             if request.partner_id == partner_id and (not application_id or request.application_id == application_id)
         ]
 
+    def unanswered(self) -> list[AccessRequest]:
+        return [r for r in self.stored.values() if r.answered_at is None and r.expired_at is None]
+
     def open_for(self, email: str, now: dt.datetime, text: str | None, offset: int, limit: int):
         rows = []
         for request in sorted(self.stored.values(), key=lambda r: (r.created_at, r.id), reverse=True):
@@ -126,14 +129,47 @@ class FakeGrants(Repository):
             key=lambda grant: grant.key,
         )
 
+    def applications_ending_before(self, day: dt.date) -> list[str]:
+        return sorted({g.application_id for g in self.stored if g.revoked_at is None and g.ends_on < day})
+
+    def applications_to_remind(self, last_day: dt.date) -> list[str]:
+        return sorted(
+            {
+                g.application_id
+                for g in self.stored
+                if g.revoked_at is None and g.reminded_at is None and g.ends_on <= last_day
+            }
+        )
+
     def ledger(self, where: LedgerFilter, offset: int | None, limit: int | None):
         rows = [
             dataclasses.asdict(grant)
-            for grant in self.stored
+            for grant in sorted(self.stored, key=lambda grant: (grant.institution_number, grant.api))
             if (where.include_revoked or grant.revoked_at is None)
             and (where.institutions is None or grant.institution_number in where.institutions)
         ]
         return rows, len(rows)
+
+
+class FakeRenewalLinks(Repository):
+    def __init__(self):
+        super().__init__(None)
+        self.stored: dict[str, RenewalLink] = {}
+
+    def add(self, link: RenewalLink) -> None:
+        self.stored[link.id] = link
+
+    def get(self, link_id: str, *, for_update: bool = False) -> RenewalLink | None:
+        return self.stored.get(link_id)
+
+
+class FakePeople(Repository):
+    def __init__(self):
+        super().__init__(None)
+        self.known: dict[str, str] = {}
+
+    def emails(self, account_ids) -> dict[str, str]:
+        return {account_id: self.known[account_id] for account_id in account_ids if account_id in self.known}
 
 
 class FakeScopesUnitOfWork(FakeUnitOfWork):
@@ -143,3 +179,5 @@ class FakeScopesUnitOfWork(FakeUnitOfWork):
         self.applications = FakeApplications()
         self.requests = FakeAccessRequests(self.applications)
         self.grants = FakeGrants()
+        self.renewals = FakeRenewalLinks()
+        self.people = FakePeople()

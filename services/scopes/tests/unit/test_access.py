@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from portal_scopes.domain import events
+from portal_scopes.domain.school_year import SchoolYear
 from portal_scopes.domain.access import (
     AccessRequest,
     DailyLimitReached,
@@ -28,6 +29,8 @@ from portal_scopes.domain.access import (
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 MINE = {"012345", "067890"}
+END = dt.date(2027, 8, 31)
+ENDS = {"012345": END, "067890": END}
 LIMITS = RequestLimits(addresses_per_request=10, per_application_per_day=30, per_partner_per_day=100)
 
 
@@ -225,7 +228,7 @@ def test_a_change_revokes_adds_and_announces_the_full_set_with_the_next_version(
     app = application()
     active = [grant("012345", "leerlingen"), grant("067890", "personeel")]
     added = app.change_grants(
-        active, GrantChange(added=[("012345", "personeel")], removed=[("012345", "leerlingen")]), by="a2", now=NOW
+        active, GrantChange(added=[("012345", "personeel")], removed=[("012345", "leerlingen")]), by="a2", now=NOW, ends_on=ENDS
     )
     assert [(g.key, g.granted_by, g.granted_at) for g in added] == [(("012345", "personeel"), "a2", NOW)]
     assert (active[0].revoked_by, active[0].revoked_at, active[1].revoked_at) == ("a2", NOW, None)
@@ -245,14 +248,14 @@ def test_a_change_revokes_adds_and_announces_the_full_set_with_the_next_version(
 
 def test_grants_made_with_a_link_name_the_request():
     [added] = application().change_grants(
-        [], GrantChange([("012345", "leerlingen")], []), by="a", now=NOW, request_id="r1"
+        [], GrantChange([("012345", "leerlingen")], []), by="a", now=NOW, ends_on=ENDS, request_id="r1"
     )
     assert added.request_id == "r1" and not added.carried_over
 
 
 def test_no_change_announces_nothing_and_keeps_the_version():
     app = application()
-    assert app.change_grants([grant("012345", "leerlingen")], GrantChange([], []), by="a", now=NOW) == []
+    assert app.change_grants([grant("012345", "leerlingen")], GrantChange([], []), by="a", now=NOW, ends_on=ENDS) == []
     assert app.events == [] and app.grants_version == 0
 
 
@@ -277,14 +280,17 @@ def test_a_linked_clients_grants_carry_over_once_and_unannounced():
         [grant("012345", "leerlingen")],
         [("012345", "leerlingen"), ("067890", "personeel"), ("067890", "personeel")],
         NOW,
+        SchoolYear(),
     )
-    assert [(g.key, g.granted_by, g.carried_over) for g in carried] == [(("067890", "personeel"), "carried-over", True)]
+    assert [(g.key, g.granted_by, g.carried_over, g.ends_on) for g in carried] == [
+        (("067890", "personeel"), "carried-over", True, dt.date(2027, 8, 31))
+    ]
     assert app.events == [] and app.grants_version == 1
 
 
 def test_versions_count_up_per_announced_change():
     app = application()
-    app.change_grants([], GrantChange([("012345", "leerlingen")], []), by="a", now=NOW)
+    app.change_grants([], GrantChange([("012345", "leerlingen")], []), by="a", now=NOW, ends_on=ENDS)
     app.revoke_grants([grant("012345", "leerlingen")], lambda g: False, NOW)
     assert [e.grants_version for e in app.events] == [1, 2]
 

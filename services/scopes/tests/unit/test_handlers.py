@@ -21,6 +21,7 @@ from portal_scopes.domain.access import (
     ScopesApplication,
     token_hash,
 )
+from portal_scopes.domain.school_year import SchoolYear, today_in_brussels
 from portal_scopes.domain.schools import School
 from portal_scopes.service_layer import handlers
 from portalkit.events.envelope import Envelope, utcnow
@@ -153,11 +154,13 @@ def test_a_partner_sees_its_own_requests(uow):
 def test_the_partner_sees_its_granted_schools_by_name(uow):
     ask(uow)
     grant(uow, {"012345": ["personeel", "leerlingen"], "067890": ["leerlingen"]}, link(uow))
-    uow.grants.add(Grant(APP, "099999", "leerlingen", utcnow(), "carried-over", carried_over=True))
+    carried_end = dt.date(2030, 8, 31)
+    uow.grants.add(Grant(APP, "099999", "leerlingen", utcnow(), "carried-over", carried_over=True, ends_on=carried_end))
+    end = SchoolYear().end_of(today_in_brussels(utcnow()))
     assert handlers.granted_schools(uow, "p1", APP) == [
-        {"institution_number": "012345", "name": "Sint-Jozef", "grants": ["leerlingen", "personeel"]},
-        {"institution_number": "067890", "name": "Atheneum", "grants": ["leerlingen"]},
-        {"institution_number": "099999", "name": None, "grants": ["leerlingen"]},
+        {"institution_number": "012345", "name": "Sint-Jozef", "grants": ["leerlingen", "personeel"], "ends_on": end},
+        {"institution_number": "067890", "name": "Atheneum", "grants": ["leerlingen"], "ends_on": end},
+        {"institution_number": "099999", "name": None, "grants": ["leerlingen"], "ends_on": carried_end},
     ]
 
 
