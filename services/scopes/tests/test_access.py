@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal_scopes.bootstrap import SERVICE
+from portal_scopes.domain.school_year import SchoolYear, today_in_brussels
 from portal_scopes.service_layer.handlers import import_schools
 from portalkit.testing import deliver, start_service
 
@@ -441,7 +442,10 @@ def test_the_partner_reads_its_granted_schools_by_name_and_no_one_elses(service,
     url = f"/api/v1/partner/access-requests/grants?application_id={APP}"
     mine = client.get(url, headers=partner(tokens))
     assert mine.status_code == 200
-    assert mine.get_json() == [{"institution_number": "012345", "name": "Sint-Jozef", "grants": ["leerlingen"]}]
+    end = SchoolYear().end_of(today_in_brussels(dt.datetime.now(dt.UTC))).isoformat()
+    assert mine.get_json() == [
+        {"institution_number": "012345", "name": "Sint-Jozef", "grants": ["leerlingen"], "ends_on": end}
+    ]
     assert client.get(url, headers=partner(tokens, "p2")).status_code == 404
     assert client.get(url, headers=admin(tokens, "012345")).status_code == 403
 

@@ -520,7 +520,12 @@ class ScopesApplication:
             ends_on = min(grant.ends_on for grant in grants).isoformat()
             apis = sorted({grant.api for grant in grants})
             schools.append(
-                {"institution_number": school, "school_name": school_names.get(school), "apis": apis, "ends_on": ends_on}
+                {
+                    "institution_number": school,
+                    "school_name": school_names.get(school),
+                    "apis": apis,
+                    "ends_on": ends_on,
+                }
             )
             for email in addressees.get(school, []):
                 token = secrets.token_urlsafe(32)

@@ -376,7 +376,8 @@ def renewal_view(
         application = uow.applications.get(link.application_id)
         if application is None:
             raise NotFound(link.application_id)
-        at_school = [g for g in uow.grants.active(link.application_id) if g.institution_number == link.institution_number]
+        active = uow.grants.active(link.application_id)
+        at_school = [grant for grant in active if grant.institution_number == link.institution_number]
         return {
             "link_id": link.id,
             "application_id": application.application_id,
@@ -416,7 +417,11 @@ def renew_by_link(
         until = application.renew(active, link.institution_number, by=admin, now=now, school_year=school_year)
         link.use(admin, now)
         uow.commit()
-    return {"application_id": application.application_id, "institution_number": link.institution_number, "ends_on": until}
+    return {
+        "application_id": application.application_id,
+        "institution_number": link.institution_number,
+        "ends_on": until,
+    }
 
 
 # -- the sweep: what ends, what is reminded ---------------------------------------------------------

@@ -228,7 +228,11 @@ def test_a_change_revokes_adds_and_announces_the_full_set_with_the_next_version(
     app = application()
     active = [grant("012345", "leerlingen"), grant("067890", "personeel")]
     added = app.change_grants(
-        active, GrantChange(added=[("012345", "personeel")], removed=[("012345", "leerlingen")]), by="a2", now=NOW, ends_on=ENDS
+        active,
+        GrantChange(added=[("012345", "personeel")], removed=[("012345", "leerlingen")]),
+        by="a2",
+        now=NOW,
+        ends_on=ENDS,
     )
     assert [(g.key, g.granted_by, g.granted_at) for g in added] == [(("012345", "personeel"), "a2", NOW)]
     assert (active[0].revoked_by, active[0].revoked_at, active[1].revoked_at) == ("a2", NOW, None)
