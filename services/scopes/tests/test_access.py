@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from portal_scopes.bootstrap import SERVICE
 from portal_scopes.domain.school_year import SchoolYear, today_in_brussels
+from portal_scopes.service_layer import handlers
 from portal_scopes.service_layer.handlers import import_schools
 from portalkit.testing import deliver, start_service
 
@@ -499,3 +500,151 @@ def test_declining_tells_the_partner_and_only_the_addressee_or_link_may(service,
     assert (sent["state"], sent["decline_reason"]) == ("declined", "Geen overeenkomst.")
     again = client.post(url, json={"token": token}, headers=admin(tokens, "012345"))
     assert again.status_code == 410 and again.get_json()["code"] == "link.answered"
+
+
+# -- the school year: end dates, the overview, renewals, the sweep ----------------------------------
+def end_of_this_school_year() -> dt.date:
+    return SchoolYear().end_of(today_in_brussels(dt.datetime.now(dt.UTC)))
+
+
+def after(day: dt.date) -> dt.datetime:
+    """Noon in Brussels the day after ``day``: a grant ending on ``day`` has ended."""
+    return dt.datetime(day.year, day.month, day.day, 10, tzinfo=dt.UTC) + dt.timedelta(days=1)
+
+
+def test_an_end_date_is_chosen_when_granting_and_refused_out_of_range(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    past = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    body = {"schools": [{"institution_number": "012345", "apis": ["leerlingen"], "ends_on": past}]}
+    request_id, token = link_of(runtime)
+    refused = client.put(
+        f"/api/v1/admin/grants/applications/{APP}",
+        json=body | {"request_id": request_id, "token": token},
+        headers=admin(tokens, "012345"),
+    )
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "grants.012345"
+    picked = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    body["schools"][0]["ends_on"] = picked
+    body["schools"].append({"institution_number": "067890", "apis": ["personeel"]})
+    answered = client.put(
+        f"/api/v1/admin/grants/applications/{APP}",
+        json=body | {"request_id": request_id, "token": token},
+        headers=admin(tokens, "012345", "067890"),
+    )
+    assert answered.status_code == 200
+    assert [s["ends_on"] for s in answered.get_json()["schools"]] == [picked, end_of_this_school_year().isoformat()]
+    [answer] = outbox(runtime, "scopes.access.answered")
+    assert answer["request_id"] == request_id and len(answer["granted"]) == 2
+
+
+def test_the_overview_renewals_and_the_csvs_end_dates_per_school_admin(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    grant(client, tokens, {"012345": ["leerlingen"], "067890": ["personeel"]}, link_of(runtime))
+    end = end_of_this_school_year()
+    mine = client.get("/api/v1/admin/grants/ends", headers=admin(tokens, "012345")).get_json()
+    assert [(e["institution_number"], e["apis"], e["ends_on"]) for e in mine] == [
+        ("012345", ["leerlingen"], end.isoformat())
+    ]
+    assert mine[0]["application_name"] == "Agenda Plus" and mine[0]["school_name"] == "Sint-Jozef"
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    everything = client.get("/api/v1/admin/grants/ends", headers=moderator)
+    assert len(everything.get_json()) == 2
+    url = f"/api/v1/admin/grants/applications/{APP}/renew"
+    foreign = client.post(url, json={"institution_number": "067890"}, headers=admin(tokens, "012345"))
+    assert foreign.status_code == 403 and foreign.get_json()["code"] == "grants.not_your_school"
+    nothing = client.post(url, json={"institution_number": "011111"}, headers=admin(tokens, "011111"))
+    assert nothing.status_code == 404 and nothing.get_json()["code"] == "grants.nothing_to_renew"
+    renewed = client.post(
+        url, json={"institution_number": "012345"}, headers=admin(tokens, "012345", sub="admin-2", email="b@s.example")
+    )
+    next_end = SchoolYear().end_in(end.year + 1).isoformat()
+    assert renewed.status_code == 200 and renewed.get_json()["ends_on"] == next_end
+    export = client.get("/api/v1/admin/grants/export.csv", headers=admin(tokens, "012345", "067890"))
+    rows = {r["institution_number"]: r for r in csv.DictReader(io.StringIO(export.get_data(as_text=True)))}
+    assert (rows["012345"]["ends_on"], rows["012345"]["renewed_by_email"]) == (next_end, "b@s.example")
+    assert rows["067890"]["ends_on"] == end.isoformat() and rows["067890"]["renewed_at"] == ""
+
+
+def test_the_sweep_expires_ended_grants_once_even_with_two_workers(service, tokens, database_url):
+    """Two workers sweep at once on PostgreSQL (row locks); SQLite, one process's database, sweeps in turn."""
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    grant(client, tokens, {"012345": ["leerlingen"]}, link_of(runtime))
+    later = after(end_of_this_school_year())
+    barrier, results = threading.Barrier(2), []
+
+    def worker():
+        barrier.wait()
+        results.append(handlers.sweep(runtime.container, later).grants_expired)
+
+    if database_url.startswith("postgresql"):
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    else:
+        results = [handlers.sweep(runtime.container, later).grants_expired for _ in range(2)]
+    assert sorted(results) == [0, 1]
+    [expired] = outbox(runtime, "scopes.grants.expired")
+    assert expired["expired"][0]["ended_on"] == end_of_this_school_year().isoformat()
+    assert outbox(runtime, "scopes.grants.changed")[-1]["grants"] == []
+    ledger = client.get("/api/v1/admin/grants?include_revoked=true", headers=admin(tokens, "012345")).get_json()
+    assert [(row["revoked_by"], row["expired"]) for row in ledger] == [("system", True)]
+    assert client.get("/api/v1/admin/grants/ends", headers=admin(tokens, "012345")).get_json() == []
+
+
+def test_the_reminders_one_click_renews_once_for_an_admin_of_the_school(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    grant(client, tokens, {"012345": ["leerlingen"]}, link_of(runtime), email="directie@school.example")
+    end = end_of_this_school_year()
+    result = handlers.sweep(runtime.container, after(end - dt.timedelta(days=10)))
+    assert result.renewals_reminded == 1
+    [due] = outbox(runtime, "scopes.grants.renewal_due")
+    [partner_notice] = outbox(runtime, "scopes.grants.expiring")
+    assert due["email"] == "directie@school.example" and partner_notice["schools"][0]["institution_number"] == "012345"
+    assert handlers.sweep(runtime.container, after(end - dt.timedelta(days=9))).renewals_reminded == 0
+    link_id, token = due["url"].split("/renewals/")[1].split("?")[0], due["url"].split("token=")[1]
+    page = f"/api/v1/admin/grants/renewals/{link_id}"
+    other = client.get(f"{page}?token={token}", headers=admin(tokens, "067890"))
+    assert other.status_code == 403
+    shown = client.get(f"{page}?token={token}", headers=admin(tokens, "012345")).get_json()
+    assert shown["school_name"] == "Sint-Jozef"
+    assert shown["grants"] == [{"api": "leerlingen", "ends_on": end.isoformat()}]
+    assert client.post(page, json={"token": "x" + token}, headers=admin(tokens, "012345")).status_code == 403
+    renewed = client.post(page, json={"token": token}, headers=admin(tokens, "012345"))
+    assert renewed.status_code == 200 and renewed.get_json()["ends_on"] == shown["renews_until"]
+    again = client.post(page, json={"token": token}, headers=admin(tokens, "012345"))
+    assert again.status_code == 410 and again.get_json()["code"] == "link.answered"
+    assert handlers.sweep(runtime.container, after(end)).grants_expired == 0
+
+
+def test_the_partner_follows_a_request_reminded_and_expired(service, tokens):
+    client, runtime = service
+    approve(runtime)
+    ask(client, tokens)
+    request_id, _ = link_of(runtime)
+    listed = client.get(f"/api/v1/partner/access-requests?application_id={APP}", headers=partner(tokens)).get_json()
+    sent, expires = (dt.datetime.fromisoformat(listed[0][key]) for key in ("created_at", "expires_at"))
+    assert handlers.sweep(runtime.container, sent + (expires - sent) / 2).requests_reminded == 1
+    [reminded] = outbox(runtime, "scopes.access.reminded")
+    second = reminded["url"].split("token=")[1]
+    opened = client.get(f"/api/v1/admin/access-requests/{request_id}?token={second}", headers=admin(tokens, "011111"))
+    assert opened.status_code == 200
+    [listed] = client.get("/api/v1/partner/access-requests", headers=partner(tokens)).get_json()
+    assert listed["state"] == "open" and listed["reminded_at"] and listed["expired_at"] is None
+    assert handlers.sweep(runtime.container, expires).requests_expired == 1
+    assert handlers.sweep(runtime.container, expires + dt.timedelta(hours=1)).requests_expired == 0
+    [expired] = outbox(runtime, "scopes.access.expired")
+    assert expired["request_id"] == request_id
+    [listed] = client.get("/api/v1/partner/access-requests", headers=partner(tokens)).get_json()
+    assert listed["state"] == "expired" and listed["expired_at"] == listed["expires_at"]
+    gone = client.get(f"/api/v1/admin/access-requests/{request_id}?token={second}", headers=admin(tokens, "011111"))
+    assert gone.status_code == 410
