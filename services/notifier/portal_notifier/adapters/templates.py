@@ -10,7 +10,7 @@ import zoneinfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from portal_notifier.domain.compose import ApiNames, FieldNames, Moment, SchoolGrant
+from portal_notifier.domain.compose import ApiNames, Day, FieldNames, Moment, SchoolEnd, SchoolGrant
 from portal_notifier.domain.mail import Letter, Mail
 from portal_notifier.texts import TEXTS
 
@@ -30,6 +30,11 @@ def localised(value, language: str):
         return ", ".join(_label("api", key, language) for key in value.keys)
     if isinstance(value, FieldNames):
         return ", ".join(_label("field", key, language) for key in value.keys)
+    if isinstance(value, Day):
+        return value.on.strftime("%d/%m/%Y")
+    if isinstance(value, SchoolEnd):
+        until = {"nl": "tot en met", "en": "until"}[language]
+        return f"{value.school}: {localised(value.apis, language)} ({until} {localised(value.ends_on, language)})"
     if isinstance(value, SchoolGrant):
         return f"{_label('api', value.api, language)} ({value.institution_number})"
     if isinstance(value, list):

@@ -31,6 +31,22 @@ class Moment:
 
 
 @dataclasses.dataclass(frozen=True)
+class Day:
+    """A calendar day (a grant's end date), written in the letter's language."""
+
+    on: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class SchoolEnd:
+    """A school's grants that end, named by school (or institution number), APIs and end date."""
+
+    school: str
+    apis: ApiNames
+    ends_on: Day
+
+
+@dataclasses.dataclass(frozen=True)
 class ApiNames:
     """Data APIs by key, written with their names in the letter's language."""
 
@@ -52,6 +68,10 @@ class SchoolGrant:
 
 def expiry(iso: str) -> Moment:
     return Moment(dt.datetime.fromisoformat(iso))
+
+
+def day(iso: str) -> Day:
+    return Day(dt.date.fromisoformat(iso))
 
 
 def _grants(items: list[dict]) -> list[SchoolGrant]:
@@ -251,3 +271,87 @@ def client_secrets_revoked(
     }
     contact = application.contact_email if application else ""
     return _to_partner_and_contact("client_secrets_revoked", partner, contact, context, values)
+
+
+def access_reminded(data: dict, context: Context) -> list[Letter]:
+    """Halfway through the month, the one reminder of an unanswered request, with its own link."""
+    values = {
+        "name": data["application_name"],
+        "partner": data["partner_name"],
+        "apis": ApiNames(tuple(data["apis"])),
+        "link": data["url"],
+        "expires": expiry(data["expires_at"]),
+        "product": context.product,
+    }
+    return [Letter(data["email"], "access_reminded", context.language, values)]
+
+
+def access_expired(
+    data: dict, application: ApplicationContact | None, partner: PartnerContact | None, context: Context
+) -> list[Letter]:
+    """A request ran out unanswered: the partner may send it again."""
+    values = {
+        "name": data["application_name"],
+        "school": data["email"],
+        "sent": expiry(data["sent_at"]),
+        "product": context.product,
+        "link": context.link(f"/#/apps/{data['application_id']}/access"),
+    }
+    contact = application.contact_email if application else ""
+    return _to_partner_and_contact("access_expired", partner, contact, context, values)
+
+
+def grants_expired(
+    data: dict, application: ApplicationContact | None, partner: PartnerContact | None, context: Context
+) -> list[Letter]:
+    """Grants reached their end date: which, and that the school can grant again."""
+    values = {
+        "name": data["application_name"],
+        "expired": [
+            SchoolEnd(item["institution_number"], ApiNames((item["api"],)), day(item["ended_on"]))
+            for item in data["expired"]
+        ],
+        "product": context.product,
+        "link": context.link(f"/#/apps/{data['application_id']}/access"),
+    }
+    contact = application.contact_email if application else ""
+    return _to_partner_and_contact("grants_expired", partner, contact, context, values)
+
+
+def renewal_due(data: dict, context: Context) -> list[Letter]:
+    """The school admin's reminder before the grants at their school end, with the one-click renewal."""
+    school = data["school_name"] or data["institution_number"]
+    values = {
+        "name": data["application_name"],
+        "partner": data["partner_name"],
+        "school": school,
+        "apis": ApiNames(tuple(data["apis"])),
+        "ends_on": day(data["ends_on"]),
+        "renews_until": day(data["renews_until"]),
+        "link": data["url"],
+        "expires": expiry(data["expires_at"]),
+        "overview": context.link("/backoffice/#/grant-ends"),
+        "product": context.product,
+    }
+    return [Letter(data["email"], "renewal_due", context.language, values)]
+
+
+def _school(item: dict) -> str:
+    number = item["institution_number"]
+    return f"{item['school_name']} ({number})" if item.get("school_name") else number
+
+
+def grants_expiring(
+    data: dict, application: ApplicationContact | None, partner: PartnerContact | None, context: Context
+) -> list[Letter]:
+    """The partner hears which schools' grants end soon and have not been renewed yet."""
+    values = {
+        "name": data["application_name"],
+        "schools": [
+            SchoolEnd(_school(item), ApiNames(tuple(item["apis"])), day(item["ends_on"])) for item in data["schools"]
+        ],
+        "product": context.product,
+        "link": context.link(f"/#/apps/{data['application_id']}/access"),
+    }
+    contact = application.contact_email if application else ""
+    return _to_partner_and_contact("grants_expiring", partner, contact, context, values)

@@ -149,6 +149,31 @@ def access_declined(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envel
     _record(notifier, uow, envelope, compose.access_declined(data, application, partner, notifier.context))
 
 
+def access_reminded(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envelope) -> None:
+    _record(notifier, uow, envelope, compose.access_reminded(envelope.data, notifier.context))
+
+
+def renewal_due(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envelope) -> None:
+    _record(notifier, uow, envelope, compose.renewal_due(envelope.data, notifier.context))
+
+
+def _to_partner(compose_letters) -> EventHandler:
+    """A scopes event about an application, mailed to its partner and contact."""
+
+    def handle(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envelope) -> None:
+        data = envelope.data
+        application = uow.contacts.application(data["application_id"])
+        partner = uow.contacts.partner(data["partner_id"])
+        _record(notifier, uow, envelope, compose_letters(data, application, partner, notifier.context))
+
+    return handle
+
+
+access_expired = _to_partner(compose.access_expired)
+grants_expired = _to_partner(compose.grants_expired)
+grants_expiring = _to_partner(compose.grants_expiring)
+
+
 def client_secrets_revoked(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envelope) -> None:
     data = envelope.data
     application = uow.contacts.application(data["application_id"])
@@ -177,6 +202,11 @@ HANDLERS: dict[str, EventHandler] = {
     "scopes.grants.changed": grants_changed,
     "scopes.access.declined": access_declined,
     "scopes.access.requested": access_requested,
+    "scopes.access.reminded": access_reminded,
+    "scopes.access.expired": access_expired,
+    "scopes.grants.expired": grants_expired,
+    "scopes.grants.renewal_due": renewal_due,
+    "scopes.grants.expiring": grants_expiring,
 }
 
 

@@ -368,3 +368,121 @@ def test_a_decline_without_reason_says_none(hear, uow):
     hear("scopes.access.declined", {**DECLINED, "reason": None})
     [delivery] = mails(uow, "info@agenda.example")
     assert delivery.subject == "Data access for Agenda Plus declined" and "Reason" not in delivery.body
+
+
+# -- the school year: reminders, expiries, renewals --------------------------------------------------
+SCHOOL_ADMIN = "directie@school.example"
+REMINDED = {
+    "request_id": "r1",
+    "application_id": "app-1",
+    "application_name": "Agenda Plus",
+    "partner_id": "p1",
+    "partner_name": "Agenda BV",
+    "email": SCHOOL_ADMIN,
+    "apis": ["leerlingen"],
+    "url": "https://portal.test/backoffice/#/requests/r1?token=second",
+    "expires_at": "2026-12-23T12:00:00+00:00",
+}
+RENEWAL_DUE = {
+    "link_id": "l1",
+    "application_id": "app-1",
+    "application_name": "Agenda Plus",
+    "partner_name": "Agenda BV",
+    "institution_number": "012345",
+    "school_name": "Sint-Jozef",
+    "email": SCHOOL_ADMIN,
+    "apis": ["leerlingen", "personeel"],
+    "ends_on": "2027-08-31",
+    "renews_until": "2028-08-31",
+    "url": "https://portal.test/backoffice/#/renewals/l1?token=t",
+    "expires_at": "2027-09-01T10:00:00+00:00",
+}
+EXPIRED_REQUEST = {
+    "request_id": "r1",
+    "application_id": "app-1",
+    "application_name": "Agenda Plus",
+    "partner_id": "p1",
+    "email": SCHOOL_ADMIN,
+    "sent_at": "2026-11-01T09:00:00+00:00",
+    "expired_at": "2026-12-02T09:00:00+00:00",
+}
+EXPIRED_GRANTS = {
+    "application_id": "app-1",
+    "application_name": "Agenda Plus",
+    "partner_id": "p1",
+    "expired": [{"api": "leerlingen", "institution_number": "012345", "ended_on": "2027-08-31"}],
+}
+EXPIRING = {
+    "application_id": "app-1",
+    "application_name": "Agenda Plus",
+    "partner_id": "p1",
+    "schools": [
+        {"institution_number": "012345", "school_name": "Sint-Jozef", "apis": ["leerlingen"], "ends_on": "2027-08-31"},
+        {"institution_number": "067890", "school_name": None, "apis": ["personeel"], "ends_on": "2027-08-31"},
+    ],
+}
+
+
+def test_the_halfway_reminder_reaches_the_school_admin_with_its_own_link(hear, uow):
+    hear("scopes.access.reminded", REMINDED)
+    [delivery] = mails(uow, SCHOOL_ADMIN)
+    assert delivery.subject == "Herinnering: datatoegang voor applicatie Agenda Plus"
+    assert REMINDED["url"] in delivery.body and "geldig tot 23/12/2026 13:00" in delivery.body
+
+
+def test_the_renewal_reminder_carries_the_one_click_link_and_the_dates(hear, uow):
+    hear("scopes.grants.renewal_due", RENEWAL_DUE)
+    [delivery] = mails(uow, SCHOOL_ADMIN)
+    assert delivery.subject == "Datatoegang van Agenda Plus tot Sint-Jozef loopt af op 31/08/2027"
+    assert RENEWAL_DUE["url"] in delivery.body and "tot en met 31/08/2028" in delivery.body
+    assert "(API's: Leerlingen, Personeel)" in delivery.body
+    assert "https://portal.test/backoffice/#/grant-ends" in delivery.body
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("nl", "Aanvraag voor datatoegang van Agenda Plus verlopen"),
+        ("en", "Request for data access of Agenda Plus expired"),
+    ],
+)
+def test_an_expired_request_tells_partner_and_contact_they_may_ask_again(hear, uow, language, subject):
+    hear("partners.profile.created", {**PROFILE, "language": language})
+    hear("apps.application.requested", REQUESTED)
+    hear("scopes.access.expired", EXPIRED_REQUEST)
+    for recipient in ("info@agenda.example", "dev@agenda.example"):
+        [delivery] = mails(uow, recipient)
+        assert delivery.subject == subject and delivery.language == language
+        assert SCHOOL_ADMIN in delivery.body and "01/11/2026 10:00" in delivery.body
+        assert "https://portal.test/#/apps/app-1/access" in delivery.body
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "line"),
+    [
+        ("nl", "Datatoegang van Agenda Plus verlopen", "- 012345: Leerlingen (tot en met 31/08/2027)"),
+        ("en", "Data access of Agenda Plus expired", "- 012345: Pupils (until 31/08/2027)"),
+    ],
+)
+def test_expired_grants_are_told_to_the_partner_with_their_end_dates(hear, uow, language, subject, line):
+    hear("partners.profile.created", {**PROFILE, "language": language})
+    hear("apps.application.requested", REQUESTED)
+    hear("scopes.grants.expired", EXPIRED_GRANTS)
+    [delivery] = mails(uow, "info@agenda.example")
+    assert delivery.subject == subject and line in delivery.body.splitlines()
+    assert len(mails(uow, "dev@agenda.example")) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [("nl", "Datatoegang van Agenda Plus loopt binnenkort af"), ("en", "Data access of Agenda Plus ends soon")],
+)
+def test_the_partner_hears_which_schools_have_not_renewed_yet(hear, uow, language, subject):
+    hear("partners.profile.created", {**PROFILE, "language": language})
+    hear("apps.application.requested", REQUESTED)
+    hear("scopes.grants.expiring", EXPIRING)
+    [delivery] = mails(uow, "info@agenda.example")
+    assert delivery.subject == subject
+    lines = delivery.body.splitlines()
+    assert any(line.startswith("- Sint-Jozef (012345): ") for line in lines)
+    assert any(line.startswith("- 067890: ") for line in lines)

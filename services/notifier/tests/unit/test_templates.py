@@ -7,7 +7,7 @@ import pytest
 from jinja2 import UndefinedError
 
 from portal_notifier.adapters.templates import MailTemplates, localised
-from portal_notifier.domain.compose import ApiNames, FieldNames, Moment, SchoolGrant
+from portal_notifier.domain.compose import ApiNames, Day, FieldNames, Moment, SchoolEnd, SchoolGrant
 from portal_notifier.domain.mail import Letter
 
 LINK = "https://portal.test/x?token=t&a=b"
@@ -34,10 +34,20 @@ VALUES = {
     "partner": "Agenda BV",
     "count": 2,
     "when": Moment(dt.datetime(2026, 11, 25, 14, 3, tzinfo=dt.UTC)),
+    "sent": Moment(dt.datetime(2026, 10, 25, 14, 3, tzinfo=dt.UTC)),
+    "ends_on": Day(dt.date(2027, 8, 31)),
+    "renews_until": Day(dt.date(2028, 8, 31)),
+    "overview": "https://portal.test/backoffice/#/grant-ends",
+    "expired": [SchoolEnd("012345", ApiNames(("leerlingen",)), Day(dt.date(2027, 8, 31)))],
+    "schools": [SchoolEnd("Sint-Jozef (012345)", ApiNames(("personeel",)), Day(dt.date(2027, 8, 31)))],
 }
 SUBJECTS = {
     ("access_declined", "nl"): "Datatoegang voor Agenda <Plus> geweigerd",
     ("access_declined", "en"): "Data access for Agenda <Plus> declined",
+    ("access_expired", "nl"): "Aanvraag voor datatoegang van Agenda <Plus> verlopen",
+    ("access_expired", "en"): "Request for data access of Agenda <Plus> expired",
+    ("access_reminded", "nl"): "Herinnering: datatoegang voor applicatie Agenda <Plus>",
+    ("access_reminded", "en"): "Reminder: data access for application Agenda <Plus>",
     ("access_requested", "nl"): "Datatoegang voor applicatie Agenda <Plus>",
     ("access_requested", "en"): "Data access for application Agenda <Plus>",
     ("account_invited", "nl"): "Je account voor het Partnerportaal",
@@ -62,6 +72,12 @@ SUBJECTS = {
     ("client_secrets_revoked", "en"): "All secrets of Agenda <Plus> were revoked",
     ("grants_changed", "nl"): "Datatoegang van Agenda <Plus> gewijzigd",
     ("grants_changed", "en"): "Data access of Agenda <Plus> changed",
+    ("grants_expired", "nl"): "Datatoegang van Agenda <Plus> verlopen",
+    ("grants_expired", "en"): "Data access of Agenda <Plus> expired",
+    ("grants_expiring", "nl"): "Datatoegang van Agenda <Plus> loopt binnenkort af",
+    ("grants_expiring", "en"): "Data access of Agenda <Plus> ends soon",
+    ("renewal_due", "nl"): "Datatoegang van Agenda <Plus> tot directie@school.example loopt af op 31/08/2027",
+    ("renewal_due", "en"): "Data access of Agenda <Plus> to directie@school.example ends on 31/08/2027",
     ("login_attacked", "nl"): "Mislukte aanmeldingen op je account",
     ("login_attacked", "en"): "Failed sign-ins to your account",
     ("password_reset", "nl"): "Nieuw wachtwoord voor je partneraccount",
@@ -194,3 +210,15 @@ def test_a_changed_application_names_its_fields_in_the_letters_language(template
 def test_the_invitation_states_its_expiry_in_brussels_time_not_as_utc(templates, language):
     mail = templates.render(Letter("nieuw@school.example", "account_invited", language, VALUES))
     assert "26/11/2026 13:00" in mail.text and "UTC" not in mail.text and "UTC" not in mail.html
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("nl", "- Sint-Jozef (012345): Personeel (tot en met 31/08/2027)"),
+        ("en", "- Sint-Jozef (012345): Staff (until 31/08/2027)"),
+    ],
+)
+def test_schools_whose_grants_end_are_named_with_apis_and_end_date_in_the_letters_language(templates, language, line):
+    mail = templates.render(Letter("jan@agenda.example", "grants_expiring", language, VALUES))
+    assert line in mail.text.splitlines()
