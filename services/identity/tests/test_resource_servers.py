@@ -41,6 +41,33 @@ def test_introspection_shows_the_grants_in_force_now(harness, resource_server):
     assert fresh["scope"] == "leerlingen"
 
 
+def test_grants_that_reached_their_end_date_leave_new_tokens_and_introspection(harness, resource_server):
+    """The scopes service's sweep removes ended grants with the same ``scopes.grants.changed`` as any revocation
+    (the removed ones named, the next version), beside its ``scopes.grants.expired``, which identity ignores."""
+    grants = [("leerlingen", "012345"), ("personeel", "012345"), ("leerlingen", "067890")]
+    client_id, secret = harness.approved_client(grants=grants)
+    token = harness.token(client_id, secret).get_json()["access_token"]
+    assert introspect(harness, token, resource_server)["scope"] == "leerlingen personeel"
+    harness.deliver(
+        "scopes.grants.changed",
+        {
+            "application_id": harness.application_of(client_id),
+            "grants_version": 2,
+            "grants": [{"api": "leerlingen", "institution_number": "067890"}],
+            "added": [],
+            "removed": [
+                {"api": "leerlingen", "institution_number": "012345"},
+                {"api": "personeel", "institution_number": "012345"},
+            ],
+        },
+    )
+    answer = introspect(harness, token, resource_server)
+    assert answer["grants"] == {"leerlingen": ["067890"]} and answer["scope"] == "leerlingen"
+    fresh = harness.token(client_id, secret).get_json()
+    assert fresh["scope"] == "leerlingen"
+    assert introspect(harness, fresh["access_token"], resource_server)["grants"] == {"leerlingen": ["067890"]}
+
+
 def test_a_stale_grant_event_changes_nothing(harness):
     client_id, secret = harness.approved_client(grants=GRANTS)
     application = harness.application_of(client_id)
