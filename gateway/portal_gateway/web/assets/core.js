@@ -26,6 +26,13 @@ export function formatDate(iso, withTime = true) {
   return new Date(iso).toLocaleString(locale, options);
 }
 
+/** A calendar day (``2027-08-31``, a grant's end date) as the reader writes it, whatever their time zone. */
+export function formatDay(iso) {
+  if (!iso) return "";
+  const [year, month, day] = iso.split("-").map(Number);
+  return new Date(year, month - 1, day).toLocaleDateString(language === "nl" ? "nl-BE" : "en-GB", { dateStyle: "medium" });
+}
+
 // ------------------------------------------------------------------------------------------------ DOM
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);

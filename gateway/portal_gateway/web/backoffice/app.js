@@ -3,7 +3,7 @@
 // menus by role.
 import {
   ApiError, FormError, Session, api, apiPage, badge, checkboxes, definition, dialog, download, empty, errorPanel, field, form,
-  drawShell, formatDate, go, h, listCount, notice, pager, perform, startApp, t, table,
+  drawShell, formatDate, formatDay, go, h, listCount, notice, pager, perform, startApp, t, table,
 } from "/assets/core.js";
 import {
   API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, person, searchForm, statusBadges, statusHistory,
@@ -305,7 +305,9 @@ async function ledger(query) {
         [t("ledger.granted"), (entry) => [formatDate(entry.granted_at), " · ",
           person(entry.granted_by, entry.granted_by_email)], (entry) => entry.granted_at],
         [t("ledger.revoked"), (entry) => (entry.revoked_at
-          ? [formatDate(entry.revoked_at), " · ", person(entry.revoked_by, entry.revoked_by_email)] : "—")],
+          ? [formatDate(entry.revoked_at), " · ", entry.expired ? t("ledger.expired")
+            : person(entry.revoked_by, entry.revoked_by_email)] : "—")],
+        [t("access.ends_on"), (entry) => formatDay(entry.ends_on), (entry) => entry.ends_on],
       ], items)
       : empty(t("ledger.empty")),
     pager(pagination, (next) => go(`#/ledger?${new URLSearchParams({ ...query, page: next })}`)));
@@ -359,13 +361,16 @@ function grantForm(access, { requestId, token }) {
           name: `school.${school.institution_number}`,
           checked: school.grants,
           choices: appApis.map((name) => [name, apiLabel(name)]),
-        })))
+        }),
+        field({ label: t("grant.ends_on"), name: `grants.${school.institution_number}`, type: "date",
+          value: school.ends_on || "", hint: t("grant.ends_on_hint") })))
       : [empty(t("grant.no_schools"))],
     onSubmit: async (_, element) => {
       const schools = access.schools.map((school) => ({
         institution_number: school.institution_number,
         apis: [...element.querySelectorAll(`input[name="school.${school.institution_number}"]:checked`)]
           .map((box) => box.value),
+        ends_on: element.querySelector(`input[name="grants.${school.institution_number}"]`).value || null,
       }));
       const revoking = access.schools.some((school) => school.grants.some((name) =>
         !schools.find((choice) => choice.institution_number === school.institution_number).apis.includes(name)));
@@ -497,6 +502,58 @@ async function adjustAccess(applicationId) {
     grantForm(access, {}));
 }
 
+/** What expires when: the grants per application and school, soonest end first, each renewable. */
+async function grantEnds() {
+  const entries = await api("GET", "/api/v1/admin/grants/ends");
+  const renew = (entry) => perform(
+    () => api("POST", `/api/v1/admin/grants/applications/${encodeURIComponent(entry.application_id)}/renew`,
+      { body: { institution_number: entry.institution_number } }),
+    t("ends.renewed", { name: entry.application_name, school: entry.school_name || entry.institution_number }),
+    "#/grant-ends");
+  const mine = new Set(session.account?.institutions || []);
+  return h("section", {},
+    h("h1", {}, t("ends.title")),
+    h("p", {}, t("ends.intro")),
+    entries.length
+      ? table([
+        [t("apps.name"), (entry) => entry.application_name, (entry) => entry.application_name],
+        [t("back.partner"), (entry) => entry.partner_name || "—", (entry) => entry.partner_name],
+        [t("access.school"), (entry) => `${entry.school_name || ""} (${entry.institution_number})`,
+          (entry) => entry.school_name || entry.institution_number],
+        [t("access.apis"), (entry) => entry.apis.map(apiLabel).join(", ")],
+        [t("access.ends_on"), (entry) => formatDay(entry.ends_on), (entry) => entry.ends_on],
+        [t("ends.reminded"), (entry) => formatDate(entry.reminded_at, false) || "—"],
+        [t("ends.renew"), (entry) => (mine.has(entry.institution_number)
+          ? h("button", { type: "button", onclick: () => renew(entry) }, t("ends.renew_action"))
+          : "—")],
+      ], entries)
+      : empty(t("ends.empty")));
+}
+
+/** The reminder mail's one click: the application's grants at one school, renewed for the next school year. */
+async function renewalPage(linkId, query) {
+  let renewal;
+  try {
+    renewal = await api("GET", `/api/v1/admin/grants/renewals/${encodeURIComponent(linkId)}`,
+      { query: { token: query.token } });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return h("section", {}, h("h1", {}, t("renewal.title")), errorPanel(error));
+  }
+  const school = `${renewal.school_name || ""} (${renewal.institution_number})`;
+  return h("section", {},
+    h("h1", {}, t("renewal.heading", { name: renewal.application_name, school })),
+    definition([
+      [t("back.partner"), renewal.partner_name || "—"],
+      ...renewal.grants.map((grant) => [apiLabel(grant.api), t("renewal.until", { day: formatDay(grant.ends_on) })]),
+    ]),
+    h("p", { class: "hint" }, t("grant.link_valid_until", { when: formatDate(renewal.expires_at, false) })),
+    h("button", { type: "button", class: "primary", onclick: () => perform(
+      () => api("POST", `/api/v1/admin/grants/renewals/${encodeURIComponent(linkId)}`, { body: { token: query.token } }),
+      t("ends.renewed", { name: renewal.application_name, school }), "#/grant-ends") },
+    t("renewal.action", { day: formatDay(renewal.renews_until) })));
+}
+
 // ---------------------------------------------------------------------------------------------- shell
 function shell(path) {
   const menu = [];
@@ -506,7 +563,8 @@ function shell(path) {
       ["#/mail", t("menu.mail"), "mail"], ["#/accounts", t("menu.accounts"), "accounts"]);
   }
   if (isSchoolAdmin()) {
-    menu.push(["#/inbox", t("menu.inbox"), "inbox"], ["#/access", t("menu.access"), "access"]);
+    menu.push(["#/inbox", t("menu.inbox"), "inbox"], ["#/access", t("menu.access"), "access"],
+      ["#/grant-ends", t("menu.grant_ends"), "grant-ends"]);
     if (!isModerator()) menu.push(["#/ledger", t("menu.ledger"), "ledger"]);
   }
   drawShell({ title: t("back.title"), menu, current: path.split("/")[1] || (isModerator() ? "queue" : "access") });
@@ -532,6 +590,8 @@ startApp({
     [/^\/inbox$/, inbox, signedIn],
     [/^\/access$/, accessList, signedIn],
     [/^\/access\/([\w-]+)$/, adjustAccess, signedIn],
+    [/^\/grant-ends$/, grantEnds, signedIn],
+    [/^\/renewals\/([\w-]+)$/, renewalPage, signedIn],
   ],
   notFound: () => h("section", {}, h("h1", {}, t("error.not_found")), h("p", {}, h("a", { href: "#/" }, t("back.title")))),
 });

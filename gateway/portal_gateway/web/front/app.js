@@ -2,7 +2,7 @@
 // applications, credentials, data access) for partners.
 import {
   ApiError, FormError, Session, api, apiPage, badge, blobUrl, checkboxes, copyButton, definition, dialog, empty, errorPanel,
-  drawShell, field, form, formatDate, go, h, helpdesk, language, notice, pager, perform, startApp, t, table, tabs,
+  drawShell, field, form, formatDate, formatDay, go, h, helpdesk, language, notice, pager, perform, startApp, t, table, tabs,
 } from "/assets/core.js";
 import {
   API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, person, requestStateBadge, searchForm, statusBadges,
@@ -554,6 +554,7 @@ async function accessTab(app) {
         [t("access.school"), (school) => school.name || school.institution_number],
         [t("access.institution"), (school) => school.institution_number],
         [t("access.apis"), (school) => school.grants.map(apiLabel).join(", ")],
+        [t("access.ends_on"), (school) => formatDay(school.ends_on), (school) => school.ends_on],
       ], schools)
       : empty(t("access.none")),
     app.status === "approved"
@@ -565,11 +566,24 @@ async function accessTab(app) {
         [t("access.to"), (request) => request.email],
         [t("access.sent_at"), (request) => formatDate(request.created_at)],
         [t("access.state"), (request) => requestStateBadge(request.state)],
+        [t("access.reminded_at"), (request) => formatDate(request.reminded_at) || "—"],
         [t("access.answered_at"), (request) => formatDate(request.answered_at) || "—"],
         [t("access.decline_reason"), (request) => request.decline_reason || "—"],
-        [t("access.valid_until"), (request) => formatDate(request.expires_at, false)],
+        [t("access.valid_until"), (request) => (request.expired_at
+          ? t("access.expired_on", { when: formatDate(request.expired_at, false) })
+          : formatDate(request.expires_at, false))],
+        [t("access.again"), (request) => (["expired", "declined"].includes(request.state) && app.status === "approved"
+          ? h("button", { type: "button", onclick: () => sendAgain(app, request) }, t("access.send_again"))
+          : "—")],
       ], requests)
       : empty(t("access.no_requests")));
+}
+
+/** An expired or declined request sent again: a new request (a new month) to the same address. */
+async function sendAgain(app, request) {
+  await perform(() => api("POST", "/api/v1/partner/access-requests",
+    { body: { application_id: app.id, emails: request.email } }),
+  t("access.sent_again", { email: request.email }), `#/apps/${app.id}/access`);
 }
 
 async function requestAccess(app) {
