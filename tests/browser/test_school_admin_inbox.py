@@ -1,8 +1,10 @@
-"""Issue 19 items 9 and 11: the school admin's inbox, declining a request, and school names for the partner,
-in Chromium against the embedded portal."""
+"""Issue 19 items 9 and 11: the school admin's inbox, declining a request, and school names for the partner;
+issue 20: sending a declined request again, an end date chosen when granting, the overview of end dates and
+renewing, in Chromium against the embedded portal."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -48,3 +50,27 @@ def test_a_school_admin_finds_a_request_in_the_inbox_and_declines_it_with_a_reas
     declined = page.get_by_role("row", name=re.compile(re.escape(SCHOOL_ADMIN[0])))
     expect(declined).to_contain_text("Geweigerd")
     expect(declined).to_contain_text("Onze scholen delen geen roosters.")
+
+    # the partner sends it again; the admin grants until a date of their choice, then renews for next school year
+    page.get_by_role("button", name="Opnieuw versturen").click()
+    expect(page.get_by_text(f"De aanvraag aan {SCHOOL_ADMIN[0]} is opnieuw verstuurd")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Open"))).to_be_visible()
+    back.get_by_role("link", name="Verzoeken").click()
+    back.get_by_role("link", name="Inbox App").click()
+    back.get_by_role("group", name=re.compile(r"\(012345\)")).get_by_label("Leerlingen").check()
+    picked = dt.date.today() + dt.timedelta(days=60)
+    back.locator('input[name="grants.012345"]').fill(picked.isoformat())
+    back.get_by_role("button", name="Toegang opslaan").click()
+    expect(back.get_by_text("De toegang van Inbox App is opgeslagen.")).to_be_visible()
+    back.get_by_role("link", name="Einddatums").click()
+    ending = back.get_by_role("row", name=re.compile("Inbox App"))
+    expect(ending).to_contain_text(re.compile(rf"\b{picked.day} \w+\.? {picked.year}"))
+    admin.shot("back-grant-ends")
+    ending.get_by_role("button", name="Verlengen voor volgend schooljaar").click()
+    expect(back.get_by_text("is verlengd voor het volgende schooljaar")).to_be_visible()
+    expect(back.get_by_role("row", name=re.compile("Inbox App"))).to_contain_text(re.compile(r"\b31 aug\.? 20\d\d"))
+
+    page.reload()
+    expect(page.get_by_role("row", name=re.compile("Beantwoord"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("012345"))).to_contain_text(re.compile(r"31 aug\.? 20\d\d"))
+    partner.shot("front-request-statuses")
