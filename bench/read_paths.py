@@ -17,6 +17,7 @@ import json
 import os
 import random
 import uuid
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from benchstack import Signer, load, local_stack, machine, require, spread, wrk
@@ -85,7 +86,8 @@ def phrase(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
-def seed(stack: Stack, rng: random.Random) -> None:
+def seed(database_url: Callable[[str], str], rng: random.Random) -> None:
+    """Profiles and applications, written into each service's database (``database_url(service)``)."""
     now = dt.datetime.now(dt.UTC)
     partners = installed_services()["partners"].metadata.tables
     apps = installed_services()["apps"].metadata.tables
@@ -147,7 +149,7 @@ def seed(stack: Stack, rng: random.Random) -> None:
         ),
         ("apps", [(apps["partner_names"], name_rows), (apps["applications"], application_rows)]),
     ):
-        engine = sa.create_engine(stack.database_url(service))
+        engine = sa.create_engine(database_url(service))
         with engine.begin() as connection:
             for table, rows in inserts:
                 for start in range(0, len(rows), 5000):
@@ -225,7 +227,7 @@ def main() -> None:
     require("wrk", "nginx")
     rng = random.Random(20261125)
     with local_stack("benchread") as stack:
-        seed(stack, rng)
+        seed(stack.database_url, rng)
         moderator = Signer(stack).headers("bench-moderator", ["moderator"])["Authorization"]
         print(f"machine: {machine()}")
         print(f"{PROFILES:,} profiles, {APPLICATIONS:,} applications; wrk -t2 -c{CONNECTIONS} -d{DURATION}, via nginx")

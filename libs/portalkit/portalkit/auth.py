@@ -111,10 +111,18 @@ class TokenVerifier:
         )
 
 
-def _bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
+def bearer_token(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header; None for no header or another scheme."""
+    scheme, _, value = (header or "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def trusted_principal(app, token: str) -> Principal:
+    """Who ``token`` says calls, when ``app``'s verifier accepts it and it is not revoked (else TokenError)."""
+    principal = app.extensions["portal.verifier"].verify(token)
+    if app.extensions["portal.runtime"].trust.revoked(principal.claims):
+        raise TokenError("revoked")
+    return principal
 
 
 def current_principal() -> Principal:
@@ -122,14 +130,11 @@ def current_principal() -> Principal:
 
 
 def authenticate() -> Principal:
-    token = _bearer_token()
+    token = bearer_token(request.headers.get("Authorization"))
     if token is None:
         raise Problem(401, "problem.token_missing", headers={"WWW-Authenticate": 'Bearer realm="portal"'})
-    verifier: TokenVerifier = current_app.extensions["portal.verifier"]
     try:
-        principal = verifier.verify(token)
-        if current_app.extensions["portal.runtime"].trust.revoked(principal.claims):
-            raise TokenError("revoked")
+        principal = trusted_principal(current_app, token)
     except TokenError as error:
         current_app.logger.info("rejected bearer token: %s", error)
         raise Problem(

@@ -49,12 +49,35 @@ def search_total(session: Session, matching: Select, offset: int, shown: int, as
     then come back short or empty, and that page's total is exact); else counted up to ``window``."""
     if shown < asked and (shown or offset == 0):
         return offset + shown
-    if session.get_bind().dialect.name == "postgresql":
-        statement = matching.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
-        [[plan]] = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", statement.params)
-        if plan[0]["Plan"]["Plan Rows"] >= window:
-            return window
+    if session.get_bind().dialect.name == "postgresql" and _estimated_rows(session, matching) >= window:
+        return window
     return session.scalar(select(func.count()).select_from(matching.limit(window).subquery()))
+
+
+_EXPLAINED_SHAPES = 256
+_explain_statements: dict = {}
+
+
+def _estimated_rows(session: Session, matching: Select) -> float:
+    """PostgreSQL's estimate of the rows ``matching`` finds. Its SQL is compiled once per shape of statement
+    (SQLAlchemy's cache key, values left out) and kept, as SQLAlchemy keeps the statements it executes."""
+    dialect = session.get_bind().dialect
+    cache_key = matching._generate_cache_key()
+    compiled = _explain_statements.get(cache_key.key) if cache_key is not None else None
+    if compiled is None:
+        compiled = matching.compile(dialect=dialect, cache_key=cache_key)
+        if cache_key is None or compiled.post_compile_params:  # not reusable: written out with its values
+            compiled = matching.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+            return _explained_rows(session, str(compiled), compiled.params)
+        if len(_explain_statements) < _EXPLAINED_SHAPES:
+            _explain_statements[cache_key.key] = compiled
+    parameters = compiled.construct_params(extracted_parameters=cache_key.bindparams)
+    return _explained_rows(session, str(compiled), parameters)
+
+
+def _explained_rows(session: Session, sql: str, parameters: dict) -> float:
+    [[plan]] = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}", parameters)
+    return plan[0]["Plan"]["Plan Rows"]
 
 
 def _tune_sqlite(engine: Engine) -> None:

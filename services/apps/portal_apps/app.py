@@ -6,6 +6,7 @@ from flask import Flask
 
 from portal_apps.adapters.orm import people
 from portal_apps.api import admin, partner
+from portal_apps.api.hot_paths import search_shortcut
 from portal_apps.api.problems import ERRORS
 from portal_apps.texts import TEXTS
 from portalkit.config import Settings
@@ -23,6 +24,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         blueprints=[partner.blp, admin.blp],
         texts=TEXTS,
         errors=ERRORS,
+        middleware=[search_shortcut],
     )
     people.learn_from_requests(app)
     return app

@@ -101,3 +101,13 @@ def test_a_search_with_more_than_its_window_is_not_counted(engine):
     )
     assert len(found) == 20 and total == SEARCH_WINDOW
     assert not any("Aggregate" in plan for plan in plans), plans
+
+
+def test_searches_of_one_shape_are_each_estimated_with_their_own_text(engine):
+    """The estimate's SQL is kept per shape of search; each search still brings its own values."""
+    with Session(engine) as session:
+        applications = Applications(session)
+        common = applications.search(ApplicationFilter(text="rooster"), SEARCH_WINDOW, 20)
+        rare = applications.search(ApplicationFilter(text="zwemles"), SEARCH_WINDOW, 20)
+        again = applications.search(ApplicationFilter(text="rooster"), SEARCH_WINDOW, 20)
+    assert (common, rare, again) == (([], SEARCH_WINDOW), ([], 1), ([], SEARCH_WINDOW))

@@ -6,6 +6,7 @@ from flask import Flask
 
 from portal_partners.adapters.orm import people
 from portal_partners.api import admin, partner, public
+from portal_partners.api.hot_paths import directory_shortcut
 from portal_partners.api.problems import ERRORS
 from portal_partners.texts import TEXTS
 from portalkit.config import Settings
@@ -23,6 +24,7 @@ def create_app(config: Settings | None = None, runtime: ServiceRuntime | None = 
         blueprints=[public.blp, public.contact, partner.blp, admin.blp],
         texts=TEXTS,
         errors=ERRORS,
+        middleware=[directory_shortcut],
     )
     people.learn_from_requests(app)
     return app

@@ -81,9 +81,7 @@ class Applications(Repository):
             return Application.partner_id == sa.any_(sa.func.array(named.scalar_subquery()))
         return Application.partner_id.in_(named)
 
-    def search(self, where: ApplicationFilter, offset: int, limit: int) -> tuple[list[Application], int]:
-        """Newest (or oldest) first; the total as far as :data:`SEARCH_WINDOW`, where the pages end."""
-        names = orm.partner_names
+    def _conditions(self, where: ApplicationFilter) -> list:
         conditions = []
         if where.text:
             pattern = f"%{where.text.strip()}%"
@@ -104,16 +102,51 @@ class Applications(Repository):
             conditions.append(Application.created_at >= where.created_from)
         if where.created_to:
             conditions.append(Application.created_at < where.created_to)
-        order = Application.created_at.asc() if where.oldest_first else Application.created_at.desc()
+        return conditions
+
+    @staticmethod
+    def _order(where: ApplicationFilter) -> tuple:
+        return (Application.created_at.asc() if where.oldest_first else Application.created_at.desc(), Application.id)
+
+    def search(self, where: ApplicationFilter, offset: int, limit: int) -> tuple[list[Application], int]:
+        """Newest (or oldest) first; the total as far as :data:`SEARCH_WINDOW`, where the pages end."""
+        names = orm.partner_names
+        conditions = self._conditions(where)
         query = (
             sa.select(Application, names.c.name)
             .outerjoin(names, names.c.partner_id == Application.partner_id)
             .where(*conditions)
-            .order_by(order, Application.id)
+            .order_by(*self._order(where))
             .options(lazyload(Application.history))  # a listing shows no history: no query for it
         )
         asked = max(0, min(limit, SEARCH_WINDOW - offset))
         found = self._rows(query, offset, asked) if asked else []
+        matching = sa.select(Application.id).where(*conditions)
+        return found, search_total(self.session, matching, offset, len(found), asked, SEARCH_WINDOW)
+
+    def search_entries(self, where: ApplicationFilter, offset: int, limit: int) -> tuple[list[dict], int]:
+        """The page :meth:`search` reads, as plain rows (``partner_name`` and ``pending_change`` included, the
+        change as a row of its own or None), without loading applications: the moderators' hot path."""
+        table, names, changes = orm.applications, orm.partner_names, orm.pending_changes
+        conditions = self._conditions(where)
+        asked = max(0, min(limit, SEARCH_WINDOW - offset))
+        found = []
+        if asked:
+            query = (
+                sa.select(*table.c, names.c.name.label("partner_name"))
+                .outerjoin(names, names.c.partner_id == table.c.partner_id)
+                .where(*conditions)
+                .order_by(*self._order(where))
+            )
+            found = [row._asdict() for row in self.session.execute(query.offset(offset).limit(asked))]
+        if found:
+            waiting = {entry["id"]: entry for entry in found}
+            for entry in found:
+                entry["pending_change"] = None
+            columns = (changes.c.application_id, changes.c.id, changes.c.name, changes.c.apis_added)
+            query = sa.select(*columns, changes.c.requested_by, changes.c.requested_at)
+            for change in self.session.execute(query.where(changes.c.application_id.in_(waiting))):
+                waiting[change.application_id]["pending_change"] = change._asdict()
         matching = sa.select(Application.id).where(*conditions)
         return found, search_total(self.session, matching, offset, len(found), asked, SEARCH_WINDOW)
 

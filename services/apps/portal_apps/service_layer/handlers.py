@@ -229,6 +229,12 @@ def search(unit_of_work: UnitOfWorkFactory, where: ApplicationFilter | None, off
         return uow.applications.search(where or QUEUE, offset, limit)
 
 
+def search_entries(unit_of_work: UnitOfWorkFactory, where: ApplicationFilter, offset: int, limit: int):
+    """What :func:`search` finds, as plain rows (the moderators' hot path)."""
+    with unit_of_work() as uow:
+        return uow.applications.search_entries(where, offset, limit)
+
+
 def pending_changes(unit_of_work: UnitOfWorkFactory, offset: int, limit: int) -> tuple[list[Application], int]:
     with unit_of_work() as uow:
         return uow.applications.with_pending_change(offset, limit)

@@ -225,6 +225,12 @@ def directory(unit_of_work: UnitOfWorkFactory, text: str | None, category: str |
         return uow.profiles.listed(text, category, offset, limit)
 
 
+def directory_entries(unit_of_work: UnitOfWorkFactory, text: str | None, category: str | None, offset: int, limit: int):
+    """What :func:`directory` finds, as plain rows of the public fields (the directory's hot path)."""
+    with unit_of_work() as uow:
+        return uow.profiles.listed_entries(text, category, offset, limit)
+
+
 def directory_entry(unit_of_work: UnitOfWorkFactory, partner_id: str) -> Profile:
     with unit_of_work() as uow:
         if not uow.profiles.is_listed(partner_id):

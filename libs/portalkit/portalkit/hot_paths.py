@@ -1,0 +1,120 @@
+"""Hot read paths: a paginated list GET answered by WSGI middleware in front of the Flask app, without
+Flask's routing, hooks, webargs and marshmallow, when the request is plain.
+
+A service gives the path, the query fields it accepts and a function that either declines the request
+(None) or returns its search ``(offset, limit) -> (items, total)``; the middleware parses the query and
+the page as strictly as the view would accept them and answers with the same body, ``X-Pagination`` and
+headers the view sends. Whatever it declines (odd or invalid input, an error on the way, a request it was
+not written for) goes to the Flask view untouched, which answers it as it always has: every error is the
+view's own problem+json. Each service's ``tests/test_hot_paths.py`` compares both answers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from urllib.parse import unquote_plus
+
+from flask import Flask
+
+from portalkit.inputs import MAX_PAGE, bad_text
+from portalkit.logs import request_id_var
+from portalkit.web import Blueprint, log_access, request_id_of
+
+PAGE_FIELDS = frozenset({"page", "page_size"})
+_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
+
+log = logging.getLogger("portalkit.hot_paths")
+
+Search = Callable[[int, int], tuple[list, int]]
+
+
+def plain_query(query_string: str, fields: frozenset[str]) -> dict[str, str] | None:
+    """``name=value`` pairs of ``fields``, each once and not empty, in ASCII with UTF-8 percent-escapes,
+    holding no text portalkit.inputs refuses; None for anything else."""
+    query: dict[str, str] = {}
+    if not query_string:
+        return query
+    for pair in query_string.split("&"):
+        name, equals, value = pair.partition("=")
+        if not equals or not value or name not in fields or name in query or not value.isascii():
+            return None
+        try:
+            text = unquote_plus(value, errors="strict")
+        except UnicodeDecodeError:
+            return None
+        if bad_text(text):
+            return None
+        query[name] = text
+    return query
+
+
+def page_of(query: dict[str, str]) -> tuple[int, int] | None:
+    """(page, page size) as ``portalkit.web.Blueprint.paginate`` accepts them, defaults included; None
+    for anything it would refuse or read differently (left to the view)."""
+    defaults = Blueprint.DEFAULT_PAGINATION_PARAMETERS
+    page, size = query.get("page"), query.get("page_size")
+    if any(value is not None and not _NUMBER.fullmatch(value) for value in (page, size)):
+        return None
+    page, size = int(page or defaults["page"]), int(size or defaults["page_size"])
+    if page > MAX_PAGE or size > defaults["max_page_size"]:
+        return None
+    return page, size
+
+
+class ListShortcut:
+    """``GET path`` outside Flask when ``search_of(app, environ, query)`` takes the request (not None);
+    every other request goes on to ``wsgi_app``."""
+
+    def __init__(self, app: Flask, wsgi_app, path: str, fields: frozenset[str], search_of, serialize):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.path = path
+        self.fields = fields | PAGE_FIELDS
+        self.search_of = search_of
+        self.serialize = serialize
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") != self.path or environ.get("REQUEST_METHOD") != "GET":
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        try:
+            answer = self._answer(environ)
+        except Exception:  # noqa: BLE001 - declined, not lost: the view meets the same failure and answers it
+            log.debug("hot path declined %s", self.path, exc_info=True)
+            answer = None
+        if answer is None:
+            return self.wsgi_app(environ, start_response)
+        body, pagination = answer
+        request_id = request_id_of(environ.get("HTTP_X_REQUEST_ID"))
+        request_id_var.set(request_id)
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("X-Pagination", pagination),
+            ("X-Request-ID", request_id),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
+        if environ.get("HTTP_AUTHORIZATION"):  # as portalkit.web's after-request hook: theirs alone
+            headers.append(("Cache-Control", "no-store"))
+        start_response("200 OK", headers)
+        log_access(environ.get("REMOTE_ADDR"), "GET", self.path, 200, started)
+        return [body]
+
+    def _answer(self, environ) -> tuple[bytes, str] | None:
+        if environ.get("HTTP_COOKIE") or environ.get("CONTENT_LENGTH") or environ.get("HTTP_TRANSFER_ENCODING"):
+            return None
+        query = plain_query(environ.get("QUERY_STRING", ""), self.fields)
+        paging = page_of(query) if query is not None else None
+        search = self.search_of(self.app, environ, query) if paging is not None else None
+        if search is None:
+            return None
+        page, size = paging
+        items, total = search((page - 1) * size, size)
+        # as flask-smorest's paginate and Flask's JSON provider write them
+        pagination = json.dumps(Blueprint._make_pagination_metadata(page, size, total))
+        body = self.app.json.dumps([self.serialize(item) for item in items], separators=(",", ":")) + "\n"
+        return body.encode(), pagination

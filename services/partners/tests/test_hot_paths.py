@@ -1,0 +1,160 @@
+"""The public directory's hot path answers exactly what the view answers (status, headers, body), for
+plain searches it takes and for everything it leaves to the view, on both databases."""
+
+import datetime as dt
+import random
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.test import Client
+
+from portal_partners.adapters import orm
+from portal_partners.bootstrap import SERVICE
+from portal_partners.config import CATEGORIES
+from portalkit.hot_paths import ListShortcut
+from portalkit.testing import start_service
+
+WORDS = ("rooster", "agenda", "école", "Klas", "toets", "data", "sync", "ouder")
+REQUEST_ID = "hot-path-differential"  # the same in both answers, headers and problem bodies
+TAKEN = [
+    "",
+    "page=2",
+    "page_size=5",
+    "page=3&page_size=7",
+    "page_size=100",
+    "page=40&page_size=3",  # past the last page
+    "page=60&page_size=20",  # past the search window
+    "q=rooster",
+    "q=Rooster&page=2&page_size=4",
+    "q=%C3%A9cole",
+    "q=+",
+    "q=nothing-like-it",
+    f"category={CATEGORIES[0]}",
+    f"category={CATEGORIES[1]}&q=agenda&page=2&page_size=3",
+    f"q=klas&category={CATEGORIES[2]}",
+    "q=" + "a" * 200,
+    "q=%ZZ",  # no escape: read as written, by both
+]
+DECLINED = [
+    "category=unknown",
+    "page=0",
+    "page=abc",
+    "page=01",
+    "page_size=101",
+    "page=1000001",
+    "q=" + "a" * 201,
+    "q=a&q=b",
+    "q=",
+    "unknown=1",
+    "lang=en",
+    "q=%00",
+    "q=%FF",
+    "q=\u00e9",
+    "page=1;page_size=2",
+]
+
+
+@pytest.fixture
+def service(database_url, tokens):
+    app, runtime = start_service(SERVICE, database_url, tokens)
+    seed(runtime)
+    return app
+
+
+def seed(runtime) -> None:
+    """Profiles listed and not (inactive, not public, no approved application), with one to three categories,
+    with and without extra information, names with and without accents."""
+    rng = random.Random(7)
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    profiles, categories, approved = [], [], []
+    for n in range(90):
+        partner_id = str(uuid.UUID(int=rng.getrandbits(128)))
+        name = f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {n}"
+        profiles.append(
+            {
+                "id": partner_id,
+                "name": name,
+                "name_key": name.lower(),
+                "description": " ".join(rng.choice(WORDS) for _ in range(8)),
+                "email": f"info{n}@partner.example",
+                "contact_person": "Jan Peeters",
+                "address": {"street": "Kerkstraat", "number": "1", "postal_code": "9000", "city": "Gent"},
+                "public": n % 11 != 0,
+                "website": f"https://partner{n}.example",
+                "extra_info": None if n % 3 else f"Open op woensdag {n}",
+                "logo": b"\x89PNG\r\n\x1a\n",
+                "logo_type": "image/png",
+                "active": n % 13 != 0,
+                "language": "nl",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        chosen = rng.sample(CATEGORIES, rng.choice((1, 2, 3)))
+        categories += [{"partner_id": partner_id, "category": c, "position": i} for i, c in enumerate(chosen)]
+        if n % 7:
+            approved.append({"application_id": str(uuid.uuid4()), "partner_id": partner_id})
+    with runtime.database.engine.begin() as connection:
+        connection.execute(orm.profiles.insert(), profiles)
+        connection.execute(orm.profile_categories.insert(), categories)
+        connection.execute(orm.approved_applications.insert(), approved)
+
+
+class Counted:
+    """The WSGI app behind the hot path, counting the requests the hot path passes on to it."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.wsgi_app(environ, start_response)
+
+
+def shortcut_of(app) -> ListShortcut:
+    wsgi = app.wsgi_app
+    while not isinstance(wsgi, ListShortcut):
+        wsgi = wsgi.wsgi_app
+    return wsgi
+
+
+def answered(client: Client, query: str, headers: dict):
+    response = client.get(f"/api/v1/public/partners?{query}", headers={"X-Request-ID": REQUEST_ID, **headers})
+    return response.status_code, dict(response.headers), response.get_data()
+
+
+@pytest.mark.parametrize(
+    ("queries", "headers", "view_calls"),
+    [
+        (TAKEN, {}, 0),
+        (DECLINED, {}, 1),
+        (TAKEN[:3], {"Cookie": "lang=en"}, 1),
+        (TAKEN[:3], {"Authorization": "Bearer x"}, 1),
+    ],
+    ids=["taken", "declined", "with-cookie", "with-authorization"],
+)
+def test_the_hot_path_answers_as_the_view(service, queries, headers, view_calls):
+    headers = dict(headers)
+    shortcut = shortcut_of(service)
+    view = Client(shortcut.wsgi_app)
+    shortcut.wsgi_app = counted = Counted(shortcut.wsgi_app)
+    hot = Client(service.wsgi_app)
+    for name, value in [cookie.split("=") for cookie in headers.pop("Cookie", "").split(";") if cookie]:
+        view.set_cookie(name, value)  # the test client sends its cookie jar, never a Cookie header of ours
+        hot.set_cookie(name, value)
+    for query in queries:
+        counted.calls = 0
+        expected = answered(view, query, headers)
+        assert answered(hot, query, headers) == expected, query
+        assert counted.calls == view_calls, query
+
+
+def test_plain_searches_find_what_the_view_finds(service):
+    """The taken searches are not all alike: some pages are full, some short, some empty."""
+    shortcut = shortcut_of(service)
+    client = Client(service.wsgi_app)
+    lengths = {len(client.get(f"/api/v1/public/partners?{query}").get_json()) for query in TAKEN}
+    assert 0 in lengths and 5 in lengths and len(lengths) > 4
+    assert shortcut.path == "/api/v1/public/partners"
