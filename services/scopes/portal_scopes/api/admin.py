@@ -151,11 +151,8 @@ class GrantEnds(MethodView):
     @grants_blp.response(200, GrantEndSchema(many=True))
     def get(self, query):
         """What expires when: the active grants per application and school, soonest end first."""
-        where = _ledger_filter(
-            current_principal(),
-            {"institution_number": query["institution_number"], "application_id": None, "api": None, "q": None}
-            | {"include_revoked": False},
-        )
+        everything = {"application_id": None, "api": None, "q": None, "include_revoked": False}
+        where = _ledger_filter(current_principal(), everything | query)
         return handlers.grant_ends(scopes().unit_of_work, where.institutions)
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 
 from portal_scopes.domain import events
-from portal_scopes.domain.school_year import SchoolYear
 from portal_scopes.domain.access import (
     AccessRequest,
     DailyLimitReached,
@@ -26,6 +25,7 @@ from portal_scopes.domain.access import (
     plan_grants,
     token_hash,
 )
+from portal_scopes.domain.school_year import SchoolYear
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 MINE = {"012345", "067890"}

@@ -19,8 +19,11 @@ from portal_scopes.domain.school_year import SchoolYear
 
 YEAR = SchoolYear()
 END = dt.date(2027, 8, 31)
-# noon in Brussels on the given day (summer time)
-NOON = lambda day: dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=dt.UTC)  # noqa: E731
+
+
+def noon(day: dt.date) -> dt.datetime:
+    """Noon in Brussels (summer time) on ``day``."""
+    return dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=dt.UTC)
 
 
 def application() -> ScopesApplication:
@@ -41,7 +44,7 @@ def request(created=dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC), days=30) -> Acce
 def test_ended_grants_are_revoked_by_the_system_and_announced_twice():
     app = application()
     ended, other_school, later = grant(), grant("067890", "personeel"), grant("011111", ends_on=dt.date(2028, 8, 31))
-    expired = app.expire_grants([ended, other_school, later], NOON(dt.date(2027, 9, 1)))
+    expired = app.expire_grants([ended, other_school, later], noon(dt.date(2027, 9, 1)))
     assert expired == [ended, other_school]
     assert all(g.revoked_by == "system" and g.expired and g.revoked_at for g in expired)
     assert later.revoked_at is None and not later.expired
@@ -61,7 +64,7 @@ def test_ended_grants_are_revoked_by_the_system_and_announced_twice():
 
 def test_a_grant_still_works_on_its_last_day():
     app = application()
-    assert app.expire_grants([grant()], NOON(END)) == []
+    assert app.expire_grants([grant()], noon(END)) == []
     assert app.events == [] and app.grants_version == 0
 
 
@@ -76,21 +79,21 @@ def test_a_grant_still_works_on_its_last_day():
     ],
 )
 def test_the_reminder_is_due_from_thirty_days_before_the_end_until_it(today, due):
-    assert grant().reminder_due(NOON(today), 30) is due
+    assert grant().reminder_due(noon(today), 30) is due
 
 
 def test_the_reminder_goes_once_per_end_date():
     reminded = grant()
-    reminded.reminded_at = NOON(dt.date(2027, 8, 1))
-    assert not reminded.reminder_due(NOON(dt.date(2027, 8, 10)), 30)
-    reminded.move_end(dt.date(2028, 8, 31), "admin-1", NOON(dt.date(2027, 8, 10)))
-    assert reminded.reminded_at is None and reminded.reminder_due(NOON(dt.date(2028, 8, 1)), 30)
+    reminded.reminded_at = noon(dt.date(2027, 8, 1))
+    assert not reminded.reminder_due(noon(dt.date(2027, 8, 10)), 30)
+    reminded.move_end(dt.date(2028, 8, 31), "admin-1", noon(dt.date(2027, 8, 10)))
+    assert reminded.reminded_at is None and reminded.reminder_due(noon(dt.date(2028, 8, 1)), 30)
 
 
 def test_a_reminder_links_each_schools_admins_and_tells_the_partner_which_schools():
     app = application()
     due = [grant(), grant(api="personeel"), grant("067890")]
-    now = NOON(dt.date(2027, 8, 1))
+    now = noon(dt.date(2027, 8, 1))
     links = app.remind_renewal(
         due,
         addressees={"012345": ["a@school.example"], "067890": ["b@school.example", "c@school.example"]},
@@ -133,7 +136,7 @@ def test_a_school_without_a_known_admin_is_still_named_to_the_partner():
         addressees={},
         school_names={},
         partner_name=None,
-        now=NOON(dt.date(2027, 8, 1)),
+        now=noon(dt.date(2027, 8, 1)),
         public_url="https://portal.test",
         valid_days=31,
         school_year=YEAR,
@@ -145,7 +148,7 @@ def test_a_school_without_a_known_admin_is_still_named_to_the_partner():
 def test_renewing_moves_the_schools_grants_to_the_end_of_the_next_school_year_and_records_who():
     app = application()
     mine, custom, elsewhere = grant(), grant(api="personeel", ends_on=dt.date(2027, 3, 1)), grant("067890")
-    now = NOON(dt.date(2027, 2, 1))
+    now = noon(dt.date(2027, 2, 1))
     until = app.renew([mine, custom, elsewhere], "012345", by="admin-2", now=now, school_year=YEAR)
     assert until == dt.date(2028, 8, 31)
     assert [(g.ends_on, g.renewed_by, g.renewed_at) for g in (mine, custom)] == [(until, "admin-2", now)] * 2
@@ -156,13 +159,13 @@ def test_renewing_moves_the_schools_grants_to_the_end_of_the_next_school_year_an
 def test_renewing_never_shortens_and_twice_changes_nothing_more():
     far = grant(ends_on=dt.date(2029, 8, 31))
     app = application()
-    app.renew([far], "012345", by="admin-2", now=NOON(dt.date(2027, 8, 1)), school_year=YEAR)
+    app.renew([far], "012345", by="admin-2", now=noon(dt.date(2027, 8, 1)), school_year=YEAR)
     assert far.ends_on == dt.date(2029, 8, 31) and far.renewed_at is None
 
 
 def test_nothing_to_renew_where_the_application_has_no_grant():
     with pytest.raises(NothingToRenew):
-        application().renew([grant("067890")], "012345", by="a", now=NOON(END), school_year=YEAR)
+        application().renew([grant("067890")], "012345", by="a", now=noon(END), school_year=YEAR)
 
 
 @pytest.mark.parametrize(
