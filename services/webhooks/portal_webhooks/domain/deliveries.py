@@ -31,11 +31,11 @@ class RetryPolicy:
 
     def next_attempt(self, failures: int, first_attempt_at: dt.datetime, now: dt.datetime) -> dt.datetime | None:
         """When to try again after ``failures`` failed attempts, or None when the window is spent."""
+        end = first_attempt_at + self.window
+        if now >= end:
+            return None
         pause = self.pauses[min(failures, len(self.pauses)) - 1]
-        due = now + dt.timedelta(seconds=pause)
-        if due > first_attempt_at + self.window:
-            return None if now >= first_attempt_at + self.window else first_attempt_at + self.window
-        return due
+        return min(now + dt.timedelta(seconds=pause), end)  # the last try falls on the window's end
 
 
 @dataclasses.dataclass
