@@ -368,3 +368,23 @@ def test_a_decline_without_reason_says_none(hear, uow):
     hear("scopes.access.declined", {**DECLINED, "reason": None})
     [delivery] = mails(uow, "info@agenda.example")
     assert delivery.subject == "Data access for Agenda Plus declined" and "Reason" not in delivery.body
+
+
+def test_a_disabled_webhook_endpoint_is_mailed_to_partner_and_contact(hear, uow):
+    hear("partners.profile.created", PROFILE)
+    hear("apps.application.requested", REQUESTED)
+    disabled = {
+        "endpoint_id": "e-1",
+        "application_id": "app-1",
+        "partner_id": "p1",
+        "url": "https://hooks.agenda.example/portal",
+        "last_error": "HTTP 503",
+        "failing_since": "2026-11-22T12:00:00+00:00",
+        "disabled_at": "2026-11-23T12:00:00+00:00",
+    }
+    hear("webhooks.endpoint.disabled", disabled)
+    for recipient in ("info@agenda.example", "dev@agenda.example"):
+        [delivery] = [d for d in mails(uow, recipient) if d.event_type == "webhooks.endpoint.disabled"]
+        assert delivery.subject == "Webhook-eindpunt van Agenda Plus uitgeschakeld"
+        assert "https://hooks.agenda.example/portal" in delivery.body and "HTTP 503" in delivery.body
+        assert "https://portal.test/#/apps/app-1/webhooks" in delivery.body
