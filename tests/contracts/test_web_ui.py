@@ -5,6 +5,8 @@ from pathlib import Path
 
 from portal_gateway.routes import WEB_ROOT
 from portal_partners.config import CATEGORIES
+from portal_webhooks.domain.deliveries import DeliveryStatus
+from portal_webhooks.domain.payloads import SUBSCRIBABLE, TYPES
 from portalkit.config import DATA_APIS
 
 SCRIPTS = sorted(WEB_ROOT.glob("*/*.js"))
@@ -18,7 +20,7 @@ def catalogue(language: str) -> set[str]:
 
 def js_list(name: str) -> list[str]:
     text = (WEB_ROOT / "assets" / "common.js").read_text()
-    return re.findall(r'"([\w-]+)"', text.split(f"export const {name} = [")[1].split("]")[0])
+    return re.findall(r'"([\w.-]+)"', text.split(f"export const {name} = [")[1].split("]")[0])
 
 
 def test_dutch_and_english_hold_the_same_texts():
@@ -35,15 +37,18 @@ def test_every_text_a_screen_asks_for_exists():
         "status": ["new", "approved", "rejected", "archived"],
         "request": ["open", "answered", "expired"],
         "mail": ["pending", "sent", "failed"],
+        "delivery": [status.value for status in DeliveryStatus],
+        "webhook_event": [kind.name for kind in TYPES],
     }
     for family, members in families.items():
         missing = {f"{family}.{member}" for member in members} - known
         assert not missing, missing
 
 
-def test_the_uis_offer_the_apis_and_categories_the_services_accept():
+def test_the_uis_offer_the_apis_categories_and_webhook_events_the_services_accept():
     assert js_list("API_NAMES") == list(DATA_APIS)
     assert js_list("CATEGORIES") == list(CATEGORIES)
+    assert js_list("WEBHOOK_EVENTS") == list(SUBSCRIBABLE)
 
 
 def test_no_script_keeps_tokens_or_secrets_in_web_storage():

@@ -8,6 +8,12 @@ export const CATEGORIES = [
   "administratie", "boekhouding", "communicatie", "hrm", "leerplatform", "leerlingvolgsysteem", "planning", "andere",
 ];
 
+// The webhook events an endpoint can subscribe to (the webhooks service's SUBSCRIBABLE); labels in texts.js.
+export const WEBHOOK_EVENTS = [
+  "application.approved", "application.rejected", "application.change_approved", "grants.changed", "grants.expired",
+  "client_secret.expiring", "access_request.answered", "access_request.expired",
+];
+
 export const apiLabel = (name) => t(`api.${name}`);
 export const categoryLabel = (key) => t(`category.${key}`);
 export const requestStateBadge = (state) => h("span", { class: `badge badge-${state}` }, t(`request.${state}`));
