@@ -75,3 +75,10 @@ def test_the_pages_load_no_inline_script():
         html = page.read_text()
         assert re.findall(r"<script(?![^>]*\bsrc=)", html) == [], page  # the security policy forbids it
         assert Path(WEB_ROOT / page.parent.name / "app.js").exists()
+
+
+def test_the_api_documentation_names_the_webhooks_guide_that_exists():
+    front = (WEB_ROOT / "front" / "app.js").read_text()
+    guide = re.search(r'const WEBHOOKS_GUIDE = "([^"]+)"', front).group(1)
+    assert (WEB_ROOT.parents[2] / guide).is_file(), guide
+    assert "WEBHOOKS_GUIDE" in front.split("async function apiDocs()")[1]
