@@ -53,6 +53,17 @@ def test_the_guide_states_the_retry_schedule_and_the_overlap_the_service_uses():
     assert defaults["read_timeout_seconds"] == 10 and "within **10 seconds**" in GUIDE
 
 
+def test_the_example_request_carries_the_signature_the_service_makes_with_the_example_secret():
+    request = re.search(r"```http\n(.*?)\n```", GUIDE, re.S).group(1)
+    head, body = request.split("\n\n", 1)
+    headers = dict(line.split(": ", 1) for line in head.splitlines()[1:])
+    secret = re.search(r"signed with the secret `(whsec_[^`]+)`", GUIDE).group(1)
+    sent = signing.headers([secret], headers["webhook-id"], int(headers["webhook-timestamp"]), body.encode())
+    assert headers["webhook-signature"] == sent["webhook-signature"]
+    assert int(headers["Content-Length"]) == len(body.encode())
+    assert json.loads(body)["type"] == payloads.TEST
+
+
 @pytest.fixture
 def python_verify():
     namespace: dict = {}
