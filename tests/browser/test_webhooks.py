@@ -176,3 +176,12 @@ def test_a_partner_adds_an_endpoint_tests_it_reads_the_log_redelivers_and_rotate
         page.get_by_role("dialog").get_by_role("button", name="Verwijderen").click()
         expect(page.get_by_text("Het eindpunt is verwijderd.")).to_be_visible()
         expect(page.get_by_text("Nog geen eindpunten.")).to_be_visible()
+
+        # the tab points to the API documentation, whose webhooks section names the events and the guide
+        page.get_by_role("link", name="Zo controleer je de handtekening").click()
+        webhooks = page.get_by_role("region", name="Webhooks")
+        expect(webhooks).to_contain_text("docs/webhooks.md")
+        expect(webhooks.get_by_role("listitem").filter(has_text="grants.changed")).to_contain_text(
+            "Toestemmingen gewijzigd"
+        )
+        expect(webhooks).to_contain_text("webhook-signature")
