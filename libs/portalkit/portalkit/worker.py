@@ -44,7 +44,7 @@ def due_work_loop(
             except Exception:  # noqa: BLE001 - the database is away: keep the loop alive
                 log.exception("%s failed", name)
                 tried = 0
-            if not tried:
+            if not tried and not stop.is_set():
                 wakeup.wait(poll_seconds)
                 wakeup.clear()
 

@@ -16,6 +16,8 @@ import threading
 import uuid
 from collections.abc import Callable
 
+from portal_webhooks.adapters.http import Response
+from portal_webhooks.adapters.sealing import SealingError
 from portal_webhooks.domain import payloads, signing
 from portal_webhooks.domain.deliveries import Attempt, Delivery
 from portal_webhooks.domain.endpoints import Application, Endpoint
@@ -147,7 +149,7 @@ def redeliver(webhooks: Webhooks, partner_id: str, endpoint_id: str, message_id:
     """The same message (same ``webhook-id`` and body) once more, as Standard Webhooks expects of a retry."""
     with webhooks.unit_of_work() as uow:
         found = _delivery(uow, partner_id, endpoint_id, message_id)
-        _endpoint(uow, partner_id, endpoint_id).ensure_enabled()
+        uow.endpoints.get(endpoint_id).ensure_enabled()
         found.redeliver(utcnow())
         webhooks.new_deliveries.announce(uow, message_id)
         uow.commit()
@@ -177,11 +179,14 @@ def send_due(webhooks: Webhooks, *, limit: int = 20) -> int:
                 break
             target = uow.endpoints.get(due.endpoint_id)
             now = utcnow()
-            secrets = [webhooks.secrets.open(sealed) for sealed in target.signing_secrets(now)]
             body = due.body.encode()
-            response = webhooks.sender.post(
-                target.url, signing.headers(secrets, due.message_id, int(now.timestamp()), body), body
-            )
+            try:
+                secrets = [webhooks.secrets.open(sealed) for sealed in target.signing_secrets(now)]
+            except SealingError as error:  # a failed attempt of its own: it must not hold up the others
+                response = Response(None, 0, str(error), None)
+            else:
+                headers = signing.headers(secrets, due.message_id, int(now.timestamp()), body)
+                response = webhooks.sender.post(target.url, headers, body)
             attempt = due.attempt(now, response.status_code, response.latency_ms, response.error, response.excerpt)
             uow.deliveries.add_attempt(attempt)
             if due.record(attempt, webhooks.retry_policy):

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 
 from portal_webhooks.adapters.http import Response
+from portal_webhooks.adapters.sealing import SealingError
 from portal_webhooks.domain.deliveries import Attempt, Delivery, DeliveryStatus, RetryPolicy
 from portal_webhooks.domain.endpoints import Application, Endpoint
 from portal_webhooks.service_layer.dependencies import Webhooks
@@ -108,12 +109,18 @@ class FakeWebhooksUnitOfWork(FakeUnitOfWork):
 
 
 class FakeSealer:
-    """Reversible and visibly not the secret: what matters to the use cases is that they store it sealed."""
+    """Reversible and visibly not the secret: what matters to the use cases is that they store it sealed.
+    ``lost``: the key is gone, nothing opens."""
+
+    def __init__(self):
+        self.lost = False
 
     def seal(self, secret: str) -> str:
         return "sealed:" + secret[::-1]
 
     def open(self, sealed: str) -> str:
+        if self.lost:
+            raise SealingError("a webhook secret was sealed with a key that is not configured")
         return sealed.removeprefix("sealed:")[::-1]
 
 

@@ -255,3 +255,15 @@ def test_deleting_an_endpoint_drops_its_log(uow):
     hear(webhooks, uow, "scopes.grants.changed", GRANTS)
     handlers.delete_endpoint(uow, "p1", endpoint_id)
     assert uow.endpoints.stored == {} and uow.deliveries.stored == {}
+
+
+def test_a_secret_that_cannot_be_opened_fails_its_own_delivery_only(uow):
+    sender = FakeSender()
+    webhooks = fake_webhooks(uow, sender)
+    broken = create(webhooks).endpoint.id
+    hear(webhooks, uow, "scopes.grants.changed", GRANTS)
+    webhooks.secrets.lost = True
+    handlers.send_due(webhooks)
+    [delivery] = uow.deliveries.stored.values()
+    assert delivery.endpoint_id == broken and delivery.status == "pending" and "not configured" in delivery.last_error
+    assert sender.requests == []  # nothing unsigned ever leaves
