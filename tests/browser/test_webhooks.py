@@ -149,6 +149,15 @@ def test_a_partner_adds_an_endpoint_tests_it_reads_the_log_redelivers_and_rotate
         row = refresh_until(page, lambda text: "Afgeleverd" in text and "Onderweg" not in text)
         expect(row.locator('[data-label="Pogingen"]')).to_have_text("2")
 
+        # the log filtered by status, as a search keeps its form
+        page.get_by_label("Status").select_option(label="Mislukt")
+        page.get_by_role("button", name="Zoeken").click()
+        expect(page.get_by_text("Geen meldingen met deze status.")).to_be_visible()
+        page.get_by_label("Status").select_option(label="Afgeleverd")
+        page.get_by_role("button", name="Zoeken").click()
+        expect(page.locator("main table tbody tr")).to_have_count(1)
+        expect(page.get_by_label("Status")).to_have_value("delivered")
+
         # rotation: confirmed, explained, the new secret shown once; both sign for 24 hours
         page.get_by_role("button", name="Secret vernieuwen").click()
         confirm = page.get_by_role("dialog")

@@ -37,7 +37,7 @@ def test_every_text_a_screen_asks_for_exists():
         "status": ["new", "approved", "rejected", "archived"],
         "request": ["open", "answered", "expired"],
         "mail": ["pending", "sent", "failed"],
-        "delivery": [status.value for status in DeliveryStatus],
+        "delivery": js_list("DELIVERY_STATUSES"),
         "webhook_event": [kind.name for kind in TYPES],
     }
     for family, members in families.items():
@@ -49,6 +49,7 @@ def test_the_uis_offer_the_apis_categories_and_webhook_events_the_services_accep
     assert js_list("API_NAMES") == list(DATA_APIS)
     assert js_list("CATEGORIES") == list(CATEGORIES)
     assert js_list("WEBHOOK_EVENTS") == list(SUBSCRIBABLE)
+    assert js_list("DELIVERY_STATUSES") == [status.value for status in DeliveryStatus]
 
 
 def test_no_script_keeps_tokens_or_secrets_in_web_storage():

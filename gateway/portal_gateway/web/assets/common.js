@@ -13,6 +13,8 @@ export const WEBHOOK_EVENTS = [
   "application.approved", "application.rejected", "application.change_approved", "grants.changed", "grants.expired",
   "client_secret.expiring", "access_request.answered", "access_request.expired",
 ];
+// A webhook delivery's states (the webhooks service's DeliveryStatus).
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"];
 
 export const apiLabel = (name) => t(`api.${name}`);
 export const categoryLabel = (key) => t(`category.${key}`);

@@ -6,8 +6,8 @@ import {
   tabs,
 } from "/assets/core.js";
 import {
-  API_NAMES, CATEGORIES, WEBHOOK_EVENTS, apiLabel, categoryLabel, changeDiff, person, requestStateBadge, searchForm,
-  statusBadges, statusHistory,
+  API_NAMES, CATEGORIES, DELIVERY_STATUSES, WEBHOOK_EVENTS, apiLabel, categoryLabel, changeDiff, person,
+  requestStateBadge, searchForm, statusBadges, statusHistory,
 } from "/assets/common.js";
 
 const session = new Session("portal-front-office", "/");
@@ -780,9 +780,13 @@ async function endpointPage(applicationId, endpointId, query) {
   const [app, endpoint, log] = await Promise.all([
     api("GET", `/api/v1/partner/applications/${encodeURIComponent(applicationId)}`),
     api("GET", `${hooksApi}/endpoints/${encodeURIComponent(endpointId)}`),
-    apiPage(`${hooksApi}/endpoints/${encodeURIComponent(endpointId)}/deliveries`, { page, page_size: 20 }),
+    apiPage(`${hooksApi}/endpoints/${encodeURIComponent(endpointId)}/deliveries`,
+      { page, page_size: 20, status: query.status }),
   ]);
   const here = `#/apps/${app.id}/webhooks/${endpoint.id}`;
+  const filter = searchForm(here, [field({ label: t("webhooks.state"), name: "status", value: query.status || "",
+    options: [["", t("webhooks.all_statuses")], ...DELIVERY_STATUSES.map((status) => [status, t(`delivery.${status}`)])] })]);
+  const listed = `${here}?${new URLSearchParams({ ...query, page })}`;
   const disabledNote = endpoint.enabled ? null : h("p", { class: "notice warning" },
     t(endpoint.disabled_reason === "failing" ? "webhooks.disabled_failing" : "webhooks.disabled_by_partner",
       { when: formatDate(endpoint.disabled_at) }));
@@ -810,12 +814,13 @@ async function endpointPage(applicationId, endpointId, query) {
         t("webhooks.enable")),
       h("button", { type: "button", class: "danger", onclick: () => deleteEndpoint(app, endpoint) }, t("webhooks.delete"))),
     h("div", { class: "title-row" }, h("h2", {}, t("webhooks.log")),
-      h("button", { type: "button", onclick: () => go(here + (page > 1 ? `?page=${page}` : "")) }, t("webhooks.refresh"))),
+      h("button", { type: "button", onclick: () => go(listed) }, t("webhooks.refresh"))),
     h("p", { class: "hint" }, t("webhooks.log_intro")),
+    filter,
     log.items.length
-      ? [listCount(log.pagination, log.items), deliveryLog(endpoint, log.items, here)]
-      : empty(t("webhooks.log_empty")),
-    pager(log.pagination, (next) => go(`${here}?page=${next}`)));
+      ? [listCount(log.pagination, log.items), deliveryLog(endpoint, log.items, listed)]
+      : empty(query.status ? t("webhooks.log_none_found") : t("webhooks.log_empty")),
+    pager(log.pagination, (next) => go(`${here}?${new URLSearchParams({ ...query, page: next })}`)));
 }
 
 function deliveryLog(endpoint, deliveries, here) {
