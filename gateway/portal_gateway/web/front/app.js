@@ -717,13 +717,23 @@ async function webhooksTab(app) {
       : empty(t("webhooks.none")));
 }
 
-/** The events an endpoint can subscribe to, as checkboxes with their names in words. */
+/**
+ * The events an endpoint can subscribe to, as checkboxes with their names in words; choosing none is said
+ * beside them before anything is sent (the service's own rule).
+ */
 async function eventTypeChoices(checked) {
   const types = await api("GET", `${hooksApi}/event-types`);
-  return checkboxes({
+  const group = checkboxes({
     legend: t("webhooks.event_types"), name: "event_types", checked, hint: t("webhooks.event_types_hint"),
     choices: types.filter((type) => type.name !== "webhook.test").map((type) => [type.name, eventLabel(type.name)]),
   });
+  const judge = () => {
+    if (group.querySelector("input:checked")) delete group.dataset.problem;
+    else group.dataset.problem = t("webhooks.no_event_types");
+  };
+  group.addEventListener("change", judge);
+  judge();
+  return group;
 }
 
 function endpointFields(endpoint) {
