@@ -13,7 +13,7 @@ COPY requirements.lock /tmp/requirements.lock
 RUN /opt/portal/bin/pip install --quiet --require-hashes --only-binary=:all: -r /tmp/requirements.lock
 # Up to here the layers are the same for every service (SERVICE is declared below), so they are built once.
 ARG SERVICE
-RUN test -n "$SERVICE" || { echo "--build-arg SERVICE=identity|partners|apps|scopes|notifier" >&2; exit 1; }
+RUN test -n "$SERVICE" || { echo "--build-arg SERVICE=identity|partners|apps|scopes|notifier|webhooks" >&2; exit 1; }
 COPY libs/portalkit /src/libs/portalkit
 COPY services/${SERVICE} /src/services/${SERVICE}
 RUN /opt/portal/bin/pip install --quiet --no-deps --no-build-isolation /src/libs/portalkit "/src/services/${SERVICE}" \

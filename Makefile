@@ -5,10 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PACKAGES := -e libs/portalkit -e services/identity -e services/partners -e services/apps \
-            -e services/scopes -e services/notifier -e gateway
+            -e services/scopes -e services/notifier -e services/webhooks -e gateway
 
 .PHONY: run stack test test-unit test-fast test-compose contracts nginx-conf k8s-manifests lock bench bench-token bench-introspection bench-read bench-events clean
-UV_LOCAL := $(foreach p,portalkit portal-identity portal-partners portal-apps portal-scopes portal-notifier portal-gateway,--no-emit-package $(p))
+UV_LOCAL := $(foreach p,portalkit portal-identity portal-partners portal-apps portal-scopes portal-notifier portal-webhooks portal-gateway,--no-emit-package $(p))
 
 # Every dependency from requirements-dev.lock (pinned, with hashes; `make lock` writes it), then the
 # project's own packages from the tree without theirs. The images install requirements.lock the same way.

@@ -4,3 +4,4 @@ CREATE DATABASE portal_partners;
 CREATE DATABASE portal_apps;
 CREATE DATABASE portal_scopes;
 CREATE DATABASE portal_notifier;
+CREATE DATABASE portal_webhooks;

@@ -31,6 +31,9 @@ JOB_RESOURCES = {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu
 WEB_UI = "web-ui"
 INGRESS_CLASS = "nginx"
 SMTP_PORTS = (25, 465, 587, 1025)
+# The webhooks worker calls partners' servers: any port, public addresses only (it refuses the rest itself too).
+NOT_PUBLIC_V4 = ("10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16")
+NOT_PUBLIC_V6 = ("fc00::/7", "fe80::/10", "::1/128")
 
 
 def _labels(service: str, component: str) -> dict:
@@ -88,6 +91,9 @@ def _env(service: str) -> list[dict]:
         env.append(
             {"name": "KEY_ENCRYPTION_KEY", "valueFrom": {"secretKeyRef": {"name": secret, "key": "KEY_ENCRYPTION_KEY"}}}
         )
+    if service == "webhooks":
+        # Required: it seals the endpoints' signing secrets at rest, and every replica must open them.
+        env.append({"name": "SECRET_KEY", "valueFrom": {"secretKeyRef": {"name": secret, "key": "SECRET_KEY"}}})
     if service == "notifier":
         env += [
             {
@@ -275,6 +281,15 @@ def network_policies(service: str) -> list[dict]:
     worker_egress = [_egress_dns(), _egress_ports(5432, 5671, 5672)]
     if service == "notifier":
         worker_egress.append(_egress_ports(*SMTP_PORTS))
+    if service == "webhooks":
+        worker_egress.append(
+            {
+                "to": [
+                    {"ipBlock": {"cidr": "0.0.0.0/0", "except": list(NOT_PUBLIC_V4)}},
+                    {"ipBlock": {"cidr": "::/0", "except": list(NOT_PUBLIC_V6)}},
+                ]
+            }
+        )
     return [
         {
             "apiVersion": "networking.k8s.io/v1",

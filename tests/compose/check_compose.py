@@ -22,7 +22,7 @@ import requests
 from tests.signin import browser_login
 from tests.system.test_stack import APPLICATION, PROFILE, text_of, wait_for, wait_for_to
 
-SERVICES = ("identity", "partners", "apps", "scopes", "notifier")
+SERVICES = ("identity", "partners", "apps", "scopes", "notifier", "webhooks")
 GATEWAY = f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', '8080')}"
 MAILPIT = f"http://127.0.0.1:{os.environ.get('MAILPIT_PORT', '8025')}"
 # The scale-out drive, bounded: token requests at most TOKEN_RATE a second (under nginx's 20/s per address)

@@ -40,6 +40,7 @@ export GATEWAY_PORT="${GATEWAY_PORT:-$(free_port)}" MAILPIT_PORT="${MAILPIT_PORT
 export PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" SESSION_COOKIE_SECURE=false
 export INTERNAL_TOKEN="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export KEY_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+export WEBHOOKS_SECRET_KEY="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')"
 export MODERATOR_EMAILS="moderator1@partnerportaal.test,moderator2@partnerportaal.test"
 export POSTGRES_IMAGE=portal-local/postgres:15 RABBITMQ_IMAGE=portal-local/rabbitmq:3.10 \
        NGINX_IMAGE=portal-local/nginx:1.22 MAILPIT_IMAGE=portal-local/mailpit:local \
@@ -51,7 +52,7 @@ docker-compose down -v --remove-orphans -t 1 >/dev/null 2>&1 || true  # what a c
 stamp "engine up at $DOCKER_HOST"
 deploy/local-images/build.sh
 stamp "local base images ready"
-for service in identity partners apps scopes notifier; do
+for service in identity partners apps scopes notifier webhooks; do
   nice -n 10 docker build -q --network host --build-arg SERVICE=$service --build-arg PYTHON_IMAGE="$PYTHON_IMAGE" \
     -t "partner-portal/$service:latest" . > var/compose-build.log 2>&1 || { cat var/compose-build.log >&2; exit 1; }
 done

@@ -21,7 +21,7 @@ from tests.embedded import embedded_portal
 from tests.fuzz.portal_sessions import MODERATOR, SCHOOL_ADMIN, partner_session, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("identity", "partners", "apps", "scopes", "notifier")
+SERVICES = ("identity", "partners", "apps", "scopes", "notifier", "webhooks")
 SECONDS = int(os.environ.get("FUZZ_SECONDS", "15"))
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")

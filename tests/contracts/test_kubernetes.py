@@ -176,3 +176,9 @@ def test_web_pods_take_traffic_only_from_the_ingress_and_workers_reach_only_thei
         ports = {port["port"] for rule in worker["egress"] for port in rule.get("ports", [])}
         allowed = {53, 5432, 5671, 5672} | (set(kubernetes.SMTP_PORTS) if service == "notifier" else set())
         assert ports == allowed, (service, ports)
+        blocks = [peer["ipBlock"] for rule in worker["egress"] for peer in rule.get("to", []) if "ipBlock" in peer]
+        if service == "webhooks":  # partners' servers, anywhere public: never the cluster's own networks
+            assert {block["cidr"] for block in blocks} == {"0.0.0.0/0", "::/0"}
+            assert {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"} <= set(blocks[0]["except"])
+        else:
+            assert blocks == [], service

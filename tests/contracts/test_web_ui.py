@@ -5,6 +5,8 @@ from pathlib import Path
 
 from portal_gateway.routes import WEB_ROOT
 from portal_partners.config import CATEGORIES
+from portal_webhooks.domain.deliveries import DeliveryStatus
+from portal_webhooks.domain.payloads import SUBSCRIBABLE, TYPES
 from portalkit.config import DATA_APIS
 
 SCRIPTS = sorted(WEB_ROOT.glob("*/*.js"))
@@ -18,7 +20,7 @@ def catalogue(language: str) -> set[str]:
 
 def js_list(name: str) -> list[str]:
     text = (WEB_ROOT / "assets" / "common.js").read_text()
-    return re.findall(r'"([\w-]+)"', text.split(f"export const {name} = [")[1].split("]")[0])
+    return re.findall(r'"([\w.-]+)"', text.split(f"export const {name} = [")[1].split("]")[0])
 
 
 def test_dutch_and_english_hold_the_same_texts():
@@ -35,15 +37,19 @@ def test_every_text_a_screen_asks_for_exists():
         "status": ["new", "approved", "rejected", "archived"],
         "request": ["open", "answered", "expired"],
         "mail": ["pending", "sent", "failed"],
+        "delivery": js_list("DELIVERY_STATUSES"),
+        "webhook_event": [kind.name for kind in TYPES],
     }
     for family, members in families.items():
         missing = {f"{family}.{member}" for member in members} - known
         assert not missing, missing
 
 
-def test_the_uis_offer_the_apis_and_categories_the_services_accept():
+def test_the_uis_offer_the_apis_categories_and_webhook_events_the_services_accept():
     assert js_list("API_NAMES") == list(DATA_APIS)
     assert js_list("CATEGORIES") == list(CATEGORIES)
+    assert js_list("WEBHOOK_EVENTS") == list(SUBSCRIBABLE)
+    assert js_list("DELIVERY_STATUSES") == [status.value for status in DeliveryStatus]
 
 
 def test_no_script_keeps_tokens_or_secrets_in_web_storage():
@@ -70,3 +76,10 @@ def test_the_pages_load_no_inline_script():
         html = page.read_text()
         assert re.findall(r"<script(?![^>]*\bsrc=)", html) == [], page  # the security policy forbids it
         assert Path(WEB_ROOT / page.parent.name / "app.js").exists()
+
+
+def test_the_api_documentation_names_the_webhooks_guide_that_exists():
+    front = (WEB_ROOT / "front" / "app.js").read_text()
+    guide = re.search(r'const WEBHOOKS_GUIDE = "([^"]+)"', front).group(1)
+    assert (WEB_ROOT.parents[2] / guide).is_file(), guide
+    assert "WEBHOOKS_GUIDE" in front.split("async function apiDocs()")[1]

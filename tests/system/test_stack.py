@@ -71,7 +71,7 @@ def signing_key(stack: Stack) -> ECKey:
 
 def member_of(stack: Stack, account_id: str, partner_id: str) -> None:
     """Record the membership in every service that checks it, as ``partners.user.linked`` would."""
-    for service in ("identity", "apps", "scopes"):
+    for service in ("identity", "apps", "scopes", "webhooks"):
         definition = installed_services()[service]
         database = Database(stack.database_url(service))
         with database.session() as session:

@@ -94,3 +94,21 @@ class ChangeFeed:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+class WorkFeed:
+    """The signal that work was recorded (mail to send, a webhook to deliver): announced in the transaction
+    that records it, it wakes the senders of every process of the service at commit."""
+
+    def __init__(self, database: Database, channel: str):
+        self._feed = ChangeFeed(database, channel)
+
+    def announce(self, uow, key: str) -> None:
+        """Inside the unit of work that recorded the work: heard only if it commits."""
+        self._feed.announce(uow.session, key)
+
+    def subscribe(self, wake: Callable[[], None]) -> None:
+        self._feed.subscribe(lambda _key: wake())
+
+    def close(self) -> None:
+        self._feed.close()

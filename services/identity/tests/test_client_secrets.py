@@ -63,6 +63,21 @@ def test_a_leaked_secret_is_revoked_at_once_while_the_new_one_keeps_working(harn
     assert [secret["last4"] for secret in listed(harness, client_id, as_partner())] == [fresh[-4:]]
 
 
+def test_a_rotation_announces_which_secret_expires_when(harness, as_partner):
+    client_id, first = harness.approved_client()
+    assert harness.published("identity.client.secret_rotated") == []
+    second = rotate(harness, client_id, as_partner())
+    [event] = harness.published("identity.client.secret_rotated")
+    data = event["data"]
+    assert (data["client_id"], data["application_id"]) == (client_id, harness.application_of(client_id))
+    [expiring] = data["expiring"]
+    [listed_old] = [s for s in listed(harness, client_id, as_partner()) if s["last4"] == first[-4:]]
+    assert expiring["last4"] == first[-4:] and expiring["expires_at"] == listed_old["expires_at"]
+    rotate(harness, client_id, as_partner())  # both earlier secrets now end, at the first one's end at the latest
+    last = harness.published("identity.client.secret_rotated")[-1]["data"]["expiring"]
+    assert sorted(item["last4"] for item in last) == sorted([first[-4:], second[-4:]])
+
+
 def test_the_partner_sees_each_live_secret_by_whom_last_4_and_expiry_never_the_secret(harness, as_partner):
     account = accounts.register(
         harness.identity, email="jan@agenda.example", password="Geheim-123!", accept_terms=True, language="nl"

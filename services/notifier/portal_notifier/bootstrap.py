@@ -1,6 +1,5 @@
 """What the notifier is, for everything that runs it (web server, worker, CLI, embedded mode)."""
 
-from portal_notifier.adapters.new_mail import NewMailFeed
 from portal_notifier.adapters.orm import metadata
 from portal_notifier.adapters.smtp import SmtpMailer
 from portal_notifier.adapters.templates import MailTemplates
@@ -11,12 +10,13 @@ from portal_notifier.service_layer import events
 from portal_notifier.service_layer.dependencies import Notifier
 from portal_notifier.service_layer.handlers import mail_sender
 from portal_notifier.service_layer.unit_of_work import NotifierUnitOfWork
+from portalkit.changes import WorkFeed
 from portalkit.service import ServiceDefinition, ServiceRuntime
 
 
 def wire(runtime: ServiceRuntime) -> Notifier:
     settings = runtime.settings
-    new_mail = NewMailFeed(runtime.database, f"new_mail_{runtime.name}")  # one feed per runtime
+    new_mail = WorkFeed(runtime.database, f"new_mail_{runtime.name}")  # one feed per runtime
     runtime.closers.append(new_mail.close)
     return Notifier(
         unit_of_work=runtime.unit_of_work,

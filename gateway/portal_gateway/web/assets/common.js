@@ -8,6 +8,14 @@ export const CATEGORIES = [
   "administratie", "boekhouding", "communicatie", "hrm", "leerplatform", "leerlingvolgsysteem", "planning", "andere",
 ];
 
+// The webhook events an endpoint can subscribe to (the webhooks service's SUBSCRIBABLE); labels in texts.js.
+export const WEBHOOK_EVENTS = [
+  "application.approved", "application.rejected", "application.change_approved", "grants.changed", "grants.expired",
+  "client_secret.expiring", "access_request.answered", "access_request.expired",
+];
+// A webhook delivery's states (the webhooks service's DeliveryStatus).
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"];
+
 export const apiLabel = (name) => t(`api.${name}`);
 export const categoryLabel = (key) => t(`category.${key}`);
 export const requestStateBadge = (state) => h("span", { class: `badge badge-${state}` }, t(`request.${state}`));

@@ -2,11 +2,12 @@
 // applications, credentials, data access) for partners.
 import {
   ApiError, FormError, Session, api, apiPage, badge, blobUrl, checkboxes, copyButton, definition, dialog, empty, errorPanel,
-  drawShell, field, form, formatDate, formatDay, go, h, helpdesk, language, notice, pager, perform, startApp, t, table, tabs,
+  drawShell, field, form, formatDate, formatDay, go, h, helpdesk, language, listCount, notice, pager, perform, startApp, t,
+  table, tabs,
 } from "/assets/core.js";
 import {
-  API_NAMES, CATEGORIES, apiLabel, categoryLabel, changeDiff, person, requestStateBadge, searchForm, statusBadges,
-  statusHistory,
+  API_NAMES, CATEGORIES, DELIVERY_STATUSES, WEBHOOK_EVENTS, apiLabel, categoryLabel, changeDiff, person,
+  requestStateBadge, searchForm, statusBadges, statusHistory,
 } from "/assets/common.js";
 
 const session = new Session("portal-front-office", "/");
@@ -462,7 +463,7 @@ function linkApplication() {
 async function applicationPage(applicationId, tab = "properties") {
   const app = await api("GET", `/api/v1/partner/applications/${encodeURIComponent(applicationId)}`);
   const base = `#/apps/${app.id}`;
-  const panels = { properties: propertiesTab, access: accessTab, credentials: credentialsTab };
+  const panels = { properties: propertiesTab, access: accessTab, credentials: credentialsTab, webhooks: webhooksTab };
   return h("section", {},
     h("p", {}, h("a", { href: "#/apps" }, t("apps.back"))),
     h("div", { class: "title-row" }, h("h1", {}, app.name), badge(app.status)),
@@ -470,6 +471,7 @@ async function applicationPage(applicationId, tab = "properties") {
       ["properties", t("apps.tab_properties"), base],
       ["access", t("apps.tab_access"), `${base}/access`],
       ["credentials", t("apps.tab_credentials"), `${base}/credentials`],
+      ["webhooks", t("apps.tab_webhooks"), `${base}/webhooks`],
     ], tab),
     h("div", { class: "panel" }, await (panels[tab] || propertiesTab)(app)));
 }
@@ -675,17 +677,25 @@ async function newSecret(app, client, holder) {
     holder.replaceChildren(errorPanel(error));
     return;
   }
+  await revealOnce({ title: t("credentials.new_title"), warning: t("credentials.shown_once"),
+    stored: t("credentials.stored_it"), secret: secret.client_secret,
+    extra: secret.previous_secret_expires_at
+      ? h("p", {}, t("credentials.previous_until", { when: formatDate(secret.previous_secret_expires_at) })) : null });
+  secret = null; // gone from this page: only the partner holds it now
+  go(`#/apps/${app.id}/credentials`);
+}
+
+/**
+ * A secret shown once. Closing (the button or Escape) first asks whether it was copied: after this, nobody
+ * can show it.
+ */
+async function revealOnce({ title, warning, stored, secret, extra = null }) {
   const body = h("div", {},
-    h("p", { class: "notice warning" }, t("credentials.shown_once")),
-    h("p", { class: "code-row" }, h("code", { class: "secret", "data-secret": "" }, secret.client_secret),
-      copyButton(secret.client_secret)),
-    secret.previous_secret_expires_at
-      ? h("p", {}, t("credentials.previous_until", { when: formatDate(secret.previous_secret_expires_at) }))
-      : null);
-  // Closing (the button or Escape) first asks whether the secret was copied: after this, nobody can show it.
+    h("p", { class: "notice warning" }, warning),
+    h("p", { class: "code-row" }, h("code", { class: "secret", "data-secret": "" }, secret), copyButton(secret)),
+    extra);
   for (let closing = false; !closing;) {
-    await dialog({ title: t("credentials.new_title"), body,
-      buttons: [{ label: t("credentials.stored_it"), value: "done", primary: true }] });
+    await dialog({ title, body, buttons: [{ label: stored, value: "done", primary: true }] });
     closing = await dialog({
       title: t("credentials.copied_title"),
       body: h("p", {}, t("credentials.copied_question")),
@@ -693,8 +703,255 @@ async function newSecret(app, client, holder) {
         { label: t("credentials.copied_close"), value: "close", danger: true }],
     }) === "close";
   }
-  secret = null; // gone from this page: only the partner holds it now
-  go(`#/apps/${app.id}/credentials`);
+}
+
+// ------------------------------------------------------------------------------------------- webhooks
+const hooksApi = "/api/v1/webhooks";
+const endpointPath = (endpoint) => `${hooksApi}/endpoints/${encodeURIComponent(endpoint.id)}`;
+const eventLabel = (name) => t(`webhook_event.${name}`);
+const endpointBadge = (endpoint) => h("span", { class: `badge badge-${endpoint.enabled ? "enabled" : "disabled"}` },
+  endpoint.enabled ? t("webhooks.enabled") : t("webhooks.disabled"));
+const deliveryBadge = (status) => h("span", { class: `badge badge-${status}` }, t(`delivery.${status}`));
+
+async function webhooksTab(app) {
+  const endpoints = await api("GET", `${hooksApi}/applications/${encodeURIComponent(app.id)}/endpoints`);
+  return h("div", {},
+    h("p", {}, t("webhooks.intro"), " ", h("a", { href: "#/docs" }, t("webhooks.guide")), "."),
+    h("div", { class: "title-row" }, h("h2", {}, t("webhooks.endpoints")),
+      h("a", { class: "button primary", href: `#/apps/${app.id}/webhooks/new` }, t("webhooks.add"))),
+    endpoints.length
+      ? table([
+        [t("webhooks.url"), (endpoint) => h("a", { href: `#/apps/${app.id}/webhooks/${endpoint.id}` }, endpoint.url),
+          (endpoint) => endpoint.url],
+        [t("webhooks.description"), (endpoint) => endpoint.description || "—"],
+        [t("webhooks.event_types"), (endpoint) => endpoint.event_types.map(eventLabel).join(", ")],
+        [t("webhooks.state"), endpointBadge, (endpoint) => (endpoint.enabled ? t("webhooks.enabled") : t("webhooks.disabled"))],
+        [t("webhooks.created_at"), (endpoint) => formatDate(endpoint.created_at, false), (endpoint) => endpoint.created_at],
+      ], endpoints)
+      : empty(t("webhooks.none")));
+}
+
+/**
+ * The events an endpoint can subscribe to, as checkboxes with their names in words; choosing none is said
+ * beside them before anything is sent (the service's own rule).
+ */
+async function eventTypeChoices(checked) {
+  const types = await api("GET", `${hooksApi}/event-types`);
+  const group = checkboxes({
+    legend: t("webhooks.event_types"), name: "event_types", checked, hint: t("webhooks.event_types_hint"),
+    choices: types.filter((type) => type.name !== "webhook.test").map((type) => [type.name, eventLabel(type.name)]),
+  });
+  const judge = () => {
+    if (group.querySelector("input:checked")) delete group.dataset.problem;
+    else group.dataset.problem = t("webhooks.no_event_types");
+  };
+  group.addEventListener("change", judge);
+  judge();
+  return group;
+}
+
+function endpointFields(endpoint) {
+  return [
+    field({ label: t("webhooks.url"), name: "url", type: "url", value: endpoint?.url, required: true, maxlength: 2000,
+      hint: t("webhooks.url_hint"), placeholder: "https://", autocomplete: "off" }),
+    field({ label: t("webhooks.description"), name: "description", value: endpoint?.description, maxlength: 500,
+      hint: t("webhooks.description_hint") }),
+  ];
+}
+
+async function newEndpoint(applicationId) {
+  const app = await api("GET", `/api/v1/partner/applications/${encodeURIComponent(applicationId)}`);
+  const back = `#/apps/${app.id}/webhooks`;
+  return h("section", {},
+    h("p", {}, h("a", { href: back }, t("webhooks.back"))),
+    h("h1", {}, t("webhooks.new_title", { name: app.name })),
+    form({
+      label: t("webhooks.new_title", { name: app.name }),
+      submit: t("webhooks.add"),
+      actions: [h("a", { class: "button", href: back }, t("action.cancel"))],
+      children: [...endpointFields(null), await eventTypeChoices([])],
+      onSubmit: async (values) => {
+        const created = await api("POST", `${hooksApi}/applications/${encodeURIComponent(app.id)}/endpoints`,
+          { body: values });
+        await revealOnce({ title: t("webhooks.secret_title"), warning: t("webhooks.secret_shown_once"),
+          stored: t("webhooks.secret_stored"), secret: created.secret });
+        notice(t("webhooks.added"));
+        go(`#/apps/${app.id}/webhooks/${created.id}`);
+      },
+    }));
+}
+
+async function editEndpoint(applicationId, endpointId) {
+  const endpoint = await api("GET", `${hooksApi}/endpoints/${encodeURIComponent(endpointId)}`);
+  const back = `#/apps/${applicationId}/webhooks/${endpoint.id}`;
+  return h("section", {},
+    h("h1", {}, t("webhooks.edit_title")),
+    form({
+      label: t("webhooks.edit_title"),
+      submit: t("action.save"),
+      actions: [h("a", { class: "button", href: back }, t("action.cancel"))],
+      children: [...endpointFields(endpoint), await eventTypeChoices(endpoint.event_types)],
+      onSubmit: async (values) => {
+        await api("PATCH", endpointPath(endpoint), { body: values });
+        notice(t("webhooks.saved"));
+        go(back);
+      },
+    }));
+}
+
+async function endpointPage(applicationId, endpointId, query) {
+  const page = Number(query.page || 1);
+  const [app, endpoint, log] = await Promise.all([
+    api("GET", `/api/v1/partner/applications/${encodeURIComponent(applicationId)}`),
+    api("GET", `${hooksApi}/endpoints/${encodeURIComponent(endpointId)}`),
+    apiPage(`${hooksApi}/endpoints/${encodeURIComponent(endpointId)}/deliveries`,
+      { page, page_size: 20, status: query.status }),
+  ]);
+  const here = `#/apps/${app.id}/webhooks/${endpoint.id}`;
+  const filter = searchForm(here, [field({ label: t("webhooks.state"), name: "status", value: query.status || "",
+    options: [["", t("webhooks.all_statuses")], ...DELIVERY_STATUSES.map((status) => [status, t(`delivery.${status}`)])] })]);
+  const listed = `${here}?${new URLSearchParams({ ...query, page })}`;
+  const disabledNote = endpoint.enabled ? null : h("p", { class: "notice warning" },
+    t(endpoint.disabled_reason === "failing" ? "webhooks.disabled_failing" : "webhooks.disabled_by_partner",
+      { when: formatDate(endpoint.disabled_at) }));
+  return h("section", {},
+    h("p", {}, h("a", { href: `#/apps/${app.id}/webhooks` }, `← ${app.name}: ${t("apps.tab_webhooks")}`)),
+    h("div", { class: "title-row" }, h("h1", { class: "break" }, endpoint.url), endpointBadge(endpoint)),
+    disabledNote,
+    definition([
+      [t("webhooks.description"), endpoint.description || null],
+      [t("webhooks.event_types"), h("ul", { class: "plain" }, endpoint.event_types.map((name) => h("li", {}, eventLabel(name))))],
+      [t("webhooks.created_at"), formatDate(endpoint.created_at)],
+      [t("webhooks.rotated_at"), endpoint.secret_rotated_at ? formatDate(endpoint.secret_rotated_at) : t("webhooks.never")],
+      ...(endpoint.previous_secret_expires_at && new Date(endpoint.previous_secret_expires_at) > new Date()
+        ? [["", t("webhooks.previous_until", { when: formatDate(endpoint.previous_secret_expires_at) })]] : []),
+    ]),
+    h("div", { class: "actions" },
+      endpoint.enabled ? h("button", { type: "button", class: "primary", onclick: () => perform(
+        () => api("POST", `${endpointPath(endpoint)}/test`), t("webhooks.test_sent"), here) }, t("webhooks.test")) : null,
+      h("a", { class: "button", href: `${here}/edit` }, t("action.edit")),
+      h("button", { type: "button", onclick: () => rotateEndpointSecret(endpoint, here) }, t("webhooks.rotate")),
+      endpoint.enabled
+        ? h("button", { type: "button", onclick: () => disableEndpoint(endpoint, here) }, t("webhooks.disable"))
+        : h("button", { type: "button", class: "primary", onclick: () => perform(
+          () => api("PATCH", endpointPath(endpoint), { body: { enabled: true } }), t("webhooks.enabled_done"), here) },
+        t("webhooks.enable")),
+      h("button", { type: "button", class: "danger", onclick: () => deleteEndpoint(app, endpoint) }, t("webhooks.delete"))),
+    h("div", { class: "title-row" }, h("h2", {}, t("webhooks.log")),
+      h("button", { type: "button", onclick: () => go(listed) }, t("webhooks.refresh"))),
+    h("p", { class: "hint" }, t("webhooks.log_intro")),
+    filter,
+    log.items.length
+      ? [listCount(log.pagination, log.items), deliveryLog(endpoint, log.items, listed)]
+      : empty(query.status ? t("webhooks.log_none_found") : t("webhooks.log_empty")),
+    pager(log.pagination, (next) => go(`${here}?${new URLSearchParams({ ...query, page: next })}`)));
+}
+
+function deliveryLog(endpoint, deliveries, here) {
+  return table([
+    [t("webhooks.when"), (delivery) => formatDate(delivery.created_at), (delivery) => delivery.created_at],
+    [t("webhooks.event"), (delivery) => eventLabel(delivery.event_type), (delivery) => eventLabel(delivery.event_type)],
+    [t("webhooks.state"), (delivery) => deliveryBadge(delivery.status), (delivery) => t(`delivery.${delivery.status}`)],
+    [t("webhooks.attempts"), (delivery) => String(delivery.attempts), (delivery) => delivery.attempts],
+    [t("webhooks.response"), responseCode, (delivery) => delivery.last_status_code],
+    [t("webhooks.latency"), (delivery) => (delivery.last_latency_ms === null ? "—"
+      : t("webhooks.latency_ms", { ms: delivery.last_latency_ms })), (delivery) => delivery.last_latency_ms],
+    [t("webhooks.actions"), (delivery) => h("div", { class: "row-actions" },
+      h("button", { type: "button", "aria-label": t("webhooks.show_body_label", { id: delivery.id }),
+        onclick: () => showDelivery(endpoint, delivery) }, t("webhooks.show_body")),
+      endpoint.enabled ? h("button", { type: "button", "aria-label": t("webhooks.redeliver_label", { id: delivery.id }),
+        onclick: () => perform(() => api("POST", `${endpointPath(endpoint)}/deliveries/${encodeURIComponent(delivery.id)}/redeliver`),
+          t("webhooks.redelivered", { id: delivery.id }), here) }, t("webhooks.redeliver")) : null)],
+  ], deliveries);
+}
+
+/** The receiver's last HTTP status, or why there was none (a time-out, a refused connection). */
+function responseCode(attempt) {
+  const code = attempt.status_code ?? attempt.last_status_code;
+  if (code !== null && code !== undefined) return h("code", {}, String(code));
+  const error = attempt.error ?? attempt.last_error;
+  if (!error) return "—";
+  return h("span", { title: error }, t("webhooks.no_response"));
+}
+
+/** One message on demand: the body exactly as it was signed, and every attempt with the receiver's answer. */
+async function showDelivery(endpoint, delivery) {
+  let detail;
+  try {
+    detail = await api("GET", `${endpointPath(endpoint)}/deliveries/${encodeURIComponent(delivery.id)}`);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    notice(error.message, "error");
+    return;
+  }
+  await dialog({
+    title: t("webhooks.body_title", { id: detail.id }),
+    body: h("div", { class: "delivery" },
+      definition([
+        ["webhook-id", h("code", {}, detail.id)],
+        [t("webhooks.event"), eventLabel(detail.event_type)],
+        [t("webhooks.state"), [deliveryBadge(detail.status), detail.next_attempt_at
+          ? ` ${t("webhooks.next_attempt", { when: formatDate(detail.next_attempt_at) })}` : ""]],
+      ]),
+      h("h3", {}, t("webhooks.body")),
+      h("figure", { class: "code-example" },
+        h("figcaption", {}, copyButton(detail.body)),
+        h("pre", { tabindex: "0", "aria-label": t("webhooks.body") }, h("code", {}, detail.body))),
+      h("h3", {}, t("webhooks.attempt_history")),
+      detail.attempt_history.length
+        ? table([
+          [t("webhooks.attempt"), (attempt) => String(attempt.number)],
+          [t("webhooks.when"), (attempt) => formatDate(attempt.attempted_at)],
+          [t("webhooks.response"), responseCode],
+          [t("webhooks.latency"), (attempt) => t("webhooks.latency_ms", { ms: attempt.latency_ms })],
+          [t("webhooks.error"), (attempt) => attempt.error || "—"],
+          [t("webhooks.answer"), (attempt) => (attempt.response_excerpt ? h("code", {}, attempt.response_excerpt) : "—")],
+        ], detail.attempt_history)
+        : empty(t("webhooks.log_empty"))),
+    buttons: [{ label: t("action.close"), value: "close", primary: true }],
+  });
+}
+
+async function rotateEndpointSecret(endpoint, here) {
+  const answer = await dialog({
+    title: t("webhooks.rotate_title"),
+    body: h("p", {}, t("webhooks.rotate_warning")),
+    buttons: [{ label: t("action.cancel"), value: "" }, { label: t("webhooks.rotate"), value: "go", primary: true }],
+  });
+  if (answer !== "go") return;
+  let rotated;
+  try {
+    rotated = await api("POST", `${endpointPath(endpoint)}/secret`);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    notice(error.message, "error");
+    return;
+  }
+  await revealOnce({ title: t("webhooks.secret_title"), warning: t("webhooks.secret_shown_once"),
+    stored: t("webhooks.secret_stored"), secret: rotated.secret,
+    extra: rotated.previous_secret_expires_at
+      ? h("p", {}, t("webhooks.previous_until", { when: formatDate(rotated.previous_secret_expires_at) })) : null });
+  go(here);
+}
+
+async function disableEndpoint(endpoint, here) {
+  const answer = await dialog({
+    title: t("webhooks.disable_title"),
+    body: h("p", {}, t("webhooks.disable_warning", { url: endpoint.url })),
+    buttons: [{ label: t("action.cancel"), value: "" }, { label: t("webhooks.disable"), value: "go", danger: true }],
+  });
+  if (answer !== "go") return;
+  await perform(() => api("PATCH", endpointPath(endpoint), { body: { enabled: false } }), t("webhooks.disabled_done"), here);
+}
+
+async function deleteEndpoint(app, endpoint) {
+  const answer = await dialog({
+    title: t("webhooks.delete_title"),
+    body: h("p", {}, t("webhooks.delete_warning", { url: endpoint.url })),
+    buttons: [{ label: t("action.cancel"), value: "" }, { label: t("webhooks.delete"), value: "go", danger: true }],
+  });
+  if (answer !== "go") return;
+  await perform(() => api("DELETE", endpointPath(endpoint)), t("webhooks.deleted"), `#/apps/${app.id}/webhooks`);
 }
 
 // ------------------------------------------------------------------------------------- about the portal
@@ -723,6 +980,7 @@ async function contactPage() {
 
 // ------------------------------------------------------------------------------------ API documentation
 const CLIENT_PLACEHOLDER = "JOUW_CLIENT_ID";
+const WEBHOOKS_GUIDE = "docs/webhooks.md"; // the integrators' guide, in the portal's source
 
 /** The identity service's published contract and metadata: the token endpoint as it really is. */
 async function identityContract() {
@@ -771,6 +1029,7 @@ async function apiDocs() {
     h("nav", { "aria-label": t("docs.contents") }, h("ol", {}, [
       ["docs-start", t("docs.start_title")], ["docs-token", t("docs.token_title")], ["docs-claims", t("docs.claims_title")],
       ["docs-errors", t("docs.errors_title")], ["docs-limits", t("docs.limits_title")], ["docs-rotation", t("docs.rotation_title")],
+      ["docs-webhooks", t("docs.webhooks_title")],
     ].map(([id, title]) => h("li", {}, h("a", { href: `#/docs`, onclick: (event) => {
       event.preventDefault();
       document.getElementById(id).focus();
@@ -819,7 +1078,13 @@ async function apiDocs() {
     section("docs-limits", t("docs.limits_title"), h("ul", {}, ["limits_rate", "limits_guessing", "limits_lifetime"]
       .map((key) => h("li", {}, t(`docs.${key}`))))),
     section("docs-rotation", t("docs.rotation_title"), h("ol", {}, [1, 2, 3].map((step) =>
-      h("li", {}, t(`docs.rotation${step}`))))));
+      h("li", {}, t(`docs.rotation${step}`))))),
+    section("docs-webhooks", t("docs.webhooks_title"),
+      h("p", {}, t("docs.webhooks_intro")),
+      h("ul", {}, ["webhooks_headers", "webhooks_verify", "webhooks_answer"].map((key) => h("li", {}, t(`docs.${key}`)))),
+      h("h3", {}, t("docs.webhooks_events")),
+      h("ul", {}, WEBHOOK_EVENTS.map((name) => h("li", {}, h("code", {}, name), " · ", t(`webhook_event.${name}`)))),
+      h("p", {}, t("docs.webhooks_guide"), " ", h("code", {}, WEBHOOKS_GUIDE))));
 }
 
 // ---------------------------------------------------------------------------------------------- shell
@@ -857,7 +1122,10 @@ startApp({
     [/^\/apps\/new$/, newApplication, partnerOnly],
     [/^\/apps\/link$/, linkApplication, partnerOnly],
     [/^\/apps\/([\w-]+)$/, (id) => applicationPage(id), partnerOnly],
-    [/^\/apps\/([\w-]+)\/(access|credentials)$/, (id, tab) => applicationPage(id, tab), partnerOnly],
+    [/^\/apps\/([\w-]+)\/(access|credentials|webhooks)$/, (id, tab) => applicationPage(id, tab), partnerOnly],
+    [/^\/apps\/([\w-]+)\/webhooks\/new$/, newEndpoint, partnerOnly],
+    [/^\/apps\/([\w-]+)\/webhooks\/([\w-]+)$/, endpointPage, partnerOnly],
+    [/^\/apps\/([\w-]+)\/webhooks\/([\w-]+)\/edit$/, editEndpoint, partnerOnly],
     [/^\/apps\/([\w-]+)\/edit$/, editApplication, partnerOnly],
   ],
   notFound: () => h("section", {}, h("h1", {}, t("error.not_found")), h("p", {}, h("a", { href: "#/" }, t("menu.partners")))),

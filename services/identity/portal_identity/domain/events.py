@@ -113,6 +113,20 @@ class AccessRevoked(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class ClientSecretRotated(DomainEvent):
+    """A partner replaced a client's secret; the previous ones end at their ``expires_at`` (the rotation
+    window). ``expiring``: ``[{"last4", "expires_at"}]``. The webhooks service tells the partner's endpoints."""
+
+    type = "identity.client.secret_rotated"
+
+    client_id: str
+    application_id: str
+    partner_id: str
+    expiring: list
+    rotated_at: str
+
+
+@dataclasses.dataclass(frozen=True)
 class ClientSecretsRevoked(DomainEvent):
     """A moderator ended every secret of a client at once; the notifier tells the partner why."""
 

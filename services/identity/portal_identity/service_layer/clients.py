@@ -90,8 +90,15 @@ def rotate_secret(identity: Identity, client_id: str, partner_id: str, account_i
         if not client.active:
             raise UnknownClient(client_id)
         plain = client.rotate_secret(identity.secret_hasher.hash, now, window, account_id)
-        previous = [secret.expires_at for secret in client.live_secrets(now) if secret.expires_at is not None]
+        ending = [secret for secret in client.live_secrets(now) if secret.expires_at is not None]
+        previous = [secret.expires_at for secret in ending]
         identity.client_changed(uow.session, client_id)
+        if ending and client.application_id and client.partner_id:
+            expiring = [{"last4": secret.last4, "expires_at": secret.expires_at.isoformat()} for secret in ending]
+            rotated = events.ClientSecretRotated(
+                client_id, client.application_id, client.partner_id, expiring, now.isoformat()
+            )
+            uow.publish(rotated)
         uow.commit()
     return SecretIssued(client_id, plain, now, max(previous) if previous else None)
 

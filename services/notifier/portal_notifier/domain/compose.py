@@ -355,3 +355,19 @@ def grants_expiring(
     }
     contact = application.contact_email if application else ""
     return _to_partner_and_contact("grants_expiring", partner, contact, context, values)
+def webhook_endpoint_disabled(
+    data: dict, application: ApplicationContact | None, partner: PartnerContact | None, context: Context
+) -> list[Letter]:
+    """A webhook endpoint failed for the whole retry window and was switched off: the partner fixes the
+    receiver and enables it again (nothing is sent to it meanwhile)."""
+    values = {
+        "name": application.name if application else data["application_id"],
+        "url": data["url"],
+        "error": data["last_error"],
+        "since": expiry(data["failing_since"]),
+        "when": expiry(data["disabled_at"]),
+        "product": context.product,
+        "link": context.link(f"/#/apps/{data['application_id']}/webhooks"),
+    }
+    contact = application.contact_email if application else ""
+    return _to_partner_and_contact("webhook_endpoint_disabled", partner, contact, context, values)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from portal_notifier.adapters.new_mail import NewMailFeed
 from portal_notifier.adapters.smtp import SmtpMailer
 from portal_notifier.adapters.templates import MailTemplates
 from portal_notifier.domain.compose import Context
 from portal_notifier.service_layer.unit_of_work import NotifierUnitOfWork
+from portalkit.changes import WorkFeed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Notifier:
     unit_of_work: Callable[[], NotifierUnitOfWork]
     context: Context
     templates: MailTemplates
-    new_mail: NewMailFeed
+    new_mail: WorkFeed
     mailer: SmtpMailer
     max_attempts: int
     retry_base_seconds: float

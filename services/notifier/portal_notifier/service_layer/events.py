@@ -181,6 +181,13 @@ def client_secrets_revoked(notifier: Notifier, uow: NotifierUnitOfWork, envelope
     _record(notifier, uow, envelope, compose.client_secrets_revoked(data, application, partner, notifier.context))
 
 
+def webhook_endpoint_disabled(notifier: Notifier, uow: NotifierUnitOfWork, envelope: Envelope) -> None:
+    data = envelope.data
+    application = uow.contacts.application(data["application_id"])
+    partner = uow.contacts.partner(data["partner_id"])
+    _record(notifier, uow, envelope, compose.webhook_endpoint_disabled(data, application, partner, notifier.context))
+
+
 HANDLERS: dict[str, EventHandler] = {
     "identity.account.registered": account_registered,
     "identity.account.registration_repeated": registration_repeated,
@@ -207,6 +214,7 @@ HANDLERS: dict[str, EventHandler] = {
     "scopes.grants.expired": grants_expired,
     "scopes.grants.renewal_due": renewal_due,
     "scopes.grants.expiring": grants_expiring,
+    "webhooks.endpoint.disabled": webhook_endpoint_disabled,
 }
 
 

@@ -18,6 +18,7 @@ from portal_notifier.domain.mail import Delivery
 from portal_notifier.service_layer.dependencies import Notifier
 from portal_notifier.service_layer.unit_of_work import NotifierUnitOfWork
 from portalkit.events.envelope import utcnow
+from portalkit.worker import due_work_loop
 
 log = logging.getLogger("portal_notifier")
 
@@ -67,27 +68,18 @@ def send_due(
 
 def mail_sender(notifier: Notifier) -> Callable[[threading.Event], None]:
     """The loop that sends what is due: woken by newly recorded mail, polling for retries that came due."""
-    wakeup = threading.Event()
-    notifier.new_mail.subscribe(wakeup.set)
-
-    def run(stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                tried = send_due(
-                    notifier.unit_of_work,
-                    notifier.mailer,
-                    limit=20,
-                    max_attempts=notifier.max_attempts,
-                    base_seconds=notifier.retry_base_seconds,
-                )
-            except Exception:  # noqa: BLE001 - the database is away: keep the loop alive
-                log.exception("mail sender failed")
-                tried = 0
-            if not tried:
-                wakeup.wait(notifier.poll_seconds)
-                wakeup.clear()
-
-    return run
+    return due_work_loop(
+        "mail sender",
+        lambda: send_due(
+            notifier.unit_of_work,
+            notifier.mailer,
+            limit=20,
+            max_attempts=notifier.max_attempts,
+            base_seconds=notifier.retry_base_seconds,
+        ),
+        notifier.new_mail.subscribe,
+        notifier.poll_seconds,
+    )
 
 
 def list_deliveries(

@@ -198,6 +198,27 @@ def test_a_revocation_about_an_unknown_application_still_reaches_the_partner_nam
     assert letter.recipient == "info@agenda.example" and letter.values["name"] == "c-1"
 
 
+DISABLED = {
+    "endpoint_id": "e-1",
+    "application_id": "app-1",
+    "partner_id": "p1",
+    "url": "https://hooks.agenda.example/portal",
+    "last_error": "HTTP 500",
+    "failing_since": "2026-11-24T14:03:00+00:00",
+    "disabled_at": "2026-11-25T14:03:00+00:00",
+}
+
+
+def test_a_disabled_webhook_endpoint_is_told_to_partner_and_contact_with_the_way_back():
+    letters = compose.webhook_endpoint_disabled(DISABLED, APPLICATION, PARTNER, CONTEXT)
+    assert recipients(letters) == ["info@agenda.example", "dev@agenda.example"]
+    values = letters[0].values
+    assert letters[0].template == "webhook_endpoint_disabled"
+    assert (values["name"], values["error"]) == ("Agenda Plus", "HTTP 500")
+    assert values["since"] == compose.Moment(utc(2026, 11, 24, 14, 3))
+    assert values["link"] == "https://portal.test/#/apps/app-1/webhooks"
+
+
 def test_an_invited_account_chooses_its_password_in_its_language_and_finds_the_back_office():
     data = {"email": "nieuw@school.example", "language": "en", "role": "school-admin"}
     data |= {"password_url": "https://x/reset?token=t", "expires_at": "2026-11-26T12:00:00+00:00"}

@@ -486,3 +486,21 @@ def test_the_partner_hears_which_schools_have_not_renewed_yet(hear, uow, languag
     lines = delivery.body.splitlines()
     assert any(line.startswith("- Sint-Jozef (012345): ") for line in lines)
     assert any(line.startswith("- 067890: ") for line in lines)
+def test_a_disabled_webhook_endpoint_is_mailed_to_partner_and_contact(hear, uow):
+    hear("partners.profile.created", PROFILE)
+    hear("apps.application.requested", REQUESTED)
+    disabled = {
+        "endpoint_id": "e-1",
+        "application_id": "app-1",
+        "partner_id": "p1",
+        "url": "https://hooks.agenda.example/portal",
+        "last_error": "HTTP 503",
+        "failing_since": "2026-11-22T12:00:00+00:00",
+        "disabled_at": "2026-11-23T12:00:00+00:00",
+    }
+    hear("webhooks.endpoint.disabled", disabled)
+    for recipient in ("info@agenda.example", "dev@agenda.example"):
+        [delivery] = [d for d in mails(uow, recipient) if d.event_type == "webhooks.endpoint.disabled"]
+        assert delivery.subject == "Webhook-eindpunt van Agenda Plus uitgeschakeld"
+        assert "https://hooks.agenda.example/portal" in delivery.body and "HTTP 503" in delivery.body
+        assert "https://portal.test/#/apps/app-1/webhooks" in delivery.body

@@ -33,6 +33,8 @@ VALUES = {
     "removed": [SchoolGrant("personeel", "012345")],
     "partner": "Agenda BV",
     "count": 2,
+    "url": "https://hooks.agenda.example/portal",
+    "error": "HTTP 500",
     "when": Moment(dt.datetime(2026, 11, 25, 14, 3, tzinfo=dt.UTC)),
     "sent": Moment(dt.datetime(2026, 10, 25, 14, 3, tzinfo=dt.UTC)),
     "ends_on": Day(dt.date(2027, 8, 31)),
@@ -86,6 +88,8 @@ SUBJECTS = {
     ("profile_changed", "en"): "Partner profile Agenda <Plus> changed",
     ("registration_repeated", "nl"): "Je hebt al een partneraccount",
     ("registration_repeated", "en"): "You already have a partner account",
+    ("webhook_endpoint_disabled", "nl"): "Webhook-eindpunt van Agenda <Plus> uitgeschakeld",
+    ("webhook_endpoint_disabled", "en"): "Webhook endpoint of Agenda <Plus> disabled",
 }
 # The mails to people who may not be able to sign in point to the forgotten-password page.
 LINK_OF = {"login_attacked": FORGOT, "registration_repeated": FORGOT}
