@@ -90,6 +90,7 @@ class Partner:
             "apps": f"{url}/api/v1/partner/applications",
             "scopes": f"{url}/api/v1/partner/access-requests?application_id={self.application_id}",
             "identity": f"{url}/api/v1/partner/clients/{self.client_id}",
+            "webhooks": f"{url}/api/v1/webhooks/applications/{self.application_id}/endpoints",
         }
 
     def refresh(self, tokens: dict) -> dict:

@@ -46,9 +46,7 @@ deliveries = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("message_id", sa.String(40), nullable=False, unique=True),
-    sa.Column(
-        "endpoint_id", sa.String(36), sa.ForeignKey("endpoints.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
+    sa.Column("endpoint_id", sa.String(36), sa.ForeignKey("endpoints.id", ondelete="CASCADE"), nullable=False),
     sa.Column("application_id", sa.String(36), nullable=False),
     sa.Column("event_id", sa.String(36), nullable=False),
     sa.Column("event_type", sa.String(100), nullable=False),
@@ -65,6 +63,8 @@ deliveries = sa.Table(
     sa.Column("delivered_at", UtcDateTime()),
     # Exactly once on our side: a redelivered event finds its delivery to this endpoint recorded.
     sa.UniqueConstraint("event_id", "endpoint_id", name="uq_deliveries_event_endpoint"),
+    # The sender's "is an older one of this endpoint still pending?" and the log per endpoint.
+    sa.Index("ix_deliveries_endpoint_status_id", "endpoint_id", "status", "id"),
 )
 
 attempts = sa.Table(

@@ -47,9 +47,7 @@ def upgrade() -> None:
         "deliveries",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("message_id", sa.String(40), nullable=False, unique=True),
-        sa.Column(
-            "endpoint_id", sa.String(36), sa.ForeignKey("endpoints.id", ondelete="CASCADE"), nullable=False, index=True
-        ),
+        sa.Column("endpoint_id", sa.String(36), sa.ForeignKey("endpoints.id", ondelete="CASCADE"), nullable=False),
         sa.Column("application_id", sa.String(36), nullable=False),
         sa.Column("event_id", sa.String(36), nullable=False),
         sa.Column("event_type", sa.String(100), nullable=False),
@@ -66,6 +64,7 @@ def upgrade() -> None:
         sa.Column("delivered_at", UtcDateTime()),
         sa.UniqueConstraint("event_id", "endpoint_id", name="uq_deliveries_event_endpoint"),
     )
+    op.create_index("ix_deliveries_endpoint_status_id", "deliveries", ["endpoint_id", "status", "id"])
     op.create_table(
         "attempts",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
