@@ -19,6 +19,7 @@ from collections.abc import Callable
 from urllib.parse import unquote_plus
 
 from flask import Flask
+from werkzeug.http import parse_cookie
 
 from portalkit.inputs import MAX_PAGE, bad_text
 from portalkit.logs import request_id_var
@@ -98,14 +99,14 @@ class ListShortcut:
             ("X-Request-ID", request_id),
             ("X-Content-Type-Options", "nosniff"),
         ]
-        if environ.get("HTTP_AUTHORIZATION"):  # as portalkit.web's after-request hook: theirs alone
-            headers.append(("Cache-Control", "no-store"))
+        if environ.get("HTTP_AUTHORIZATION") or parse_cookie(environ.get("HTTP_COOKIE")):
+            headers.append(("Cache-Control", "no-store"))  # as portalkit.web's after-request hook: theirs alone
         start_response("200 OK", headers)
         log_access(environ.get("REMOTE_ADDR"), "GET", self.path, 200, started)
         return [body]
 
     def _answer(self, environ) -> tuple[bytes, str] | None:
-        if environ.get("HTTP_COOKIE") or environ.get("CONTENT_LENGTH") or environ.get("HTTP_TRANSFER_ENCODING"):
+        if environ.get("CONTENT_LENGTH") or environ.get("HTTP_TRANSFER_ENCODING"):
             return None
         query = plain_query(environ.get("QUERY_STRING", ""), self.fields)
         paging = page_of(query) if query is not None else None
