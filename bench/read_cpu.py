@@ -20,7 +20,6 @@ import pstats
 import random
 import time
 
-from joserfc.jwk import ECKey, KeySet
 from read_paths import scenarios, seed
 from werkzeug.test import EnvironBuilder
 

@@ -30,7 +30,8 @@ _NUMBER = re.compile(r"[1-9][0-9]{0,6}")
 
 log = logging.getLogger("portalkit.hot_paths")
 
-Search = Callable[[int, int], tuple[list, int]]
+Search = Callable[[int, int], tuple[list[dict], int]]
+"""``(offset, limit) -> (rows, total)``: one page of a search and its total."""
 
 
 def plain_query(query_string: str, fields: frozenset[str]) -> dict[str, str] | None:
@@ -86,7 +87,15 @@ class ListShortcut:
     """``GET path`` outside Flask when ``search_of(app, environ, query)`` takes the request (not None);
     every other request goes on to ``wsgi_app``."""
 
-    def __init__(self, app: Flask, wsgi_app, path: str, fields: frozenset[str], search_of, serialize):
+    def __init__(
+        self,
+        app: Flask,
+        wsgi_app,
+        path: str,
+        fields: frozenset[str],
+        search_of: Callable[[Flask, dict, dict[str, str]], Search | None],
+        serialize: Callable[[dict], dict],
+    ):
         self.app = app
         self.wsgi_app = wsgi_app
         self.path = path
