@@ -19,6 +19,7 @@ from collections.abc import Callable
 from urllib.parse import unquote_plus
 
 from flask import Flask
+from werkzeug.http import parse_cookie
 
 from portalkit.inputs import MAX_PAGE, bad_text
 from portalkit.logs import request_id_var
@@ -29,7 +30,8 @@ _NUMBER = re.compile(r"[1-9][0-9]{0,6}")
 
 log = logging.getLogger("portalkit.hot_paths")
 
-Search = Callable[[int, int], tuple[list, int]]
+Search = Callable[[int, int], tuple[list[dict], int]]
+"""``(offset, limit) -> (rows, total)``: one page of a search and its total."""
 
 
 def plain_query(query_string: str, fields: frozenset[str]) -> dict[str, str] | None:
@@ -65,11 +67,35 @@ def page_of(query: dict[str, str]) -> tuple[int, int] | None:
     return page, size
 
 
+def pagination_metadata(page: int, page_size: int, total: int) -> dict[str, int]:
+    """flask-smorest's ``X-Pagination`` content (``Blueprint._make_pagination_metadata``), key for key,
+    without building its marshmallow schema per request."""
+    if total == 0:
+        return {"total": 0, "total_pages": 0}
+    last_page = (total - 1) // page_size + 1
+    metadata = {"total": total, "total_pages": last_page, "first_page": 1, "last_page": last_page}
+    if page <= last_page:
+        metadata["page"] = page
+        if page > 1:
+            metadata["previous_page"] = page - 1
+        if page < last_page:
+            metadata["next_page"] = page + 1
+    return metadata
+
+
 class ListShortcut:
     """``GET path`` outside Flask when ``search_of(app, environ, query)`` takes the request (not None);
     every other request goes on to ``wsgi_app``."""
 
-    def __init__(self, app: Flask, wsgi_app, path: str, fields: frozenset[str], search_of, serialize):
+    def __init__(
+        self,
+        app: Flask,
+        wsgi_app,
+        path: str,
+        fields: frozenset[str],
+        search_of: Callable[[Flask, dict, dict[str, str]], Search | None],
+        serialize: Callable[[dict], dict],
+    ):
         self.app = app
         self.wsgi_app = wsgi_app
         self.path = path
@@ -98,14 +124,14 @@ class ListShortcut:
             ("X-Request-ID", request_id),
             ("X-Content-Type-Options", "nosniff"),
         ]
-        if environ.get("HTTP_AUTHORIZATION"):  # as portalkit.web's after-request hook: theirs alone
-            headers.append(("Cache-Control", "no-store"))
+        if environ.get("HTTP_AUTHORIZATION") or parse_cookie(environ.get("HTTP_COOKIE")):
+            headers.append(("Cache-Control", "no-store"))  # as portalkit.web's after-request hook: theirs alone
         start_response("200 OK", headers)
         log_access(environ.get("REMOTE_ADDR"), "GET", self.path, 200, started)
         return [body]
 
     def _answer(self, environ) -> tuple[bytes, str] | None:
-        if environ.get("HTTP_COOKIE") or environ.get("CONTENT_LENGTH") or environ.get("HTTP_TRANSFER_ENCODING"):
+        if environ.get("CONTENT_LENGTH") or environ.get("HTTP_TRANSFER_ENCODING"):
             return None
         query = plain_query(environ.get("QUERY_STRING", ""), self.fields)
         paging = page_of(query) if query is not None else None
@@ -114,7 +140,6 @@ class ListShortcut:
             return None
         page, size = paging
         items, total = search((page - 1) * size, size)
-        # as flask-smorest's paginate and Flask's JSON provider write them
-        pagination = json.dumps(Blueprint._make_pagination_metadata(page, size, total))
+        pagination = json.dumps(pagination_metadata(page, size, total))  # as flask-smorest's paginate writes it
         body = self.app.json.dumps([self.serialize(item) for item in items], separators=(",", ":")) + "\n"
         return body.encode(), pagination

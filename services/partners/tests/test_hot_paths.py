@@ -130,10 +130,11 @@ def answered(client: Client, query: str, headers: dict):
     [
         (TAKEN, {}, 0),
         (DECLINED, {}, 1),
-        (TAKEN[:3], {"Cookie": "lang=en"}, 1),
-        (TAKEN[:3], {"Authorization": "Bearer x"}, 1),
+        (TAKEN[:3], {"Cookie": "lang=en"}, 0),
+        (TAKEN[:3], {"Authorization": "Bearer x"}, 0),
+        (DECLINED[:3], {"Authorization": "Bearer x"}, 1),
     ],
-    ids=["taken", "declined", "with-cookie", "with-authorization"],
+    ids=["taken", "declined", "with-cookie", "with-authorization", "declined-with-authorization"],
 )
 def test_the_hot_path_answers_as_the_view(service, queries, headers, view_calls):
     headers = dict(headers)

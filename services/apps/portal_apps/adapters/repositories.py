@@ -13,6 +13,8 @@ from portal_apps.domain.model import Application, PendingChange, Status
 from portalkit.db import search_total
 from portalkit.uow import Repository
 
+_applications = orm.applications.c  # table columns, not mapped attributes: the same SQL, built without the ORM
+
 SEARCH_WINDOW = 1_000
 """How far a search reaches: its total goes up to here and its pages end here, so no request reads more
 rows than this however many applications there are (narrow the search to see more)."""
@@ -78,8 +80,8 @@ class Applications(Repository):
         if self.session.get_bind().dialect.name == "postgresql":
             # An array computed once, which PostgreSQL looks up in ix_applications_partner_id beside the trigram
             # indexes; with ``IN (subquery)`` it reads every application instead.
-            return Application.partner_id == sa.any_(sa.func.array(named.scalar_subquery()))
-        return Application.partner_id.in_(named)
+            return _applications.partner_id == sa.any_(sa.func.array(named.scalar_subquery()))
+        return _applications.partner_id.in_(named)
 
     def _conditions(self, where: ApplicationFilter) -> list:
         conditions = []
@@ -87,26 +89,27 @@ class Applications(Repository):
             pattern = f"%{where.text.strip()}%"
             conditions.append(  # each part on its own index, no join needed to filter
                 sa.or_(
-                    Application.name.ilike(pattern),
-                    Application.description.ilike(pattern),
+                    _applications.name.ilike(pattern),
+                    _applications.description.ilike(pattern),
                     self._partner_named(pattern),
                 )
             )
         if where.status:
-            conditions.append(Application.status == where.status)
+            conditions.append(_applications.status == where.status)
         if where.partner_id:
-            conditions.append(Application.partner_id == where.partner_id)
+            conditions.append(_applications.partner_id == where.partner_id)
         if where.api:
-            conditions.append(sa.cast(Application.apis, sa.String).like(f'%"{where.api}"%'))
+            conditions.append(sa.cast(_applications.apis, sa.String).like(f'%"{where.api}"%'))
         if where.created_from:
-            conditions.append(Application.created_at >= where.created_from)
+            conditions.append(_applications.created_at >= where.created_from)
         if where.created_to:
-            conditions.append(Application.created_at < where.created_to)
+            conditions.append(_applications.created_at < where.created_to)
         return conditions
 
     @staticmethod
     def _order(where: ApplicationFilter) -> tuple:
-        return (Application.created_at.asc() if where.oldest_first else Application.created_at.desc(), Application.id)
+        created = _applications.created_at
+        return (created.asc() if where.oldest_first else created.desc(), _applications.id)
 
     def search(self, where: ApplicationFilter, offset: int, limit: int) -> tuple[list[Application], int]:
         """Newest (or oldest) first; the total as far as :data:`SEARCH_WINDOW`, where the pages end."""
@@ -138,16 +141,16 @@ class Applications(Repository):
                 .where(*conditions)
                 .order_by(*self._order(where))
             )
-            found = [row._asdict() for row in self.session.execute(query.offset(offset).limit(asked))]
+            found = [dict(row) for row in self.session.execute(query.offset(offset).limit(asked)).mappings().all()]
         if found:
             waiting = {entry["id"]: entry for entry in found}
             for entry in found:
                 entry["pending_change"] = None
             columns = (changes.c.application_id, changes.c.id, changes.c.name, changes.c.apis_added)
             query = sa.select(*columns, changes.c.requested_by, changes.c.requested_at)
-            for change in self.session.execute(query.where(changes.c.application_id.in_(waiting))):
-                waiting[change.application_id]["pending_change"] = change._asdict()
-        matching = sa.select(Application.id).where(*conditions)
+            for change in self.session.execute(query.where(changes.c.application_id.in_(waiting))).mappings().all():
+                waiting[change["application_id"]]["pending_change"] = dict(change)
+        matching = sa.select(_applications.id).where(*conditions)
         return found, search_total(self.session, matching, offset, len(found), asked, SEARCH_WINDOW)
 
 

@@ -18,21 +18,24 @@ SEARCH_WINDOW = 1_000
 rows than this however large the directory grows (narrow the search to see more)."""
 
 
+_profiles = orm.profiles.c  # table columns, not mapped attributes: the same SQL, built without the ORM
+
+
 def _listed():
     """Manual 3: active AND public AND at least one approved application."""
     approved = sa.select(orm.approved_applications.c.partner_id).where(
-        orm.approved_applications.c.partner_id == Profile.id
+        orm.approved_applications.c.partner_id == _profiles.id
     )
-    return sa.and_(Profile.active.is_(True), Profile.public.is_(True), approved.exists())
+    return sa.and_(_profiles.active.is_(True), _profiles.public.is_(True), approved.exists())
 
 
 def _matching(query, text: str | None, category: str | None):
     if category:  # any of the profile's categories (ix_profile_categories_category)
         table = orm.profile_categories
-        query = query.where(sa.exists().where(table.c.category == category, table.c.partner_id == Profile.id))
+        query = query.where(sa.exists().where(table.c.category == category, table.c.partner_id == _profiles.id))
     if text:
         pattern = f"%{text.strip()}%"
-        query = query.where(sa.or_(Profile.name.ilike(pattern), Profile.description.ilike(pattern)))  # trigram indexes
+        query = query.where(sa.or_(_profiles.name.ilike(pattern), _profiles.description.ilike(pattern)))  # trigrams
     return query
 
 
@@ -69,7 +72,7 @@ class Profiles(Repository):
         found = []
         if asked:
             page = matching.with_only_columns(*columns).order_by(sa.func.lower(table.c.name), table.c.id)
-            found = [row._asdict() for row in self.session.execute(page.offset(offset).limit(asked))]
+            found = [dict(row) for row in self.session.execute(page.offset(offset).limit(asked)).mappings().all()]
         if found:
             categories = orm.profile_categories
             owned = {entry["id"]: entry.setdefault("categories", []) for entry in found}
@@ -78,7 +81,7 @@ class Profiles(Repository):
                 .where(categories.c.partner_id.in_(owned))
                 .order_by(categories.c.partner_id, categories.c.position)
             )
-            for partner_id, name in rows:
+            for partner_id, name in rows.all():
                 owned[partner_id].append(name)
         return found, search_total(self.session, matching, offset, len(found), asked, SEARCH_WINDOW)
 

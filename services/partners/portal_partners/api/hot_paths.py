@@ -1,4 +1,4 @@
-"""The public directory's hot path: ``GET /api/v1/public/partners`` of an anonymous visitor, answered by
+"""The public directory's hot path: ``GET /api/v1/public/partners``, answered by
 WSGI middleware (``portalkit.hot_paths``) from plain rows, without loading profiles or marshmallow.
 
 It takes a search of known fields only (``q`` of at most 200 characters, a known ``category``, a page)
@@ -16,10 +16,11 @@ MAX_SEARCH_TEXT = 200  # DirectorySearchSchema.q
 
 
 def directory_search(app, environ, query: dict[str, str]):
-    """The search of an anonymous visitor's plain request; None for any other request."""
+    """The search of a plain request; None for any other. The directory is public: a bearer token or a
+    cookie changes nothing but the answer's ``Cache-Control: no-store``, as in the view."""
     partners = app.extensions["portal.runtime"].container
     text, category = query.get("q"), query.get("category")
-    if environ.get("HTTP_AUTHORIZATION") or (text is not None and len(text) > MAX_SEARCH_TEXT):
+    if text is not None and len(text) > MAX_SEARCH_TEXT:
         return None
     if category is not None and category not in partners.categories:
         return None
