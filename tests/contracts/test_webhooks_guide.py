@@ -113,7 +113,7 @@ def test_the_hand_written_javascript_example_verifies_the_portals_signature(tmp_
         'import { verify } from "./verify.mjs";\n'
         'const cases = JSON.parse(readFileSync(0, "utf8"));\n'
         "const outcomes = cases.map(([secret, headers, body]) => {\n"
-        "  try { verify(secret, headers, Buffer.from(body, \"utf8\")); return \"ok\"; }\n"
+        '  try { verify(secret, headers, Buffer.from(body, "utf8")); return "ok"; }\n'
         "  catch (error) { return error.message; }\n"
         "});\n"
         "console.log(JSON.stringify(outcomes));\n"

@@ -83,6 +83,24 @@ def pagination_metadata(page: int, page_size: int, total: int) -> dict[str, int]
     return metadata
 
 
+def answer_ok(environ, start_response, headers: list[tuple[str, str]], body: bytes, started: float):
+    """A hot path's ``200 OK`` with ``body``: ``headers`` and those every answer of the services carries
+    (length, ``X-Request-ID`` as ``portalkit.web`` makes it, ``nosniff``), logged as the access log does."""
+    request_id = request_id_of(environ.get("HTTP_X_REQUEST_ID"))
+    request_id_var.set(request_id)
+    start_response(
+        "200 OK",
+        [
+            *headers,
+            ("Content-Length", str(len(body))),
+            ("X-Request-ID", request_id),
+            ("X-Content-Type-Options", "nosniff"),
+        ],
+    )
+    log_access(environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), 200, started)
+    return [body]
+
+
 class ListShortcut:
     """``GET path`` outside Flask when ``search_of(app, environ, query)`` takes the request (not None);
     every other request goes on to ``wsgi_app``."""
@@ -115,20 +133,10 @@ class ListShortcut:
         if answer is None:
             return self.wsgi_app(environ, start_response)
         body, pagination = answer
-        request_id = request_id_of(environ.get("HTTP_X_REQUEST_ID"))
-        request_id_var.set(request_id)
-        headers = [
-            ("Content-Type", "application/json"),
-            ("Content-Length", str(len(body))),
-            ("X-Pagination", pagination),
-            ("X-Request-ID", request_id),
-            ("X-Content-Type-Options", "nosniff"),
-        ]
+        headers = [("Content-Type", "application/json"), ("X-Pagination", pagination)]
         if environ.get("HTTP_AUTHORIZATION") or parse_cookie(environ.get("HTTP_COOKIE")):
             headers.append(("Cache-Control", "no-store"))  # as portalkit.web's after-request hook: theirs alone
-        start_response("200 OK", headers)
-        log_access(environ.get("REMOTE_ADDR"), "GET", self.path, 200, started)
-        return [body]
+        return answer_ok(environ, start_response, headers, body, started)
 
     def _answer(self, environ) -> tuple[bytes, str] | None:
         if environ.get("CONTENT_LENGTH") or environ.get("HTTP_TRANSFER_ENCODING"):

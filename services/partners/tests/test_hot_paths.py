@@ -6,7 +6,6 @@ import random
 import uuid
 
 import pytest
-import sqlalchemy as sa
 from werkzeug.test import Client
 
 from portal_partners.adapters import orm

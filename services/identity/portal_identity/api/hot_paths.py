@@ -30,6 +30,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from portal_identity.service_layer import tokens
+from portalkit.hot_paths import answer_ok
 from portalkit.inputs import bad_fields, bad_text
 from portalkit.logs import request_id_var
 from portalkit.web import log_access, request_id_of
@@ -61,7 +62,7 @@ class TokenShortcut:
         if body is not None:
             token = _declined_on_error(self._plain_token, environ, body)
             if token is not None:
-                return _json_answer(environ, start_response, TOKEN_PATH, token, started)
+                return _json_answer(environ, start_response, token, started)
         request_id = request_id_of(environ.get("HTTP_X_REQUEST_ID"))
         request_id_var.set(request_id)
         try:
@@ -120,7 +121,7 @@ class IntrospectionShortcut:
         if body is not None:
             answer = _declined_on_error(self._answer, environ, body)
             if answer is not None:
-                return _json_answer(environ, start_response, INTROSPECTION_PATH, answer, started)
+                return _json_answer(environ, start_response, answer, started)
         return self.wsgi_app(environ, start_response)
 
     def _answer(self, environ, body: bytes) -> dict | None:
@@ -161,19 +162,8 @@ def _declined_on_error(answer, environ, body: bytes):
         return None
 
 
-def _json_answer(environ, start_response, path: str, answer: dict, started: float):
-    request_id = request_id_of(environ.get("HTTP_X_REQUEST_ID"))
-    request_id_var.set(request_id)
-    payload = json.dumps(answer).encode()
-    headers = [
-        *JSON_HEADERS,
-        ("Content-Length", str(len(payload))),
-        ("X-Request-ID", request_id),
-        ("X-Content-Type-Options", "nosniff"),
-    ]
-    start_response("200 OK", headers)
-    log_access(environ.get("REMOTE_ADDR"), "POST", path, 200, started)
-    return [payload]
+def _json_answer(environ, start_response, answer: dict, started: float):
+    return answer_ok(environ, start_response, JSON_HEADERS, json.dumps(answer).encode(), started)
 
 
 def _small_form_body(environ) -> bytes | None:

@@ -78,6 +78,17 @@ def _grants(items: list[dict]) -> list[SchoolGrant]:
     return [SchoolGrant(item["api"], str(item["institution_number"])) for item in items]
 
 
+def _to_application_people(
+    template: str,
+    application: ApplicationContact | None,
+    partner: PartnerContact | None,
+    context: Context,
+    values: dict,
+) -> list[Letter]:
+    """The partner and the contact of an application the notifier may not know yet (then the partner alone)."""
+    return _to_partner_and_contact(template, partner, application.contact_email if application else "", context, values)
+
+
 def _to_partner_and_contact(
     template: str, partner: PartnerContact | None, contact_email: str, context: Context, values: dict
 ) -> list[Letter]:
@@ -238,8 +249,7 @@ def access_declined(
         "product": context.product,
         "link": context.link(f"/#/apps/{data['application_id']}/access"),
     }
-    contact = application.contact_email if application else ""
-    return _to_partner_and_contact("access_declined", partner, contact, context, values)
+    return _to_application_people("access_declined", application, partner, context, values)
 
 
 def access_requested(data: dict, context: Context) -> list[Letter]:
@@ -269,8 +279,7 @@ def client_secrets_revoked(
         "product": context.product,
         "link": context.link(f"/#/apps/{data['application_id']}/credentials"),
     }
-    contact = application.contact_email if application else ""
-    return _to_partner_and_contact("client_secrets_revoked", partner, contact, context, values)
+    return _to_application_people("client_secrets_revoked", application, partner, context, values)
 
 
 def access_reminded(data: dict, context: Context) -> list[Letter]:
@@ -297,8 +306,7 @@ def access_expired(
         "product": context.product,
         "link": context.link(f"/#/apps/{data['application_id']}/access"),
     }
-    contact = application.contact_email if application else ""
-    return _to_partner_and_contact("access_expired", partner, contact, context, values)
+    return _to_application_people("access_expired", application, partner, context, values)
 
 
 def grants_expired(
@@ -314,8 +322,7 @@ def grants_expired(
         "product": context.product,
         "link": context.link(f"/#/apps/{data['application_id']}/access"),
     }
-    contact = application.contact_email if application else ""
-    return _to_partner_and_contact("grants_expired", partner, contact, context, values)
+    return _to_application_people("grants_expired", application, partner, context, values)
 
 
 def renewal_due(data: dict, context: Context) -> list[Letter]:
@@ -353,8 +360,9 @@ def grants_expiring(
         "product": context.product,
         "link": context.link(f"/#/apps/{data['application_id']}/access"),
     }
-    contact = application.contact_email if application else ""
-    return _to_partner_and_contact("grants_expiring", partner, contact, context, values)
+    return _to_application_people("grants_expiring", application, partner, context, values)
+
+
 def webhook_endpoint_disabled(
     data: dict, application: ApplicationContact | None, partner: PartnerContact | None, context: Context
 ) -> list[Letter]:
@@ -369,5 +377,4 @@ def webhook_endpoint_disabled(
         "product": context.product,
         "link": context.link(f"/#/apps/{data['application_id']}/webhooks"),
     }
-    contact = application.contact_email if application else ""
-    return _to_partner_and_contact("webhook_endpoint_disabled", partner, contact, context, values)
+    return _to_application_people("webhook_endpoint_disabled", application, partner, context, values)

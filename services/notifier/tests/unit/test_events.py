@@ -486,6 +486,8 @@ def test_the_partner_hears_which_schools_have_not_renewed_yet(hear, uow, languag
     lines = delivery.body.splitlines()
     assert any(line.startswith("- Sint-Jozef (012345): ") for line in lines)
     assert any(line.startswith("- 067890: ") for line in lines)
+
+
 def test_a_disabled_webhook_endpoint_is_mailed_to_partner_and_contact(hear, uow):
     hear("partners.profile.created", PROFILE)
     hear("apps.application.requested", REQUESTED)

@@ -163,9 +163,7 @@ class RenewalLinkPage(MethodView):
     @grants_blp.response(200, RenewalSchema)
     def get(self, query, link_id):
         """What the reminder's link opens: the application's grants at the school and the end date renewing gives."""
-        return handlers.renewal_view(
-            scopes().unit_of_work, link_id, query["token"], _schools(), scopes().school_year
-        )
+        return handlers.renewal_view(scopes().unit_of_work, link_id, query["token"], _schools(), scopes().school_year)
 
     @requires(SCHOOL_ADMIN)
     @grants_blp.arguments(RenewalTokenSchema)

@@ -329,9 +329,7 @@ def grant_ends(unit_of_work: UnitOfWorkFactory, institutions: frozenset[str] | N
         entry["apis"].append(row["api"])
         entry["ends_on"] = min(entry["ends_on"], row["ends_on"])
         entry["reminded_at"] = entry["reminded_at"] or row["reminded_at"]
-    return sorted(
-        entries.values(), key=lambda e: (e["ends_on"], e["application_name"] or "", e["institution_number"])
-    )
+    return sorted(entries.values(), key=lambda e: (e["ends_on"], e["application_name"] or "", e["institution_number"]))
 
 
 def renew_grants(

@@ -28,9 +28,11 @@ class Endpoints(Repository):
         self.session.add(self._seen(endpoint))
 
     def delete(self, endpoint: Endpoint) -> None:
-        self.session.execute(sa.delete(Attempt).where(Attempt.delivery_id.in_(
-            sa.select(Delivery.id).where(Delivery.endpoint_id == endpoint.id)
-        )))
+        self.session.execute(
+            sa.delete(Attempt).where(
+                Attempt.delivery_id.in_(sa.select(Delivery.id).where(Delivery.endpoint_id == endpoint.id))
+            )
+        )
         self.session.execute(sa.delete(Delivery).where(Delivery.endpoint_id == endpoint.id))
         self.session.delete(endpoint)
 

@@ -33,9 +33,7 @@ TYPES = (
         "scopes.grants.changed",
         "Schools granted or withdrew access: the full set, with what was added and removed, per school and API.",
     ),
-    WebhookType(
-        "grants.expired", "scopes.grants.expired", "Grants reached their end date and were removed."
-    ),
+    WebhookType("grants.expired", "scopes.grants.expired", "Grants reached their end date and were removed."),
     WebhookType(
         "client_secret.expiring",
         "identity.client.secret_rotated",
@@ -46,9 +44,7 @@ TYPES = (
         "scopes.access.answered",
         "A school admin answered an access request by granting access.",
     ),
-    WebhookType(
-        "access_request.expired", "scopes.access.expired", "An access request's link ran out unanswered."
-    ),
+    WebhookType("access_request.expired", "scopes.access.expired", "An access request's link ran out unanswered."),
     WebhookType(TEST, None, "Sent on request from the portal, to try an endpoint."),
 )
 BY_NAME = {kind.name: kind for kind in TYPES}

@@ -69,7 +69,8 @@ class FakeDeliveries(Repository):
     def next_due(self, due_by: dt.datetime) -> Delivery | None:
         def waiting(delivery: Delivery) -> bool:
             return any(
-                older.endpoint_id == delivery.endpoint_id and older.status == DeliveryStatus.PENDING
+                older.endpoint_id == delivery.endpoint_id
+                and older.status == DeliveryStatus.PENDING
                 and older.id < delivery.id
                 for older in self.stored.values()
             )
