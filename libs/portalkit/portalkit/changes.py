@@ -17,7 +17,7 @@ from collections.abc import Callable
 import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from portalkit.backoff import back_off
 from portalkit.db import Database
@@ -94,6 +94,29 @@ class ChangeFeed:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def announce_writes(sessions: sessionmaker, feed: ChangeFeed, tables: frozenset[str]) -> None:
+    """Every transaction of ``sessions`` that writes one of ``tables`` announces the table on ``feed``: the
+    ORM's flushes and insert, update and delete statements alike, so no use case has to remember to."""
+
+    def flushed(session: Session, _context) -> None:
+        written = {
+            table.name
+            for instance in (*session.new, *session.dirty, *session.deleted)
+            for table in sa.inspect(instance).mapper.tables
+        }
+        for name in sorted(written & tables):
+            feed.announce(session, name)
+
+    def executed(state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            name = getattr(state.statement.table, "name", None)
+            if name is None or name in tables:
+                feed.announce(state.session, name or "*")
+
+    sa.event.listen(sessions, "after_flush", flushed)
+    sa.event.listen(sessions, "do_orm_execute", executed)
 
 
 class WorkFeed:

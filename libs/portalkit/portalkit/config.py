@@ -75,6 +75,8 @@ class Settings:
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.5
     max_content_length: int = 2 * 1024 * 1024
+    # Memory per web process for the answers its hot list paths keep (portalkit.hot_paths); 0: none kept.
+    answer_cache_mb: int = 16
     # Proxies in front that append the client to X-Forwarded-For (nginx in the stack and compose: 1). Zero
     # trusts no such header: the embedded gateway hands the real peer over itself.
     proxy_hops: int = 0

@@ -7,6 +7,9 @@ the page as strictly as the view would accept them and answers with the same bod
 headers the view sends. Whatever it declines (odd or invalid input, an error on the way, a request it was
 not written for) goes to the Flask view untouched, which answers it as it always has: every error is the
 view's own problem+json. Each service's ``tests/test_hot_paths.py`` compares both answers.
+
+Answers are kept per process (:class:`AnswerCache`) for the service's ``cached_tables``, until the next
+write to any of them; a bearer token is still checked on every request.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from urllib.parse import unquote_plus
 
 from flask import Flask
 from werkzeug.http import parse_cookie
 
+from portalkit.changes import ChangeFeed
 from portalkit.inputs import MAX_PAGE, bad_text
 from portalkit.logs import request_id_var
 from portalkit.web import Blueprint, log_access, request_id_of
@@ -32,6 +38,8 @@ log = logging.getLogger("portalkit.hot_paths")
 
 Search = Callable[[int, int], tuple[list[dict], int]]
 """``(offset, limit) -> (rows, total)``: one page of a search and its total."""
+Answer = tuple[bytes, str]
+"""A hot path's body and ``X-Pagination``."""
 
 
 def plain_query(query_string: str, fields: frozenset[str]) -> dict[str, str] | None:
@@ -101,6 +109,58 @@ def answer_ok(environ, start_response, headers: list[tuple[str, str]], body: byt
     return [body]
 
 
+class AnswerCache:
+    """Answers by request, kept only while this process hears every write to the tables they are read from
+    (``feed.listening``), and all dropped at each one: a commit shows in this process's next answer and in
+    the other processes' as soon as the notice arrives (milliseconds; the trust rules allow a second).
+    At most ``budget`` bytes, the least recently used out first. An answer read while a write was
+    announced is not kept, since it may predate the write."""
+
+    def __init__(self, feed: ChangeFeed, tables: frozenset[str], budget: int):
+        self._listening = feed.listening.is_set
+        self._tables = tables
+        self._budget = budget
+        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
+        self._size = 0
+        self._generation = 0
+        self._lock = threading.Lock()
+        feed.subscribe(self._heard)
+
+    def _heard(self, table: str | None) -> None:
+        if table is None or table == "*" or table in self._tables:
+            with self._lock:
+                self._generation += 1
+                self._answers.clear()
+                self._size = 0
+
+    @property
+    def generation(self) -> int:
+        """Take before reading an answer, hand to :meth:`keep`."""
+        return self._generation
+
+    def get(self, key: tuple) -> Answer | None:
+        if not self._listening():
+            return None
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def keep(self, key: tuple, answer: Answer, generation: int) -> None:
+        size = len(answer[0]) + len(answer[1])
+        if size > self._budget or not self._listening():
+            return
+        with self._lock:
+            if generation != self._generation or key in self._answers:
+                return
+            self._answers[key] = answer
+            self._size += size
+            while self._size > self._budget:
+                _key, (body, pagination) = self._answers.popitem(last=False)
+                self._size -= len(body) + len(pagination)
+
+
 class ListShortcut:
     """``GET path`` outside Flask when ``search_of(app, environ, query)`` takes the request (not None);
     every other request goes on to ``wsgi_app``."""
@@ -120,6 +180,10 @@ class ListShortcut:
         self.fields = fields | PAGE_FIELDS
         self.search_of = search_of
         self.serialize = serialize
+        runtime = app.extensions["portal.runtime"]
+        budget = runtime.settings.answer_cache_mb * 2**20
+        tables = runtime.definition.cached_tables
+        self.cache = AnswerCache(runtime.table_changes, tables, budget) if budget and tables else None
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") != self.path or environ.get("REQUEST_METHOD") != "GET":
@@ -138,7 +202,7 @@ class ListShortcut:
             headers.append(("Cache-Control", "no-store"))  # as portalkit.web's after-request hook: theirs alone
         return answer_ok(environ, start_response, headers, body, started)
 
-    def _answer(self, environ) -> tuple[bytes, str] | None:
+    def _answer(self, environ) -> Answer | None:
         if environ.get("CONTENT_LENGTH") or environ.get("HTTP_TRANSFER_ENCODING"):
             return None
         query = plain_query(environ.get("QUERY_STRING", ""), self.fields)
@@ -146,7 +210,17 @@ class ListShortcut:
         search = self.search_of(self.app, environ, query) if paging is not None else None
         if search is None:
             return None
-        page, size = paging
+        key = tuple(sorted(query.items()))
+        if self.cache is None:
+            return self._read(search, *paging)
+        generation = self.cache.generation
+        answer = self.cache.get(key)
+        if answer is None:
+            answer = self._read(search, *paging)
+            self.cache.keep(key, answer, generation)
+        return answer
+
+    def _read(self, search: Search, page: int, size: int) -> Answer:
         items, total = search((page - 1) * size, size)
         pagination = json.dumps(pagination_metadata(page, size, total))  # as flask-smorest's paginate writes it
         body = self.app.json.dumps([self.serialize(item) for item in items], separators=(",", ":")) + "\n"

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from portalkit.backoff import back_off
-from portalkit.changes import ChangeFeed
+from portalkit.changes import ChangeFeed, announce_writes
 from portalkit.config import Settings
 from portalkit.db import Database
 from portalkit.events.consumer import EventConsumer, Handler
@@ -51,6 +51,9 @@ class ServiceDefinition:
     commands: click.Group | None = None
     # Data a fresh deployment needs after its migrations (the identity service's first signing key).
     prepare: Callable[[ServiceRuntime], None] = lambda runtime: None
+    # Tables whose answers the web processes keep (``portalkit.hot_paths.AnswerCache``): every process of the
+    # service announces each write to them on ``runtime.table_changes``.
+    cached_tables: frozenset[str] = frozenset()
     # Demo data for the embedded mode only (never the stack or compose); returns lines to show the user.
     seed_demo: Callable[[ServiceRuntime], list[str]] = lambda runtime: []
 
@@ -76,8 +79,11 @@ class ServiceRuntime:
         self.relay_wakeup = threading.Event()
         # A committed outbox row wakes the relay at once, in this process or (PostgreSQL) the worker's.
         self.outbox_feed = ChangeFeed(self.database, f"outbox_{definition.name}")
+        self.table_changes = ChangeFeed(self.database, f"tables_{definition.name}")
+        if definition.cached_tables:
+            announce_writes(self.database.sessions, self.table_changes, definition.cached_tables)
         # What the service's own components need closed with the runtime (listening connections).
-        self.closers: list[Callable[[], None]] = []
+        self.closers: list[Callable[[], None]] = [self.table_changes.close]
         topology = load_subscriptions(
             settings.contracts_dir,
             prefetch=settings.consumer_prefetch,

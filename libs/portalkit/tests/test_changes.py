@@ -6,8 +6,9 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import registry
 
-from portalkit.changes import ChangeFeed
+from portalkit.changes import ChangeFeed, announce_writes
 from portalkit.db import Database
 
 
@@ -77,3 +78,56 @@ def test_a_cache_filled_before_the_feed_listened_is_dropped_once_it_listens(data
     heard = collect(reader, feeds)
     assert reader.listening.wait(5)
     assert heard.get(timeout=1) is None
+
+
+def heard_after(heard, database: Database) -> set:
+    """What reached the listener by now: after the commit in this process; on PostgreSQL also the notice
+    the listening connection hears a moment later (the same key twice makes one)."""
+    if not database.is_sqlite:
+        time.sleep(0.3)
+    keys = set()
+    while not heard.empty():
+        keys.add(heard.get())
+    return keys
+
+
+def test_every_write_to_a_watched_table_is_announced_at_commit(database_url, feeds):
+    """ORM flushes (add, change, delete) and DML statements alike; other tables and rolled-back writes not."""
+    database = Database(database_url)
+    metadata = sa.MetaData()
+    watched = sa.Table(
+        "watched_rows", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer)
+    )
+    other = sa.Table("other_rows", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    metadata.create_all(database.engine)
+
+    class Row:
+        def __init__(self, **values):
+            for name, value in values.items():
+                setattr(self, name, value)
+
+    registry().map_imperatively(Row, watched)
+    feed = ChangeFeed(database, "test_writes")
+    announce_writes(database.sessions, feed, frozenset({"watched_rows"}))
+    heard = collect(feed, feeds)
+    assert feed.listening.wait(5)
+    heard_after(heard, database)
+
+    def written(change) -> set:
+        with database.session() as session:
+            change(session)
+            session.commit()
+        return heard_after(heard, database)
+
+    assert written(lambda s: s.execute(sa.insert(other).values(id=1))) == set()
+    assert written(lambda s: s.execute(sa.insert(watched).values(id=1, x=1))) == {"watched_rows"}
+    assert written(lambda s: s.execute(sa.update(watched).values(x=2))) == {"watched_rows"}
+    assert written(lambda s: s.add(Row(id=2, x=1))) == {"watched_rows"}
+    assert written(lambda s: setattr(s.get(Row, 2), "x", 5)) == {"watched_rows"}
+    assert written(lambda s: s.delete(s.get(Row, 2))) == {"watched_rows"}
+    assert written(lambda s: s.execute(sa.delete(watched))) == {"watched_rows"}
+    with database.session() as session:
+        session.execute(sa.insert(watched).values(id=3, x=1))
+        session.rollback()
+    assert heard_after(heard, database) == set()
+    database.dispose()

@@ -27,6 +27,7 @@ SERVICE = ServiceDefinition(
     settings_class=AppsSettings,
     unit_of_work=AppsUnitOfWork,
     wire=wire,
+    cached_tables=frozenset({"applications", "pending_changes", "partner_names"}),  # what the hot list path reads
     handlers=lambda runtime: {
         "identity.client.issued": handlers.client_issued,
         "partners.profile.created": handlers.partner_named,

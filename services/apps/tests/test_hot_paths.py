@@ -1,9 +1,10 @@
 """The moderators' search hot path answers exactly what the view answers (status, headers, body), for
 plain searches it takes and for everything it leaves to the view (bad input, no, bad, revoked or
-another role's token), on both databases."""
+another role's token), on both databases; the answers it keeps give way to every write."""
 
 import datetime as dt
 import random
+import time
 import uuid
 
 import pytest
@@ -14,7 +15,7 @@ from portal_apps.adapters import orm
 from portal_apps.bootstrap import SERVICE
 from portal_apps.config import DATA_APIS
 from portalkit.hot_paths import ListShortcut
-from portalkit.testing import deliver, start_service
+from portalkit.testing import deliver, prepared_runtime, start_service
 
 WORDS = ("rooster", "agenda", "école", "Klas", "toets", "data", "sync", "ouder")
 REQUEST_ID = "hot-path-differential"  # the same in both answers, headers and problem bodies
@@ -201,3 +202,43 @@ def test_a_revoked_moderators_token_is_refused_by_the_view(service, tokens):
     )
     [problem] = compare(app, ["status=new"], bearer(token), view_calls=1)
     assert problem["status"] == 401
+
+
+def test_a_write_shows_in_the_next_search_of_every_process(database_url, tokens):
+    """Each web process keeps the moderators' answers. A rejection in one process shows in its next answer
+    at once and in another's within a second; so does a partner's new name, kept by the worker."""
+    web, runtime = start_service(SERVICE, database_url, tokens)
+    seed(runtime)
+    other = start_service(SERVICE, database_url, tokens)[0] if not runtime.database.is_sqlite else web
+    worker = prepared_runtime(SERVICE, database_url) if not runtime.database.is_sqlite else runtime
+    moderator = bearer(tokens.token("mod-1", roles=["moderator"]))
+
+    def found(app, query: str) -> list[dict]:
+        return Client(app.wsgi_app).get(f"{PATH}?{query}&page_size=100", headers=moderator).get_json()
+
+    def shows_within(app, query: str, check) -> bool:
+        deadline = time.monotonic() + 1.0
+        while not check(found(app, query)):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
+    for app in {web, other}:
+        assert app.extensions["portal.runtime"].table_changes.listening.wait(5)
+        waiting = found(app, "status=new")
+        renamed = found(app, "partner_id=partner-3")
+        assert shortcut_of(app).cache.get((("page_size", "100"), ("status", "new"))) is not None
+    rejected = waiting[0]["id"]
+    answer = web.test_client().post(f"{PATH}/{rejected}/reject", json={"reason": "Onvolledig"}, headers=moderator)
+    assert answer.status_code == 200
+    assert rejected not in [entry["id"] for entry in found(web, "status=new")]
+    assert shows_within(other, "status=new", lambda entries: rejected not in [entry["id"] for entry in entries])
+    for app in {web, other}:
+        assert found(app, "partner_id=partner-3") == renamed  # kept again after the rejection dropped it
+    renaming = {"partner_id": "partner-3", "name": "Nieuwe Naam BV", "email": "info@nieuw.example"}
+    deliver(worker, "partners.profile.changed", {**renaming, "changed_fields": ["name"], "changed_by": "user-a"})
+    for app in {web, other}:
+        assert renamed and shows_within(
+            app, "partner_id=partner-3", lambda entries: {e["partner_name"] for e in entries} == {"Nieuwe Naam BV"}
+        )

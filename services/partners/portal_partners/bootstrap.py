@@ -26,6 +26,7 @@ SERVICE = ServiceDefinition(
     settings_class=PartnersSettings,
     unit_of_work=PartnersUnitOfWork,
     wire=wire,
+    cached_tables=frozenset({"profiles", "profile_categories", "approved_applications"}),  # what the hot list path reads
     handlers=lambda runtime: {
         "apps.application.approved": handlers.application_approved,
         "apps.application.linked": handlers.application_approved,

@@ -1,18 +1,21 @@
 """The public directory's hot path answers exactly what the view answers (status, headers, body), for
-plain searches it takes and for everything it leaves to the view, on both databases."""
+plain searches it takes and for everything it leaves to the view, on both databases; the answers it keeps
+give way to every write."""
 
 import datetime as dt
 import random
+import time
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.test import Client
 
 from portal_partners.adapters import orm
 from portal_partners.bootstrap import SERVICE
 from portal_partners.config import CATEGORIES
 from portalkit.hot_paths import ListShortcut
-from portalkit.testing import start_service
+from portalkit.testing import deliver, prepared_runtime, start_service
 
 WORDS = ("rooster", "agenda", "école", "Klas", "toets", "data", "sync", "ouder")
 REQUEST_ID = "hot-path-differential"  # the same in both answers, headers and problem bodies
@@ -158,3 +161,47 @@ def test_plain_searches_find_what_the_view_finds(service):
     lengths = {len(client.get(f"/api/v1/public/partners?{query}").get_json()) for query in TAKEN}
     assert 0 in lengths and 5 in lengths and len(lengths) > 4
     assert shortcut.path == "/api/v1/public/partners"
+
+
+def listed_ids(app) -> list[str]:
+    return [entry["id"] for entry in Client(app.wsgi_app).get("/api/v1/public/partners?page_size=100").get_json()]
+
+
+def shows_within(app, seconds: float, check) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check(listed_ids(app)):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_a_write_shows_in_the_next_answer_of_every_process(database_url, tokens):
+    """Each web process keeps the directory's answers. A deactivation in one web process shows in its next
+    answer at once and in another process's within a second; so does an archived application's event
+    handled by the worker, which has no web app of its own."""
+    web, runtime = start_service(SERVICE, database_url, tokens)
+    seed(runtime)
+    other = start_service(SERVICE, database_url, tokens)[0] if not runtime.database.is_sqlite else web
+    worker = prepared_runtime(SERVICE, database_url) if not runtime.database.is_sqlite else runtime
+    for app in {web, other}:
+        assert app.extensions["portal.runtime"].table_changes.listening.wait(5)
+        shown = listed_ids(app)
+        assert shortcut_of(app).cache.get((("page_size", "100"),)) is not None
+    deactivated, archived = shown[0], shown[1]
+    moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
+    assert (
+        web.test_client().post(f"/api/v1/admin/profiles/{deactivated}/deactivate", headers=moderator).status_code == 200
+    )
+    assert deactivated not in listed_ids(web)
+    assert shows_within(other, 1.0, lambda ids: deactivated not in ids)
+    with runtime.database.engine.connect() as connection:
+        table = orm.approved_applications
+        (application,) = connection.execute(sa.select(table.c.application_id).where(table.c.partner_id == archived))
+    deliver(
+        worker,
+        "apps.application.archived",
+        {"application_id": application[0], "partner_id": archived, "archived_by": "m"},
+    )
+    assert shows_within(web, 1.0, lambda ids: archived not in ids)
+    assert shows_within(other, 1.0, lambda ids: archived not in ids)
