@@ -4,7 +4,8 @@ Seeds PostgreSQL as ``read_paths.py`` does (20,000 profiles, 100,000 application
 and apps services' Flask apps in this process (no HTTP server, no nginx), and calls each app directly,
 one thread, with each scenario's requests of ``read_paths.scenarios``: ``BENCH_WARMUP`` (300) requests
 first, then ``BENCH_REQUESTS`` (2,000), and prints the thread's CPU time and the wall time per request
-(the wall time includes PostgreSQL's share, the CPU time does not).
+(the wall time includes PostgreSQL's share, the CPU time does not), for apps that read every answer and
+for apps that keep them (the 200 searches of a scenario are all kept after the warm-up).
 ``--profile 'directory: search'`` (repeatable) prints where a scenario's time goes instead (cProfile).
 
 Run: ``.venv/bin/python bench/read_cpu.py`` (needs PostgreSQL on this machine).
@@ -30,6 +31,8 @@ from portalkit.testing import AUDIENCE, DEFAULT_POSTGRES, ISSUER, PostgresDataba
 
 WARMUP = int(os.environ.get("BENCH_WARMUP", 300))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 2_000))
+CONFIGURATIONS = {"every answer read": {"answer_cache_mb": 0}, "answers kept": {}}
+"""The same apps twice: reading every answer from PostgreSQL, and keeping answers (``AnswerCache``)."""
 
 
 def environs(paths: list[str], headers: dict[str, str]) -> list[dict]:
@@ -67,29 +70,36 @@ def main() -> None:
     try:
         for definition in (PARTNERS, APPS):
             urls[definition.name] = databases.create(f"readcpu_{definition.name}")
-            runtime = prepared_runtime(definition, urls[definition.name])
-            app = definition.create_app(runtime=runtime)
-            app.extensions["portal.verifier"] = TokenVerifier(JwksCache(tokens.jwks), ISSUER, AUDIENCE)
-            started[definition.name] = (app, runtime)
+            for label, overrides in CONFIGURATIONS.items():
+                runtime = prepared_runtime(definition, urls[definition.name], **overrides)
+                app = definition.create_app(runtime=runtime)
+                app.extensions["portal.verifier"] = TokenVerifier(JwksCache(tokens.jwks), ISSUER, AUDIENCE)
+                started[definition.name, label] = (app, runtime)
+                runtime.table_changes.listening.wait(5)
         rng = random.Random(20261125)
         seed(urls.__getitem__, rng)
         moderator = {"Authorization": f"Bearer {tokens.token('bench-moderator', roles=['moderator'])}"}
-        print(f"{'scenario':28} {'CPU µs/request':>15} {'wall µs/request':>16}")
+        print(f"CPU (wall) µs per request, {REQUESTS:,} requests after {WARMUP:,}")
+        print(f"{'scenario':28}" + "".join(f"{label:>24}" for label in CONFIGURATIONS))
         for name, paths in scenarios(rng).items():
             if arguments.profile and name not in arguments.profile:
                 continue
-            app = started["partners" if name.startswith("directory") else "apps"][0]
             requests = environs(paths, moderator if name.startswith("moderator") else {})
-            measure(app, requests, WARMUP)
-            if arguments.profile:
-                profiler = cProfile.Profile(time.thread_time)  # CPU time: waits for PostgreSQL left out
-                profiler.runcall(measure, app, requests, REQUESTS)
-                report = io.StringIO()
-                pstats.Stats(profiler, stream=report).sort_stats("tottime").print_stats(30)
-                print(report.getvalue())
-                continue
-            cpu, wall = measure(app, requests, REQUESTS)
-            print(f"{name:28} {cpu:15,.0f} {wall:16,.0f}", flush=True)
+            figures = []
+            for label in CONFIGURATIONS:
+                app = started["partners" if name.startswith("directory") else "apps", label][0]
+                measure(app, requests, WARMUP)
+                if arguments.profile:
+                    profiler = cProfile.Profile(time.thread_time)  # CPU time: waits for PostgreSQL left out
+                    profiler.runcall(measure, app, requests, REQUESTS)
+                    report = io.StringIO()
+                    pstats.Stats(profiler, stream=report).sort_stats("tottime").print_stats(30)
+                    print(f"== {name}, {label}", report.getvalue(), sep="\n")
+                    continue
+                cpu, wall = measure(app, requests, REQUESTS)
+                figures.append(f"{cpu:,.0f} ({wall:,.0f})")
+            if figures:
+                print(f"{name:28}" + "".join(f"{figure:>24}" for figure in figures), flush=True)
     finally:
         for _app, runtime in started.values():
             runtime.close()

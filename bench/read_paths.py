@@ -2,10 +2,12 @@
 nginx on the local stack, with 20,000 partner profiles and 100,000 applications in PostgreSQL.
 
 Seeds the two databases straight through the services' tables (a realistic spread of names, categories,
-statuses and APIs), then drives ``wrk`` at 16 keep-alive connections per scenario (each request a
-different search of the scenario's kind) in ``BENCH_ROUNDS`` (3) rounds, and prints p50/p99 per run and
-their medians and ranges, then the query plans of the statements behind one request of each scenario
-(``EXPLAIN ANALYZE``), so an index or pagination change can be judged on its plan as well as its figure.
+statuses and APIs), then drives ``wrk`` at 16 keep-alive connections per scenario (200 different searches
+of the scenario's kind, in turn) in ``BENCH_ROUNDS`` (3) rounds, and prints p50/p99 per run and their
+medians and ranges. It does so twice, on a stack of its own each time: with the answers the web
+processes keep (``portalkit.hot_paths.AnswerCache``), and with none kept, every request read from
+PostgreSQL. Last, the query plans of the statements behind one request of each scenario (``EXPLAIN
+ANALYZE``), so an index or pagination change can be judged on its plan as well as its figure.
 
 Run: ``make bench-read`` (needs nginx, wrk, PostgreSQL and RabbitMQ on this machine).
 """
@@ -223,35 +225,50 @@ def plans(stack: Stack) -> dict[str, list[str]]:
     }
 
 
+def measure(stack: Stack, requests: dict[str, list[str]], authorization: str) -> dict[str, list[dict]]:
+    """``ROUNDS`` rounds of every scenario through nginx, each run printed; the runs per scenario."""
+    print(f"{'round':6} {'scenario':28} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
+    results = {name: [] for name in requests}
+    for round_number in range(1, ROUNDS + 1):
+        for name, paths in requests.items():
+            script = stack.run_dir / "paths.lua"
+            script.write_text(LUA % (", ".join(json.dumps(p.replace(" ", "%20")) for p in paths), authorization))
+            result = wrk(f"{stack.url}/", script, connections=CONNECTIONS, duration=DURATION)
+            results[name].append(result)
+            print(
+                f"{round_number:<6} {name:28} {result['rps']:7.0f} {result['p50']:7.2f} {result['p99']:7.2f} "
+                f"{result['errors']:8d}",
+                flush=True,
+            )
+    print(f"\nmedian (range) of {ROUNDS} rounds; load average at the end {load()}")
+    print(f"{'scenario':28} {'req/s':>16} {'p50 ms':>18} {'p99 ms':>18}")
+    for name, runs in results.items():
+        rps, p50, p99 = ([run[key] for run in runs] for key in ("rps", "p50", "p99"))
+        print(f"{name:28} {spread(rps, 0):>16} {spread(p50):>18} {spread(p99):>18}")
+    return results
+
+
+CONFIGURATIONS = {
+    "answers kept per web process (ANSWER_CACHE_MB=16, the default)": {},
+    "every answer read from PostgreSQL (ANSWER_CACHE_MB=0)": {"ANSWER_CACHE_MB": "0"},
+}
+
+
 def main() -> None:
     require("wrk", "nginx")
-    rng = random.Random(20261125)
-    with local_stack("benchread") as stack:
-        seed(stack.database_url, rng)
-        moderator = Signer(stack).headers("bench-moderator", ["moderator"])["Authorization"]
-        print(f"machine: {machine()}")
-        print(f"{PROFILES:,} profiles, {APPLICATIONS:,} applications; wrk -t2 -c{CONNECTIONS} -d{DURATION}, via nginx")
-        print(f"{'round':6} {'scenario':28} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
-        requests = scenarios(rng)
-        results = {name: [] for name in requests}
-        for round_number in range(1, ROUNDS + 1):
-            for name, paths in requests.items():
-                script = stack.run_dir / "paths.lua"
-                script.write_text(LUA % (", ".join(json.dumps(p.replace(" ", "%20")) for p in paths), moderator))
-                result = wrk(f"{stack.url}/", script, connections=CONNECTIONS, duration=DURATION)
-                results[name].append(result)
-                print(
-                    f"{round_number:<6} {name:28} {result['rps']:7.0f} {result['p50']:7.2f} {result['p99']:7.2f} "
-                    f"{result['errors']:8d}",
-                    flush=True,
-                )
-        print(f"\nmedian (range) of {ROUNDS} rounds; load average at the end {load()}")
-        print(f"{'scenario':28} {'req/s':>16} {'p50 ms':>18} {'p99 ms':>18}")
-        for name, runs in results.items():
-            rps, p50, p99 = ([run[key] for run in runs] for key in ("rps", "p50", "p99"))
-            print(f"{name:28} {spread(rps, 0):>16} {spread(p50):>18} {spread(p99):>18}")
-        for name, plan in plans(stack).items():
-            print(f"\n== plan: {name}", *plan, sep="\n    ")
+    print(f"machine: {machine()}")
+    print(f"{PROFILES:,} profiles, {APPLICATIONS:,} applications; wrk -t2 -c{CONNECTIONS} -d{DURATION}, via nginx")
+    for label, environment in CONFIGURATIONS.items():
+        rng = random.Random(20261125)
+        with local_stack("benchread", extra_env=environment) as stack:
+            seed(stack.database_url, rng)
+            moderator = Signer(stack).headers("bench-moderator", ["moderator"])["Authorization"]
+            print(f"\n=== {label}")
+            measure(stack, scenarios(rng), moderator)
+            if not environment:
+                continue
+            for name, plan in plans(stack).items():
+                print(f"\n== plan: {name}", *plan, sep="\n    ")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from joserfc.jwk import ECKey
 from portal_gateway.routes import WEB_HEADERS, WEB_ROOT
 from portal_gateway.stack import Stack
 from portal_identity.adapters.sealing import KeyRing
+from portalkit.changes import ChangeFeed
 from portalkit.db import Database
 from portalkit.events.envelope import utcnow
 from portalkit.service import installed_services
@@ -75,7 +76,8 @@ def member_of(stack: Stack, account_id: str, partner_id: str) -> None:
         definition = installed_services()[service]
         database = Database(stack.database_url(service))
         with database.session() as session:
-            Trust(database, definition.metadata).record_membership(session, account_id, partner_id, utcnow())
+            trust = Trust(database, definition.metadata, ChangeFeed(database, f"revocations_{service}"))
+            trust.record_membership(session, account_id, partner_id, utcnow())
             session.commit()
         database.dispose()
 

@@ -75,7 +75,9 @@ class ServiceRuntime:
         self.contracts = EventContracts(f"{settings.contracts_dir}/events") if settings.validate_events else None
         self.outbox = definition.metadata.tables["outbox"]
         self.inbox = definition.metadata.tables["inbox"]
-        self.trust = Trust(self.database, definition.metadata)
+        self.trust = Trust(
+            self.database, definition.metadata, ChangeFeed(self.database, f"revocations_{definition.name}")
+        )
         self.relay_wakeup = threading.Event()
         # A committed outbox row wakes the relay at once, in this process or (PostgreSQL) the worker's.
         self.outbox_feed = ChangeFeed(self.database, f"outbox_{definition.name}")
@@ -83,7 +85,7 @@ class ServiceRuntime:
         if definition.cached_tables:
             announce_writes(self.database.sessions, self.table_changes, definition.cached_tables)
         # What the service's own components need closed with the runtime (listening connections).
-        self.closers: list[Callable[[], None]] = [self.table_changes.close]
+        self.closers: list[Callable[[], None]] = [self.table_changes.close, self.trust.changes.close]
         topology = load_subscriptions(
             settings.contracts_dir,
             prefetch=settings.consumer_prefetch,

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portalkit.auth import current_principal
+from portalkit.changes import ChangeFeed
 from portalkit.db import Database, UtcDateTime, new_metadata
 from portalkit.events.envelope import Envelope, utcnow
 from portalkit.problems import Problem
@@ -131,18 +134,83 @@ def refuses(claims: dict, found: dict[str, dt.datetime]) -> bool:
     return False
 
 
-class Trust:
-    """One service's view of revocations and memberships, in its own database."""
+_UNKNOWN = object()
 
-    def __init__(self, database: Database, metadata: sa.MetaData):
+
+class RevocationCache:
+    """Revocations by key (``portalkit.trust``), cached while ``listening()`` says every change is heard.
+
+    ``load(keys)`` gives the live revocations among ``keys`` (key -> revoked_at). A load that overlaps an
+    invalidation is not cached, so what was read before a revocation committed cannot outlive it.
+    """
+
+    def __init__(
+        self,
+        load: Callable[[list[str]], dict[str, dt.datetime]],
+        listening: Callable[[], bool],
+        capacity: int = 20_000,
+    ):
+        self._load = load
+        self._listening = listening
+        self._capacity = capacity
+        self._known: dict[str, dt.datetime | None] = {}
+        self._generation = 0
+        self._lock = threading.Lock()
+
+    def covers(self, claims: dict) -> bool:
+        """Whether a revocation covers a token with these claims."""
+        keys = revocation_keys(claims)
+        if not self._listening():
+            return refuses(claims, self._load(keys))
+        known, found, missing = self._known, {}, []
+        for key in keys:
+            revoked_at = known.get(key, _UNKNOWN)
+            if revoked_at is _UNKNOWN:
+                missing.append(key)
+            elif revoked_at is not None:
+                found[key] = revoked_at
+        if missing:
+            generation = self._generation
+            loaded = self._load(missing)
+            with self._lock:
+                if len(known) + len(missing) > self._capacity:
+                    known.clear()
+                if generation == self._generation:
+                    known.update({key: loaded.get(key) for key in missing})
+            found.update(loaded)
+        return refuses(claims, found)
+
+    def invalidate(self, key: str | None = None) -> None:
+        with self._lock:
+            self._generation += 1
+            if key is None:
+                self._known.clear()
+            else:
+                self._known.pop(key, None)
+
+
+class Trust:
+    r"""One service's view of revocations and memberships, in its own database.
+
+    Each recorded revocation is announced on ``changes``; a process that :meth:`listen`\ s (a web process)
+    keeps what it looked up (:class:`RevocationCache`) and forgets a key the moment its revocation
+    commits anywhere in the service, so a token is checked without a database round trip."""
+
+    def __init__(self, database: Database, metadata: sa.MetaData, changes: ChangeFeed):
         self.database = database
         self.revocations = metadata.tables["revocations"]
         self.memberships = metadata.tables.get("partner_memberships")
         self.states = metadata.tables.get("partner_states")
+        self.changes = changes
+        self._known = RevocationCache(self.revocations_of, changes.listening.is_set)
+
+    def listen(self) -> None:
+        """Keep revocations looked up in this process from now on, dropped as the change feed says."""
+        self.changes.subscribe(self._known.invalidate)
 
     # -- reading, per request ----------------------------------------------------------------------
     def revoked(self, claims: dict) -> bool:
-        return refuses(claims, self.revocations_of(revocation_keys(claims)))
+        return self._known.covers(claims)
 
     def revocations_of(self, keys: list[str]) -> dict[str, dt.datetime]:
         """The live revocations among ``keys``: key -> revoked_at."""
@@ -187,6 +255,7 @@ class Trust:
                 },
             )
         )
+        self.changes.announce(session, revocation.key)  # every process forgets the key once this commits
 
     def record_membership(self, session, account_id: str, partner_id: str | None, at: dt.datetime) -> None:
         """Events may arrive out of order: only a newer fact replaces the one kept."""

@@ -236,6 +236,7 @@ def create_service_app(
     app.json.sort_keys = False
     catalogue: Catalogue = SHARED.extend(texts or {})
     app.extensions["portal.runtime"] = current
+    current.trust.listen()  # bearer tokens are checked here: revocations looked up are kept until revoked
     app.extensions["portal.catalogue"] = catalogue
     app.extensions["portal.verifier"] = verifier or TokenVerifier(
         JwksCache(lambda: fetch_jwks_over_http(settings.jwks_url), ttl=settings.jwks_cache_seconds),

@@ -6,8 +6,17 @@ import time
 
 import pytest
 
+from portalkit.changes import ChangeFeed
 from portalkit.db import Database, new_metadata
-from portalkit.trust import Revocation, RevocationKind, Trust, define_trust_tables, refuses, revocation_keys
+from portalkit.trust import (
+    Revocation,
+    RevocationCache,
+    RevocationKind,
+    Trust,
+    define_trust_tables,
+    refuses,
+    revocation_keys,
+)
 
 T = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.UTC)
 LATER = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
@@ -37,7 +46,7 @@ def trust(tmp_path):
     define_trust_tables(metadata)
     database = Database(f"sqlite:///{tmp_path / 'trust.db'}")
     metadata.create_all(database.engine)
-    yield Trust(database, metadata)
+    yield Trust(database, metadata, ChangeFeed(database, "revocations_test"))
     database.dispose()
 
 
@@ -88,7 +97,7 @@ def test_concurrent_writers_of_one_revocation_all_succeed_and_the_latest_moment_
     define_trust_tables(metadata)
     database = Database(database_url)
     metadata.create_all(database.engine)
-    trust = Trust(database, metadata)
+    trust = Trust(database, metadata, ChangeFeed(database, "revocations_test"))
     start, failures = threading.Barrier(4), []
 
     def revoke(offset: int) -> None:
@@ -112,3 +121,76 @@ def test_concurrent_writers_of_one_revocation_all_succeed_and_the_latest_moment_
     assert trust.revoked({"sub": "a", "iat": int(T.timestamp()) + 3})
     assert not trust.revoked({"sub": "a", "iat": int(T.timestamp()) + 4})
     database.dispose()
+
+
+def test_a_revocation_recorded_anywhere_in_the_service_is_refused_in_a_listening_process(database_url):
+    """The web process keeps what it looked up; the worker (another process on PostgreSQL; the same one in
+    the embedded mode) records the revocation from the event; the web process refuses the token within a
+    second."""
+    metadata = new_metadata()
+    define_trust_tables(metadata)
+    web_database = Database(database_url)
+    worker_database = web_database if web_database.is_sqlite else Database(database_url)
+    metadata.create_all(web_database.engine)
+    web = Trust(web_database, metadata, ChangeFeed(web_database, "revocations_test"))
+    worker = (
+        web
+        if web_database.is_sqlite
+        else Trust(worker_database, metadata, ChangeFeed(worker_database, "revocations_test"))
+    )
+    web.listen()
+    assert web.changes.listening.wait(5)
+    claims = {"sub": "a", "jti": "j", "iat": int(T.timestamp())}
+    assert not web.revoked(claims) and not web.revoked(claims)
+    record(worker, "record_revocation", Revocation(RevocationKind.TOKEN, "j", T, LATER))
+    deadline = time.monotonic() + 1.0
+    while not web.revoked(claims):
+        assert time.monotonic() < deadline, "the revocation did not reach the web process within a second"
+        time.sleep(0.02)
+    web.changes.close()
+    for database in {web_database, worker_database}:
+        database.dispose()
+
+
+def counting(found: dict, on_load=lambda: None):
+    loads = []
+
+    def load(keys):
+        loads.append(list(keys))
+        on_load()
+        return {key: found[key] for key in keys if key in found}
+
+    return loads, load
+
+
+CLAIMS = {"sub": "c", "jti": "j1", "iat": 100}
+
+
+def test_revocations_are_read_once_until_one_is_announced():
+    found = {}
+    loads, load = counting(found)
+    cache = RevocationCache(load, listening=lambda: True)
+    assert not cache.covers(CLAIMS) and not cache.covers(CLAIMS)
+    assert len(loads) == 1
+    found["token:j1"] = T
+    cache.invalidate("token:j1")
+    assert cache.covers(CLAIMS)
+    assert loads[-1] == ["token:j1"]
+
+
+def test_a_lookup_overlapping_a_revocation_is_not_kept():
+    cache = None
+    loads, load = counting({}, lambda: len(loads) == 1 and cache.invalidate("token:j1"))
+    cache = RevocationCache(load, listening=lambda: True)
+    cache.covers(CLAIMS)
+    cache.covers(CLAIMS)
+    cache.covers(CLAIMS)
+    assert len(loads) == 2
+
+
+def test_nothing_comes_from_the_cache_while_revocations_are_not_heard():
+    loads, load = counting({})
+    cache = RevocationCache(load, listening=lambda: False)
+    cache.covers(CLAIMS)
+    cache.covers(CLAIMS)
+    assert len(loads) == 2

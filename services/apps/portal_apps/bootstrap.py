@@ -27,7 +27,8 @@ SERVICE = ServiceDefinition(
     settings_class=AppsSettings,
     unit_of_work=AppsUnitOfWork,
     wire=wire,
-    cached_tables=frozenset({"applications", "pending_changes", "partner_names"}),  # what the hot list path reads
+    # What the hot list path reads (its answers are kept until one changes).
+    cached_tables=frozenset({"applications", "pending_changes", "partner_names"}),
     handlers=lambda runtime: {
         "identity.client.issued": handlers.client_issued,
         "partners.profile.created": handlers.partner_named,

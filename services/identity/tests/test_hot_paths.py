@@ -63,7 +63,7 @@ def answered(client: Client, path: str, request: dict):
 def hears_every_change(identity) -> None:
     """On PostgreSQL the change feeds connect in the background: wait until both listen."""
     deadline = time.monotonic() + 10
-    while not (identity.client_changes.listening.is_set() and identity.revocation_changes.listening.is_set()):
+    while not (identity.client_changes.listening.is_set() and identity.trust.changes.listening.is_set()):
         assert time.monotonic() < deadline, "the change feeds did not connect"
         time.sleep(0.02)
 

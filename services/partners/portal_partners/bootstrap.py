@@ -26,7 +26,8 @@ SERVICE = ServiceDefinition(
     settings_class=PartnersSettings,
     unit_of_work=PartnersUnitOfWork,
     wire=wire,
-    cached_tables=frozenset({"profiles", "profile_categories", "approved_applications"}),  # what the hot list path reads
+    # What the hot list path reads (its answers are kept until one changes).
+    cached_tables=frozenset({"profiles", "profile_categories", "approved_applications"}),
     handlers=lambda runtime: {
         "apps.application.approved": handlers.application_approved,
         "apps.application.linked": handlers.application_approved,

@@ -8,7 +8,6 @@ not heard, every lookup reads the database.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -17,11 +16,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from portalkit.trust import refuses, revocation_keys
-
 # A key newly published is fetched at once for a token that names it, but at most this often.
 KEY_RELOAD_SECONDS = 1.0
-_UNKNOWN = object()
 
 
 class AccessTokenVerifier:
@@ -75,55 +71,3 @@ class AccessTokenVerifier:
         if decoded.header.get("typ") != "at+jwt" or decoded.claims.get("iss") != self._issuer:
             return None
         return decoded.claims
-
-
-class RevocationCache:
-    """Revocations by key (``portalkit.trust``), cached while ``listening()`` says every change is heard.
-
-    ``load(keys)`` gives the live revocations among ``keys`` (key -> revoked_at). A load that overlaps an
-    invalidation is not cached, so what was read before a revocation committed cannot outlive it.
-    """
-
-    def __init__(
-        self,
-        load: Callable[[list[str]], dict[str, dt.datetime]],
-        listening: Callable[[], bool],
-        capacity: int = 20_000,
-    ):
-        self._load = load
-        self._listening = listening
-        self._capacity = capacity
-        self._known: dict[str, dt.datetime | None] = {}
-        self._generation = 0
-        self._lock = threading.Lock()
-
-    def covers(self, claims: dict) -> bool:
-        """Whether a revocation covers a token with these claims."""
-        keys = revocation_keys(claims)
-        if not self._listening():
-            return refuses(claims, self._load(keys))
-        known, found, missing = self._known, {}, []
-        for key in keys:
-            revoked_at = known.get(key, _UNKNOWN)
-            if revoked_at is _UNKNOWN:
-                missing.append(key)
-            elif revoked_at is not None:
-                found[key] = revoked_at
-        if missing:
-            generation = self._generation
-            loaded = self._load(missing)
-            with self._lock:
-                if len(known) + len(missing) > self._capacity:
-                    known.clear()
-                if generation == self._generation:
-                    known.update({key: loaded.get(key) for key in missing})
-            found.update(loaded)
-        return refuses(claims, found)
-
-    def invalidate(self, key: str | None = None) -> None:
-        with self._lock:
-            self._generation += 1
-            if key is None:
-                self._known.clear()
-            else:
-                self._known.pop(key, None)

@@ -10,7 +10,7 @@ from portal_identity.adapters.hashing import SecretHasher
 from portal_identity.adapters.oauth import ClientDirectory, SigningKeyRing
 from portal_identity.adapters.repositories import Clients, ServerSecrets, SigningKeys, Throttles
 from portal_identity.adapters.sealing import KeyRing, key_ring
-from portal_identity.adapters.verification import AccessTokenVerifier, RevocationCache
+from portal_identity.adapters.verification import AccessTokenVerifier
 from portal_identity.config import IdentitySettings
 from portal_identity.domain.keys import published_keys, signing_key
 from portalkit.changes import ChangeFeed
@@ -32,8 +32,6 @@ class Identity:
     keys: SigningKeyRing
     client_changes: ChangeFeed
     access_tokens: AccessTokenVerifier
-    revocations: RevocationCache
-    revocation_changes: ChangeFeed
     trust: Trust
     key_ring: KeyRing  # the key-encryption keys that seal the signing keys at rest
 
@@ -44,10 +42,6 @@ class Identity:
     def client_changed(self, session, client_id: str) -> None:
         """Inside the changing transaction: every process drops its cached copy once it commits."""
         self.client_changes.announce(session, client_id)
-
-    def revocation_recorded(self, session, key: str) -> None:
-        """Inside the revoking transaction: every process forgets what it knew of ``key`` once it commits."""
-        self.revocation_changes.announce(session, key)
 
 
 def key_ring_of(settings: IdentitySettings) -> KeyRing:
@@ -101,10 +95,7 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
     changes = ChangeFeed(runtime.database, "identity_clients")
     directory = ClientDirectory(load_client, hasher, settings.client_cache_seconds, changes.listening.is_set)
     changes.subscribe(directory.invalidate)  # a key drops one client; None (connection lost) drops all
-    revocation_changes = ChangeFeed(runtime.database, "identity_revocations")
-    revocations = RevocationCache(runtime.trust.revocations_of, revocation_changes.listening.is_set)
-    revocation_changes.subscribe(revocations.invalidate)
-    runtime.closers += [changes.close, revocation_changes.close]
+    runtime.closers.append(changes.close)
     identity = Identity(
         unit_of_work=runtime.unit_of_work,
         settings=settings,
@@ -114,8 +105,6 @@ def build_identity(runtime: ServiceRuntime) -> Identity:
         keys=SigningKeyRing(load_signing_key),
         client_changes=changes,
         access_tokens=AccessTokenVerifier(load_published_keys, settings.token_issuer),
-        revocations=revocations,
-        revocation_changes=revocation_changes,
         trust=runtime.trust,
         key_ring=ring,
     )

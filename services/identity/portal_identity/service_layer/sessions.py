@@ -101,7 +101,6 @@ def _end(identity: Identity, uow, login: LoginSession, reason: str, now: dt.date
 def revoke(identity: Identity, uow, revocation: Revocation, reason: str) -> None:
     """Refused here at once; announced to every other service."""
     identity.trust.record_revocation(uow.session, revocation)
-    identity.revocation_recorded(uow.session, revocation.key)
     uow.publish(events.AccessRevoked(**revocation.event_data(reason)))
 
 

@@ -131,7 +131,7 @@ def verify_access_token(identity: Identity, value: str) -> AccessToken | None:
     """One of our access tokens, with whether a revocation covers it now; no database round trip for a
     token seen before while this process hears every change."""
     claims = identity.access_tokens.claims(value)
-    return AccessToken(claims, identity.revocations.covers(claims)) if claims is not None else None
+    return AccessToken(claims, identity.trust.revoked(claims)) if claims is not None else None
 
 
 def find_token(identity: Identity, value: str, hint: str | None):
