@@ -190,11 +190,12 @@ class RevocationCache:
 
 
 class Trust:
-    r"""One service's view of revocations and memberships, in its own database.
+    """One service's view of revocations and memberships, in its own database.
 
-    Each recorded revocation is announced on ``changes``; a process that :meth:`listen`\ s (a web process)
-    keeps what it looked up (:class:`RevocationCache`) and forgets a key the moment its revocation
-    commits anywhere in the service, so a token is checked without a database round trip."""
+    Each recorded revocation is announced on ``changes``. A process that listens to them (every web
+    process, :meth:`listen`) keeps the revocations it looked up (:class:`RevocationCache`) and forgets a
+    key the moment its revocation commits anywhere in the service, so a token is checked without a
+    database round trip; any other process reads them on each check."""
 
     def __init__(self, database: Database, metadata: sa.MetaData, changes: ChangeFeed):
         self.database = database
@@ -202,11 +203,14 @@ class Trust:
         self.memberships = metadata.tables.get("partner_memberships")
         self.states = metadata.tables.get("partner_states")
         self.changes = changes
-        self._known = RevocationCache(self.revocations_of, changes.listening.is_set)
+        self._subscribed = False
+        self._known = RevocationCache(self.revocations_of, lambda: self._subscribed and changes.listening.is_set())
 
     def listen(self) -> None:
         """Keep revocations looked up in this process from now on, dropped as the change feed says."""
-        self.changes.subscribe(self._known.invalidate)
+        if not self._subscribed:
+            self.changes.subscribe(self._known.invalidate)
+            self._subscribed = False
 
     # -- reading, per request ----------------------------------------------------------------------
     def revoked(self, claims: dict) -> bool:

@@ -123,6 +123,16 @@ def test_concurrent_writers_of_one_revocation_all_succeed_and_the_latest_moment_
     database.dispose()
 
 
+def test_a_process_that_does_not_listen_reads_the_revocations_on_every_check(trust):
+    """A worker or a command never hears the change feed, so it keeps nothing it could miss a change of."""
+    claims = {"sub": "a", "jti": "j", "iat": int(T.timestamp())}
+    assert trust.changes.listening.is_set()  # the embedded mode's feed always "listens"; nothing subscribed
+    assert not trust.revoked(claims)
+    with trust.database.engine.begin() as connection:  # written behind the feed's back
+        connection.execute(trust.revocations.insert().values(key="token:j", revoked_at=T, expires_at=LATER))
+    assert trust.revoked(claims)
+
+
 def test_a_revocation_recorded_anywhere_in_the_service_is_refused_in_a_listening_process(database_url):
     """The web process keeps what it looked up; the worker (another process on PostgreSQL; the same one in
     the embedded mode) records the revocation from the event; the web process refuses the token within a
