@@ -210,7 +210,7 @@ class Trust:
         """Keep revocations looked up in this process from now on, dropped as the change feed says."""
         if not self._subscribed:
             self.changes.subscribe(self._known.invalidate)
-            self._subscribed = False
+            self._subscribed = True
 
     # -- reading, per request ----------------------------------------------------------------------
     def revoked(self, claims: dict) -> bool:
