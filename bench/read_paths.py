@@ -266,7 +266,7 @@ def main() -> None:
             print(f"\n=== {label}")
             measure(stack, scenarios(rng), moderator)
             if not environment:
-                continue
+                continue  # the plans once, on the stack where every request reaches PostgreSQL
             for name, plan in plans(stack).items():
                 print(f"\n== plan: {name}", *plan, sep="\n    ")
 
