@@ -210,9 +210,9 @@ class ListShortcut:
         search = self.search_of(self.app, environ, query) if paging is not None else None
         if search is None:
             return None
-        key = tuple(sorted(query.items()))
         if self.cache is None:
             return self._read(search, *paging)
+        key = tuple(sorted(query.items()))
         generation = self.cache.generation
         answer = self.cache.get(key)
         if answer is None:

@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from portalkit import migrations
 from portalkit.config import find_contracts_dir
 from portalkit.events.transport import load_subscriptions
+from portalkit.uow import Repository
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/%2F"
@@ -85,6 +86,28 @@ def wait_for(condition, timeout: float = 60.0, interval: float = 0.1):
         if time.monotonic() >= deadline:
             raise AssertionError(f"not met within {timeout} s: {getattr(condition, '__qualname__', condition)}")
         time.sleep(interval)
+
+
+class CountingApp:
+    """A WSGI app wrapped to count the requests that reach it (the view behind a hot path)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.wsgi_app(environ, start_response)
+
+
+def list_shortcut_of(app):
+    """The ``portalkit.hot_paths.ListShortcut`` among ``app``'s WSGI middleware."""
+    from portalkit.hot_paths import ListShortcut  # noqa: PLC0415
+
+    wsgi = app.wsgi_app
+    while not isinstance(wsgi, ListShortcut):
+        wsgi = wsgi.wsgi_app
+    return wsgi
 
 
 def _admin_connection(server_url: str):
@@ -366,6 +389,17 @@ def start_service(definition, database_url: str, tokens: TokenFactory, **overrid
     app = definition.create_app(runtime=runtime)
     app.extensions["portal.verifier"] = TokenVerifier(JwksCache(tokens.jwks), ISSUER, AUDIENCE)
     return app, runtime
+
+
+class FakePeople(Repository):
+    """``portalkit.people.KnownPeople`` in memory: e-mail addresses by account id (``known``)."""
+
+    def __init__(self, emails: dict[str, str] | None = None):
+        super().__init__(None)
+        self.known = dict(emails or {})
+
+    def emails(self, account_ids) -> dict[str, str]:
+        return {account_id: self.known[account_id] for account_id in account_ids if account_id in self.known}
 
 
 class FakeUnitOfWork:

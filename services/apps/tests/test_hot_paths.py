@@ -4,7 +4,6 @@ another role's token), on both databases; the answers it keeps give way to every
 
 import datetime as dt
 import random
-import time
 import uuid
 
 import pytest
@@ -14,8 +13,7 @@ from werkzeug.test import Client
 from portal_apps.adapters import orm
 from portal_apps.bootstrap import SERVICE
 from portal_apps.config import DATA_APIS
-from portalkit.hot_paths import ListShortcut
-from portalkit.testing import deliver, prepared_runtime, start_service
+from portalkit.testing import CountingApp, deliver, list_shortcut_of, prepared_runtime, start_service, wait_for
 
 WORDS = ("rooster", "agenda", "école", "Klas", "toets", "data", "sync", "ouder")
 REQUEST_ID = "hot-path-differential"  # the same in both answers, headers and problem bodies
@@ -109,31 +107,12 @@ def seed(runtime) -> None:
         connection.execute(orm.partner_names.insert(), names)
 
 
-class Counted:
-    """The WSGI app behind the hot path, counting the requests the hot path passes on to it."""
-
-    def __init__(self, wsgi_app):
-        self.wsgi_app = wsgi_app
-        self.calls = 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.wsgi_app(environ, start_response)
-
-
-def shortcut_of(app) -> ListShortcut:
-    wsgi = app.wsgi_app
-    while not isinstance(wsgi, ListShortcut):
-        wsgi = wsgi.wsgi_app
-    return wsgi
-
-
 def compare(app, queries: list[str], headers: dict, view_calls: int) -> list:
     """Each query through the hot path and through the view alone: the same answer, and the view called
     ``view_calls`` times for it. The answers' bodies."""
-    shortcut = shortcut_of(app)
+    shortcut = list_shortcut_of(app)
     view = Client(shortcut.wsgi_app)
-    shortcut.wsgi_app = counted = Counted(shortcut.wsgi_app)
+    shortcut.wsgi_app = counted = CountingApp(shortcut.wsgi_app)
     hot = Client(app.wsgi_app)
     bodies = []
     for query in queries:
@@ -217,18 +196,13 @@ def test_a_write_shows_in_the_next_search_of_every_process(database_url, tokens)
         return Client(app.wsgi_app).get(f"{PATH}?{query}&page_size=100", headers=moderator).get_json()
 
     def shows_within(app, query: str, check) -> bool:
-        deadline = time.monotonic() + 1.0
-        while not check(found(app, query)):
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.02)
-        return True
+        return wait_for(lambda: check(found(app, query)), timeout=1.0, interval=0.02)
 
     for app in {web, other}:
         assert app.extensions["portal.runtime"].table_changes.listening.wait(5)
         waiting = found(app, "status=new")
         renamed = found(app, "partner_id=partner-3")
-        assert shortcut_of(app).cache.get((("page_size", "100"), ("status", "new"))) is not None
+        assert list_shortcut_of(app).cache.get((("page_size", "100"), ("status", "new"))) is not None
     rejected = waiting[0]["id"]
     answer = web.test_client().post(f"{PATH}/{rejected}/reject", json={"reason": "Onvolledig"}, headers=moderator)
     assert answer.status_code == 200

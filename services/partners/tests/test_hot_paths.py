@@ -4,7 +4,6 @@ give way to every write."""
 
 import datetime as dt
 import random
-import time
 import uuid
 
 import pytest
@@ -14,8 +13,7 @@ from werkzeug.test import Client
 from portal_partners.adapters import orm
 from portal_partners.bootstrap import SERVICE
 from portal_partners.config import CATEGORIES
-from portalkit.hot_paths import ListShortcut
-from portalkit.testing import deliver, prepared_runtime, start_service
+from portalkit.testing import CountingApp, deliver, list_shortcut_of, prepared_runtime, start_service, wait_for
 
 WORDS = ("rooster", "agenda", "école", "Klas", "toets", "data", "sync", "ouder")
 REQUEST_ID = "hot-path-differential"  # the same in both answers, headers and problem bodies
@@ -103,25 +101,6 @@ def seed(runtime) -> None:
         connection.execute(orm.approved_applications.insert(), approved)
 
 
-class Counted:
-    """The WSGI app behind the hot path, counting the requests the hot path passes on to it."""
-
-    def __init__(self, wsgi_app):
-        self.wsgi_app = wsgi_app
-        self.calls = 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.wsgi_app(environ, start_response)
-
-
-def shortcut_of(app) -> ListShortcut:
-    wsgi = app.wsgi_app
-    while not isinstance(wsgi, ListShortcut):
-        wsgi = wsgi.wsgi_app
-    return wsgi
-
-
 def answered(client: Client, query: str, headers: dict):
     response = client.get(f"/api/v1/public/partners?{query}", headers={"X-Request-ID": REQUEST_ID, **headers})
     return response.status_code, dict(response.headers), response.get_data()
@@ -140,9 +119,9 @@ def answered(client: Client, query: str, headers: dict):
 )
 def test_the_hot_path_answers_as_the_view(service, queries, headers, view_calls):
     headers = dict(headers)
-    shortcut = shortcut_of(service)
+    shortcut = list_shortcut_of(service)
     view = Client(shortcut.wsgi_app)
-    shortcut.wsgi_app = counted = Counted(shortcut.wsgi_app)
+    shortcut.wsgi_app = counted = CountingApp(shortcut.wsgi_app)
     hot = Client(service.wsgi_app)
     for name, value in [cookie.split("=") for cookie in headers.pop("Cookie", "").split(";") if cookie]:
         view.set_cookie(name, value)  # the test client sends its cookie jar, never a Cookie header of ours
@@ -156,7 +135,7 @@ def test_the_hot_path_answers_as_the_view(service, queries, headers, view_calls)
 
 def test_plain_searches_find_what_the_view_finds(service):
     """The taken searches are not all alike: some pages are full, some short, some empty."""
-    shortcut = shortcut_of(service)
+    shortcut = list_shortcut_of(service)
     client = Client(service.wsgi_app)
     lengths = {len(client.get(f"/api/v1/public/partners?{query}").get_json()) for query in TAKEN}
     assert 0 in lengths and 5 in lengths and len(lengths) > 4
@@ -167,13 +146,9 @@ def listed_ids(app) -> list[str]:
     return [entry["id"] for entry in Client(app.wsgi_app).get("/api/v1/public/partners?page_size=100").get_json()]
 
 
-def shows_within(app, seconds: float, check) -> bool:
-    deadline = time.monotonic() + seconds
-    while not check(listed_ids(app)):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
+def shows_within(app, check) -> bool:
+    """Whether the directory ``app`` answers passes ``check`` within a second (polled)."""
+    return wait_for(lambda: check(listed_ids(app)), timeout=1.0, interval=0.02)
 
 
 def test_a_write_shows_in_the_next_answer_of_every_process(database_url, tokens):
@@ -187,14 +162,14 @@ def test_a_write_shows_in_the_next_answer_of_every_process(database_url, tokens)
     for app in {web, other}:
         assert app.extensions["portal.runtime"].table_changes.listening.wait(5)
         shown = listed_ids(app)
-        assert shortcut_of(app).cache.get((("page_size", "100"),)) is not None
+        assert list_shortcut_of(app).cache.get((("page_size", "100"),)) is not None
     deactivated, archived = shown[0], shown[1]
     moderator = {"Authorization": f"Bearer {tokens.token('m', roles=['moderator'])}"}
     assert (
         web.test_client().post(f"/api/v1/admin/profiles/{deactivated}/deactivate", headers=moderator).status_code == 200
     )
     assert deactivated not in listed_ids(web)
-    assert shows_within(other, 1.0, lambda ids: deactivated not in ids)
+    assert shows_within(other, lambda ids: deactivated not in ids)
     with runtime.database.engine.connect() as connection:
         table = orm.approved_applications
         (application,) = connection.execute(sa.select(table.c.application_id).where(table.c.partner_id == archived))
@@ -203,5 +178,5 @@ def test_a_write_shows_in_the_next_answer_of_every_process(database_url, tokens)
         "apps.application.archived",
         {"application_id": application[0], "partner_id": archived, "archived_by": "m"},
     )
-    assert shows_within(web, 1.0, lambda ids: archived not in ids)
-    assert shows_within(other, 1.0, lambda ids: archived not in ids)
+    assert shows_within(web, lambda ids: archived not in ids)
+    assert shows_within(other, lambda ids: archived not in ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal_apps.adapters.repositories import ApplicationFilter
 from portal_apps.domain.model import Application
-from portalkit.testing import FakeUnitOfWork
+from portalkit.testing import FakePeople, FakeUnitOfWork
 from portalkit.uow import Repository
 
 
@@ -38,15 +38,6 @@ class FakeApplications(Repository):
             and (not where.partner_id or app.partner_id == where.partner_id)
         ]
         return found[offset : offset + limit], len(found)
-
-
-class FakePeople(Repository):
-    def __init__(self, emails: dict[str, str] | None = None):
-        super().__init__(None)
-        self.known = dict(emails or {})
-
-    def emails(self, account_ids) -> dict[str, str]:
-        return {account_id: self.known[account_id] for account_id in account_ids if account_id in self.known}
 
 
 class FakeAppsUnitOfWork(FakeUnitOfWork):

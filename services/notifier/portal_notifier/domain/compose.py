@@ -252,8 +252,8 @@ def access_declined(
     return _to_application_people("access_declined", application, partner, context, values)
 
 
-def access_requested(data: dict, context: Context) -> list[Letter]:
-    """The manual's "Datatoegang voor applicatie <app>" to a school admin, with the one-month link."""
+def _to_school_admin(template: str, data: dict, context: Context) -> list[Letter]:
+    """A letter about an open access request to the school admin it asks, with the request's own link."""
     values = {
         "name": data["application_name"],
         "partner": data["partner_name"],
@@ -262,7 +262,12 @@ def access_requested(data: dict, context: Context) -> list[Letter]:
         "expires": expiry(data["expires_at"]),
         "product": context.product,
     }
-    return [Letter(data["email"], "access_requested", context.language, values)]
+    return [Letter(data["email"], template, context.language, values)]
+
+
+def access_requested(data: dict, context: Context) -> list[Letter]:
+    """The manual's "Datatoegang voor applicatie <app>" to a school admin, with the one-month link."""
+    return _to_school_admin("access_requested", data, context)
 
 
 def client_secrets_revoked(
@@ -284,15 +289,7 @@ def client_secrets_revoked(
 
 def access_reminded(data: dict, context: Context) -> list[Letter]:
     """Halfway through the month, the one reminder of an unanswered request, with its own link."""
-    values = {
-        "name": data["application_name"],
-        "partner": data["partner_name"],
-        "apis": ApiNames(tuple(data["apis"])),
-        "link": data["url"],
-        "expires": expiry(data["expires_at"]),
-        "product": context.product,
-    }
-    return [Letter(data["email"], "access_reminded", context.language, values)]
+    return _to_school_admin("access_reminded", data, context)
 
 
 def access_expired(

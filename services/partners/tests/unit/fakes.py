@@ -6,7 +6,7 @@ import datetime as dt
 
 from portal_partners.domain.invitations import Invitation
 from portal_partners.domain.profiles import AuditEntry, Membership, Profile
-from portalkit.testing import FakeUnitOfWork
+from portalkit.testing import FakePeople, FakeUnitOfWork
 from portalkit.uow import Conflict, Repository
 
 
@@ -126,15 +126,6 @@ class FakeAuditLog(Repository):
             (e for e in self.entries if e.partner_id == partner_id), key=lambda e: (e.changed_at, e.id), reverse=True
         )
         return found[offset : offset + limit], len(found)
-
-
-class FakePeople(Repository):
-    def __init__(self):
-        super().__init__(None)
-        self.known: dict[str, str] = {}
-
-    def emails(self, account_ids) -> dict[str, str]:
-        return {account_id: self.known[account_id] for account_id in account_ids if account_id in self.known}
 
 
 class FakePartnersUnitOfWork(FakeUnitOfWork):

@@ -8,7 +8,7 @@ import datetime as dt
 from portal_scopes.adapters.repositories import LedgerFilter
 from portal_scopes.domain.access import AccessRequest, Grant, PartnerName, RenewalLink, ScopesApplication
 from portal_scopes.domain.schools import School
-from portalkit.testing import FakeUnitOfWork
+from portalkit.testing import FakePeople, FakeUnitOfWork
 from portalkit.uow import Repository
 
 
@@ -161,15 +161,6 @@ class FakeRenewalLinks(Repository):
 
     def get(self, link_id: str, *, for_update: bool = False) -> RenewalLink | None:
         return self.stored.get(link_id)
-
-
-class FakePeople(Repository):
-    def __init__(self):
-        super().__init__(None)
-        self.known: dict[str, str] = {}
-
-    def emails(self, account_ids) -> dict[str, str]:
-        return {account_id: self.known[account_id] for account_id in account_ids if account_id in self.known}
 
 
 class FakeScopesUnitOfWork(FakeUnitOfWork):
